@@ -1,0 +1,1 @@
+"""Users, roles, teams (lines of support) and API tokens."""

@@ -1,0 +1,106 @@
+"""Users with roles, teams as lines of support, skills, and hashed API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    AGENT = "agent", _("Agent")
+    CONTRACTOR = "contractor", _("Contractor")
+    CONTACT = "contact", _("Client contact")
+
+
+#: Roles that see every ticket.
+ROLES_SEEING_ALL = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
+#: Roles of the service company's own staff (not clients).
+STAFF_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.AGENT, Role.CONTRACTOR})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.AGENT)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    language = models.CharField(_("language"), max_length=8, default="en")
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CONTACT
+
+    @property
+    def sees_all_tickets(self) -> bool:
+        return self.is_superuser or self.role in ROLES_SEEING_ALL
+
+
+class Skill(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    class Line(models.IntegerChoices):
+        FIRST = 1, _("1st line")
+        SECOND = 2, _("2nd line")
+        THIRD = 3, _("3rd line")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    line = models.PositiveSmallIntegerField(_("line of support"), choices=Line.choices, default=1)
+    is_contractor = models.BooleanField(_("contractor"), default=False)
+    lead = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_teams"
+    )
+    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["line", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    skills = models.ManyToManyField(Skill, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="team_membership_unique")
+        ]
+
+
+class ApiToken(models.Model):
+    """A personal API token; only a SHA-256 digest is stored, the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, help_text=_("First characters, to recognise it."))
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,65 @@
+"""Writes for accounts: users, first admin, API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from deskline.accounts.models import ApiToken, Role, User
+from deskline.accounts.tokens import new_token, token_digest
+from deskline.core.errors import NotFound
+
+
+@dataclass(frozen=True)
+class FirstAdmin:
+    username: str
+    password: str | None  # None when it came from the environment (not printed)
+    created: bool
+
+
+@transaction.atomic
+def admin_ensure_first(*, username: str | None, password: str | None) -> FirstAdmin:
+    """Create the first administrator unless any superuser exists."""
+    existing = User.objects.filter(is_superuser=True).order_by("id").first()
+    if existing is not None:
+        return FirstAdmin(username=existing.username, password=None, created=False)
+    name = username or "admin"
+    generated = None if password else secrets.token_urlsafe(12)
+    User.objects.create_superuser(
+        username=name, email="", password=password or generated, role=Role.ADMIN
+    )
+    return FirstAdmin(username=name, password=generated, created=True)
+
+
+@transaction.atomic
+def api_token_create(*, username: str, name: str = "") -> str:
+    """Create a token for the user and return it; only its digest is stored."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise NotFound(f"no active user named {username!r}")
+    token = new_token()
+    ApiToken.objects.create(user=user, name=name, prefix=token[:10], digest=token_digest(token))
+    return token
+
+
+def api_token_authenticate(token: str) -> User | None:
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute so reads don't turn into a write per request.
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user
+
+
+@transaction.atomic
+def api_token_revoke(*, token_id: int) -> None:
+    ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,77 @@
+"""The REST API v1: one NinjaAPI with each app's router, auth and the one error shape."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from deskline.core.api_auth import BearerTokenAuth, SessionAuth
+from deskline.core.errors import Conflict, DomainError
+
+api = NinjaAPI(
+    title="Deskline API",
+    version="1",
+    description="Tickets, the client registry and reference data. Errors have one shape: "
+    '`{"error": {"code": ..., "message": ..., "fields": {...}}}`.',
+    auth=[BearerTokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None,
+    **extra: object,
+) -> HttpResponse:
+    body: dict[str, object] = {"code": code, "message": message, "fields": fields or {}}
+    body.update(extra)
+    return api.create_response(request, {"error": body}, status=status)
+
+
+def _field_name(loc: list[object]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload", "file")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = {_field_name(list(e.get("loc", []))): str(e.get("msg", "invalid")) for e in exc.errors}
+    return error_response(request, 422, "validation_error", "the request is not valid", fields)
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    from deskline.tickets.schemas import ticket_out
+
+    current = ticket_out(exc.current) if exc.current is not None else None
+    return error_response(request, 409, exc.code, exc.message, exc.fields, current=current)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthorized", "authentication required: a Bearer token or a session")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+def _register_routers() -> None:
+    from deskline.clients.api import router as clients_router
+    from deskline.tickets.api import reference_router
+    from deskline.tickets.api import router as tickets_router
+
+    api.add_router("/tickets", tickets_router)
+    api.add_router("/", reference_router)
+    api.add_router("/", clients_router)
+
+
+_register_routers()

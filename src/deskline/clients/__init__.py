@@ -1,0 +1,1 @@
+"""The client registry: companies, contacts, sites, equipment and contracts."""

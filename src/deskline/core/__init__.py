@@ -1,0 +1,1 @@
+"""Shared building blocks: settings helpers, value types, HTML sanitising, errors."""

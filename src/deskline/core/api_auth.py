@@ -1,0 +1,25 @@
+"""API authentication: per-user Bearer tokens (stored hashed) and the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from deskline.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The logged-in browser session; unsafe methods need the CSRF token."""
+

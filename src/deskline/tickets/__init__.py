@@ -1,0 +1,1 @@
+"""Tickets: statuses, types, priorities, comments, attachments, links, history, numbering."""

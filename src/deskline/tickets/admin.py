@@ -1,0 +1,83 @@
+"""Admin pages for ticket settings (statuses, transitions, types, priorities, fields).
+
+Tickets themselves are read-only here: every change goes through the ticket services.
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from deskline.tickets.models import (
+    Category,
+    CustomField,
+    Priority,
+    Status,
+    StatusTransition,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
+
+
+class TransitionInline(admin.TabularInline):
+    model = StatusTransition
+    fk_name = "from_status"
+    extra = 1
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "phase", "color", "order", "is_initial", "is_active")
+    list_editable = ("order",)
+    inlines = [TransitionInline]
+
+
+@admin.register(StatusTransition)
+class StatusTransitionAdmin(admin.ModelAdmin):
+    list_display = ("from_status", "to_status", "comment_required", "clients_may_use")
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "open_to_clients", "is_default")
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "weight", "color", "is_default")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "parent", "is_active")
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "field_type", "required", "visible_to_clients")
+    filter_horizontal = ("ticket_types",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "status", "priority", "company", "team", "assignee", "updated_at")
+    list_select_related = ("status", "priority", "company", "team", "assignee")
+    search_fields = ("=number",)
+    show_full_result_count = False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "kind", "actor", "created_at", "dispatched_at")
+    list_select_related = ("ticket", "actor")
+    show_full_result_count = False

@@ -1,0 +1,129 @@
+"""Comments and attachments on tickets (part of the ticket write path)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from deskline.accounts.models import Role, User
+from deskline.clients.models import Contact
+from deskline.core.errors import ValidationFailed
+from deskline.core.html import html_to_text
+from deskline.tickets import search
+from deskline.tickets.access import contact_for_client
+from deskline.tickets.events import event_record
+from deskline.tickets.models import Attachment, Channel, Comment, TicketEvent
+from deskline.tickets.uploads import UploadRejected, check_upload, safe_filename
+from deskline.tickets.writing import clean_body, lock_ticket, touch
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    actor: User | None,
+    number: int,
+    body: str,
+    is_html: bool = False,
+    is_public: bool = True,
+    channel: str = Channel.API,
+    author_contact_id: int | None = None,
+    message_id: str = "",
+) -> Comment:
+    """Add a public reply or an internal note. Clients' comments are always public."""
+    ticket = lock_ticket(actor, number, None)
+    author_contact: Contact | None = None
+    if actor is not None and actor.role == Role.CONTACT:
+        author_contact, is_public = contact_for_client(actor), True
+    elif author_contact_id is not None:
+        author_contact = Contact.objects.filter(pk=author_contact_id).first()
+    cleaned = clean_body(body, is_html=is_html)
+    if not html_to_text(cleaned) and "<img" not in cleaned:
+        raise ValidationFailed("the comment is empty", fields={"body": "must not be empty"})
+    now = timezone.now()
+    comment = Comment.objects.create(
+        ticket=ticket,
+        author=actor,
+        author_contact=author_contact,
+        body=cleaned,
+        is_public=is_public,
+        channel=channel,
+        message_id=message_id[:998],
+        created_at=now,
+    )
+    fields: list[str] = []
+    by_staff = actor is not None and actor.role != Role.CONTACT
+    if is_public and by_staff and ticket.reacted_at is None:
+        ticket.reacted_at = now
+        fields.append("reacted_at")
+    touch(ticket, fields)
+    search.append_ticket_text(ticket.pk, html_to_text(cleaned))
+    event_record(
+        ticket=ticket,
+        kind=TicketEvent.Kind.COMMENTED,
+        actor=actor,
+        channel=channel,
+        data={"comment_id": comment.pk, "is_public": is_public, "by_client": not by_staff},
+    )
+    return comment
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    actor: User | None,
+    number: int,
+    filename: str,
+    content: IO[bytes],
+    size: int,
+    is_public: bool = True,
+    comment_id: int | None = None,
+) -> Attachment:
+    """Store an uploaded file on the ticket after checking its size and type."""
+    ticket = lock_ticket(actor, number, None)
+    if actor is not None and actor.role == Role.CONTACT:
+        is_public = True
+    name = safe_filename(filename)
+    head = content.read(8192)
+    try:
+        content_type = check_upload(
+            filename=name, size=size, head=head, max_bytes=settings.DESKLINE_MAX_UPLOAD_BYTES
+        )
+    except UploadRejected as exc:
+        raise ValidationFailed(str(exc), fields={"file": str(exc)}) from exc
+    digest = hashlib.sha256(head)
+    chunks = [head]
+    for chunk in iter(lambda: content.read(1024 * 1024), b""):
+        digest.update(chunk)
+        chunks.append(chunk)
+    comment = None
+    if comment_id is not None:
+        comment = Comment.objects.filter(pk=comment_id, ticket=ticket).first()
+        if comment is None:
+            raise ValidationFailed("unknown comment", fields={"comment_id": "not on this ticket"})
+    attachment = Attachment(
+        ticket=ticket,
+        comment=comment,
+        filename=name,
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        is_public=is_public,
+        uploaded_by=actor,
+    )
+    # A random stored name: the client's file name never becomes a path on our disk.
+    attachment.file.save(f"{uuid.uuid4().hex}", ContentFile(b"".join(chunks)), save=False)
+    attachment.save()
+    touch(ticket, [])
+    event_record(
+        ticket=ticket,
+        kind=TicketEvent.Kind.ATTACHMENT_ADDED,
+        actor=actor,
+        data={"attachment_id": attachment.pk, "filename": name, "size": size},
+    )
+    return attachment

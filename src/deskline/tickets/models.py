@@ -1,0 +1,375 @@
+"""The ticket and its reference data (statuses, transitions, types, priorities, categories)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import Team
+from deskline.clients.models import Company, Contact, Contract, Equipment, Site
+
+
+class Phase(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_PHASES = (Phase.NEW, Phase.OPEN, Phase.WAITING)
+
+
+class Channel(models.TextChoices):
+    DESK = "desk", _("Agent desk")
+    PORTAL = "portal", _("Client portal")
+    EMAIL = "email", _("Email")
+    API = "api", _("REST API")
+    TELEGRAM = "telegram", _("Telegram")
+    PHONE = "phone", _("Phone")
+    MONITORING = "monitoring", _("Monitoring")
+
+
+class Status(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices)
+    color = models.CharField(_("colour"), max_length=7, default="#6b7280")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_initial = models.BooleanField(
+        _("initial"), default=False, help_text=_("New tickets start in this status.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = _("statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_initial"],
+                condition=models.Q(is_initial=True),
+                name="status_single_initial",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusTransition(models.Model):
+    from_status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_out")
+    to_status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_in")
+    comment_required = models.BooleanField(_("comment required"), default=False)
+    clients_may_use = models.BooleanField(
+        _("clients may use"), default=False, help_text=_("E.g. confirm or reopen from the portal.")
+    )
+
+    class Meta:
+        ordering = ["from_status__order", "to_status__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_status", "to_status"], name="transition_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")), name="transition_not_loop"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class TicketType(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    open_to_clients = models.BooleanField(_("clients may choose it"), default=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), unique=True, help_text=_("Higher is more urgent.")
+    )
+    color = models.CharField(_("colour"), max_length=7, default="#6b7280")
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        ordering = ["-weight"]
+        verbose_name_plural = _("priorities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomField(models.Model):
+    class FieldType(models.TextChoices):
+        STRING = "string", _("String")
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        DATETIME = "datetime", _("Date and time")
+        CHECKBOX = "checkbox", _("Checkbox")
+        SELECT = "select", _("Select")
+        MULTISELECT = "multiselect", _("Multiple select")
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    field_type = models.CharField(_("type"), max_length=16, choices=FieldType.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    visible_to_clients = models.BooleanField(_("visible to clients"), default=False)
+    ticket_types = models.ManyToManyField(
+        TicketType,
+        blank=True,
+        related_name="custom_fields",
+        help_text=_("Ticket types the field is enabled for."),
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    number = models.BigIntegerField(_("number"), unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True, help_text=_("Sanitised HTML"))
+    type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="tickets")
+    # Copied from the priority so lists sort by urgency on an index, without a join.
+    priority_weight = models.PositiveSmallIntegerField(editable=False)
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
+    phase = models.CharField(max_length=16, choices=Phase.choices, editable=False)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.API)
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    not_covered = models.BooleanField(
+        _("not covered by a contract"), default=False, help_text=_("Equipment without a live contract")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    observers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="observed_tickets"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_tickets",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_tickets"
+    )
+    custom_fields = models.JSONField(default=dict, blank=True)
+
+    # SLA: planned deadlines and actual times.
+    reaction_due = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    reacted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    paused_minutes = models.PositiveIntegerField(default=0)
+    reaction_breached = models.BooleanField(default=False)
+    resolution_breached = models.BooleanField(default=False)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    created_at = models.DateTimeField(editable=False)
+    updated_at = models.DateTimeField(editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-number"]
+        indexes = [
+            models.Index(fields=["status", "team", "updated_at", "id"], name="ticket_status_team_upd"),
+            models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
+            models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
+            models.Index(fields=["priority_weight", "id"], name="ticket_priority_idx"),
+            models.Index(fields=["phase", "updated_at", "id"], name="ticket_phase_upd"),
+            models.Index(fields=["team", "updated_at", "id"], name="ticket_team_upd"),
+            models.Index(fields=["assignee", "updated_at", "id"], name="ticket_assignee_upd"),
+            models.Index(fields=["company", "updated_at", "id"], name="ticket_company_upd"),
+            models.Index(fields=["contact", "updated_at", "id"], name="ticket_contact_upd"),
+            models.Index(fields=["phase", "resolution_due"], name="ticket_phase_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="ticket_rating_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="ticket_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase in OPEN_PHASES
+
+
+class TicketLink(models.Model):
+    """A symmetric "related" link, stored once with the lower ticket id first."""
+
+    from_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    to_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_ticket", "to_ticket"], name="ticket_link_unique"),
+            models.CheckConstraint(
+                condition=models.Q(from_ticket__lt=models.F("to_ticket")),
+                name="ticket_link_ordered",
+            ),
+        ]
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ticket_comments",
+    )
+    author_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    body = models.TextField(_("body"), help_text=_("Sanitised HTML"))
+    is_public = models.BooleanField(_("public"), default=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.API)
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    moved_from = models.ForeignKey(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="comment_ticket_idx")]
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    is_public = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class TicketEvent(models.Model):
+    """Append-only history: who changed what on a ticket, with before and after values."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        COMMENTED = "commented", _("Commented")
+        ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+        LINKED = "linked", _("Linked")
+        UNLINKED = "unlinked", _("Unlinked")
+        MERGED = "merged", _("Merged")
+        MERGED_INTO = "merged_into", _("Merged into another ticket")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text=_("{field: [before, after]}"))
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(editable=False)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="event_ticket_idx"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="event_undispatched_idx",
+            ),
+        ]
+
+
+class NumberSequence(models.Model):
+    """A counter per name, for databases without sequences (SQLite)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.BigIntegerField(default=0)

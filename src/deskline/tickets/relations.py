@@ -1,0 +1,142 @@
+"""Links between tickets (related, parent/child) and merging (part of the ticket write path)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from deskline.accounts.models import User
+from deskline.core.errors import ValidationFailed
+from deskline.core.html import html_to_text
+from deskline.tickets import search
+from deskline.tickets.access import require_staff
+from deskline.tickets.events import event_record
+from deskline.tickets.models import (
+    Attachment,
+    Comment,
+    Phase,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+)
+from deskline.tickets.writing import lock_ticket, touch
+
+Kind = TicketEvent.Kind
+LINK_KINDS = ("related", "parent", "child")
+
+
+def _lock_pair(actor: User, first: int, second: int) -> tuple[Ticket, Ticket]:
+    if first == second:
+        raise ValidationFailed("a ticket cannot be linked to itself", fields={"number": "is this ticket"})
+    # Lock in a fixed order so that two concurrent calls on the same pair cannot deadlock.
+    low, high = sorted((first, second))
+    locked = {low: lock_ticket(actor, low, None), high: lock_ticket(actor, high, None)}
+    return locked[first], locked[second]
+
+
+def _is_ancestor(candidate: Ticket, ticket: Ticket) -> bool:
+    """True if `candidate` is `ticket` or one of its descendants would become its ancestor."""
+    seen: set[int] = set()
+    node: Ticket | None = candidate
+    while node is not None and node.pk not in seen:
+        if node.pk == ticket.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+@transaction.atomic
+def ticket_link(*, actor: User, number: int, other_number: int, kind: str = "related") -> Ticket:
+    """Relate two tickets, or make `other` the parent (kind=parent) or a child (kind=child)."""
+    require_staff(actor)
+    if kind not in LINK_KINDS:
+        raise ValidationFailed("unknown link kind", fields={"kind": f"one of {', '.join(LINK_KINDS)}"})
+    ticket, other = _lock_pair(actor, number, other_number)
+    if kind == "related":
+        low, high = sorted((ticket, other), key=lambda t: t.pk)
+        TicketLink.objects.get_or_create(from_ticket=low, to_ticket=high, defaults={"created_by": actor})
+        touch(ticket, [])
+    else:
+        child, parent = (ticket, other) if kind == "parent" else (other, ticket)
+        if _is_ancestor(parent, child):
+            raise ValidationFailed("this link would make a cycle", fields={"other_number": "is a descendant"})
+        before = child.parent.number if child.parent else None
+        child.parent = parent
+        touch(child, ["parent"])
+        event_record(ticket=child, kind=Kind.UPDATED, actor=actor, changes={"parent": [before, parent.number]})
+    event_record(ticket=ticket, kind=Kind.LINKED, actor=actor, data={"kind": kind, "other": other.number})
+    return ticket
+
+
+@transaction.atomic
+def ticket_unlink(*, actor: User, number: int, other_number: int) -> Ticket:
+    """Remove a related link or a parent/child link between two tickets."""
+    require_staff(actor)
+    ticket, other = _lock_pair(actor, number, other_number)
+    removed, _ = TicketLink.objects.filter(
+        Q(from_ticket=ticket, to_ticket=other) | Q(from_ticket=other, to_ticket=ticket)
+    ).delete()
+    for child, parent in ((ticket, other), (other, ticket)):
+        if child.parent_id == parent.pk:
+            child.parent = None
+            touch(child, ["parent"])
+            removed += 1
+    if not removed:
+        raise ValidationFailed("the tickets are not linked", fields={"other_number": "not linked"})
+    touch(ticket, [])
+    event_record(ticket=ticket, kind=Kind.UNLINKED, actor=actor, data={"other": other.number})
+    return ticket
+
+
+def _closing_status() -> Status:
+    status = Status.objects.filter(phase=Phase.CLOSED, is_active=True).order_by("order", "pk").first()
+    if status is None:
+        raise ValidationFailed("no closed status is configured")
+    return status
+
+
+@transaction.atomic
+def ticket_merge(*, actor: User, number: int, into_number: int) -> Ticket:
+    """Merge ticket `number` into `into_number`: comments and files move, the source closes."""
+    require_staff(actor)
+    source, target = _lock_pair(actor, number, into_number)
+    for t, field in ((source, "number"), (target, "into_number")):
+        if t.merged_into_id is not None:
+            raise ValidationFailed("already merged", fields={field: "was merged into another ticket"})
+    now = timezone.now()
+    note = Comment.objects.create(
+        ticket=target,
+        author=actor,
+        body=f"<p>Merged from #{source.number}: {source.title}</p>{source.description}",
+        is_public=False,
+        moved_from=source,
+        created_at=min(source.created_at, now),
+    )
+    moved = Comment.objects.filter(ticket=source).update(ticket=target, moved_from=source)
+    Attachment.objects.filter(ticket=source).update(ticket=target)
+    target.observers.add(*source.observers.all())
+    closing = _closing_status()
+    before = source.status.code
+    source.merged_into, source.status, source.phase = target, closing, closing.phase
+    source.closed_at = now
+    touch(source, ["merged_into", "status", "phase", "closed_at"])
+    touch(target, [])
+    search.reindex_ticket(target)
+    search.index_ticket_text(source.pk, f"{source.title}\n{html_to_text(source.description)}")
+    event_record(
+        ticket=source,
+        kind=Kind.MERGED_INTO,
+        actor=actor,
+        changes={"status": [before, closing.code]},
+        data={"into": target.number, "moved_comments": moved},
+    )
+    event_record(
+        ticket=target,
+        kind=Kind.MERGED,
+        actor=actor,
+        data={"from": source.number, "moved_comments": moved, "note_id": note.pk},
+    )
+    return target

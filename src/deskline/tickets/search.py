@@ -1,0 +1,83 @@
+"""Full-text search over tickets: title, description and comments, English and Russian.
+
+PostgreSQL: one tsvector per ticket (English and Russian stems together) in `tickets_search`,
+with a GIN index. SQLite: an FTS5 table `tickets_fts` whose rowid is the ticket id. Both are kept
+up to date by the ticket services inside their transactions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from deskline.tickets.models import Ticket
+
+_PG_VECTOR = "to_tsvector('english', %s) || to_tsvector('russian', %s)"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def index_ticket_text(ticket_id: int, text: str) -> None:
+    """Replace a ticket's indexed text (title and description)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO tickets_search (ticket_id, vector) VALUES (%s, {_PG_VECTOR}) "  # noqa: S608
+                "ON CONFLICT (ticket_id) DO UPDATE SET vector = EXCLUDED.vector",
+                [ticket_id, text, text],
+            )
+        else:
+            cursor.execute("DELETE FROM tickets_fts WHERE rowid = %s", [ticket_id])
+            cursor.execute("INSERT INTO tickets_fts (rowid, body) VALUES (%s, %s)", [ticket_id, text])
+
+
+def reindex_ticket(ticket: Ticket) -> None:
+    """Index the ticket's title, description and every comment."""
+    from deskline.core.html import html_to_text
+
+    parts = [ticket.title, html_to_text(ticket.description)]
+    parts += [html_to_text(body) for body in ticket.comments.values_list("body", flat=True)]
+    index_ticket_text(ticket.pk, "\n".join(parts))
+
+
+def append_ticket_text(ticket_id: int, text: str) -> None:
+    """Add a comment's text to a ticket's index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE tickets_search SET vector = vector || {_PG_VECTOR} "  # noqa: S608
+                "WHERE ticket_id = %s",
+                [text, text, ticket_id],
+            )
+        else:
+            cursor.execute(
+                "UPDATE tickets_fts SET body = body || ' ' || %s WHERE rowid = %s", [text, ticket_id]
+            )
+
+
+def fts5_query(text: str) -> str:
+    """User text as a safe FTS5 query: every word must match, as a prefix."""
+    words = _WORD.findall(text)
+    return " ".join('"' + w.replace('"', "") + '"*' for w in words)
+
+
+def filter_by_text(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        return queryset.extra(  # noqa: S610
+            where=[
+                "tickets_ticket.id IN (SELECT ticket_id FROM tickets_search WHERE vector @@ "
+                "(websearch_to_tsquery('english', %s) || websearch_to_tsquery('russian', %s)))"
+            ],
+            params=[text, text],
+        )
+    query = fts5_query(text)
+    if not query:
+        return queryset.none()
+    return queryset.extra(  # noqa: S610
+        where=["tickets_ticket.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH %s)"],
+        params=[query],
+    )

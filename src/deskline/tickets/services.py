@@ -1,0 +1,357 @@
+"""The one write path for tickets: every change to a ticket goes through a function here.
+
+Each function is atomic, validates, writes, records a TicketEvent and enqueues the event's
+dispatch job in the same transaction. Web forms, the API, mail intake and the admin all call
+these functions; nothing else writes tickets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from deskline.accounts.models import Role, User
+from deskline.clients.selectors import contract_covering
+from deskline.core.errors import PermissionDenied, ValidationFailed
+from deskline.tickets import search
+from deskline.tickets.access import contact_for_client, require_staff
+from deskline.tickets.custom_fields import CustomFieldErrors, FieldDefinition, clean_custom_fields
+from deskline.tickets.events import event_record
+from deskline.tickets.models import (
+    Channel,
+    CustomField,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
+from deskline.tickets.numbering import next_ticket_number
+from deskline.tickets.conversation import attachment_add, comment_add
+from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
+from deskline.tickets.references import check_assignee, check_registry_fit, resolve
+from deskline.tickets.writing import clean_body, lock_ticket, pk_of, touch
+
+#: Fields that `ticket_update` changes (status and assignment have their own functions).
+UPDATABLE_FIELDS = frozenset(
+    {
+        "title", "description", "type_id", "category_id", "priority_id", "company_id",
+        "contact_id", "site_id", "equipment_id", "contract_id", "parent_id", "custom_fields",
+        "observer_ids",
+    }
+)  # fmt: skip
+#: What a client may set when creating a ticket.
+CLIENT_FIELDS = frozenset({"title", "description", "type_id", "site_id", "equipment_id", "custom_fields"})
+Kind = TicketEvent.Kind
+
+
+def _clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise ValidationFailed("title is required", fields={"title": "must not be empty"})
+    if len(cleaned) > 300:
+        raise ValidationFailed("title is too long", fields={"title": "at most 300 characters"})
+    return cleaned
+
+
+def _field_definitions(ticket_type: TicketType, *, for_client: bool) -> list[FieldDefinition]:
+    fields = CustomField.objects.filter(ticket_types=ticket_type)
+    if for_client:
+        fields = fields.filter(visible_to_clients=True)
+    return [
+        FieldDefinition(f.code, f.field_type, f.required, tuple(map(str, f.choices)))
+        for f in fields
+    ]
+
+
+def _clean_custom(
+    ticket_type: TicketType, values: Mapping[str, Any], existing: Mapping[str, Any], client: bool
+) -> dict[str, Any]:
+    try:
+        return clean_custom_fields(
+            values, _field_definitions(ticket_type, for_client=client), existing=existing
+        )
+    except CustomFieldErrors as exc:
+        raise ValidationFailed("invalid custom fields", fields=exc.errors) from exc
+
+
+def _default(model: type[TicketType] | type[Priority]) -> Any:
+    row = model.objects.filter(is_default=True).first() or model.objects.order_by("pk").first()
+    if row is None:
+        raise ValidationFailed(f"no {model.__name__} is configured")
+    return row
+
+
+def _apply_contract(ticket: Ticket) -> None:
+    """Find the covering contract; flag equipment that no live contract covers."""
+    if ticket.company_id is None:
+        ticket.not_covered = False
+        return
+    if ticket.contract_id is None:
+        ticket.contract = contract_covering(
+            company_id=ticket.company_id,
+            site_id=ticket.site_id,
+            equipment_id=ticket.equipment_id,
+            day=timezone.localdate(),
+        )
+    ticket.not_covered = ticket.equipment_id is not None and ticket.contract_id is None
+
+
+def _check_client_fields(actor: User, values: Mapping[str, Any]) -> None:
+    refused = {k: "clients may not set this field" for k, v in values.items() if k not in CLIENT_FIELDS and v not in (None, [], {})}
+    if refused:
+        raise PermissionDenied("clients may not set these fields", fields=refused)
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User | None,
+    title: str,
+    description: str = "",
+    description_is_html: bool = False,
+    channel: str = Channel.API,
+    type_id: int | None = None,
+    category_id: int | None = None,
+    priority_id: int | None = None,
+    company_id: int | None = None,
+    contact_id: int | None = None,
+    site_id: int | None = None,
+    equipment_id: int | None = None,
+    contract_id: int | None = None,
+    team_id: int | None = None,
+    assignee_id: int | None = None,
+    parent_id: int | None = None,
+    observer_ids: Sequence[int] = (),
+    custom_fields: Mapping[str, Any] | None = None,
+) -> Ticket:
+    """Create a ticket from any channel. `actor` is None for anonymous channels (mail)."""
+    is_client = actor is not None and actor.role == Role.CONTACT
+    if is_client:
+        assert actor is not None
+        _check_client_fields(actor, {
+            "category_id": category_id, "priority_id": priority_id, "company_id": company_id,
+            "contact_id": contact_id, "contract_id": contract_id, "team_id": team_id,
+            "assignee_id": assignee_id, "parent_id": parent_id, "observer_ids": list(observer_ids),
+        })  # fmt: skip
+        contact = contact_for_client(actor)
+        contact_id, company_id = contact.pk, contact.company_id
+    ticket = Ticket(
+        title=_clean_title(title),
+        description=clean_body(description, is_html=description_is_html),
+        channel=channel,
+        type=resolve("type", type_id) or _default(TicketType),
+        category=resolve("category", category_id),
+        priority=resolve("priority", priority_id) or _default(Priority),
+        company=resolve("company", company_id),
+        contact=resolve("contact", contact_id),
+        site=resolve("site", site_id),
+        equipment=resolve("equipment", equipment_id),
+        contract=resolve("contract", contract_id),
+        team=resolve("team", team_id),
+        assignee=resolve("assignee", assignee_id),
+        parent=resolve("parent", parent_id),
+        created_by=actor,
+    )
+    if is_client and not ticket.type.open_to_clients:
+        raise ValidationFailed("this ticket type is not open to clients", fields={"type_id": "not open to clients"})
+    check_registry_fit(ticket)
+    check_assignee(ticket.team, ticket.assignee)
+    ticket.custom_fields = _clean_custom(ticket.type, custom_fields or {}, {}, is_client)
+    _apply_contract(ticket)
+    status = Status.objects.filter(is_initial=True).first() or Status.objects.order_by("order", "pk").first()
+    if status is None:
+        raise ValidationFailed("no ticket status is configured")
+    now = timezone.now()
+    ticket.status, ticket.phase = status, status.phase
+    ticket.priority_weight = ticket.priority.weight
+    ticket.created_at = ticket.updated_at = now
+    ticket.number = next_ticket_number()
+    ticket.save(force_insert=True)
+    if observer_ids:
+        ticket.observers.set(_staff_users(observer_ids))
+    search.reindex_ticket(ticket)
+    event_record(ticket=ticket, kind=Kind.CREATED, actor=actor, channel=channel, data={"number": ticket.number})
+    return ticket
+
+
+def _staff_users(ids: Sequence[int]) -> list[User]:
+    users = list(User.objects.filter(pk__in=ids, is_active=True).exclude(role=Role.CONTACT))
+    missing = set(ids) - {u.pk for u in users}
+    if missing:
+        raise ValidationFailed(
+            "unknown observers", fields={"observer_ids": f"not active staff: {sorted(missing)}"}
+        )
+    return users
+
+
+@transaction.atomic
+def ticket_update(
+    *, actor: User, number: int, changes: Mapping[str, Any], version: int | None = None
+) -> Ticket:
+    """Change ticket fields; `version` (if given) must be the current one (optimistic lock)."""
+    require_staff(actor)
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValidationFailed("unknown fields", fields={f: "cannot be changed here" for f in unknown})
+    ticket = lock_ticket(actor, number, version)
+    before = {f: pk_of(getattr(ticket, f)) for f in changes if f != "observer_ids"}
+    before["custom_fields"] = dict(ticket.custom_fields)
+    diff: dict[str, list[Any]] = {}
+    for field, value in changes.items():
+        if field == "title":
+            ticket.title = _clean_title(value)
+        elif field == "description":
+            ticket.description = clean_body(value or "", is_html=True)
+        elif field == "custom_fields":
+            continue
+        elif field == "observer_ids":
+            old = sorted(ticket.observers.values_list("pk", flat=True))
+            ticket.observers.set(_staff_users(value or []))
+            if old != sorted(value or []):
+                diff["observer_ids"] = [old, sorted(value or [])]
+            continue
+        else:
+            setattr(ticket, field[: -len("_id")], resolve(field[: -len("_id")], value))
+    if "custom_fields" in changes:
+        ticket.custom_fields = _clean_custom(ticket.type, changes["custom_fields"] or {}, ticket.custom_fields, False)
+    if ticket.parent_id == ticket.pk:
+        raise ValidationFailed("a ticket cannot be its own parent", fields={"parent_id": "is this ticket"})
+    check_registry_fit(ticket)
+    if {"company_id", "site_id", "equipment_id", "contract_id"} & set(changes):
+        _apply_contract(ticket)
+    ticket.priority_weight = ticket.priority.weight
+    for field in changes:
+        if field == "observer_ids":
+            continue
+        after = pk_of(getattr(ticket, field))
+        if after != before[field]:
+            diff[field] = [before[field], after]
+    if not diff:
+        return ticket
+    touch(ticket, [
+        "title", "description", "type", "category", "priority", "priority_weight", "company",
+        "contact", "site", "equipment", "contract", "not_covered", "parent", "custom_fields",
+    ])  # fmt: skip
+    if "title" in diff or "description" in diff:
+        search.reindex_ticket(ticket)
+    event_record(ticket=ticket, kind=Kind.UPDATED, actor=actor, changes=diff)
+    return ticket
+
+
+def _phase_timestamps(ticket: Ticket, phase: str) -> list[str]:
+    """Set or clear resolved/closed times when the ticket enters a phase."""
+    now = timezone.now()
+    if phase == "resolved":
+        ticket.resolved_at, ticket.closed_at = now, None
+    elif phase == "closed":
+        ticket.resolved_at = ticket.resolved_at or now
+        ticket.closed_at = now
+    else:
+        ticket.resolved_at = ticket.closed_at = None
+    return ["resolved_at", "closed_at"]
+
+
+@transaction.atomic
+def ticket_change_status(
+    *,
+    actor: User,
+    number: int,
+    status_id: int,
+    comment: str = "",
+    comment_is_public: bool = True,
+    version: int | None = None,
+) -> Ticket:
+    """Move the ticket along an allowed transition; a required comment must come with it."""
+    ticket = lock_ticket(actor, number, version)
+    target = resolve_status(status_id)
+    if target.pk == ticket.status_id:
+        return ticket
+    transition = ticket.status.transitions_out.filter(to_status=target).first()
+    if transition is None:
+        raise ValidationFailed(
+            f"cannot move from {ticket.status.name} to {target.name}",
+            fields={"status_id": f"no transition from {ticket.status.code} to {target.code}"},
+        )
+    is_client = actor.role == Role.CONTACT
+    if is_client and not transition.clients_may_use:
+        raise PermissionDenied("clients may not make this status change")
+    if transition.comment_required and not comment.strip():
+        raise ValidationFailed(
+            "this status change needs a comment", fields={"comment": "is required for this change"}
+        )
+    before = ticket.status
+    ticket.status, ticket.phase = target, target.phase
+    stamped = _phase_timestamps(ticket, target.phase)
+    touch(ticket, ["status", "phase", *stamped])
+    event_record(
+        ticket=ticket,
+        kind=Kind.STATUS_CHANGED,
+        actor=actor,
+        changes={"status": [before.code, target.code], "phase": [before.phase, target.phase]},
+    )
+    if comment.strip():
+        comment_add(
+            actor=actor,
+            number=number,
+            body=comment,
+            is_public=comment_is_public or is_client,
+        )
+        ticket.refresh_from_db()
+    return ticket
+
+
+def resolve_status(status_id: int) -> Status:
+    status = Status.objects.filter(pk=status_id, is_active=True).first()
+    if status is None:
+        raise ValidationFailed(
+            f"unknown status: {status_id}", fields={"status_id": f"no active status {status_id}"}
+        )
+    return status
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    actor: User,
+    number: int,
+    team_id: int | None,
+    assignee_id: int | None,
+    version: int | None = None,
+    reason: str = "",
+) -> Ticket:
+    """Give the ticket to a team and/or a person (None clears either)."""
+    require_staff(actor)
+    ticket = lock_ticket(actor, number, version)
+    team, assignee = resolve("team", team_id), resolve("assignee", assignee_id)
+    check_assignee(team, assignee)
+    before = [ticket.team_id, ticket.assignee_id]
+    if before == [team_id, assignee_id]:
+        return ticket
+    ticket.team, ticket.assignee = team, assignee
+    touch(ticket, ["team", "assignee"])
+    changes = {}
+    if before[0] != team_id:
+        changes["team_id"] = [before[0], team_id]
+    if before[1] != assignee_id:
+        changes["assignee_id"] = [before[1], assignee_id]
+    event_record(
+        ticket=ticket, kind=Kind.ASSIGNED, actor=actor, changes=changes, data={"reason": reason}
+    )
+    return ticket
+
+
+__all__ = [
+    "attachment_add",
+    "comment_add",
+    "ticket_assign",
+    "ticket_change_status",
+    "ticket_create",
+    "ticket_link",
+    "ticket_merge",
+    "ticket_unlink",
+    "ticket_update",
+]

@@ -1,0 +1,46 @@
+"""Helpers shared by the ticket write functions: locking, version bump, body cleaning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from deskline.accounts.models import User
+from deskline.core.errors import Conflict, NotFound
+from deskline.core.html import sanitize_html, text_to_html
+from deskline.tickets.access import ticket_get_visible
+from deskline.tickets.models import Ticket
+
+
+def lock_ticket(actor: User | None, number: int, version: int | None) -> Ticket:
+    """Lock the ticket row for this transaction; refuse a stale version with the current state.
+
+    `actor` None is the system (mail intake, jobs): it sees every ticket.
+    """
+    if actor is not None:
+        ticket_get_visible(actor, number)
+    ticket = Ticket.objects.select_for_update().filter(number=number).first()
+    if ticket is None:
+        raise NotFound(f"ticket {number} not found")
+    if version is not None and ticket.version != version:
+        raise Conflict(
+            f"ticket {number} was changed by someone else (version {ticket.version}, not {version})",
+            current=ticket,
+        )
+    return ticket
+
+
+def touch(ticket: Ticket, fields: list[str]) -> None:
+    """Save the given fields with a new updated_at and the next version."""
+    ticket.updated_at = timezone.now()
+    ticket.version += 1
+    ticket.save(update_fields=[*fields, "updated_at", "version"])
+
+
+def clean_body(text: str, *, is_html: bool) -> str:
+    return sanitize_html(text) if is_html else text_to_html(text)
+
+
+def pk_of(value: Any) -> Any:
+    return value.pk if hasattr(value, "pk") else value
