@@ -66,8 +66,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from deskline.clients.api import router as clients_router
-    from deskline.tickets.api import reference_router
     from deskline.tickets.api import router as tickets_router
+    from deskline.tickets.reference_api import router as reference_router
 
     api.add_router("/tickets", tickets_router)
     api.add_router("/", reference_router)

@@ -26,6 +26,10 @@ REFERENCE_MODELS: dict[str, type[models.Model]] = {
 }
 
 
+def _api_name(field: str) -> str:
+    return "parent_number" if field == "parent" else f"{field}_id"
+
+
 def resolve(field: str, value: int | None) -> Any:
     """The row for `<field>_id`, or None; ValidationFailed naming the field if it is unknown."""
     if value is None:
@@ -35,7 +39,8 @@ def resolve(field: str, value: int | None) -> Any:
     row = model._default_manager.filter(**lookup).first()
     if row is None:
         raise ValidationFailed(
-            f"unknown {field}: {value}", fields={f"{field}_id": f"no {field} with id {value}"}
+            f"unknown {field}: {value}",
+            fields={_api_name(field): f"no {field} {'number' if field == 'parent' else 'with id'} {value}"},
         )
     return row
 

@@ -21,7 +21,7 @@ from deskline.tickets.models import (
     TicketEvent,
     TicketLink,
 )
-from deskline.tickets.writing import lock_ticket, touch
+from deskline.tickets.writing import lock_ticket, touch, would_cycle
 
 Kind = TicketEvent.Kind
 LINK_KINDS = ("related", "parent", "child")
@@ -34,18 +34,6 @@ def _lock_pair(actor: User, first: int, second: int) -> tuple[Ticket, Ticket]:
     low, high = sorted((first, second))
     locked = {low: lock_ticket(actor, low, None), high: lock_ticket(actor, high, None)}
     return locked[first], locked[second]
-
-
-def _is_ancestor(candidate: Ticket, ticket: Ticket) -> bool:
-    """True if `candidate` is `ticket` or one of its descendants would become its ancestor."""
-    seen: set[int] = set()
-    node: Ticket | None = candidate
-    while node is not None and node.pk not in seen:
-        if node.pk == ticket.pk:
-            return True
-        seen.add(node.pk)
-        node = node.parent
-    return False
 
 
 @transaction.atomic
@@ -61,7 +49,7 @@ def ticket_link(*, actor: User, number: int, other_number: int, kind: str = "rel
         touch(ticket, [])
     else:
         child, parent = (ticket, other) if kind == "parent" else (other, ticket)
-        if _is_ancestor(parent, child):
+        if would_cycle(child=child, parent=parent):
             raise ValidationFailed("this link would make a cycle", fields={"other_number": "is a descendant"})
         before = child.parent.number if child.parent else None
         child.parent = parent

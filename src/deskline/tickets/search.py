@@ -1,21 +1,20 @@
 """Full-text search over tickets: title, description and comments, English and Russian.
 
 PostgreSQL: one tsvector per ticket (English and Russian stems together) in `tickets_search`,
-with a GIN index. SQLite: an FTS5 table `tickets_fts` whose rowid is the ticket id. Both are kept
-up to date by the ticket services inside their transactions.
+with a GIN index. SQLite: an FTS5 table `tickets_fts` whose rowid is the ticket id, holding the
+text already stemmed in Python (FTS5 has no Russian stemmer). Both are kept up to date by the
+ticket services inside their transactions.
 """
 
 from __future__ import annotations
-
-import re
 
 from django.db import connection
 from django.db.models import QuerySet
 
 from deskline.tickets.models import Ticket
+from deskline.tickets.stemming import stemmed_text, stems
 
 _PG_VECTOR = "to_tsvector('english', %s) || to_tsvector('russian', %s)"
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def index_ticket_text(ticket_id: int, text: str) -> None:
@@ -29,7 +28,9 @@ def index_ticket_text(ticket_id: int, text: str) -> None:
             )
         else:
             cursor.execute("DELETE FROM tickets_fts WHERE rowid = %s", [ticket_id])
-            cursor.execute("INSERT INTO tickets_fts (rowid, body) VALUES (%s, %s)", [ticket_id, text])
+            cursor.execute(
+                "INSERT INTO tickets_fts (rowid, body) VALUES (%s, %s)", [ticket_id, stemmed_text(text)]
+            )
 
 
 def reindex_ticket(ticket: Ticket) -> None:
@@ -52,14 +53,14 @@ def append_ticket_text(ticket_id: int, text: str) -> None:
             )
         else:
             cursor.execute(
-                "UPDATE tickets_fts SET body = body || ' ' || %s WHERE rowid = %s", [text, ticket_id]
+                "UPDATE tickets_fts SET body = body || ' ' || %s WHERE rowid = %s",
+                [stemmed_text(text), ticket_id],
             )
 
 
 def fts5_query(text: str) -> str:
-    """User text as a safe FTS5 query: every word must match, as a prefix."""
-    words = _WORD.findall(text)
-    return " ".join('"' + w.replace('"', "") + '"*' for w in words)
+    """User text as a safe FTS5 query: every word's stem must match, as a prefix."""
+    return " ".join(f'"{s}"*' for s in stems(text))
 
 
 def filter_by_text(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:

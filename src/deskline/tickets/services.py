@@ -33,13 +33,13 @@ from deskline.tickets.numbering import next_ticket_number
 from deskline.tickets.conversation import attachment_add, comment_add
 from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
 from deskline.tickets.references import check_assignee, check_registry_fit, resolve
-from deskline.tickets.writing import clean_body, lock_ticket, pk_of, touch
+from deskline.tickets.writing import clean_body, lock_ticket, pk_of, touch, would_cycle
 
 #: Fields that `ticket_update` changes (status and assignment have their own functions).
 UPDATABLE_FIELDS = frozenset(
     {
         "title", "description", "type_id", "category_id", "priority_id", "company_id",
-        "contact_id", "site_id", "equipment_id", "contract_id", "parent_id", "custom_fields",
+        "contact_id", "site_id", "equipment_id", "contract_id", "parent_number", "custom_fields",
         "observer_ids",
     }
 )  # fmt: skip
@@ -124,7 +124,7 @@ def ticket_create(
     contract_id: int | None = None,
     team_id: int | None = None,
     assignee_id: int | None = None,
-    parent_id: int | None = None,
+    parent_number: int | None = None,
     observer_ids: Sequence[int] = (),
     custom_fields: Mapping[str, Any] | None = None,
 ) -> Ticket:
@@ -135,7 +135,7 @@ def ticket_create(
         _check_client_fields(actor, {
             "category_id": category_id, "priority_id": priority_id, "company_id": company_id,
             "contact_id": contact_id, "contract_id": contract_id, "team_id": team_id,
-            "assignee_id": assignee_id, "parent_id": parent_id, "observer_ids": list(observer_ids),
+            "assignee_id": assignee_id, "parent_number": parent_number, "observer_ids": list(observer_ids),
         })  # fmt: skip
         contact = contact_for_client(actor)
         contact_id, company_id = contact.pk, contact.company_id
@@ -153,7 +153,7 @@ def ticket_create(
         contract=resolve("contract", contract_id),
         team=resolve("team", team_id),
         assignee=resolve("assignee", assignee_id),
-        parent=resolve("parent", parent_id),
+        parent=resolve("parent", parent_number),
         created_by=actor,
     )
     if is_client and not ticket.type.open_to_clients:
@@ -188,6 +188,12 @@ def _staff_users(ids: Sequence[int]) -> list[User]:
     return users
 
 
+def _current(ticket: Ticket, field: str) -> Any:
+    if field == "parent_number":
+        return ticket.parent.number if ticket.parent else None
+    return pk_of(getattr(ticket, field))
+
+
 @transaction.atomic
 def ticket_update(
     *, actor: User, number: int, changes: Mapping[str, Any], version: int | None = None
@@ -198,7 +204,7 @@ def ticket_update(
     if unknown:
         raise ValidationFailed("unknown fields", fields={f: "cannot be changed here" for f in unknown})
     ticket = lock_ticket(actor, number, version)
-    before = {f: pk_of(getattr(ticket, f)) for f in changes if f != "observer_ids"}
+    before = {f: _current(ticket, f) for f in changes if f != "observer_ids"}
     before["custom_fields"] = dict(ticket.custom_fields)
     diff: dict[str, list[Any]] = {}
     for field, value in changes.items():
@@ -214,12 +220,16 @@ def ticket_update(
             if old != sorted(value or []):
                 diff["observer_ids"] = [old, sorted(value or [])]
             continue
+        elif field == "parent_number":
+            ticket.parent = resolve("parent", value)
         else:
             setattr(ticket, field[: -len("_id")], resolve(field[: -len("_id")], value))
     if "custom_fields" in changes:
         ticket.custom_fields = _clean_custom(ticket.type, changes["custom_fields"] or {}, ticket.custom_fields, False)
-    if ticket.parent_id == ticket.pk:
-        raise ValidationFailed("a ticket cannot be its own parent", fields={"parent_id": "is this ticket"})
+    if ticket.parent is not None and would_cycle(child=ticket, parent=ticket.parent):
+        raise ValidationFailed(
+            "a ticket cannot be its own ancestor", fields={"parent_number": "would make a cycle"}
+        )
     check_registry_fit(ticket)
     if {"company_id", "site_id", "equipment_id", "contract_id"} & set(changes):
         _apply_contract(ticket)
@@ -227,7 +237,7 @@ def ticket_update(
     for field in changes:
         if field == "observer_ids":
             continue
-        after = pk_of(getattr(ticket, field))
+        after = _current(ticket, field)
         if after != before[field]:
             diff[field] = [before[field], after]
     if not diff:

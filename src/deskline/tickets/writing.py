@@ -44,3 +44,15 @@ def clean_body(text: str, *, is_html: bool) -> str:
 
 def pk_of(value: Any) -> Any:
     return value.pk if hasattr(value, "pk") else value
+
+
+def would_cycle(*, child: Ticket, parent: Ticket) -> bool:
+    """True if making `parent` the parent of `child` would put `child` among its own ancestors."""
+    seen: set[int] = set()
+    node: Ticket | None = parent
+    while node is not None and node.pk not in seen:
+        if node.pk == child.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False

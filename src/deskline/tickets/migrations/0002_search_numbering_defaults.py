@@ -79,7 +79,7 @@ def create_search_and_sequence(apps, schema_editor):
         else:
             cursor.execute(
                 "CREATE VIRTUAL TABLE tickets_fts USING fts5("
-                "body, tokenize = 'porter unicode61 remove_diacritics 2')"
+                "body, tokenize = 'unicode61 remove_diacritics 2')"
             )
 
 

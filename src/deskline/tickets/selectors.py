@@ -1,0 +1,175 @@
+"""Reads of tickets for pages and the API: scoped by access, with the joins they need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from deskline.accounts.models import User
+from deskline.core.errors import ValidationFailed
+from deskline.tickets import search
+from deskline.tickets.access import ticket_get_visible, tickets_visible_to
+from deskline.tickets.listing import BadCursor, Sort, decode_cursor, encode_cursor, parse_sort
+from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketLink
+
+LIST_RELATED = ("status", "priority", "type", "category", "team", "assignee", "company", "contact")
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    status: list[int] = field(default_factory=list)
+    phase: list[str] = field(default_factory=list)
+    priority: list[int] = field(default_factory=list)
+    type: list[int] = field(default_factory=list)
+    category: list[int] = field(default_factory=list)
+    team: list[int] = field(default_factory=list)
+    assignee: list[int] = field(default_factory=list)
+    company: list[int] = field(default_factory=list)
+    contact: list[int] = field(default_factory=list)
+    site: list[int] = field(default_factory=list)
+    equipment: list[int] = field(default_factory=list)
+    unassigned: bool | None = None
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Ticket]
+    next_cursor: str | None
+
+
+_LIST_FILTERS = {
+    "status": "status_id__in", "phase": "phase__in", "priority": "priority_id__in",
+    "type": "type_id__in", "category": "category_id__in", "team": "team_id__in",
+    "assignee": "assignee_id__in", "company": "company_id__in", "contact": "contact_id__in",
+    "site": "site_id__in", "equipment": "equipment_id__in",
+}  # fmt: skip
+_RANGE_FILTERS = {
+    "created_after": "created_at__gte", "created_before": "created_at__lt",
+    "updated_after": "updated_at__gte", "updated_before": "updated_at__lt",
+}  # fmt: skip
+
+
+def apply_filters(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+    conditions: dict[str, Any] = {}
+    for name, lookup in _LIST_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            conditions[lookup] = values
+    for name, lookup in _RANGE_FILTERS.items():
+        value = getattr(filters, name)
+        if value is not None:
+            conditions[lookup] = value
+    if filters.unassigned is not None:
+        conditions["assignee__isnull"] = filters.unassigned
+    return search.filter_by_text(queryset.filter(**conditions), filters.text)
+
+
+def _after(sort: Sort, value: object, row_id: int) -> Q:
+    # `col <= v AND (col < v OR id < i)`: the first part bounds the index scan, so a deep page
+    # starts where the cursor points instead of skipping rows.
+    op, strict = ("lte", "lt") if sort.descending else ("gte", "gt")
+    col = sort.column
+    return Q(**{f"{col}__{op}": value}) & (Q(**{f"{col}__{strict}": value}) | Q(**{f"id__{strict}": row_id}))
+
+
+def ticket_list_for(
+    *, user: User, filters: TicketFilters, sort: str = "-updated", cursor: str = "", limit: int = 50
+) -> Page:
+    """One page of the tickets `user` may see, in keyset order; no COUNT, no OFFSET."""
+    try:
+        order = parse_sort(sort)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields={"sort": str(exc)}) from exc
+    queryset = apply_filters(tickets_visible_to(user), filters)
+    if cursor:
+        try:
+            value, row_id = decode_cursor(order, cursor)
+        except BadCursor as exc:
+            raise ValidationFailed(str(exc), fields={"cursor": str(exc)}) from exc
+        queryset = queryset.filter(_after(order, value, row_id))
+    rows = list(queryset.select_related(*LIST_RELATED).order_by(*order.order_by)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(order, getattr(last, order.column), last.pk)
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def ticket_detail_for(*, user: User, number: int) -> Ticket:
+    ticket_get_visible(user, number)
+    return (
+        Ticket.objects.select_related(*LIST_RELATED, "site", "equipment", "contract", "parent", "merged_into")
+        .prefetch_related("observers")
+        .get(number=number)
+    )
+
+
+def comments_for(*, user: User, number: int) -> list[Comment]:
+    ticket = ticket_get_visible(user, number)
+    comments = Comment.objects.filter(ticket=ticket).select_related("author", "author_contact", "moved_from")
+    if user.is_client:
+        comments = comments.filter(is_public=True)
+    public_files = Attachment.objects.filter(is_public=True) if user.is_client else Attachment.objects.all()
+    return list(comments.prefetch_related(Prefetch("attachments", queryset=public_files)))
+
+
+def attachments_for(*, user: User, number: int) -> list[Attachment]:
+    ticket = ticket_get_visible(user, number)
+    rows = Attachment.objects.filter(ticket=ticket)
+    if user.is_client:
+        rows = rows.filter(is_public=True).filter(Q(comment__isnull=True) | Q(comment__is_public=True))
+    return list(rows)
+
+
+def attachment_for(*, user: User, number: int, attachment_id: int) -> Attachment:
+    for attachment in attachments_for(user=user, number=number):
+        if attachment.pk == attachment_id:
+            return attachment
+    from deskline.core.errors import NotFound
+
+    raise NotFound(f"attachment {attachment_id} not found")
+
+
+CLIENT_EVENT_KINDS = (TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS_CHANGED, TicketEvent.Kind.MERGED_INTO)
+
+
+def history_for(*, user: User, number: int) -> list[TicketEvent]:
+    """The ticket's events, oldest first; clients see only what concerns them."""
+    ticket = ticket_get_visible(user, number)
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+    if user.is_client:
+        events = events.filter(
+            Q(kind__in=CLIENT_EVENT_KINDS) | Q(kind=TicketEvent.Kind.COMMENTED, data__is_public=True)
+        )
+    return list(events.order_by("created_at", "id"))
+
+
+@dataclass(frozen=True)
+class Links:
+    parent: Ticket | None
+    children: list[Ticket]
+    related: list[Ticket]
+
+
+def links_for(*, user: User, number: int) -> Links:
+    ticket = ticket_get_visible(user, number)
+    visible = tickets_visible_to(user)
+    related_ids = [
+        link.to_ticket_id if link.from_ticket_id == ticket.pk else link.from_ticket_id
+        for link in TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
+    ]
+    parent = visible.filter(pk=ticket.parent_id).select_related("status").first() if ticket.parent_id else None
+    return Links(
+        parent=parent,
+        children=list(visible.filter(parent=ticket).select_related("status").order_by("number")),
+        related=list(visible.filter(pk__in=related_ids).select_related("status").order_by("number")),
+    )

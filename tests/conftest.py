@@ -1,0 +1,88 @@
+"""Shared fixtures: users of each role, an API client with a Bearer token, ticket helpers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from deskline.accounts.models import Role, User
+from deskline.accounts.services import api_token_create
+from deskline.tickets.models import Ticket
+from deskline.tickets.services import ticket_create
+from tests.factories import AdminFactory, UserFactory
+
+
+class ApiClient:
+    """JSON requests to /api/v1 with a user's Bearer token."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.token = api_token_create(username=user.username)
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def _send(self, method: str, path: str, body: Any = None, **extra: Any) -> Any:
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        if body is None:
+            return getattr(self.client, method)(url, **extra)
+        return getattr(self.client, method)(
+            url, data=json.dumps(body), content_type="application/json", **extra
+        )
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        return self.client.get(url, params or {})
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._send("post", path, body if body is not None else {})
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._send("patch", path, body)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self._send("put", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self._send("delete", path)
+
+    def upload(self, path: str, files: dict[str, Any], data: dict[str, Any] | None = None) -> Any:
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        return self.client.post(url, {**(data or {}), **files})
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return AdminFactory(username="admin")
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    return UserFactory(username="agent", role=Role.AGENT)
+
+
+@pytest.fixture
+def api_for() -> Callable[[User], ApiClient]:
+    return ApiClient
+
+
+@pytest.fixture
+def admin_api(admin: User) -> ApiClient:
+    return ApiClient(admin)
+
+
+@pytest.fixture
+def make_ticket(admin: User) -> Callable[..., Ticket]:
+    def make(**fields: Any) -> Ticket:
+        fields.setdefault("title", "Printer does not print")
+        fields.setdefault("actor", admin)
+        return ticket_create(**fields)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -1,0 +1,194 @@
+"""The tickets REST API: shapes, errors, optimistic locking, lists and search."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from deskline.tickets.models import Status
+from deskline.tickets.services import comment_add
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_answers_201_with_the_number(admin_api):
+    response = admin_api.post("tickets", {"title": "Lift stuck", "description": "Floor 3"})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["number"] > 0
+    assert body["status"]["code"] == "new"
+    assert body["description"] == "<p>Floor 3</p>"
+
+
+def test_get_by_number(admin_api, make_ticket):
+    ticket = make_ticket(title="Fridge warm")
+    response = admin_api.get(f"tickets/{ticket.number}")
+    assert response.status_code == 200
+    assert response.json()["title"] == "Fridge warm"
+
+
+def test_unknown_ticket_is_404_in_the_error_shape(admin_api):
+    response = admin_api.get("tickets/999999")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_missing_title_is_422_naming_the_field(admin_api):
+    response = admin_api.post("tickets", {"description": "no title"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "title" in error["fields"]
+
+
+def test_unknown_reference_is_422_naming_the_field(admin_api):
+    response = admin_api.post("tickets", {"title": "x", "site_id": 424242})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == {"site_id": "no site with id 424242"}
+
+
+def test_no_credentials_is_401_in_the_error_shape(db):
+    response = Client().get("/api/v1/tickets")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_a_wrong_token_is_401(db):
+    response = Client(HTTP_AUTHORIZATION="Bearer dl_nope").get("/api/v1/tickets")
+    assert response.status_code == 401
+
+
+def test_stale_version_is_409_with_the_current_ticket(admin_api, make_ticket):
+    ticket = make_ticket()
+    assert admin_api.patch(f"tickets/{ticket.number}", {"version": 1, "title": "A"}).status_code == 200
+    response = admin_api.patch(f"tickets/{ticket.number}", {"version": 1, "title": "B"})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "conflict"
+    assert (error["current"]["title"], error["current"]["version"]) == ("A", 2)
+
+
+def test_status_change_by_code(admin_api, make_ticket):
+    ticket = make_ticket()
+    response = admin_api.post(f"tickets/{ticket.number}/status", {"status": "in_progress"})
+    assert response.status_code == 200
+    assert response.json()["status"]["phase"] == "open"
+
+
+def test_status_change_missing_comment_is_422(admin_api, make_ticket):
+    ticket = make_ticket()
+    response = admin_api.post(f"tickets/{ticket.number}/status", {"status": "closed"})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == {"comment": "is required for this change"}
+
+
+def test_assign_comment_history_round_trip(admin_api, make_ticket, team, agent):
+    number = make_ticket().number
+    assert admin_api.post(f"tickets/{number}/assign", {"team_id": team.pk, "assignee_id": agent.pk}).status_code == 200
+    assert admin_api.post(f"tickets/{number}/comments", {"body": "Done"}).status_code == 201
+    kinds = [e["kind"] for e in admin_api.get(f"tickets/{number}/history").json()]
+    assert kinds == ["created", "assigned", "commented"]
+    assert [c["body"] for c in admin_api.get(f"tickets/{number}/comments").json()] == ["<p>Done</p>"]
+
+
+def test_attachment_upload_and_download(admin_api, make_ticket):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    number = make_ticket().number
+    upload = SimpleUploadedFile("notes.txt", b"serial 42", content_type="text/plain")
+    created = admin_api.upload(f"tickets/{number}/attachments", {"file": upload})
+    assert created.status_code == 201, created.content
+    download = admin_api.get(created.json()["url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"serial 42"
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_links_and_merge_over_the_api(admin_api, make_ticket):
+    first, second, third = make_ticket(), make_ticket(), make_ticket()
+    linked = admin_api.post(f"tickets/{first.number}/links", {"other_number": second.number})
+    assert [t["number"] for t in linked.json()["related"]] == [second.number]
+    merged = admin_api.post(f"tickets/{third.number}/merge", {"into_number": first.number})
+    assert merged.status_code == 200
+    assert admin_api.get(f"tickets/{third.number}").json()["merged_into_number"] == first.number
+
+
+def test_list_pages_through_every_ticket_once(admin_api, make_ticket):
+    numbers = {make_ticket().number for _ in range(7)}
+    seen, cursor = [], ""
+    while True:
+        page = admin_api.get("tickets", {"limit": 3, "cursor": cursor, "sort": "-updated"}).json()
+        seen += [t["number"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(numbers)
+    assert seen == sorted(seen, reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["created", "-created", "updated", "priority", "-priority", "number", "-number"])
+def test_list_sorts_with_ties_broken_by_id(admin_api, make_ticket, sort):
+    for _ in range(4):
+        make_ticket()
+    first = admin_api.get("tickets", {"limit": 2, "sort": sort}).json()
+    second = admin_api.get("tickets", {"limit": 2, "sort": sort, "cursor": first["next_cursor"]}).json()
+    numbers = [t["number"] for t in first["items"] + second["items"]]
+    assert len(set(numbers)) == 4
+
+
+def test_list_filters_by_status_and_team(admin_api, make_ticket, team):
+    wanted = make_ticket(team_id=team.pk)
+    make_ticket()
+    new = Status.objects.get(code="new")
+    page = admin_api.get("tickets", {"status": new.pk, "team": team.pk}).json()
+    assert [t["number"] for t in page["items"]] == [wanted.number]
+
+
+def test_bad_sort_and_bad_cursor_are_422(admin_api):
+    assert admin_api.get("tickets", {"sort": "title"}).json()["error"]["fields"].keys() == {"sort"}
+    assert admin_api.get("tickets", {"cursor": "garbage!"}).json()["error"]["fields"].keys() == {"cursor"}
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("The printer is jammed on floor two", "printers jammed"),
+        ("Не работает холодильник в зале", "холодильники"),
+    ],
+)
+def test_text_search_finds_stemmed_words_in_english_and_russian(admin_api, make_ticket, text, query):
+    wanted = make_ticket(title="Request", description=text)
+    make_ticket(title="Something else")
+    page = admin_api.get("tickets", {"q": query}).json()
+    assert [t["number"] for t in page["items"]] == [wanted.number]
+
+
+def test_text_search_covers_comments(admin_api, make_ticket, admin):
+    wanted = make_ticket(title="Cash register")
+    comment_add(actor=admin, number=wanted.number, body="Replaced the thermal head")
+    make_ticket(title="Cash register")
+    page = admin_api.get("tickets", {"q": "thermal"}).json()
+    assert [t["number"] for t in page["items"]] == [wanted.number]
+
+
+def _list_queries(api) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.get("tickets", {"limit": 100}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_costs_the_same_queries_for_5_and_40_tickets(admin_api, make_ticket, team, agent):
+    for _ in range(5):
+        make_ticket(team_id=team.pk, assignee_id=agent.pk)
+    _list_queries(admin_api)  # the first request also stamps the token's last use
+    few = _list_queries(admin_api)
+    for _ in range(35):
+        make_ticket(team_id=team.pk, assignee_id=agent.pk)
+    assert _list_queries(admin_api) == few
+
+
+def test_openapi_schema_and_docs_are_served(db):
+    assert Client().get("/api/v1/openapi.json").status_code == 200
+    assert Client().get("/api/v1/docs").status_code == 200
