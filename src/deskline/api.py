@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -64,14 +66,21 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
-def _register_routers() -> None:
-    from deskline.clients.api import router as clients_router
-    from deskline.tickets.api import router as tickets_router
-    from deskline.tickets.reference_api import router as reference_router
+#: (URL prefix, module with a `router`) for each app's endpoints.
+ROUTERS = [
+    ("/tickets", "deskline.tickets.api"),
+    ("/", "deskline.tickets.reference_api"),
+    ("/", "deskline.clients.api"),
+    ("/sla", "deskline.sla.api"),
+    ("/routing", "deskline.routing.api"),
+    ("/channels", "deskline.channels.api"),
+    ("/notifications", "deskline.notifications.api"),
+]
 
-    api.add_router("/tickets", tickets_router)
-    api.add_router("/", reference_router)
-    api.add_router("/", clients_router)
+
+def _register_routers() -> None:
+    for prefix, module in ROUTERS:
+        api.add_router(prefix, importlib.import_module(module).router)
 
 
 _register_routers()

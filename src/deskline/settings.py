@@ -31,6 +31,12 @@ INSTALLED_APPS = [
     "deskline.accounts",
     "deskline.clients",
     "deskline.tickets",
+    "deskline.sla",
+    "deskline.routing",
+    "deskline.channels",
+    "deskline.notifications",
+    "deskline.desk",
+    "deskline.portal",
 ]
 
 MIDDLEWARE = [

@@ -131,3 +131,21 @@ def test_assign_to_a_non_member_is_refused(make_ticket, admin, team):
     ticket = make_ticket()
     with pytest.raises(ValidationFailed):
         ticket_assign(actor=admin, number=ticket.number, team_id=team.pk, assignee_id=admin.pk)
+
+
+def test_client_rates_a_resolved_ticket(client_user, admin):
+    from deskline.tickets.services import ticket_rate
+
+    ticket = ticket_create(actor=client_user, title="x")
+    ticket_change_status(actor=admin, number=ticket.number, status_id=status("resolved").pk)
+    rated = ticket_rate(actor=client_user, number=ticket.number, rating=2, comment="Slow")
+    assert rated.rating == 2
+    assert TicketEvent.objects.get(ticket=ticket, kind="rated").data == {"comment": "Slow"}
+
+
+def test_an_open_ticket_cannot_be_rated(client_user):
+    from deskline.tickets.services import ticket_rate
+
+    ticket = ticket_create(actor=client_user, title="x")
+    with pytest.raises(ValidationFailed):
+        ticket_rate(actor=client_user, number=ticket.number, rating=5)

@@ -47,6 +47,7 @@ def event_record(
     changes: dict[str, list[Any]] | None = None,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
+    from deskline.tickets.hooks import run_hooks
     from deskline.tickets.tasks import ticket_event_dispatch
 
     event = TicketEvent.objects.create(
@@ -59,6 +60,7 @@ def event_record(
         created_at=timezone.now(),
     )
     ticket_event_dispatch.enqueue(event_id=event.pk)
+    run_hooks(event)
     return event
 
 

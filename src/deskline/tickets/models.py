@@ -344,6 +344,10 @@ class TicketEvent(models.Model):
         UNLINKED = "unlinked", _("Unlinked")
         MERGED = "merged", _("Merged")
         MERGED_INTO = "merged_into", _("Merged into another ticket")
+        RATED = "rated", _("Rated")
+        ESCALATED = "escalated", _("Escalated")
+        ROUTED = "routed", _("Routed")
+        SLA = "sla", _("SLA")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

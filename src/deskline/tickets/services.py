@@ -354,6 +354,34 @@ def ticket_assign(
     return ticket
 
 
+@transaction.atomic
+def ticket_rate(*, actor: User, number: int, rating: int, comment: str = "") -> Ticket:
+    """The client rates the work on a resolved or closed ticket (1-5, with an optional comment)."""
+    if not 1 <= rating <= 5:
+        raise ValidationFailed("rating must be 1 to 5", fields={"rating": "must be between 1 and 5"})
+    ticket = lock_ticket(actor, number, None)
+    if actor.role != Role.CONTACT:
+        raise PermissionDenied("only the client rates a ticket")
+    if ticket.phase not in ("resolved", "closed"):
+        raise ValidationFailed(
+            "only resolved or closed tickets can be rated", fields={"rating": "the ticket is still open"}
+        )
+    before = ticket.rating
+    ticket.rating = rating
+    touch(ticket, ["rating"])
+    event_record(
+        ticket=ticket,
+        kind=TicketEvent.Kind.RATED,
+        actor=actor,
+        changes={"rating": [before, rating]},
+        data={"comment": comment.strip()[:2000]},
+    )
+    if comment.strip():
+        comment_add(actor=actor, number=number, body=comment, is_public=True)
+    ticket.refresh_from_db()
+    return ticket
+
+
 __all__ = [
     "attachment_add",
     "comment_add",
@@ -362,6 +390,7 @@ __all__ = [
     "ticket_create",
     "ticket_link",
     "ticket_merge",
+    "ticket_rate",
     "ticket_unlink",
     "ticket_update",
 ]

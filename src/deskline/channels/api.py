@@ -1,0 +1,5 @@
+"""REST endpoints of the channels app."""
+
+from ninja import Router
+
+router = Router(tags=["channels"])

@@ -1,0 +1,1 @@
+"""The agents' desk: server-rendered pages with htmx."""

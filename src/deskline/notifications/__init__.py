@@ -1,0 +1,1 @@
+"""Notifications: templates with variables, an outbox with retries, per-user preferences."""

@@ -1,0 +1,1 @@
+"""The client portal: clients' staff submit and follow their tickets."""

@@ -1,0 +1,1 @@
+"""Routing rules, assignment strategies, lines of support, automation triggers, webhooks."""

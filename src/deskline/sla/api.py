@@ -1,0 +1,5 @@
+"""REST endpoints of the sla app."""
+
+from ninja import Router
+
+router = Router(tags=["sla"])
