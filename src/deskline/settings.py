@@ -88,6 +88,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not shared-cache memory: threads then contend on real locks with a busy
+    # timeout (shared cache fails at once with "table is locked"), as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-deskline.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -370,6 +371,19 @@ class TicketEvent(models.Model):
                 name="event_undispatched_idx",
             ),
         ]
+
+
+class TicketSearch(models.Model):
+    """PostgreSQL's full-text vector of a ticket (title, description, comments); see search.py.
+
+    On SQLite the table stays empty and the FTS5 table `tickets_fts` is used instead.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    vector = SearchVectorField()
+
+    class Meta:
+        db_table = "tickets_search"
 
 
 class NumberSequence(models.Model):

@@ -1,6 +1,8 @@
 """Full-text search tables, the ticket number sequence, and the default reference data."""
 
-from django.db import migrations
+import django.contrib.postgres.search
+import django.db.models.deletion
+from django.db import migrations, models
 
 STATUSES = [
     # code, name, Russian name, phase, colour, order, initial
@@ -69,12 +71,6 @@ def create_search_and_sequence(apps, schema_editor):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("CREATE SEQUENCE IF NOT EXISTS tickets_ticket_number_seq START 1")
-            cursor.execute(
-                "CREATE TABLE tickets_search ("
-                " ticket_id bigint PRIMARY KEY REFERENCES tickets_ticket(id)"
-                " ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
-                " vector tsvector NOT NULL)"
-            )
             cursor.execute("CREATE INDEX tickets_search_vector ON tickets_search USING gin (vector)")
         else:
             cursor.execute(
@@ -87,7 +83,7 @@ def drop_search_and_sequence(apps, schema_editor):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("DROP TABLE IF EXISTS tickets_search")
+            cursor.execute("DROP INDEX IF EXISTS tickets_search_vector")
             cursor.execute("DROP SEQUENCE IF EXISTS tickets_ticket_number_seq")
         else:
             cursor.execute("DROP TABLE IF EXISTS tickets_fts")
@@ -97,6 +93,23 @@ class Migration(migrations.Migration):
     dependencies = [("tickets", "0001_initial")]
 
     operations = [
+        migrations.CreateModel(
+            name="TicketSearch",
+            fields=[
+                (
+                    "ticket",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="tickets.ticket",
+                    ),
+                ),
+                ("vector", django.contrib.postgres.search.SearchVectorField()),
+            ],
+            options={"db_table": "tickets_search"},
+        ),
         migrations.RunPython(create_search_and_sequence, drop_search_and_sequence),
         migrations.RunPython(create_defaults, migrations.RunPython.noop),
     ]

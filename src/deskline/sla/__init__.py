@@ -1,0 +1,1 @@
+"""Service-level agreements: work calendars and deadline arithmetic."""
