@@ -30,7 +30,9 @@ def test_client_gets_404_for_another_companys_ticket(api_for, client_user, other
     assert api.post(f"tickets/{number}/comments", {"body": "hi"}).status_code == 404
 
 
-def test_client_does_not_see_a_colleagues_ticket_unless_allowed(api_for, client_user, client_contact):
+def test_client_does_not_see_a_colleagues_ticket_unless_allowed(
+    api_for, client_user, client_contact
+):
     colleague = ContactUserFactory(contact=ContactFactory(company=client_contact.company))
     theirs = ticket_create(actor=colleague, title="Colleague's")
     api = api_for(client_user)
@@ -42,7 +44,9 @@ def test_client_does_not_see_a_colleagues_ticket_unless_allowed(api_for, client_
 
 def test_client_never_sees_internal_notes(api_for, client_user, admin):
     ticket = ticket_create(actor=client_user, title="x")
-    comment_add(actor=admin, number=ticket.number, body="internal: client is difficult", is_public=False)
+    comment_add(
+        actor=admin, number=ticket.number, body="internal: client is difficult", is_public=False
+    )
     comment_add(actor=admin, number=ticket.number, body="We are on it")
     api = api_for(client_user)
     bodies = [c["body"] for c in api.get(f"tickets/{ticket.number}/comments").json()]
@@ -67,8 +71,13 @@ def test_client_cannot_update_assign_link_or_merge(api_for, client_user, team):
     api = api_for(client_user)
     assert api.patch(f"tickets/{first.number}", {"title": "z"}).status_code == 403
     assert api.post(f"tickets/{first.number}/assign", {"team_id": team.pk}).status_code == 403
-    assert api.post(f"tickets/{first.number}/links", {"other_number": second.number}).status_code == 403
-    assert api.post(f"tickets/{first.number}/merge", {"into_number": second.number}).status_code == 403
+    assert (
+        api.post(f"tickets/{first.number}/links", {"other_number": second.number}).status_code
+        == 403
+    )
+    assert (
+        api.post(f"tickets/{first.number}/merge", {"into_number": second.number}).status_code == 403
+    )
 
 
 def test_client_cannot_see_teams_or_staff(api_for, client_user):
@@ -87,7 +96,9 @@ def test_contractor_sees_only_tickets_of_their_team(api_for, make_ticket):
     assert api.get(f"tickets/{unrouted.number}").status_code == 404
 
 
-def test_agent_sees_their_teams_unrouted_and_observed_but_not_other_teams(api_for, make_ticket, agent, team):
+def test_agent_sees_their_teams_unrouted_and_observed_but_not_other_teams(
+    api_for, make_ticket, agent, team
+):
     other_team = TeamFactory()
     mine = make_ticket(team_id=team.pk)
     unrouted = make_ticket()

@@ -62,7 +62,9 @@ def test_a_wrong_token_is_401(db):
 
 def test_stale_version_is_409_with_the_current_ticket(admin_api, make_ticket):
     ticket = make_ticket()
-    assert admin_api.patch(f"tickets/{ticket.number}", {"version": 1, "title": "A"}).status_code == 200
+    assert (
+        admin_api.patch(f"tickets/{ticket.number}", {"version": 1, "title": "A"}).status_code == 200
+    )
     response = admin_api.patch(f"tickets/{ticket.number}", {"version": 1, "title": "B"})
     assert response.status_code == 409
     error = response.json()["error"]
@@ -86,11 +88,18 @@ def test_status_change_missing_comment_is_422(admin_api, make_ticket):
 
 def test_assign_comment_history_round_trip(admin_api, make_ticket, team, agent):
     number = make_ticket().number
-    assert admin_api.post(f"tickets/{number}/assign", {"team_id": team.pk, "assignee_id": agent.pk}).status_code == 200
+    assert (
+        admin_api.post(
+            f"tickets/{number}/assign", {"team_id": team.pk, "assignee_id": agent.pk}
+        ).status_code
+        == 200
+    )
     assert admin_api.post(f"tickets/{number}/comments", {"body": "Done"}).status_code == 201
     kinds = [e["kind"] for e in admin_api.get(f"tickets/{number}/history").json()]
     assert kinds == ["created", "assigned", "commented"]
-    assert [c["body"] for c in admin_api.get(f"tickets/{number}/comments").json()] == ["<p>Done</p>"]
+    assert [c["body"] for c in admin_api.get(f"tickets/{number}/comments").json()] == [
+        "<p>Done</p>"
+    ]
 
 
 def test_attachment_upload_and_download(admin_api, make_ticket):
@@ -128,12 +137,16 @@ def test_list_pages_through_every_ticket_once(admin_api, make_ticket):
     assert seen == sorted(seen, reverse=True)
 
 
-@pytest.mark.parametrize("sort", ["created", "-created", "updated", "priority", "-priority", "number", "-number"])
+@pytest.mark.parametrize(
+    "sort", ["created", "-created", "updated", "priority", "-priority", "number", "-number"]
+)
 def test_list_sorts_with_ties_broken_by_id(admin_api, make_ticket, sort):
     for _ in range(4):
         make_ticket()
     first = admin_api.get("tickets", {"limit": 2, "sort": sort}).json()
-    second = admin_api.get("tickets", {"limit": 2, "sort": sort, "cursor": first["next_cursor"]}).json()
+    second = admin_api.get(
+        "tickets", {"limit": 2, "sort": sort, "cursor": first["next_cursor"]}
+    ).json()
     numbers = [t["number"] for t in first["items"] + second["items"]]
     assert len(set(numbers)) == 4
 
@@ -148,7 +161,9 @@ def test_list_filters_by_status_and_team(admin_api, make_ticket, team):
 
 def test_bad_sort_and_bad_cursor_are_422(admin_api):
     assert admin_api.get("tickets", {"sort": "title"}).json()["error"]["fields"].keys() == {"sort"}
-    assert admin_api.get("tickets", {"cursor": "garbage!"}).json()["error"]["fields"].keys() == {"cursor"}
+    assert admin_api.get("tickets", {"cursor": "garbage!"}).json()["error"]["fields"].keys() == {
+        "cursor"
+    }
 
 
 @pytest.mark.parametrize(
@@ -158,7 +173,9 @@ def test_bad_sort_and_bad_cursor_are_422(admin_api):
         ("Не работает холодильник в зале", "холодильники"),
     ],
 )
-def test_text_search_finds_stemmed_words_in_english_and_russian(admin_api, make_ticket, text, query):
+def test_text_search_finds_stemmed_words_in_english_and_russian(
+    admin_api, make_ticket, text, query
+):
     wanted = make_ticket(title="Request", description=text)
     make_ticket(title="Something else")
     page = admin_api.get("tickets", {"q": query}).json()
@@ -192,3 +209,25 @@ def test_list_costs_the_same_queries_for_5_and_40_tickets(admin_api, make_ticket
 def test_openapi_schema_and_docs_are_served(db):
     assert Client().get("/api/v1/openapi.json").status_code == 200
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_browser_session_reads_the_api(admin):
+    browser = Client()
+    browser.force_login(admin)
+    assert browser.get("/api/v1/tickets").status_code == 200
+
+
+def test_browser_session_writes_need_the_csrf_token(admin):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(admin)
+    refused = browser.post("/api/v1/tickets", data={"title": "x"}, content_type="application/json")
+    assert refused.status_code in (401, 403)
+    browser.get("/api/v1/docs")  # sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    accepted = browser.post(
+        "/api/v1/tickets",
+        data={"title": "x"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert accepted.status_code == 201

@@ -21,7 +21,10 @@ def test_update_bumps_the_version_and_records_before_and_after(make_ticket, admi
     ticket = make_ticket(title="Old")
     high = Priority.objects.get(code="high")
     updated = ticket_update(
-        actor=admin, number=ticket.number, version=1, changes={"title": "New", "priority_id": high.pk}
+        actor=admin,
+        number=ticket.number,
+        version=1,
+        changes={"title": "New", "priority_id": high.pk},
     )
     assert (updated.version, updated.title, updated.priority_weight) == (2, "New", high.weight)
     event = TicketEvent.objects.get(ticket=ticket, kind="updated")
@@ -66,7 +69,9 @@ def test_clients_may_not_update_tickets(client_user):
 
 def test_status_change_follows_an_allowed_transition(make_ticket, admin):
     ticket = make_ticket()
-    changed = ticket_change_status(actor=admin, number=ticket.number, status_id=status("in_progress").pk)
+    changed = ticket_change_status(
+        actor=admin, number=ticket.number, status_id=status("in_progress").pk
+    )
     assert (changed.status.code, changed.phase, changed.version) == ("in_progress", "open", 2)
     event = TicketEvent.objects.get(ticket=ticket, kind="status_changed")
     assert event.changes["status"] == ["new", "in_progress"]
@@ -99,7 +104,9 @@ def test_required_comment_is_added_with_the_status_change(make_ticket, admin):
 
 def test_resolving_stamps_resolved_at_and_reopening_clears_it(make_ticket, admin):
     ticket = make_ticket()
-    resolved = ticket_change_status(actor=admin, number=ticket.number, status_id=status("resolved").pk)
+    resolved = ticket_change_status(
+        actor=admin, number=ticket.number, status_id=status("resolved").pk
+    )
     assert resolved.resolved_at is not None
     reopened = ticket_change_status(
         actor=admin, number=ticket.number, status_id=status("in_progress").pk, comment="Again"
@@ -110,16 +117,24 @@ def test_resolving_stamps_resolved_at_and_reopening_clears_it(make_ticket, admin
 def test_client_may_confirm_a_resolution_but_not_start_work(client_user, admin):
     ticket = ticket_create(actor=client_user, title="x")
     with pytest.raises(PermissionDenied):
-        ticket_change_status(actor=client_user, number=ticket.number, status_id=status("in_progress").pk)
+        ticket_change_status(
+            actor=client_user, number=ticket.number, status_id=status("in_progress").pk
+        )
     ticket_change_status(actor=admin, number=ticket.number, status_id=status("resolved").pk)
-    closed = ticket_change_status(actor=client_user, number=ticket.number, status_id=status("closed").pk)
+    closed = ticket_change_status(
+        actor=client_user, number=ticket.number, status_id=status("closed").pk
+    )
     assert closed.phase == "closed"
 
 
 def test_assign_sets_team_and_agent_and_records_the_reason(make_ticket, admin, team, agent):
     ticket = make_ticket()
     assigned = ticket_assign(
-        actor=admin, number=ticket.number, team_id=team.pk, assignee_id=agent.pk, reason="night shift"
+        actor=admin,
+        number=ticket.number,
+        team_id=team.pk,
+        assignee_id=agent.pk,
+        reason="night shift",
     )
     assert (assigned.team, assigned.assignee) == (team, agent)
     event = TicketEvent.objects.get(ticket=ticket, kind="assigned")

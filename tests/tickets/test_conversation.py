@@ -55,7 +55,13 @@ def test_empty_comment_is_refused(make_ticket, admin):
 def test_attachment_is_stored_with_its_digest(make_ticket, admin):
     ticket = make_ticket()
     data = b"%PDF-1.4 report"
-    attachment = attachment_add(actor=admin, number=ticket.number, filename="../../etc/act.pdf", content=io.BytesIO(data), size=len(data))
+    attachment = attachment_add(
+        actor=admin,
+        number=ticket.number,
+        filename="../../etc/act.pdf",
+        content=io.BytesIO(data),
+        size=len(data),
+    )
     assert attachment.filename == "act.pdf"
     assert attachment.content_type == "application/pdf"
     assert attachment.file.read() == data
@@ -66,7 +72,13 @@ def test_oversized_attachment_is_refused(make_ticket, admin, settings):
     settings.DESKLINE_MAX_UPLOAD_BYTES = 10
     ticket = make_ticket()
     with pytest.raises(ValidationFailed) as error:
-        attachment_add(actor=admin, number=ticket.number, filename="a.txt", content=io.BytesIO(b"x" * 11), size=11)
+        attachment_add(
+            actor=admin,
+            number=ticket.number,
+            filename="a.txt",
+            content=io.BytesIO(b"x" * 11),
+            size=11,
+        )
     assert "file" in error.value.fields
 
 
@@ -77,7 +89,13 @@ def test_oversized_attachment_is_refused(make_ticket, admin, settings):
 def test_executables_and_active_content_are_refused(make_ticket, admin, filename, data):
     ticket = make_ticket()
     with pytest.raises(ValidationFailed):
-        attachment_add(actor=admin, number=ticket.number, filename=filename, content=io.BytesIO(data), size=len(data))
+        attachment_add(
+            actor=admin,
+            number=ticket.number,
+            filename=filename,
+            content=io.BytesIO(data),
+            size=len(data),
+        )
 
 
 def test_related_link_is_stored_once_whichever_side_links(make_ticket, admin):

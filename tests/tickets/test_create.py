@@ -51,7 +51,9 @@ def test_blank_title_is_refused_naming_the_field(admin):
 
 
 def test_html_description_is_sanitised(make_ticket):
-    ticket = make_ticket(description='<p onclick="x()">Hi<script>alert(1)</script></p>', description_is_html=True)
+    ticket = make_ticket(
+        description='<p onclick="x()">Hi<script>alert(1)</script></p>', description_is_html=True
+    )
     assert ticket.description == "<p>Hi</p>"
 
 
@@ -96,12 +98,16 @@ def test_assignee_must_be_a_member_of_the_team(make_ticket, team, admin):
 
 def test_custom_fields_are_validated_per_ticket_type(make_ticket):
     incident = TicketType.objects.get(code="incident")
-    field = CustomField.objects.create(code="floor", name="Floor", field_type="number", required=True)
+    field = CustomField.objects.create(
+        code="floor", name="Floor", field_type="number", required=True
+    )
     field.ticket_types.add(incident)
     with pytest.raises(ValidationFailed) as error:
         make_ticket(type_id=incident.pk, custom_fields={"floor": "high"})
     assert error.value.fields == {"custom_fields.floor": "must be a number"}
-    assert make_ticket(type_id=incident.pk, custom_fields={"floor": "3"}).custom_fields == {"floor": 3}
+    assert make_ticket(type_id=incident.pk, custom_fields={"floor": "3"}).custom_fields == {
+        "floor": 3
+    }
 
 
 def test_client_ticket_belongs_to_their_contact_and_company(client_user, client_contact):

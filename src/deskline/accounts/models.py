@@ -67,7 +67,9 @@ class Team(models.Model):
     lead = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_teams"
     )
-    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+    members: models.ManyToManyField[User, TeamMembership] = models.ManyToManyField(
+        User, through="TeamMembership", related_name="teams"
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -86,6 +88,9 @@ class TeamMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="team_membership_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
 
 
 class ApiToken(models.Model):

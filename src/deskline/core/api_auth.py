@@ -22,4 +22,3 @@ class BearerTokenAuth(HttpBearer):
 
 class SessionAuth(NinjaSessionAuth):
     """The logged-in browser session; unsafe methods need the CSRF token."""
-

@@ -12,7 +12,7 @@ from deskline.tickets.models import Ticket
 
 def _contact_of(user: User) -> Contact | None:
     try:
-        return user.contact  # type: ignore[no-any-return]
+        return user.contact
     except Contact.DoesNotExist:
         return None
 

@@ -3,6 +3,8 @@
 Tickets themselves are read-only here: every change goes through the ticket services.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -18,46 +20,46 @@ from deskline.tickets.models import (
 )
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(admin.TabularInline[StatusTransition, Any]):
     model = StatusTransition
     fk_name = "from_status"
     extra = 1
 
 
 @admin.register(Status)
-class StatusAdmin(admin.ModelAdmin):
+class StatusAdmin(admin.ModelAdmin[Status]):
     list_display = ("code", "name", "phase", "color", "order", "is_initial", "is_active")
     list_editable = ("order",)
     inlines = [TransitionInline]
 
 
 @admin.register(StatusTransition)
-class StatusTransitionAdmin(admin.ModelAdmin):
+class StatusTransitionAdmin(admin.ModelAdmin[StatusTransition]):
     list_display = ("from_status", "to_status", "comment_required", "clients_may_use")
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(admin.ModelAdmin):
+class TicketTypeAdmin(admin.ModelAdmin[TicketType]):
     list_display = ("code", "name", "open_to_clients", "is_default")
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(admin.ModelAdmin[Priority]):
     list_display = ("code", "name", "weight", "color", "is_default")
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ("name", "parent", "is_active")
 
 
 @admin.register(CustomField)
-class CustomFieldAdmin(admin.ModelAdmin):
+class CustomFieldAdmin(admin.ModelAdmin[CustomField]):
     list_display = ("code", "name", "field_type", "required", "visible_to_clients")
     filter_horizontal = ("ticket_types",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -70,7 +72,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin):
-    list_display = ("number", "title", "status", "priority", "company", "team", "assignee", "updated_at")
+    list_display = (
+        "number",
+        "title",
+        "status",
+        "priority",
+        "company",
+        "team",
+        "assignee",
+        "updated_at",
+    )
     list_select_related = ("status", "priority", "company", "team", "assignee")
     search_fields = ("=number",)
     show_full_result_count = False

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import Status as Created
 from ninja import File, Form, Query, Router, Schema
+from ninja import Status as Created
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -70,7 +70,9 @@ class TicketListQuery(Schema):
     updated_after: dt.datetime | None = None
     updated_before: dt.datetime | None = None
     q: str = Field("", description="Full-text search in title, description and comments")
-    sort: str = Field("-updated", description="created, updated, priority or number; - for descending")
+    sort: str = Field(
+        "-updated", description="created, updated, priority or number; - for descending"
+    )
     cursor: str = ""
     limit: int = Field(50, ge=1, le=200)
 
@@ -121,9 +123,13 @@ def change_status(request: HttpRequest, number: int, payload: StatusChangeIn) ->
     if status_id is None and payload.status:
         status_id = Status.objects.filter(code=payload.status).values_list("pk", flat=True).first()
         if status_id is None:
-            raise ValidationFailed("unknown status", fields={"status": f"no status {payload.status}"})
+            raise ValidationFailed(
+                "unknown status", fields={"status": f"no status {payload.status}"}
+            )
     if status_id is None:
-        raise ValidationFailed("status is required", fields={"status_id": "give status_id or status"})
+        raise ValidationFailed(
+            "status is required", fields={"status_id": "give status_id or status"}
+        )
     services.ticket_change_status(
         actor=user,
         number=number,
@@ -144,10 +150,14 @@ def assign(request: HttpRequest, number: int, payload: AssignIn) -> dict[str, An
 
 @router.get("/{int:number}/comments", response=list[CommentOut], summary="Comments, oldest first")
 def list_comments(request: HttpRequest, number: int) -> list[dict[str, Any]]:
-    return [comment_out(c, number) for c in selectors.comments_for(user=_user(request), number=number)]
+    return [
+        comment_out(c, number) for c in selectors.comments_for(user=_user(request), number=number)
+    ]
 
 
-@router.post("/{int:number}/comments", response={201: CommentOut}, summary="Add a reply or an internal note")
+@router.post(
+    "/{int:number}/comments", response={201: CommentOut}, summary="Add a reply or an internal note"
+)
 def add_comment(request: HttpRequest, number: int, payload: CommentIn) -> Created[dict[str, Any]]:
     user = _user(request)
     comment = services.comment_add(actor=user, number=number, channel=Channel.API, **payload.dict())
@@ -182,7 +192,9 @@ def add_attachment(
 
 @router.get("/{int:number}/attachments/{int:attachment_id}/download", summary="Download a file")
 def download_attachment(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
-    attachment = selectors.attachment_for(user=_user(request), number=number, attachment_id=attachment_id)
+    attachment = selectors.attachment_for(
+        user=_user(request), number=number, attachment_id=attachment_id
+    )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -194,7 +206,9 @@ def download_attachment(request: HttpRequest, number: int, attachment_id: int) -
     return response
 
 
-@router.get("/{int:number}/links", response=LinksOut, summary="Parent, children and related tickets")
+@router.get(
+    "/{int:number}/links", response=LinksOut, summary="Parent, children and related tickets"
+)
 def list_links(request: HttpRequest, number: int) -> dict[str, Any]:
     links = selectors.links_for(user=_user(request), number=number)
     return {
@@ -206,7 +220,9 @@ def list_links(request: HttpRequest, number: int) -> dict[str, Any]:
 
 @router.post("/{int:number}/links", response={201: LinksOut}, summary="Link another ticket")
 def add_link(request: HttpRequest, number: int, payload: LinkIn) -> Created[dict[str, Any]]:
-    services.ticket_link(actor=_user(request), number=number, other_number=payload.other_number, kind=payload.kind)
+    services.ticket_link(
+        actor=_user(request), number=number, other_number=payload.other_number, kind=payload.kind
+    )
     return Created(201, list_links(request, number))
 
 
@@ -216,7 +232,9 @@ def remove_link(request: HttpRequest, number: int, other_number: int) -> dict[st
     return list_links(request, number)
 
 
-@router.post("/{int:number}/merge", response=TicketDetailOut, summary="Merge this ticket into another")
+@router.post(
+    "/{int:number}/merge", response=TicketDetailOut, summary="Merge this ticket into another"
+)
 def merge(request: HttpRequest, number: int, payload: MergeIn) -> dict[str, Any]:
     user = _user(request)
     target = services.ticket_merge(actor=user, number=number, into_number=payload.into_number)

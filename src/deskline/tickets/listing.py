@@ -38,7 +38,9 @@ def parse_sort(text: str) -> Sort:
     descending = text.startswith("-")
     name = text.lstrip("-")
     if name not in SORT_COLUMNS:
-        raise ValueError(f"sort must be one of {', '.join(sorted(SORT_COLUMNS))}, optionally with -")
+        raise ValueError(
+            f"sort must be one of {', '.join(sorted(SORT_COLUMNS))}, optionally with -"
+        )
     return Sort(SORT_COLUMNS[name], descending)
 
 

@@ -60,7 +60,9 @@ class Status(models.Model):
 
 
 class StatusTransition(models.Model):
-    from_status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_out")
+    from_status = models.ForeignKey(
+        Status, on_delete=models.CASCADE, related_name="transitions_out"
+    )
     to_status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_in")
     comment_required = models.BooleanField(_("comment required"), default=False)
     clients_may_use = models.BooleanField(
@@ -188,7 +190,9 @@ class Ticket(models.Model):
         Contract, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
     )
     not_covered = models.BooleanField(
-        _("not covered by a contract"), default=False, help_text=_("Equipment without a live contract")
+        _("not covered by a contract"),
+        default=False,
+        help_text=_("Equipment without a live contract"),
     )
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
@@ -236,7 +240,9 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-number"]
         indexes = [
-            models.Index(fields=["status", "team", "updated_at", "id"], name="ticket_status_team_upd"),
+            models.Index(
+                fields=["status", "team", "updated_at", "id"], name="ticket_status_team_upd"
+            ),
             models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
             models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
             models.Index(fields=["priority_weight", "id"], name="ticket_priority_idx"),
@@ -284,6 +290,9 @@ class TicketLink(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.from_ticket_id} ~ {self.to_ticket_id}"
+
 
 class Comment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
@@ -310,6 +319,9 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at", "id"], name="comment_ticket_idx")]
 
+    def __str__(self) -> str:
+        return f"comment {self.pk} on ticket {self.ticket_id}"
+
 
 class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
@@ -329,6 +341,9 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class TicketEvent(models.Model):
@@ -372,6 +387,9 @@ class TicketEvent(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on ticket {self.ticket_id}"
+
 
 class TicketSearch(models.Model):
     """PostgreSQL's full-text vector of a ticket (title, description, comments); see search.py.
@@ -379,11 +397,16 @@ class TicketSearch(models.Model):
     On SQLite the table stays empty and the FTS5 table `tickets_fts` is used instead.
     """
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     vector = SearchVectorField()
 
     class Meta:
         db_table = "tickets_search"
+
+    def __str__(self) -> str:
+        return f"search vector of ticket {self.ticket_id}"
 
 
 class NumberSequence(models.Model):
@@ -391,3 +414,6 @@ class NumberSequence(models.Model):
 
     name = models.CharField(max_length=64, primary_key=True)
     value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -18,9 +18,7 @@ def next_ticket_numbers(count: int = 1) -> list[int]:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, count]
-            )
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, count])
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(
             "UPDATE tickets_numbersequence SET value = value + %s WHERE name = %s RETURNING value",

@@ -12,23 +12,45 @@ from deskline.tickets.models import Category, Phase, Status, StatusTransition
 
 @transaction.atomic
 def status_create(
-    *, actor: User, code: str, name: str, phase: str, name_ru: str = "", color: str = "#6b7280", order: int = 0
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    phase: str,
+    name_ru: str = "",
+    color: str = "#6b7280",
+    order: int = 0,
 ) -> Status:
     require_admin(actor)
     if phase not in Phase.values:
-        raise ValidationFailed("unknown phase", fields={"phase": f"one of {', '.join(Phase.values)}"})
+        raise ValidationFailed(
+            "unknown phase", fields={"phase": f"one of {', '.join(Phase.values)}"}
+        )
     if Status.objects.filter(code=code).exists():
         raise ValidationFailed("the code is taken", fields={"code": "already exists"})
-    return Status.objects.create(code=code, name=name, name_ru=name_ru, phase=phase, color=color, order=order)
+    return Status.objects.create(
+        code=code, name=name, name_ru=name_ru, phase=phase, color=color, order=order
+    )
 
 
 @transaction.atomic
 def transition_create(
-    *, actor: User, from_status_id: int, to_status_id: int, comment_required: bool = False, clients_may_use: bool = False
+    *,
+    actor: User,
+    from_status_id: int,
+    to_status_id: int,
+    comment_required: bool = False,
+    clients_may_use: bool = False,
 ) -> StatusTransition:
     require_admin(actor)
-    known = set(Status.objects.filter(pk__in=[from_status_id, to_status_id]).values_list("pk", flat=True))
-    errors = {f: "unknown status" for f, v in (("from_status_id", from_status_id), ("to_status_id", to_status_id)) if v not in known}
+    known = set(
+        Status.objects.filter(pk__in=[from_status_id, to_status_id]).values_list("pk", flat=True)
+    )
+    errors = {
+        f: "unknown status"
+        for f, v in (("from_status_id", from_status_id), ("to_status_id", to_status_id))
+        if v not in known
+    }
     if from_status_id == to_status_id:
         errors["to_status_id"] = "must differ from from_status_id"
     if errors:
@@ -40,7 +62,9 @@ def transition_create(
                 comment_required=comment_required, clients_may_use=clients_may_use,
             )  # fmt: skip
     except IntegrityError as exc:
-        raise ValidationFailed("this transition exists", fields={"to_status_id": "already allowed"}) from exc
+        raise ValidationFailed(
+            "this transition exists", fields={"to_status_id": "already allowed"}
+        ) from exc
 
 
 @transaction.atomic

@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Status as Created
 from ninja import Router, Schema
+from ninja import Status as Created
 
 from deskline.accounts.models import STAFF_ROLES, Team, User
 from deskline.tickets import reference
 from deskline.tickets.access import require_staff
-from deskline.tickets.models import Category, CustomField, Priority, Status, StatusTransition, TicketType
+from deskline.tickets.models import (
+    Category,
+    CustomField,
+    Priority,
+    Status,
+    StatusTransition,
+    TicketType,
+)
 
 router = Router(tags=["reference data"])
 
@@ -163,7 +170,18 @@ def custom_fields(request: HttpRequest) -> list[dict[str, Any]]:
         rows = rows.filter(visible_to_clients=True)
     return [
         {
-            **{f: getattr(row, f) for f in ("id", "code", "name", "field_type", "choices", "required", "visible_to_clients")},
+            **{
+                f: getattr(row, f)
+                for f in (
+                    "id",
+                    "code",
+                    "name",
+                    "field_type",
+                    "choices",
+                    "required",
+                    "visible_to_clients",
+                )
+            },
             "ticket_type_ids": [t.pk for t in row.ticket_types.all()],
         }
         for row in rows
@@ -186,6 +204,12 @@ def users(request: HttpRequest) -> list[dict[str, Any]]:
     require_staff(_user(request))
     rows = User.objects.filter(role__in=STAFF_ROLES).order_by("username")
     return [
-        {"id": u.pk, "username": u.username, "name": str(u), "role": u.role, "is_active": u.is_active}
+        {
+            "id": u.pk,
+            "username": u.username,
+            "name": str(u),
+            "role": u.role,
+            "is_active": u.is_active,
+        }
         for u in rows
     ]

@@ -40,7 +40,11 @@ def resolve(field: str, value: int | None) -> Any:
     if row is None:
         raise ValidationFailed(
             f"unknown {field}: {value}",
-            fields={_api_name(field): f"no {field} {'number' if field == 'parent' else 'with id'} {value}"},
+            fields={
+                _api_name(
+                    field
+                ): f"no {field} {'number' if field == 'parent' else 'with id'} {value}"
+            },
         )
     return row
 

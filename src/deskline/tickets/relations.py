@@ -29,7 +29,9 @@ LINK_KINDS = ("related", "parent", "child")
 
 def _lock_pair(actor: User, first: int, second: int) -> tuple[Ticket, Ticket]:
     if first == second:
-        raise ValidationFailed("a ticket cannot be linked to itself", fields={"number": "is this ticket"})
+        raise ValidationFailed(
+            "a ticket cannot be linked to itself", fields={"number": "is this ticket"}
+        )
     # Lock in a fixed order so that two concurrent calls on the same pair cannot deadlock.
     low, high = sorted((first, second))
     locked = {low: lock_ticket(actor, low, None), high: lock_ticket(actor, high, None)}
@@ -41,21 +43,34 @@ def ticket_link(*, actor: User, number: int, other_number: int, kind: str = "rel
     """Relate two tickets, or make `other` the parent (kind=parent) or a child (kind=child)."""
     require_staff(actor)
     if kind not in LINK_KINDS:
-        raise ValidationFailed("unknown link kind", fields={"kind": f"one of {', '.join(LINK_KINDS)}"})
+        raise ValidationFailed(
+            "unknown link kind", fields={"kind": f"one of {', '.join(LINK_KINDS)}"}
+        )
     ticket, other = _lock_pair(actor, number, other_number)
     if kind == "related":
         low, high = sorted((ticket, other), key=lambda t: t.pk)
-        TicketLink.objects.get_or_create(from_ticket=low, to_ticket=high, defaults={"created_by": actor})
+        TicketLink.objects.get_or_create(
+            from_ticket=low, to_ticket=high, defaults={"created_by": actor}
+        )
         touch(ticket, [])
     else:
         child, parent = (ticket, other) if kind == "parent" else (other, ticket)
         if would_cycle(child=child, parent=parent):
-            raise ValidationFailed("this link would make a cycle", fields={"other_number": "is a descendant"})
+            raise ValidationFailed(
+                "this link would make a cycle", fields={"other_number": "is a descendant"}
+            )
         before = child.parent.number if child.parent else None
         child.parent = parent
         touch(child, ["parent"])
-        event_record(ticket=child, kind=Kind.UPDATED, actor=actor, changes={"parent": [before, parent.number]})
-    event_record(ticket=ticket, kind=Kind.LINKED, actor=actor, data={"kind": kind, "other": other.number})
+        event_record(
+            ticket=child,
+            kind=Kind.UPDATED,
+            actor=actor,
+            changes={"parent": [before, parent.number]},
+        )
+    event_record(
+        ticket=ticket, kind=Kind.LINKED, actor=actor, data={"kind": kind, "other": other.number}
+    )
     return ticket
 
 
@@ -80,7 +95,9 @@ def ticket_unlink(*, actor: User, number: int, other_number: int) -> Ticket:
 
 
 def _closing_status() -> Status:
-    status = Status.objects.filter(phase=Phase.CLOSED, is_active=True).order_by("order", "pk").first()
+    status = (
+        Status.objects.filter(phase=Phase.CLOSED, is_active=True).order_by("order", "pk").first()
+    )
     if status is None:
         raise ValidationFailed("no closed status is configured")
     return status
@@ -93,7 +110,9 @@ def ticket_merge(*, actor: User, number: int, into_number: int) -> Ticket:
     source, target = _lock_pair(actor, number, into_number)
     for t, field in ((source, "number"), (target, "into_number")):
         if t.merged_into_id is not None:
-            raise ValidationFailed("already merged", fields={field: "was merged into another ticket"})
+            raise ValidationFailed(
+                "already merged", fields={field: "was merged into another ticket"}
+            )
     now = timezone.now()
     note = Comment.objects.create(
         ticket=target,

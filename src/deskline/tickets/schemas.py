@@ -115,7 +115,9 @@ def ticket_out(
     }  # fmt: skip
     for_client = client_fields is not None
     if client_fields is not None:
-        data["custom_fields"] = {k: v for k, v in ticket.custom_fields.items() if k in client_fields}
+        data["custom_fields"] = {
+            k: v for k, v in ticket.custom_fields.items() if k in client_fields
+        }
         data["team"] = None
         data["contract_id"] = None
         data["not_covered"] = False
@@ -251,7 +253,9 @@ class LinksOut(Schema):
 
 
 def client_field_codes() -> frozenset[str]:
-    return frozenset(CustomField.objects.filter(visible_to_clients=True).values_list("code", flat=True))
+    return frozenset(
+        CustomField.objects.filter(visible_to_clients=True).values_list("code", flat=True)
+    )
 
 
 def brief(ticket: Ticket) -> dict[str, Any]:

@@ -29,7 +29,8 @@ def index_ticket_text(ticket_id: int, text: str) -> None:
         else:
             cursor.execute("DELETE FROM tickets_fts WHERE rowid = %s", [ticket_id])
             cursor.execute(
-                "INSERT INTO tickets_fts (rowid, body) VALUES (%s, %s)", [ticket_id, stemmed_text(text)]
+                "INSERT INTO tickets_fts (rowid, body) VALUES (%s, %s)",
+                [ticket_id, stemmed_text(text)],
             )
 
 

@@ -77,7 +77,9 @@ def _after(sort: Sort, value: object, row_id: int) -> Q:
     # starts where the cursor points instead of skipping rows.
     op, strict = ("lte", "lt") if sort.descending else ("gte", "gt")
     col = sort.column
-    return Q(**{f"{col}__{op}": value}) & (Q(**{f"{col}__{strict}": value}) | Q(**{f"id__{strict}": row_id}))
+    return Q(**{f"{col}__{op}": value}) & (
+        Q(**{f"{col}__{strict}": value}) | Q(**{f"id__{strict}": row_id})
+    )
 
 
 def ticket_list_for(
@@ -107,7 +109,9 @@ def ticket_list_for(
 def ticket_detail_for(*, user: User, number: int) -> Ticket:
     ticket_get_visible(user, number)
     return (
-        Ticket.objects.select_related(*LIST_RELATED, "site", "equipment", "contract", "parent", "merged_into")
+        Ticket.objects.select_related(
+            *LIST_RELATED, "site", "equipment", "contract", "parent", "merged_into"
+        )
         .prefetch_related("observers")
         .get(number=number)
     )
@@ -115,10 +119,14 @@ def ticket_detail_for(*, user: User, number: int) -> Ticket:
 
 def comments_for(*, user: User, number: int) -> list[Comment]:
     ticket = ticket_get_visible(user, number)
-    comments = Comment.objects.filter(ticket=ticket).select_related("author", "author_contact", "moved_from")
+    comments = Comment.objects.filter(ticket=ticket).select_related(
+        "author", "author_contact", "moved_from"
+    )
     if user.is_client:
         comments = comments.filter(is_public=True)
-    public_files = Attachment.objects.filter(is_public=True) if user.is_client else Attachment.objects.all()
+    public_files = (
+        Attachment.objects.filter(is_public=True) if user.is_client else Attachment.objects.all()
+    )
     return list(comments.prefetch_related(Prefetch("attachments", queryset=public_files)))
 
 
@@ -126,7 +134,9 @@ def attachments_for(*, user: User, number: int) -> list[Attachment]:
     ticket = ticket_get_visible(user, number)
     rows = Attachment.objects.filter(ticket=ticket)
     if user.is_client:
-        rows = rows.filter(is_public=True).filter(Q(comment__isnull=True) | Q(comment__is_public=True))
+        rows = rows.filter(is_public=True).filter(
+            Q(comment__isnull=True) | Q(comment__is_public=True)
+        )
     return list(rows)
 
 
@@ -139,7 +149,11 @@ def attachment_for(*, user: User, number: int, attachment_id: int) -> Attachment
     raise NotFound(f"attachment {attachment_id} not found")
 
 
-CLIENT_EVENT_KINDS = (TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS_CHANGED, TicketEvent.Kind.MERGED_INTO)
+CLIENT_EVENT_KINDS = (
+    TicketEvent.Kind.CREATED,
+    TicketEvent.Kind.STATUS_CHANGED,
+    TicketEvent.Kind.MERGED_INTO,
+)
 
 
 def history_for(*, user: User, number: int) -> list[TicketEvent]:
@@ -148,7 +162,8 @@ def history_for(*, user: User, number: int) -> list[TicketEvent]:
     events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
     if user.is_client:
         events = events.filter(
-            Q(kind__in=CLIENT_EVENT_KINDS) | Q(kind=TicketEvent.Kind.COMMENTED, data__is_public=True)
+            Q(kind__in=CLIENT_EVENT_KINDS)
+            | Q(kind=TicketEvent.Kind.COMMENTED, data__is_public=True)
         )
     return list(events.order_by("created_at", "id"))
 
@@ -167,9 +182,15 @@ def links_for(*, user: User, number: int) -> Links:
         link.to_ticket_id if link.from_ticket_id == ticket.pk else link.from_ticket_id
         for link in TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
     ]
-    parent = visible.filter(pk=ticket.parent_id).select_related("status").first() if ticket.parent_id else None
+    parent = (
+        visible.filter(pk=ticket.parent_id).select_related("status").first()
+        if ticket.parent_id
+        else None
+    )
     return Links(
         parent=parent,
         children=list(visible.filter(parent=ticket).select_related("status").order_by("number")),
-        related=list(visible.filter(pk__in=related_ids).select_related("status").order_by("number")),
+        related=list(
+            visible.filter(pk__in=related_ids).select_related("status").order_by("number")
+        ),
     )

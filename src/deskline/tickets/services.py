@@ -18,6 +18,7 @@ from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.tickets import search
 from deskline.tickets.access import contact_for_client, require_staff
+from deskline.tickets.conversation import attachment_add, comment_add
 from deskline.tickets.custom_fields import CustomFieldErrors, FieldDefinition, clean_custom_fields
 from deskline.tickets.events import event_record
 from deskline.tickets.models import (
@@ -30,9 +31,8 @@ from deskline.tickets.models import (
     TicketType,
 )
 from deskline.tickets.numbering import next_ticket_number
-from deskline.tickets.conversation import attachment_add, comment_add
-from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
 from deskline.tickets.references import check_assignee, check_registry_fit, resolve
+from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
 from deskline.tickets.writing import clean_body, lock_ticket, pk_of, touch, would_cycle
 
 #: Fields that `ticket_update` changes (status and assignment have their own functions).
@@ -44,7 +44,9 @@ UPDATABLE_FIELDS = frozenset(
     }
 )  # fmt: skip
 #: What a client may set when creating a ticket.
-CLIENT_FIELDS = frozenset({"title", "description", "type_id", "site_id", "equipment_id", "custom_fields"})
+CLIENT_FIELDS = frozenset(
+    {"title", "description", "type_id", "site_id", "equipment_id", "custom_fields"}
+)
 Kind = TicketEvent.Kind
 
 
@@ -101,7 +103,11 @@ def _apply_contract(ticket: Ticket) -> None:
 
 
 def _check_client_fields(actor: User, values: Mapping[str, Any]) -> None:
-    refused = {k: "clients may not set this field" for k, v in values.items() if k not in CLIENT_FIELDS and v not in (None, [], {})}
+    refused = {
+        k: "clients may not set this field"
+        for k, v in values.items()
+        if k not in CLIENT_FIELDS and v not in (None, [], {})
+    }
     if refused:
         raise PermissionDenied("clients may not set these fields", fields=refused)
 
@@ -157,12 +163,17 @@ def ticket_create(
         created_by=actor,
     )
     if is_client and not ticket.type.open_to_clients:
-        raise ValidationFailed("this ticket type is not open to clients", fields={"type_id": "not open to clients"})
+        raise ValidationFailed(
+            "this ticket type is not open to clients", fields={"type_id": "not open to clients"}
+        )
     check_registry_fit(ticket)
     check_assignee(ticket.team, ticket.assignee)
     ticket.custom_fields = _clean_custom(ticket.type, custom_fields or {}, {}, is_client)
     _apply_contract(ticket)
-    status = Status.objects.filter(is_initial=True).first() or Status.objects.order_by("order", "pk").first()
+    status = (
+        Status.objects.filter(is_initial=True).first()
+        or Status.objects.order_by("order", "pk").first()
+    )
     if status is None:
         raise ValidationFailed("no ticket status is configured")
     now = timezone.now()
@@ -174,7 +185,13 @@ def ticket_create(
     if observer_ids:
         ticket.observers.set(_staff_users(observer_ids))
     search.reindex_ticket(ticket)
-    event_record(ticket=ticket, kind=Kind.CREATED, actor=actor, channel=channel, data={"number": ticket.number})
+    event_record(
+        ticket=ticket,
+        kind=Kind.CREATED,
+        actor=actor,
+        channel=channel,
+        data={"number": ticket.number},
+    )
     return ticket
 
 
@@ -202,7 +219,9 @@ def ticket_update(
     require_staff(actor)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
-        raise ValidationFailed("unknown fields", fields={f: "cannot be changed here" for f in unknown})
+        raise ValidationFailed(
+            "unknown fields", fields={f: "cannot be changed here" for f in unknown}
+        )
     ticket = lock_ticket(actor, number, version)
     before = {f: _current(ticket, f) for f in changes if f != "observer_ids"}
     before["custom_fields"] = dict(ticket.custom_fields)
@@ -225,7 +244,9 @@ def ticket_update(
         else:
             setattr(ticket, field[: -len("_id")], resolve(field[: -len("_id")], value))
     if "custom_fields" in changes:
-        ticket.custom_fields = _clean_custom(ticket.type, changes["custom_fields"] or {}, ticket.custom_fields, False)
+        ticket.custom_fields = _clean_custom(
+            ticket.type, changes["custom_fields"] or {}, ticket.custom_fields, False
+        )
     if ticket.parent is not None and would_cycle(child=ticket, parent=ticket.parent):
         raise ValidationFailed(
             "a ticket cannot be its own ancestor", fields={"parent_number": "would make a cycle"}
@@ -358,13 +379,16 @@ def ticket_assign(
 def ticket_rate(*, actor: User, number: int, rating: int, comment: str = "") -> Ticket:
     """The client rates the work on a resolved or closed ticket (1-5, with an optional comment)."""
     if not 1 <= rating <= 5:
-        raise ValidationFailed("rating must be 1 to 5", fields={"rating": "must be between 1 and 5"})
+        raise ValidationFailed(
+            "rating must be 1 to 5", fields={"rating": "must be between 1 and 5"}
+        )
     ticket = lock_ticket(actor, number, None)
     if actor.role != Role.CONTACT:
         raise PermissionDenied("only the client rates a ticket")
     if ticket.phase not in ("resolved", "closed"):
         raise ValidationFailed(
-            "only resolved or closed tickets can be rated", fields={"rating": "the ticket is still open"}
+            "only resolved or closed tickets can be rated",
+            fields={"rating": "the ticket is still open"},
         )
     before = ticket.rating
     ticket.rating = rating

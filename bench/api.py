@@ -1,0 +1,294 @@
+"""Benchmark of the REST API against the production server (gunicorn) on 127.0.0.1.
+
+For each size it seeds a database with `deskline demo`, starts gunicorn, and drives it with
+concurrent keep-alive clients: create ticket, get ticket, list the first page (filter
+status+team, sort updated desc), list a deep page by cursor, and a text search. It prints
+requests/s, p50 and p99, and the SQL queries per request (measured in-process at two page sizes).
+
+    python bench/api.py --tickets 10000 100000 1000000           # PostgreSQL (default)
+    python bench/api.py --tickets 10000 --reuse --duration 5      # keep an already seeded DB
+
+Nothing here is part of the test suite; it only prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    def row(self) -> str:
+        lat = sorted(self.latencies_ms) or [0.0]
+        p50 = statistics.median(lat)
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        rps = self.requests / self.seconds if self.seconds else 0.0
+        return f"{self.name:<22}{rps:>10.1f}{p50:>10.1f}{p99:>10.1f}{self.errors:>8}"
+
+
+def _env(database_url: str, data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DESKLINE_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="deskline.settings",
+        PYTHONPATH=str(ROOT / "src"),
+        DESKLINE_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def _deskline(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "-m", "deskline.cli", *args], env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def _recreate_database(database_url: str) -> None:
+    parsed = urlparse(database_url)
+    name = parsed.path.lstrip("/")
+    admin_url = parsed._replace(path="/postgres").geturl()
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "deskline.wsgi:application", "-b", f"127.0.0.1:{port}",
+         "-w", str(workers), "--threads", "4", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/health")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def _drive(
+    name: str,
+    port: int,
+    token: str,
+    clients: int,
+    seconds: float,
+    make: Callable[[random.Random], tuple[str, str, bytes | None]],
+) -> Result:
+    latencies: list[float] = []
+    counts = {"requests": 0, "errors": 0}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        errors = 0
+        while time.monotonic() < stop_at:
+            method, path, body = make(rng)
+            started = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - started) * 1000)
+            if response.status >= 400:
+                errors += 1
+        with lock:
+            latencies.extend(mine)
+            counts["requests"] += len(mine)
+            counts["errors"] += errors
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(name, counts["requests"], counts["errors"], time.monotonic() - started, latencies)
+
+
+@dataclass
+class Fixture:
+    token: str
+    numbers: list[int]
+    status_id: int
+    team_id: int
+    deep_cursor: str
+    words: list[str]
+
+
+def _prepare(env: dict[str, str]) -> Fixture:
+    """Read what the scenarios need from the seeded database, in a child Python."""
+    code = r"""
+import django, json, random
+django.setup()
+from deskline.accounts.models import User, Role
+from deskline.accounts.services import api_token_create
+from deskline.tickets.models import Ticket, Status
+from deskline.tickets.listing import encode_cursor, parse_sort
+user, _ = User.objects.get_or_create(username="bench", defaults={"role": Role.ADMIN, "is_superuser": True})
+token = api_token_create(username="bench")
+top = Ticket.objects.order_by("-number").values_list("number", flat=True)[:1][0]
+numbers = random.Random(1).sample(range(1, top + 1), 2000)
+pair = Ticket.objects.exclude(team=None).values("status_id", "team_id").first()
+deep = Ticket.objects.order_by("-updated_at", "-id").values_list("updated_at", "id")[5000:5001]
+updated, row_id = deep[0] if deep else Ticket.objects.order_by("updated_at", "id").values_list("updated_at", "id")[0]
+cursor = encode_cursor(parse_sort("-updated"), updated, row_id)
+print(json.dumps({"token": token, "numbers": numbers, "status_id": pair["status_id"], "team_id": pair["team_id"], "deep_cursor": cursor}))
+"""
+    out = subprocess.run([PYTHON, "-c", code], env=env, check=True, capture_output=True, text=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return Fixture(words=["printer", "принтер", "refrigerator", "лифт", "error"], **data)
+
+
+def _query_counts(env: dict[str, str], fixture: Fixture) -> str:
+    """Queries per request for list and get at two page sizes, measured in-process."""
+    code = r"""
+import django, json, sys
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+f = json.loads(sys.argv[1])
+client = Client(HTTP_AUTHORIZATION="Bearer " + f["token"], SERVER_NAME="127.0.0.1")
+def count(path, params):
+    client.get(path, params)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path, params)
+    return len(ctx.captured_queries)
+rows = []
+for limit in (10, 100):
+    rows.append(("list limit=%d" % limit, count("/api/v1/tickets", {"status": f["status_id"], "team": f["team_id"], "limit": limit})))
+    rows.append(("search limit=%d" % limit, count("/api/v1/tickets", {"q": "printer", "limit": limit})))
+rows.append(("get", count("/api/v1/tickets/%d" % f["numbers"][0], {})))
+print(json.dumps(rows))
+"""
+    payload = json.dumps(fixture.__dict__)
+    out = subprocess.run(
+        [PYTHON, "-c", code, payload], env=env, check=True, capture_output=True, text=True
+    )
+    rows = json.loads(out.stdout.strip().splitlines()[-1])
+    return ", ".join(f"{name}: {n}" for name, n in rows)
+
+
+def _scenarios(f: Fixture) -> dict[str, Callable[[random.Random], tuple[str, str, bytes | None]]]:
+    first_page = "/api/v1/tickets?" + urlencode(
+        {"status": f.status_id, "team": f.team_id, "sort": "-updated", "limit": 50}
+    )
+    deep_page = "/api/v1/tickets?" + urlencode(
+        {"sort": "-updated", "cursor": f.deep_cursor, "limit": 50}
+    )
+    return {
+        "create": lambda r: (
+            "POST",
+            "/api/v1/tickets",
+            json.dumps({"title": "Bench ticket", "description": "The printer is jammed"}).encode(),
+        ),
+        "get": lambda r: ("GET", f"/api/v1/tickets/{r.choice(f.numbers)}", None),
+        "list first page": lambda r: ("GET", first_page, None),
+        "list deep page": lambda r: ("GET", deep_page, None),
+        "text search": lambda r: (
+            "GET",
+            "/api/v1/tickets?" + urlencode({"q": r.choice(f.words), "limit": 50}),
+            None,
+        ),
+    }
+
+
+def run_size(args: argparse.Namespace, size: int) -> None:
+    database_url = (
+        f"{args.database_url}_{size}"
+        if not args.database_url.startswith("sqlite")
+        else args.database_url
+    )
+    data_dir = Path(args.data_dir) / str(size)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = _env(database_url, data_dir)
+    if not args.reuse:
+        print(f"seeding {size:,} tickets into {database_url} ...", flush=True)
+        _recreate_database(database_url)
+        started = time.monotonic()
+        _deskline(env, "manage", "migrate", "-v", "0")
+        _deskline(env, "demo", "--tickets", str(size), "--seed", "1")
+        print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+    fixture = _prepare(env)
+    port = _free_port()
+    server = _start_server(env, port, args.web_workers)
+    try:
+        print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x 4 threads, "
+              f"{args.duration:.0f} s per scenario")  # fmt: skip
+        print(f"{'scenario':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        for name, make in _scenarios(fixture).items():
+            print(
+                _drive(name, port, fixture.token, args.clients, args.duration, make).row(),
+                flush=True,
+            )
+        print("queries per request:", _query_counts(env, fixture))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, nargs="+", default=[10_000])
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/deskline_bench"
+    )
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument(
+        "--reuse", action="store_true", help="do not recreate and seed the database"
+    )
+    args = parser.parse_args()
+    print(f"command: python bench/api.py {' '.join(sys.argv[1:])}")
+    for size in args.tickets:
+        run_size(args, size)
+
+
+if __name__ == "__main__":
+    main()
