@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "ninja",  # its static files serve the API docs page offline
     "django_tasks",
     "django_tasks_db",
     "deskline.core",

@@ -231,3 +231,10 @@ def test_browser_session_writes_need_the_csrf_token(admin):
         HTTP_X_CSRFTOKEN=token,
     )
     assert accepted.status_code == 201
+
+
+def test_docs_page_assets_are_served_locally(db):
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    asset = Client().get("/static/ninja/swagger-ui-bundle.js")
+    assert asset.status_code == 200
