@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from deskline.api import api
 
@@ -11,9 +11,15 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    error = {"code": "not_found", "message": f"no API endpoint at {request.path}", "fields": {}}
+    return JsonResponse({"error": error}, status=404)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("health", health),
     path("portal/", include("deskline.portal.urls")),
     path("", include("deskline.desk.urls")),

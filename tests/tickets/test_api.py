@@ -238,3 +238,15 @@ def test_docs_page_assets_are_served_locally(db):
     assert "/static/ninja/swagger-ui-bundle.js" in page
     asset = Client().get("/static/ninja/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+def test_unknown_api_path_is_404_in_the_error_shape(admin_api):
+    response = admin_api.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_malformed_json_is_400_in_the_error_shape(admin_api):
+    response = admin_api.client.post("/api/v1/tickets", data="{bad", content_type="application/json")
+    assert response.status_code == 400
+    assert "error" in response.json()
