@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
@@ -22,3 +22,17 @@ class BearerTokenAuth(HttpBearer):
 
 class SessionAuth(NinjaSessionAuth):
     """The logged-in browser session; unsafe methods need the CSRF token."""
+
+
+if TYPE_CHECKING:
+    from deskline.accounts.models import User
+
+
+def request_user(request: HttpRequest) -> User:
+    """The authenticated user of an API request (set by either auth method)."""
+    from deskline.accounts.models import User
+
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise TypeError("the endpoint must require authentication")
+    return user

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from deskline.accounts.models import User
+from deskline.core.api_auth import request_user
 from deskline.core.errors import ValidationFailed
 from deskline.tickets import selectors, services
 from deskline.tickets.models import Channel, Status
@@ -38,12 +39,6 @@ from deskline.tickets.schemas import (
 )
 
 router = Router(tags=["tickets"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _detail(user: User, number: int) -> dict[str, Any]:
@@ -79,7 +74,7 @@ class TicketListQuery(Schema):
 
 @router.get("", response=TicketPage, summary="List tickets (keyset pagination)")
 def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     params = query.dict()
     filters = selectors.TicketFilters(
         **{k: v for k, v in params.items() if k not in ("q", "sort", "cursor", "limit")},
@@ -97,19 +92,19 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[st
 
 @router.post("", response={201: TicketDetailOut}, summary="Create a ticket")
 def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Created[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     ticket = services.ticket_create(actor=user, channel=Channel.API, **payload.dict())
     return Created(201, _detail(user, ticket.number))
 
 
 @router.get("/{int:number}", response=TicketDetailOut, summary="Get a ticket by its number")
 def get_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
-    return _detail(_user(request), number)
+    return _detail(request_user(request), number)
 
 
 @router.patch("/{int:number}", response=TicketDetailOut, summary="Update ticket fields")
 def update_ticket(request: HttpRequest, number: int, payload: TicketUpdateIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version", None)
     services.ticket_update(actor=user, number=number, changes=changes, version=version)
@@ -118,7 +113,7 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketUpdateIn) ->
 
 @router.post("/{int:number}/status", response=TicketDetailOut, summary="Change the status")
 def change_status(request: HttpRequest, number: int, payload: StatusChangeIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     status_id = payload.status_id
     if status_id is None and payload.status:
         status_id = Status.objects.filter(code=payload.status).values_list("pk", flat=True).first()
@@ -143,7 +138,7 @@ def change_status(request: HttpRequest, number: int, payload: StatusChangeIn) ->
 
 @router.post("/{int:number}/assign", response=TicketDetailOut, summary="Assign to a team or agent")
 def assign(request: HttpRequest, number: int, payload: AssignIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     services.ticket_assign(actor=user, number=number, **payload.dict())
     return _detail(user, number)
 
@@ -151,7 +146,8 @@ def assign(request: HttpRequest, number: int, payload: AssignIn) -> dict[str, An
 @router.get("/{int:number}/comments", response=list[CommentOut], summary="Comments, oldest first")
 def list_comments(request: HttpRequest, number: int) -> list[dict[str, Any]]:
     return [
-        comment_out(c, number) for c in selectors.comments_for(user=_user(request), number=number)
+        comment_out(c, number)
+        for c in selectors.comments_for(user=request_user(request), number=number)
     ]
 
 
@@ -159,14 +155,14 @@ def list_comments(request: HttpRequest, number: int) -> list[dict[str, Any]]:
     "/{int:number}/comments", response={201: CommentOut}, summary="Add a reply or an internal note"
 )
 def add_comment(request: HttpRequest, number: int, payload: CommentIn) -> Created[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     comment = services.comment_add(actor=user, number=number, channel=Channel.API, **payload.dict())
     return Created(201, comment_out(comment, number))
 
 
 @router.get("/{int:number}/attachments", response=list[AttachmentOut], summary="Attachments")
 def list_attachments(request: HttpRequest, number: int) -> list[dict[str, Any]]:
-    rows = selectors.attachments_for(user=_user(request), number=number)
+    rows = selectors.attachments_for(user=request_user(request), number=number)
     return [attachment_out(a, number) for a in rows]
 
 
@@ -179,7 +175,7 @@ def add_attachment(
     comment_id: Form[int | None] = None,
 ) -> Created[dict[str, Any]]:
     attachment = services.attachment_add(
-        actor=_user(request),
+        actor=request_user(request),
         number=number,
         filename=file.name or "file",
         content=file,
@@ -193,7 +189,7 @@ def add_attachment(
 @router.get("/{int:number}/attachments/{int:attachment_id}/download", summary="Download a file")
 def download_attachment(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_for(
-        user=_user(request), number=number, attachment_id=attachment_id
+        user=request_user(request), number=number, attachment_id=attachment_id
     )
     response = FileResponse(
         attachment.file.open("rb"),
@@ -210,7 +206,7 @@ def download_attachment(request: HttpRequest, number: int, attachment_id: int) -
     "/{int:number}/links", response=LinksOut, summary="Parent, children and related tickets"
 )
 def list_links(request: HttpRequest, number: int) -> dict[str, Any]:
-    links = selectors.links_for(user=_user(request), number=number)
+    links = selectors.links_for(user=request_user(request), number=number)
     return {
         "parent": brief(links.parent) if links.parent else None,
         "children": [brief(t) for t in links.children],
@@ -221,14 +217,17 @@ def list_links(request: HttpRequest, number: int) -> dict[str, Any]:
 @router.post("/{int:number}/links", response={201: LinksOut}, summary="Link another ticket")
 def add_link(request: HttpRequest, number: int, payload: LinkIn) -> Created[dict[str, Any]]:
     services.ticket_link(
-        actor=_user(request), number=number, other_number=payload.other_number, kind=payload.kind
+        actor=request_user(request),
+        number=number,
+        other_number=payload.other_number,
+        kind=payload.kind,
     )
     return Created(201, list_links(request, number))
 
 
 @router.delete("/{int:number}/links/{int:other_number}", response=LinksOut, summary="Remove a link")
 def remove_link(request: HttpRequest, number: int, other_number: int) -> dict[str, Any]:
-    services.ticket_unlink(actor=_user(request), number=number, other_number=other_number)
+    services.ticket_unlink(actor=request_user(request), number=number, other_number=other_number)
     return list_links(request, number)
 
 
@@ -236,11 +235,11 @@ def remove_link(request: HttpRequest, number: int, other_number: int) -> dict[st
     "/{int:number}/merge", response=TicketDetailOut, summary="Merge this ticket into another"
 )
 def merge(request: HttpRequest, number: int, payload: MergeIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     target = services.ticket_merge(actor=user, number=number, into_number=payload.into_number)
     return _detail(user, target.number)
 
 
 @router.get("/{int:number}/history", response=list[EventOut], summary="The ticket's history")
 def history(request: HttpRequest, number: int) -> list[dict[str, Any]]:
-    return [event_out(e) for e in selectors.history_for(user=_user(request), number=number)]
+    return [event_out(e) for e in selectors.history_for(user=request_user(request), number=number)]

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja import Status as Created
 
 from deskline.accounts.models import STAFF_ROLES, Team, User
+from deskline.core.api_auth import request_user
 from deskline.tickets import reference
 from deskline.tickets.access import require_staff
 from deskline.tickets.models import (
@@ -21,12 +22,6 @@ from deskline.tickets.models import (
 )
 
 router = Router(tags=["reference data"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 class StatusOut(Schema):
@@ -129,7 +124,7 @@ def statuses(request: HttpRequest) -> Any:
 
 @router.post("/statuses", response={201: StatusOut})
 def create_status(request: HttpRequest, payload: StatusIn) -> Any:
-    return Created(201, reference.status_create(actor=_user(request), **payload.dict()))
+    return Created(201, reference.status_create(actor=request_user(request), **payload.dict()))
 
 
 @router.get("/status-transitions", response=list[TransitionOut])
@@ -139,13 +134,13 @@ def transitions(request: HttpRequest) -> Any:
 
 @router.post("/status-transitions", response={201: TransitionOut})
 def create_transition(request: HttpRequest, payload: TransitionIn) -> Any:
-    return Created(201, reference.transition_create(actor=_user(request), **payload.dict()))
+    return Created(201, reference.transition_create(actor=request_user(request), **payload.dict()))
 
 
 @router.get("/ticket-types", response=list[TypeOut])
 def ticket_types(request: HttpRequest) -> Any:
     types = TicketType.objects.all()
-    return types.filter(open_to_clients=True) if _user(request).is_client else types
+    return types.filter(open_to_clients=True) if request_user(request).is_client else types
 
 
 @router.get("/priorities", response=list[PriorityOut])
@@ -160,13 +155,13 @@ def categories(request: HttpRequest) -> Any:
 
 @router.post("/categories", response={201: CategoryOut})
 def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
-    return Created(201, reference.category_create(actor=_user(request), **payload.dict()))
+    return Created(201, reference.category_create(actor=request_user(request), **payload.dict()))
 
 
 @router.get("/custom-fields", response=list[CustomFieldOut])
 def custom_fields(request: HttpRequest) -> list[dict[str, Any]]:
     rows = CustomField.objects.prefetch_related("ticket_types")
-    if _user(request).is_client:
+    if request_user(request).is_client:
         rows = rows.filter(visible_to_clients=True)
     return [
         {
@@ -190,7 +185,7 @@ def custom_fields(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/teams", response=list[TeamOut])
 def teams(request: HttpRequest) -> list[dict[str, Any]]:
-    require_staff(_user(request))
+    require_staff(request_user(request))
     rows = Team.objects.prefetch_related("members")
     return [
         {"id": t.pk, "name": t.name, "line": t.line, "is_contractor": t.is_contractor,
@@ -201,7 +196,7 @@ def teams(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/users", response=list[UserOut], summary="Staff users (agents and others)")
 def users(request: HttpRequest) -> list[dict[str, Any]]:
-    require_staff(_user(request))
+    require_staff(request_user(request))
     rows = User.objects.filter(role__in=STAFF_ROLES).order_by("username")
     return [
         {

@@ -1,0 +1,108 @@
+"""Saved views of the ticket lists (mine, my teams, overdue, ...) and their capped counts.
+
+A saved view is a condition on top of the user's visible tickets and the list filters; the
+paging is the same keyset paging as `ticket_list_for`, so a deep page costs what the first does.
+Counts are capped (at `COUNT_CAP`) so that they stay cheap however many tickets there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from deskline.accounts.models import User
+from deskline.core.errors import ValidationFailed
+from deskline.tickets.access import tickets_visible_to
+from deskline.tickets.listing import BadCursor, decode_cursor, encode_cursor, parse_sort
+from deskline.tickets.models import OPEN_PHASES, Ticket
+from deskline.tickets.selectors import LIST_RELATED, Page, TicketFilters, _after, apply_filters
+
+COUNT_CAP = 1000
+#: A ticket is at risk when its resolution deadline falls within this window.
+AT_RISK_WINDOW = dt.timedelta(hours=2)
+
+
+def _team_ids(user: User) -> list[int]:
+    return list(user.teams.values_list("id", flat=True))
+
+
+def _open() -> Q:
+    return Q(phase__in=OPEN_PHASES)
+
+
+VIEWS: dict[str, Callable[[User, dt.datetime], Q]] = {
+    "mine": lambda user, now: _open() & Q(assignee_id=user.pk),
+    "teams": lambda user, now: _open() & Q(team_id__in=_team_ids(user)),
+    "unassigned": lambda user, now: _open() & Q(assignee__isnull=True),
+    "overdue": lambda user, now: _open() & Q(resolution_due__lt=now),
+    "at_risk": lambda user, now: (
+        _open() & Q(resolution_due__gte=now, resolution_due__lt=now + AT_RISK_WINDOW)
+    ),
+    "waiting": lambda user, now: Q(phase="waiting"),
+    "open": lambda user, now: _open(),
+    "all": lambda user, now: Q(),
+}
+VIEW_NAMES = tuple(VIEWS)
+
+
+def view_condition(user: User, view: str, now: dt.datetime | None = None) -> Q:
+    if view not in VIEWS:
+        raise ValidationFailed(f"unknown view: {view}", fields={"view": "unknown view"})
+    return VIEWS[view](user, now or timezone.now())
+
+
+def _in_view(user: User, view: str, filters: TicketFilters) -> QuerySet[Ticket]:
+    return apply_filters(tickets_visible_to(user), filters).filter(view_condition(user, view))
+
+
+def ticket_list_in_view(
+    *,
+    user: User,
+    view: str,
+    filters: TicketFilters,
+    sort: str = "-updated",
+    cursor: str = "",
+    limit: int = 50,
+) -> Page:
+    """One keyset page of a saved view, narrowed by the list filters."""
+    try:
+        order = parse_sort(sort)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields={"sort": str(exc)}) from exc
+    queryset = _in_view(user, view, filters)
+    if cursor:
+        try:
+            value, row_id = decode_cursor(order, cursor)
+        except BadCursor as exc:
+            raise ValidationFailed(str(exc), fields={"cursor": str(exc)}) from exc
+        queryset = queryset.filter(_after(order, value, row_id))
+    rows = list(queryset.select_related(*LIST_RELATED).order_by(*order.order_by)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(order, getattr(last, order.column), last.pk)
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+@dataclass(frozen=True)
+class ViewCount:
+    view: str
+    count: int
+    capped: bool
+
+
+def view_counts(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[ViewCount]:
+    """How many tickets each view holds, counting at most COUNT_CAP + 1 rows per view."""
+    now = timezone.now()
+    visible = tickets_visible_to(user)
+    counts = []
+    for view in views:
+        # A sliced count is COUNT(*) over a LIMIT subquery: it stops after COUNT_CAP + 1 rows.
+        n = visible.filter(view_condition(user, view, now))[: COUNT_CAP + 1].count()
+        counts.append(ViewCount(view=view, count=min(n, COUNT_CAP), capped=n > COUNT_CAP))
+    return counts
