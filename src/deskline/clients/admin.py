@@ -16,19 +16,19 @@ from deskline.clients.models import (
 
 
 @admin.register(CompanyCategory)
-class CompanyCategoryAdmin(admin.ModelAdmin):
+class CompanyCategoryAdmin(admin.ModelAdmin[CompanyCategory]):
     list_display = ("code", "name")
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(admin.ModelAdmin[Company]):
     list_display = ("name", "tax_id", "category", "manager", "is_active")
     list_filter = ("category", "is_active")
     search_fields = ("name", "tax_id")
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(admin.ModelAdmin[Contact]):
     list_display = ("name", "email", "phone", "company", "sees_company_tickets", "is_active")
     search_fields = ("name", "email", "phone")
     list_select_related = ("company",)
@@ -37,7 +37,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(admin.ModelAdmin[Site]):
     list_display = ("name", "company", "address", "time_zone")
     search_fields = ("name", "address")
     list_select_related = ("company",)
@@ -45,24 +45,24 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(EquipmentKind)
-class EquipmentKindAdmin(admin.ModelAdmin):
+class EquipmentKindAdmin(admin.ModelAdmin[EquipmentKind]):
     list_display = ("code", "name")
     search_fields = ("name",)
 
 
 @admin.register(Manufacturer)
-class ManufacturerAdmin(admin.ModelAdmin):
+class ManufacturerAdmin(admin.ModelAdmin[Manufacturer]):
     search_fields = ("name",)
 
 
 @admin.register(EquipmentModel)
-class EquipmentModelAdmin(admin.ModelAdmin):
+class EquipmentModelAdmin(admin.ModelAdmin[EquipmentModel]):
     list_display = ("name", "manufacturer", "kind")
     list_select_related = ("manufacturer", "kind")
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(admin.ModelAdmin[Equipment]):
     list_display = ("id", "kind", "model", "serial_number", "inventory_number", "company", "site")
     search_fields = ("serial_number", "inventory_number")
     list_select_related = ("kind", "model", "model__manufacturer", "company", "site")
@@ -70,7 +70,7 @@ class EquipmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(admin.ModelAdmin[Contract]):
     list_display = ("number", "company", "starts_on", "ends_on", "is_active")
     search_fields = ("number",)
     list_select_related = ("company",)

@@ -1,21 +1,326 @@
-"""Reads over the client registry."""
+"""Reads over the client registry, scoped to what the reading user may see.
+
+Staff read the whole registry. A client contact reads only their own company, its sites,
+equipment and contracts, and its contacts when they see the company's tickets (otherwise
+only themselves); anything else is "not found", never "forbidden", so ids reveal nothing.
+Reference data (categories, kinds, manufacturers, models) is for staff only.
+
+Lists are keyset-paginated by id and carry the joins their output needs, so the number of
+queries per page does not depend on the page size.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
-from deskline.clients.models import Contract
+from deskline.accounts.models import STAFF_ROLES, User
+from deskline.clients.models import (
+    Company,
+    CompanyCategory,
+    Contact,
+    Contract,
+    Equipment,
+    EquipmentKind,
+    EquipmentModel,
+    Manufacturer,
+    Site,
+)
+from deskline.core.errors import NotFound, PermissionDenied
+
+M = TypeVar("M", bound=Model)
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Page(Generic[M]):
+    items: list[M]
+    #: The id to continue after, or None on the last page.
+    next_after: int | None
+
+
+@dataclass(frozen=True)
+class ClientScope:
+    """What a client contact may see; ids are None when the login has no active contact."""
+
+    company_id: int | None
+    contact_id: int | None
+    sees_company: bool
+
+
+def is_registry_staff(user: User) -> bool:
+    return user.is_superuser or user.role in STAFF_ROLES
+
+
+def client_scope(user: User) -> ClientScope | None:
+    """None for staff (they see everything), else the client's scope."""
+    if is_registry_staff(user):
+        return None
+    contact = Contact.objects.filter(user_id=user.pk, is_active=True).first()
+    if contact is None:
+        return ClientScope(company_id=None, contact_id=None, sees_company=False)
+    return ClientScope(contact.company_id, contact.pk, contact.sees_company_tickets)
+
+
+def _page(queryset: QuerySet[M], *, after_id: int | None, limit: int) -> Page[M]:
+    limit = max(1, min(limit, MAX_LIMIT))
+    if after_id is not None:
+        queryset = queryset.filter(pk__gt=after_id)
+    rows = list(queryset.order_by("pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(items=rows, next_after=rows[-1].pk if more else None)
+
+
+def _get(queryset: QuerySet[M], pk: int, label: str) -> M:
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"{label} {pk} not found")
+    return row
+
+
+def _of_own_company(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    scope = client_scope(user)
+    if scope is None:
+        return queryset
+    if scope.company_id is None:
+        return queryset.none()
+    return queryset.filter(company_id=scope.company_id)
+
+
+def _staff_only(user: User) -> None:
+    if not is_registry_staff(user):
+        raise PermissionDenied("reference data is for staff only")
+
+
+def _live_on(day: dt.date) -> Q:
+    return Q(is_active=True, starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+# Company categories, equipment kinds, manufacturers and models: staff-only reference data.
+
+
+def company_category_list_for(
+    user: User, *, after_id: int | None = None, limit: int = DEFAULT_LIMIT
+) -> Page[CompanyCategory]:
+    _staff_only(user)
+    return _page(CompanyCategory.objects.all(), after_id=after_id, limit=limit)
+
+
+def company_category_get_for(user: User, *, category_id: int) -> CompanyCategory:
+    _staff_only(user)
+    return _get(CompanyCategory.objects.all(), category_id, "company category")
+
+
+def equipment_kind_list_for(
+    user: User, *, after_id: int | None = None, limit: int = DEFAULT_LIMIT
+) -> Page[EquipmentKind]:
+    _staff_only(user)
+    return _page(EquipmentKind.objects.all(), after_id=after_id, limit=limit)
+
+
+def equipment_kind_get_for(user: User, *, kind_id: int) -> EquipmentKind:
+    _staff_only(user)
+    return _get(EquipmentKind.objects.all(), kind_id, "equipment kind")
+
+
+def manufacturer_list_for(
+    user: User, *, after_id: int | None = None, limit: int = DEFAULT_LIMIT
+) -> Page[Manufacturer]:
+    _staff_only(user)
+    return _page(Manufacturer.objects.all(), after_id=after_id, limit=limit)
+
+
+def manufacturer_get_for(user: User, *, manufacturer_id: int) -> Manufacturer:
+    _staff_only(user)
+    return _get(Manufacturer.objects.all(), manufacturer_id, "manufacturer")
+
+
+def _equipment_models() -> QuerySet[EquipmentModel]:
+    return EquipmentModel.objects.select_related("manufacturer", "kind")
+
+
+def equipment_model_list_for(
+    user: User,
+    *,
+    manufacturer_id: int | None = None,
+    kind_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[EquipmentModel]:
+    _staff_only(user)
+    queryset = _equipment_models()
+    if manufacturer_id is not None:
+        queryset = queryset.filter(manufacturer_id=manufacturer_id)
+    if kind_id is not None:
+        queryset = queryset.filter(kind_id=kind_id)
+    return _page(queryset, after_id=after_id, limit=limit)
+
+
+def equipment_model_get_for(user: User, *, model_id: int) -> EquipmentModel:
+    _staff_only(user)
+    return _get(_equipment_models(), model_id, "equipment model")
+
+
+# Companies and contacts.
+
+
+def _companies_for(user: User) -> QuerySet[Company]:
+    queryset = Company.objects.select_related("category")
+    scope = client_scope(user)
+    if scope is None:
+        return queryset
+    if scope.company_id is None:
+        return queryset.none()
+    return queryset.filter(pk=scope.company_id)
+
+
+def company_list_for(
+    user: User,
+    *,
+    category_id: int | None = None,
+    q: str | None = None,
+    is_active: bool | None = None,
+    after_id: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Company]:
+    queryset = _companies_for(user)
+    if category_id is not None:
+        queryset = queryset.filter(category_id=category_id)
+    if q:
+        queryset = queryset.filter(name__istartswith=q.strip())
+    if is_active is not None:
+        queryset = queryset.filter(is_active=is_active)
+    return _page(queryset, after_id=after_id, limit=limit)
+
+
+def company_get_for(user: User, *, company_id: int) -> Company:
+    return _get(_companies_for(user), company_id, "company")
+
+
+def _contacts_for(user: User) -> QuerySet[Contact]:
+    queryset = Contact.objects.all()
+    scope = client_scope(user)
+    if scope is None:
+        return queryset
+    if scope.sees_company and scope.company_id is not None:
+        return queryset.filter(company_id=scope.company_id)
+    if scope.contact_id is None:
+        return queryset.none()
+    return queryset.filter(pk=scope.contact_id)
+
+
+def contact_list_for(
+    user: User,
+    *,
+    company_id: int | None = None,
+    email: str | None = None,
+    after_id: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Contact]:
+    queryset = _contacts_for(user)
+    if company_id is not None:
+        queryset = queryset.filter(company_id=company_id)
+    if email:
+        queryset = queryset.filter(email__iexact=email.strip())
+    return _page(queryset, after_id=after_id, limit=limit)
+
+
+def contact_get_for(user: User, *, contact_id: int) -> Contact:
+    return _get(_contacts_for(user), contact_id, "contact")
+
+
+# Sites, equipment and contracts: a client sees those of their own company.
+
+
+def site_list_for(
+    user: User,
+    *,
+    company_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Site]:
+    queryset = _of_own_company(user, Site.objects.all())
+    if company_id is not None:
+        queryset = queryset.filter(company_id=company_id)
+    return _page(queryset, after_id=after_id, limit=limit)
+
+
+def site_get_for(user: User, *, site_id: int) -> Site:
+    return _get(_of_own_company(user, Site.objects.all()), site_id, "site")
+
+
+def _equipment_for(user: User) -> QuerySet[Equipment]:
+    queryset = Equipment.objects.select_related("kind", "manufacturer", "model")
+    return _of_own_company(user, queryset)
+
+
+def equipment_list_for(
+    user: User,
+    *,
+    company_id: int | None = None,
+    site_id: int | None = None,
+    kind_id: int | None = None,
+    serial_number: str | None = None,
+    after_id: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Equipment]:
+    queryset = _equipment_for(user)
+    if company_id is not None:
+        queryset = queryset.filter(company_id=company_id)
+    if site_id is not None:
+        queryset = queryset.filter(site_id=site_id)
+    if kind_id is not None:
+        queryset = queryset.filter(kind_id=kind_id)
+    if serial_number:
+        queryset = queryset.filter(serial_number=serial_number.strip())
+    return _page(queryset, after_id=after_id, limit=limit)
+
+
+def equipment_get_for(user: User, *, equipment_id: int) -> Equipment:
+    return _get(_equipment_for(user), equipment_id, "equipment")
+
+
+def _contracts_for(user: User) -> QuerySet[Contract]:
+    # Only ids are shown for what a contract covers, so fetch nothing else of them.
+    queryset = Contract.objects.prefetch_related(
+        Prefetch("sites", queryset=Site.objects.only("pk").order_by("pk")),
+        Prefetch("equipment", queryset=Equipment.objects.only("pk").order_by("pk")),
+    )
+    return _of_own_company(user, queryset)
+
+
+def contract_list_for(
+    user: User,
+    *,
+    company_id: int | None = None,
+    active_on: dt.date | None = None,
+    after_id: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Contract]:
+    queryset = _contracts_for(user)
+    if company_id is not None:
+        queryset = queryset.filter(company_id=company_id)
+    if active_on is not None:
+        queryset = queryset.filter(_live_on(active_on))
+    return _page(queryset, after_id=after_id, limit=limit)
+
+
+def contract_get_for(user: User, *, contract_id: int) -> Contract:
+    return _get(_contracts_for(user), contract_id, "contract")
+
+
+# Used by tickets when a ticket is written.
 
 
 def contracts_live(*, company_id: int, day: dt.date) -> QuerySet[Contract]:
-    return Contract.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
-        company_id=company_id,
-        is_active=True,
-        starts_on__lte=day,
-    ).order_by("-starts_on", "id")
+    return Contract.objects.filter(_live_on(day), company_id=company_id).order_by(
+        "-starts_on", "id"
+    )
 
 
 def contract_covering(
