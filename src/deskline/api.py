@@ -24,7 +24,11 @@ api = NinjaAPI(
 
 
 def error_response(
-    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
     **extra: object,
 ) -> HttpResponse:
     body: dict[str, object] = {"code": code, "message": message, "fields": fields or {}}
@@ -58,7 +62,9 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthorized", "authentication required: a Bearer token or a session")
+    return error_response(
+        request, 401, "unauthorized", "authentication required: a Bearer token or a session"
+    )
 
 
 @api.exception_handler(HttpError)

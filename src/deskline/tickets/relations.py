@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
-from deskline.core.html import html_to_text
 from deskline.tickets import search
 from deskline.tickets.access import require_staff
 from deskline.tickets.events import event_record
@@ -132,7 +131,7 @@ def ticket_merge(*, actor: User, number: int, into_number: int) -> Ticket:
     touch(source, ["merged_into", "status", "phase", "closed_at"])
     touch(target, [])
     search.reindex_ticket(target)
-    search.index_ticket_text(source.pk, f"{source.title}\n{html_to_text(source.description)}")
+    search.index_ticket_text(source.pk, search.ticket_text(source))
     event_record(
         ticket=source,
         kind=Kind.MERGED_INTO,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import QuerySet
 
+from deskline.core.html import html_to_text
 from deskline.tickets.models import Ticket
 from deskline.tickets.stemming import stemmed_text, stems
 
@@ -34,13 +35,15 @@ def index_ticket_text(ticket_id: int, text: str) -> None:
             )
 
 
+def ticket_text(ticket: Ticket) -> str:
+    """The ticket's own searchable text: title and description."""
+    return f"{ticket.title}\n{html_to_text(ticket.description)}"
+
+
 def reindex_ticket(ticket: Ticket) -> None:
     """Index the ticket's title, description and every comment."""
-    from deskline.core.html import html_to_text
-
-    parts = [ticket.title, html_to_text(ticket.description)]
-    parts += [html_to_text(body) for body in ticket.comments.values_list("body", flat=True)]
-    index_ticket_text(ticket.pk, "\n".join(parts))
+    comments = [html_to_text(body) for body in ticket.comments.values_list("body", flat=True)]
+    index_ticket_text(ticket.pk, "\n".join([ticket_text(ticket), *comments]))
 
 
 def append_ticket_text(ticket_id: int, text: str) -> None:

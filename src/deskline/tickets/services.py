@@ -184,7 +184,7 @@ def ticket_create(
     ticket.save(force_insert=True)
     if observer_ids:
         ticket.observers.set(_staff_users(observer_ids))
-    search.reindex_ticket(ticket)
+    search.index_ticket_text(ticket.pk, search.ticket_text(ticket))  # no comments yet
     event_record(
         ticket=ticket,
         kind=Kind.CREATED,
