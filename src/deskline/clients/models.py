@@ -222,4 +222,8 @@ class Contract(models.Model):
         return self.number
 
     def is_live_on(self, day: dt.date) -> bool:
-        return self.is_active and self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+        return (
+            self.is_active
+            and self.starts_on <= day
+            and (self.ends_on is None or day <= self.ends_on)
+        )

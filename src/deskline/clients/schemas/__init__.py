@@ -1,0 +1,123 @@
+"""API shapes for the client registry: list queries, inputs (create and patch) and outputs.
+
+Coordinates and hours are decimals in the database and plain numbers in JSON. Inputs refuse
+unknown keys, so a misspelt field is a 422 rather than silently ignored. List cursors are
+opaque strings (base64 of the last id seen). One module per concept, as in `services`;
+import from this package.
+"""
+
+from deskline.clients.schemas.common import (
+    In,
+    Label,
+    ListQuery,
+    PageOf,
+    cursor_decode,
+    cursor_encode,
+    page_out,
+)
+from deskline.clients.schemas.companies import (
+    CompanyCategoryIn,
+    CompanyCategoryOut,
+    CompanyCategoryPage,
+    CompanyCategoryPatch,
+    CompanyIn,
+    CompanyOut,
+    CompanyPage,
+    CompanyPatch,
+    CompanyQuery,
+)
+from deskline.clients.schemas.contacts import (
+    ContactIn,
+    ContactOut,
+    ContactPage,
+    ContactPatch,
+    ContactQuery,
+    PortalAccessIn,
+)
+from deskline.clients.schemas.contracts import (
+    ContractIn,
+    ContractOut,
+    ContractPage,
+    ContractPatch,
+    ContractQuery,
+)
+from deskline.clients.schemas.equipment import (
+    EquipmentIn,
+    EquipmentKindIn,
+    EquipmentKindOut,
+    EquipmentKindPage,
+    EquipmentKindPatch,
+    EquipmentModelIn,
+    EquipmentModelOut,
+    EquipmentModelPage,
+    EquipmentModelPatch,
+    EquipmentModelQuery,
+    EquipmentOut,
+    EquipmentPage,
+    EquipmentPatch,
+    EquipmentQuery,
+    ManufacturerIn,
+    ManufacturerOut,
+    ManufacturerPage,
+    ParameterDefinition,
+)
+from deskline.clients.schemas.sites import (
+    SiteIn,
+    SiteOut,
+    SitePage,
+    SitePatch,
+    SiteQuery,
+)
+
+__all__ = [
+    "CompanyCategoryIn",
+    "CompanyCategoryOut",
+    "CompanyCategoryPage",
+    "CompanyCategoryPatch",
+    "CompanyIn",
+    "CompanyOut",
+    "CompanyPage",
+    "CompanyPatch",
+    "CompanyQuery",
+    "ContactIn",
+    "ContactOut",
+    "ContactPage",
+    "ContactPatch",
+    "ContactQuery",
+    "ContractIn",
+    "ContractOut",
+    "ContractPage",
+    "ContractPatch",
+    "ContractQuery",
+    "EquipmentIn",
+    "EquipmentKindIn",
+    "EquipmentKindOut",
+    "EquipmentKindPage",
+    "EquipmentKindPatch",
+    "EquipmentModelIn",
+    "EquipmentModelOut",
+    "EquipmentModelPage",
+    "EquipmentModelPatch",
+    "EquipmentModelQuery",
+    "EquipmentOut",
+    "EquipmentPage",
+    "EquipmentPatch",
+    "EquipmentQuery",
+    "In",
+    "Label",
+    "ListQuery",
+    "ManufacturerIn",
+    "ManufacturerOut",
+    "ManufacturerPage",
+    "PageOf",
+    "ParameterDefinition",
+    "PortalAccessIn",
+    "SiteIn",
+    "SiteOut",
+    "SitePage",
+    "SitePatch",
+    "SiteQuery",
+    "cursor_decode",
+    "cursor_encode",
+    "page_out",
+]
