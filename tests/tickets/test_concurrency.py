@@ -56,3 +56,12 @@ def test_a_rolled_back_number_is_never_handed_out_again(admin):
     else:
         assert ticket.number >= burnt  # SQLite's counter rolls back with the transaction
     assert not Ticket.objects.exclude(pk=ticket.pk).filter(number=ticket.number).exists()
+
+
+@pytest.mark.django_db
+def test_numbering_survives_a_lost_counter_row(admin):
+    from deskline.tickets.models import NumberSequence
+
+    highest = ticket_create(actor=admin, title="before").number
+    NumberSequence.objects.all().delete()
+    assert ticket_create(actor=admin, title="after").number == highest + 1

@@ -20,13 +20,19 @@ def next_ticket_numbers(count: int = 1) -> list[int]:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, count])
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            "UPDATE tickets_numbersequence SET value = value + %s WHERE name = %s RETURNING value",
-            [count, COUNTER],
-        )
+        bump = "UPDATE tickets_numbersequence SET value = value + %s WHERE name = %s RETURNING value"
+        cursor.execute(bump, [count, COUNTER])
         row = cursor.fetchone()
         if row is None:
-            raise RuntimeError("the ticket number counter is missing; run migrations")
+            # The counter row is gone (a truncated table): restart it above every number issued.
+            cursor.execute(
+                "INSERT INTO tickets_numbersequence (name, value) "
+                "SELECT %s, COALESCE(MAX(number), 0) FROM tickets_ticket",
+                [COUNTER],
+            )
+            cursor.execute(bump, [count, COUNTER])
+            row = cursor.fetchone()
+        assert row is not None
         last = int(row[0])
         return list(range(last - count + 1, last + 1))
 

@@ -1,0 +1,60 @@
+"""Turning a ticket (or the fields of a would-be ticket) into the facts that rules look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils import timezone
+
+from deskline.core.html import html_to_text
+from deskline.routing.strategies import working_hours
+from deskline.tickets.models import Ticket
+
+
+def is_working_time(now: dt.datetime, zone: str) -> bool:
+    """Working hours in the site's zone (Mon-Fri 09-18) until the SLA calendars can be asked."""
+    try:
+        local = now.astimezone(ZoneInfo(zone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = now.astimezone(dt.UTC)
+    return working_hours(local.weekday(), local.hour * 60 + local.minute)
+
+
+def ticket_facts(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Facts of a saved or unsaved ticket; related rows are read through the ticket's caches."""
+    company, site, equipment = ticket.company, ticket.site, ticket.equipment
+    category, team = ticket.category, ticket.team
+    description = html_to_text(ticket.description or "")
+    facts: dict[str, Any] = {
+        "title": ticket.title,
+        "description": description,
+        "text": f"{ticket.title}\n{description}",
+        "type": ticket.type.code if ticket.type_id else None,
+        "category": ticket.category_id,
+        "category_name": category.name if category else None,
+        "priority": ticket.priority.code if ticket.priority_id else None,
+        "priority_weight": ticket.priority.weight if ticket.priority_id else None,
+        "channel": ticket.channel,
+        "status": ticket.status.code if ticket.status_id else None,
+        "phase": ticket.phase or None,
+        "company": ticket.company_id,
+        "company_name": company.name if company else None,
+        "company_category": company.category.code if company and company.category else None,
+        "contact": ticket.contact_id,
+        "site": ticket.site_id,
+        "site_name": site.name if site else None,
+        "site_time_zone": site.time_zone if site else None,
+        "equipment": ticket.equipment_id,
+        "equipment_kind": equipment.kind.code if equipment else None,
+        "contract": ticket.contract_id,
+        "not_covered": ticket.not_covered,
+        "team": ticket.team_id,
+        "team_line": team.line if team else None,
+        "assignee": ticket.assignee_id,
+        "working_hours": is_working_time(now or timezone.now(), site.time_zone if site else "UTC"),
+    }
+    for code, value in (ticket.custom_fields or {}).items():
+        facts[f"custom.{code}"] = value
+    return facts

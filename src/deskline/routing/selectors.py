@@ -1,0 +1,131 @@
+"""Reads for routing: active rule sets as plain specs, a team's candidates with their load."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from deskline.accounts.models import TeamMembership
+from deskline.routing.matching import RuleSetSpec, RuleSpec
+from deskline.routing.models import AgentProfile, AgentZone, Rule, RuleSet, SkillRequirement
+from deskline.routing.strategies import Candidate, TicketNeeds
+from deskline.tickets.models import OPEN_PHASES, Ticket
+
+_cache: dict[str, Any] = {}
+
+
+def _rules_version() -> tuple[Any, ...]:
+    """A cheap fingerprint of the rule tables: counts and latest changes."""
+    sets = RuleSet.objects.order_by().aggregate(n=Count("id"), at=Max("updated_at"))
+    rules = Rule.objects.order_by().aggregate(n=Count("id"), at=Max("updated_at"))
+    return (sets["n"], sets["at"], rules["n"], rules["at"])
+
+
+def active_rule_sets() -> list[RuleSetSpec]:
+    """Active rule sets with their active rules, in evaluation order.
+
+    Compiled specs are cached in the process and reloaded when the rule tables change (every
+    write path sets `updated_at`; deletions change the counts).
+    """
+    version = _rules_version()
+    if _cache.get("version") != version:
+        _cache["specs"], _cache["version"] = _load_rule_sets(), version
+    specs: list[RuleSetSpec] = _cache["specs"]
+    return specs
+
+
+def _load_rule_sets() -> list[RuleSetSpec]:
+    sets = RuleSet.objects.filter(is_active=True).prefetch_related("rules")
+    return [
+        RuleSetSpec(
+            id=rs.pk,
+            name=rs.name,
+            mode=rs.mode,
+            rules=[
+                RuleSpec(r.pk, r.name, r.conditions, r.actions)
+                for r in rs.rules.all()
+                if r.is_active
+            ],
+        )
+        for rs in sets
+    ]
+
+
+def team_candidates(
+    team_id: int,
+    *,
+    now: dt.datetime | None = None,
+    with_skills: bool = True,
+    with_zones: bool = True,
+) -> list[Candidate]:
+    """The team's active staff members with presence, open-ticket load, skills and zones."""
+    now = now or timezone.now()
+    memberships = TeamMembership.objects.filter(team_id=team_id, user__is_active=True).exclude(
+        user__role="contact"
+    )
+    if with_skills:
+        memberships = memberships.prefetch_related("skills")
+    skills = {
+        m.user_id: frozenset(s.code for s in m.skills.all()) if with_skills else frozenset()
+        for m in memberships
+    }
+    user_ids = list(skills)
+    loads = {
+        row["assignee_id"]: (row["n"], float(row["w"] or 0))
+        for row in Ticket.objects.filter(assignee_id__in=user_ids, phase__in=OPEN_PHASES)
+        .values("assignee_id")
+        .annotate(n=Count("id"), w=Sum("priority_weight"))
+    }
+    profiles = {p.user_id: p for p in AgentProfile.objects.filter(user_id__in=user_ids)}
+    zones: dict[int, set[str]] = defaultdict(set)
+    owned = AgentZone.objects.filter(user_id__in=user_ids if with_zones else [])
+    for user_id, zone in owned.values_list("user_id", "zone"):
+        zones[user_id].add(zone)
+    result = []
+    for user_id in sorted(user_ids):
+        profile = profiles.get(user_id)
+        count, load = loads.get(user_id, (0, 0.0))
+        result.append(
+            Candidate(
+                user_id=user_id,
+                open_tickets=count,
+                load=load,
+                capacity=profile.capacity if profile else None,
+                away=profile.away_at(now) if profile else False,
+                skills=skills[user_id],
+                location=profile.location if profile else None,
+                zones=frozenset(zones[user_id]),
+            )
+        )
+    return result
+
+
+def required_skills(ticket: Ticket) -> frozenset[str]:
+    """Skills the ticket's category and equipment kind require."""
+    equipment = ticket.equipment
+    subject = Q(pk__in=[])
+    if ticket.category_id:
+        subject |= Q(category_id=ticket.category_id)
+    if equipment is not None:
+        subject |= Q(equipment_kind_id=equipment.kind_id)
+    return frozenset(SkillRequirement.objects.filter(subject).values_list("skill__code", flat=True))
+
+
+def ticket_needs(ticket: Ticket, *, with_skills: bool = True) -> TicketNeeds:
+    """Skills the ticket requires, the site's coordinates and the zones it falls into."""
+    skills = required_skills(ticket) if with_skills else frozenset()
+    site = ticket.site
+    location = None
+    if site is not None and site.latitude is not None and site.longitude is not None:
+        location = (float(site.latitude), float(site.longitude))
+    zones = set()
+    if ticket.company_id:
+        zones.add(f"company:{ticket.company_id}")
+    if site is not None:
+        zones.add(f"site:{site.pk}")
+        zones.add(f"region:{site.time_zone}")
+    return TicketNeeds(skills=skills, location=location, zones=frozenset(zones))
