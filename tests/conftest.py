@@ -92,3 +92,10 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def django_db_serialized_rollback() -> bool:
+    # Transactional tests (threads, live server, subprocesses) flush the tables; restoring the
+    # serialised contents brings back the statuses, types and priorities seeded by migrations.
+    return True

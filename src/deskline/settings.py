@@ -143,6 +143,23 @@ DESKLINE_MAX_UPLOAD_BYTES = env_int("DESKLINE_MAX_UPLOAD_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Mail: outgoing through SMTP (notifications are sent by the outbox job, never in a request).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DESKLINE_BASE_URL = env_str("DESKLINE_BASE_URL", "http://127.0.0.1:8000")
+DESKLINE_SITE_NAME = env_str("DESKLINE_SITE_NAME", "Deskline")
+DESKLINE_MAIL_REPLY_TO = env_str("DESKLINE_MAIL_REPLY_TO", "")
+DESKLINE_MAIL_PLUS_ADDRESSING = env_bool("DESKLINE_MAIL_PLUS_ADDRESSING", False)
+DESKLINE_MAIL_DOMAIN = env_str("DESKLINE_MAIL_DOMAIN", "")
+
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

@@ -1,0 +1,77 @@
+"""Which ticket a message belongs to (pure): our Message-IDs first, then the subject token.
+
+Plus-addressed recipients (support+1234@...) count as a token too, when they are the
+mailbox's own address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+SUBJECT_TOKEN = re.compile(r"\[#(\d{1,12})\]")
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|ответ|на|отв)\s*(\[\d+\])?\s*:\s*)+", re.I)
+
+
+@dataclass(frozen=True)
+class Threading:
+    number: int | None
+    #: "message-id", "subject" or "address" when `number` is set; "new" otherwise.
+    by: str
+
+
+def subject_token(subject: str) -> int | None:
+    found = SUBJECT_TOKEN.findall(subject)
+    return int(found[-1]) if found else None
+
+
+def subject_with_token(subject: str, number: int) -> str:
+    """The subject of mail about ticket `number`, with its token (added in front if missing)."""
+    if f"[#{number}]" in subject:
+        return " ".join(subject.split())
+    bare = " ".join(SUBJECT_TOKEN.sub("", subject).split())
+    return f"[#{number}] {bare}".strip()
+
+
+def strip_reply_prefix(subject: str) -> str:
+    return _REPLY_PREFIX.sub("", subject).strip()
+
+
+def address_token(recipients: Sequence[str], mailbox_address: str) -> int | None:
+    """The ticket number in support+N@domain when that is our mailbox's address."""
+    local, _, domain = mailbox_address.lower().partition("@")
+    if not local or not domain:
+        return None
+    pattern = re.compile(rf"^{re.escape(local)}\+(\d{{1,12}})@{re.escape(domain)}$")
+    for recipient in recipients:
+        match = pattern.match(recipient.lower())
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def decide_thread(
+    *,
+    thread_ids: Sequence[str],
+    known_ids: Mapping[str, int],
+    subject: str,
+    recipients: Sequence[str],
+    mailbox_address: str,
+    existing_numbers: Sequence[int] = (),
+) -> Threading:
+    """Message-IDs we know (ours or earlier mail of the ticket), then the tokens, else new.
+
+    `existing_numbers` are the ticket numbers that exist among the tokens found; a token that
+    names no ticket opens a new one.
+    """
+    for message_id in thread_ids:
+        if message_id in known_ids:
+            return Threading(known_ids[message_id], "message-id")
+    number = address_token(recipients, mailbox_address)
+    if number is not None and number in existing_numbers:
+        return Threading(number, "address")
+    number = subject_token(subject)
+    if number is not None and number in existing_numbers:
+        return Threading(number, "subject")
+    return Threading(None, "new")

@@ -1,0 +1,310 @@
+"""Mail intake: store the raw message, then turn it into a ticket, a comment, or nothing.
+
+`mail_ingest` is idempotent per (mailbox, Message-ID or SHA-256 of the raw bytes): the raw row
+is committed first, processing happens in its own transaction together with the ticket write,
+and a message that fails is quarantined with the reason instead of being lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import secrets
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from deskline.accounts.models import User
+from deskline.channels import selectors
+from deskline.channels.loopguard import automatic_reason
+from deskline.channels.mailparse import ParsedMail, parse_mail
+from deskline.channels.mailthread import (
+    address_token,
+    decide_thread,
+    strip_reply_prefix,
+    subject_token,
+)
+from deskline.channels.models import InboundMessage, Mailbox
+from deskline.channels.quoting import strip_quotes
+from deskline.clients.models import Contact
+from deskline.core.errors import DomainError
+from deskline.tickets.models import Ticket
+from deskline.tickets.services import attachment_add, comment_add, ticket_create
+
+logger = logging.getLogger(__name__)
+Status = InboundMessage.Status
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    inbound_id: int
+    status: str
+    reason: str = ""
+    ticket_number: int | None = None
+    comment_id: int | None = None
+    duplicate: bool = False
+
+    @property
+    def summary(self) -> str:
+        """`ticket N`, `comment on N`, `ignored: why` or `quarantined: why`."""
+        if self.status == Status.PROCESSED:
+            if self.comment_id is not None:
+                return f"comment on {self.ticket_number}"
+            return f"ticket {self.ticket_number}"
+        if self.status == Status.RECEIVED:
+            return "received: waiting to be processed"
+        return f"{self.status}: {self.reason}"
+
+
+def _result(inbound: InboundMessage, *, duplicate: bool = False) -> IntakeResult:
+    return IntakeResult(
+        inbound_id=inbound.pk,
+        status=inbound.status,
+        reason=inbound.reason,
+        ticket_number=inbound.ticket.number if inbound.ticket_id and inbound.ticket else None,
+        comment_id=inbound.comment_id,
+        duplicate=duplicate,
+    )
+
+
+def message_key(raw: bytes) -> tuple[str, str]:
+    """(key, Message-ID): the Message-ID when usable, else the SHA-256 of the raw bytes."""
+    try:
+        value = str(BytesHeaderParser(policy=compat32).parsebytes(raw).get("Message-ID") or "")
+    except Exception:
+        value = ""
+    message_id = value.strip().strip("<>").strip()
+    if message_id and " " not in message_id and len(message_id) <= 250:
+        return message_id, message_id
+    return f"sha256:{hashlib.sha256(raw).hexdigest()}", message_id[:998]
+
+
+def inbound_store(*, mailbox: Mailbox, raw: bytes) -> tuple[InboundMessage, bool]:
+    """Commit the raw message (or find it, when it came before)."""
+    key, message_id = message_key(raw)
+    return InboundMessage.objects.get_or_create(
+        mailbox=mailbox,
+        message_key=key,
+        defaults={"raw": raw, "message_id": message_id, "received_at": timezone.now()},
+    )
+
+
+def mail_ingest(*, mailbox: Mailbox, raw: bytes) -> IntakeResult:
+    """Store, then process once. Calling it again with the same message changes nothing."""
+    inbound, _ = inbound_store(mailbox=mailbox, raw=raw)
+    if inbound.status != Status.RECEIVED:
+        return _result(inbound, duplicate=True)
+    return inbound_process(inbound_id=inbound.pk)
+
+
+def inbound_process(*, inbound_id: int, retry: bool = False) -> IntakeResult:
+    """Process a stored message; failures quarantine it with the reason (it is never lost)."""
+    try:
+        with transaction.atomic():
+            inbound = (
+                InboundMessage.objects.select_for_update()
+                .select_related("mailbox")
+                .get(pk=inbound_id)
+            )
+            allowed = (Status.RECEIVED, Status.QUARANTINED) if retry else (Status.RECEIVED,)
+            if inbound.status not in allowed:
+                return _result(inbound, duplicate=True)
+            inbound.attempts += 1
+            inbound.reason = ""
+            _process(inbound)
+            inbound.processed_at = timezone.now()
+            inbound.save()
+    except Exception as exc:
+        logger.warning("mail %s quarantined", inbound_id, exc_info=True)
+        why = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        InboundMessage.objects.filter(pk=inbound_id).update(
+            status=Status.QUARANTINED,
+            reason=why[:500],
+            attempts=F("attempts") + 1,
+            processed_at=timezone.now(),
+        )
+    return _result(InboundMessage.objects.select_related("ticket").get(pk=inbound_id))
+
+
+def inbound_retry(*, inbound_id: int) -> IntakeResult:
+    """Process a quarantined message again (the admin action and the API call this)."""
+    return inbound_process(inbound_id=inbound_id, retry=True)
+
+
+def inbound_process_pending(*, older_than_seconds: int = 300) -> int:
+    """Process messages left in `received` by a worker that died; how many were processed."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    done = 0
+    for inbound_id in selectors.inbound_pending(older_than=cutoff).values_list("pk", flat=True):
+        inbound_process(inbound_id=inbound_id)
+        done += 1
+    return done
+
+
+def _set(inbound: InboundMessage, status: str, reason: str = "") -> None:
+    inbound.status, inbound.reason = status, reason[:500]
+
+
+def _process(inbound: InboundMessage) -> None:
+    mailbox = inbound.mailbox
+    mail = parse_mail(bytes(inbound.raw))
+    inbound.sender = mail.from_addr[:320]
+    inbound.subject = mail.subject[:300]
+    inbound.message_id = inbound.message_id or mail.message_id[:998]
+    automatic = automatic_reason(
+        headers=mail.headers,
+        sender=mail.from_addr,
+        content_type=mail.content_type,
+        own_addresses=[mailbox.address],
+    )
+    if automatic:
+        return _set(inbound, Status.IGNORED, automatic)
+    if _rate_limited(inbound, mailbox):
+        return _set(
+            inbound,
+            Status.QUARANTINED,
+            f"rate limited: more than {mailbox.rate_limit} messages from {inbound.sender} "
+            f"in {mailbox.rate_window_minutes} minutes",
+        )
+    staff = selectors.staff_by_email(mail.from_addr)
+    contact = None if staff else selectors.contact_by_email(mail.from_addr)
+    number = _thread(mail, mailbox, contact, staff)
+    if number is not None:
+        return _add_comment(inbound, mail, number, staff, contact)
+    if staff is None and contact is None:
+        if mailbox.unknown_senders == Mailbox.UnknownSenders.REFUSE:
+            from deskline.notifications.services import notify_sender_refused
+
+            notify_sender_refused(mailbox=mailbox, mail=mail)
+            return _set(inbound, Status.IGNORED, f"unknown sender refused: {mail.from_addr}")
+        contact = _contact_create(mail)
+    _open_ticket(inbound, mail, contact)
+    if contact is None and staff is None:
+        inbound.reason = f"no contact: sender address not valid: {mail.from_addr}"[:500]
+
+
+def _rate_limited(inbound: InboundMessage, mailbox: Mailbox) -> bool:
+    if not mailbox.rate_limit or not inbound.sender:
+        return False
+    since = timezone.now() - dt.timedelta(minutes=mailbox.rate_window_minutes)
+    recent = selectors.sender_recent_count(
+        mailbox=mailbox, sender=inbound.sender, since=since, exclude=inbound.pk
+    )
+    return recent >= mailbox.rate_limit
+
+
+def _thread(
+    mail: ParsedMail, mailbox: Mailbox, contact: Contact | None, staff: User | None
+) -> int | None:
+    tokens = [subject_token(mail.subject), address_token(mail.recipients, mailbox.address)]
+    decision = decide_thread(
+        thread_ids=mail.thread_ids,
+        known_ids=selectors.known_thread_ids(mail.thread_ids),
+        subject=mail.subject,
+        recipients=mail.recipients,
+        mailbox_address=mailbox.address,
+        existing_numbers=selectors.existing_ticket_numbers(tokens),
+    )
+    if decision.number is None or decision.by == "message-id" or staff is not None:
+        return decision.number
+    # A bare token is easy to guess: it threads only mail from the ticket's own people.
+    ticket = Ticket.objects.filter(number=decision.number).first()
+    if ticket is None or contact is None:
+        return None
+    same_company = ticket.company_id is not None and ticket.company_id == contact.company_id
+    return decision.number if ticket.contact_id == contact.pk or same_company else None
+
+
+def _reply_text(mail: ParsedMail) -> str:
+    return strip_quotes(mail.body_text) or ("(attachments)" if mail.attachments else "(no text)")
+
+
+def _add_comment(
+    inbound: InboundMessage,
+    mail: ParsedMail,
+    number: int,
+    staff: User | None,
+    contact: Contact | None,
+) -> None:
+    comment = comment_add(
+        actor=staff,
+        number=number,
+        body=_reply_text(mail),
+        channel="email",
+        author_contact_id=contact.pk if contact else None,
+        message_id=mail.message_id,
+    )
+    inbound.ticket_id, inbound.comment = comment.ticket_id, comment
+    _set(inbound, Status.PROCESSED, _attach(mail, number, staff, comment.pk))
+
+
+def _contact_create(mail: ParsedMail) -> Contact | None:
+    """A contact for an unknown sender; None when the address is not one we could write to."""
+    try:
+        validate_email(mail.from_addr)
+    except ValidationError:
+        return None
+    company = selectors.company_for_domain(mail.from_addr.rpartition("@")[2])
+    name = (mail.from_name or mail.from_addr.partition("@")[0])[:300]
+    return Contact.objects.create(name=name, email=mail.from_addr, company=company)
+
+
+def _open_ticket(inbound: InboundMessage, mail: ParsedMail, contact: Contact | None) -> None:
+    html_only = not mail.text and bool(mail.html)
+    ticket = ticket_create(
+        actor=None,
+        channel="email",
+        contact_id=contact.pk if contact else None,
+        company_id=contact.company_id if contact else None,
+        title=strip_reply_prefix(mail.subject)[:300] or "(no subject)",
+        description=mail.safe_html if html_only else mail.text,
+        description_is_html=html_only,
+    )
+    inbound.ticket = ticket
+    _set(inbound, Status.PROCESSED, _attach(mail, ticket.number, None, None))
+
+
+def _attach(mail: ParsedMail, number: int, actor: User | None, comment_id: int | None) -> str:
+    """Add the attachments; a refused file is noted in the reason, not fatal to the message."""
+    notes = []
+    for part in mail.attachments:
+        if not part.data:
+            continue
+        try:
+            with transaction.atomic():
+                attachment_add(
+                    actor=actor,
+                    number=number,
+                    filename=part.filename,
+                    content=io.BytesIO(part.data),
+                    size=len(part.data),
+                    comment_id=comment_id,
+                )
+        except DomainError as exc:
+            notes.append(f"{part.filename}: {exc.message}")
+    return f"attachments refused: {'; '.join(notes)}" if notes else ""
+
+
+def mailbox_token_create(*, mailbox_id: int) -> str:
+    """A new push token for the mailbox (shown once; only its digest is kept)."""
+    token = f"mbx_{secrets.token_urlsafe(32)}"
+    Mailbox.objects.filter(pk=mailbox_id).update(token_digest=token_digest(token))
+    return token
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def mailbox_default() -> Mailbox:
+    """The mailbox used when none is named (`mail ingest`, `smtpd` without --mailbox)."""
+    mailbox, _ = Mailbox.objects.get_or_create(name="default")
+    return mailbox

@@ -1,0 +1,54 @@
+"""Senders deliver one outbox row over one channel; email now, Telegram and SMS plug in later.
+
+A sender raises on failure (the send job retries with backoff) and returns on success.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+
+from deskline.notifications.models import Outbox
+
+
+class Sender(Protocol):
+    def send(self, message: Outbox) -> None: ...
+
+
+class EmailSender:
+    """Sends through Django's mail backend (EMAIL_HOST, EMAIL_PORT, ... in settings)."""
+
+    def send(self, message: Outbox) -> None:
+        headers = {str(k): str(v) for k, v in message.headers.items()}
+        reply_to = headers.pop("Reply-To", "")
+        headers["Message-ID"] = f"<{message.message_id}>"
+        mail = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
+            to=[message.recipient],
+            reply_to=[reply_to] if reply_to else None,
+            headers=headers,
+            # A hung mail server must not hold a worker forever.
+            connection=get_connection(
+                fail_silently=False, timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 30
+            ),
+        )
+        mail.send(fail_silently=False)
+
+
+_senders: dict[str, Sender] = {"email": EmailSender()}
+
+
+def register_sender(channel: str, sender: Sender) -> None:
+    """Plug a sender in for a channel (Telegram, SMS, or a fake in tests)."""
+    _senders[channel] = sender
+
+
+def sender_for(channel: str) -> Sender:
+    try:
+        return _senders[channel]
+    except KeyError:
+        raise LookupError(f"no sender for channel {channel!r}") from None

@@ -1,0 +1,41 @@
+"""Notification preferences and the outbox over the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskline.notifications.models import NotificationPreference
+from deskline.notifications.services import notification_queue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_user_sets_and_reads_their_preferences(api_for, agent):
+    api = api_for(agent)
+    response = api.put(
+        "notifications/preferences",
+        {"event": "ticket_assigned", "channel": "telegram", "enabled": False},
+    )
+    assert response.status_code == 200
+    pref = NotificationPreference.objects.get(user=agent)
+    assert (pref.event, pref.channel, pref.enabled) == ("ticket_assigned", "telegram", False)
+    rows = {r["event"]: r for r in api.get("notifications/preferences").json()}
+    assert rows["ticket_assigned"]["enabled"] is False and rows["ticket_created"]["enabled"]
+
+
+def test_an_unknown_event_is_a_validation_error(api_for, agent):
+    response = api_for(agent).put("notifications/preferences", {"event": "nope"})
+    assert response.status_code == 422
+
+
+def test_staff_see_delivery_status_in_the_outbox(admin_api):
+    notification_queue(event="sender_refused", recipient="a@b.example", context={})
+    (row,) = admin_api.get("notifications/outbox").json()
+    assert row["status"] == "queued" and row["recipient"] == "a@b.example"
+
+
+def test_clients_cannot_read_the_outbox(api_for, db):
+    from tests.factories import ContactUserFactory
+
+    client = ContactUserFactory(username="c@client.example", email="c@client.example")
+    assert api_for(client).get("notifications/outbox").status_code == 403
