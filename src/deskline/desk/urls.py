@@ -1,6 +1,28 @@
-"""URLs of the desk pages."""
+"""URLs of the desk pages (mounted at the site root)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from django.views.i18n import set_language
+
+from deskline.desk.views import auth, lists, registry, ticket
+from deskline.desk.web import staff_page
 
 app_name = "desk"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", lists.ticket_list, name="list"),
+    path("login/", auth.desk_login, name="login"),
+    path("logout/", auth.desk_logout, name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("tickets/bulk/", lists.ticket_bulk, name="bulk"),
+    path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
+    path("tickets/<int:number>/edit/", ticket.ticket_edit, name="edit"),
+    path("tickets/<int:number>/reply/", ticket.ticket_reply, name="reply"),
+    path("tickets/<int:number>/status/", ticket.ticket_status, name="status"),
+    path("tickets/<int:number>/assign/", ticket.ticket_assign_view, name="assign"),
+    path("tickets/<int:number>/link/", ticket.ticket_link_view, name="link"),
+    path("tickets/<int:number>/merge/", ticket.ticket_merge_view, name="merge"),
+    path("tickets/<int:number>/files/<int:attachment_id>/", ticket.ticket_file, name="file"),
+    path("companies/<int:pk>/", staff_page(registry.company_page), name="company"),
+    path("contacts/<int:pk>/", staff_page(registry.contact_page), name="contact"),
+    path("sites/<int:pk>/", staff_page(registry.site_page), name="site"),
+    path("equipment/<int:pk>/", staff_page(registry.equipment_page), name="equipment"),
+]

@@ -1,0 +1,58 @@
+"""Reference data the desk forms offer (statuses, priorities, teams, agents), read once per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from deskline.accounts.models import STAFF_ROLES, Team, User
+from deskline.tickets.models import Category, Priority, Status, StatusTransition, TicketType
+
+
+@dataclass
+class Choices:
+    statuses: list[Status] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+    types: list[TicketType] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    agents: list[User] = field(default_factory=list)
+
+    def status_by_code(self) -> dict[str, Status]:
+        return {s.code: s for s in self.statuses}
+
+
+def staff_users() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def load_choices(*, with_categories: bool = True) -> Choices:
+    return Choices(
+        statuses=list(Status.objects.filter(is_active=True)),
+        priorities=list(Priority.objects.all()),
+        types=list(TicketType.objects.all()),
+        categories=list(Category.objects.filter(is_active=True)) if with_categories else [],
+        teams=list(Team.objects.filter(is_active=True)),
+        agents=list(staff_users()),
+    )
+
+
+def transitions_from(status_id: int, *, clients_only: bool = False) -> list[StatusTransition]:
+    """The status changes allowed from a status (those open to clients, if asked)."""
+    rows = StatusTransition.objects.filter(
+        from_status_id=status_id, to_status__is_active=True
+    ).select_related("to_status")
+    if clients_only:
+        rows = rows.filter(clients_may_use=True)
+    return list(rows)
+
+
+def client_ticket_types() -> list[TicketType]:
+    return list(TicketType.objects.filter(open_to_clients=True))
+
+
+def status_choices() -> Choices:
+    return Choices(statuses=list(Status.objects.filter(is_active=True)))

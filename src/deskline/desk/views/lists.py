@@ -1,0 +1,165 @@
+"""The ticket list: saved views as tabs, filters, keyset paging, polling and bulk actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from deskline.accounts.models import User
+from deskline.core.errors import DomainError, ValidationFailed
+from deskline.desk.choices import load_choices
+from deskline.desk.web import field_errors, is_htmx, staff_page
+from deskline.tickets.selectors import TicketFilters
+from deskline.tickets.services import (
+    ticket_assign,
+    ticket_change_status,
+    ticket_merge,
+    ticket_update,
+)
+from deskline.tickets.views_selectors import ticket_list_in_view, view_counts
+
+VIEW_LABELS = {
+    "mine": gettext_lazy("Mine"),
+    "teams": gettext_lazy("My teams"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "overdue": gettext_lazy("Overdue"),
+    "at_risk": gettext_lazy("At risk"),
+    "waiting": gettext_lazy("Waiting for client"),
+    "open": gettext_lazy("All open"),
+    "all": gettext_lazy("All"),
+}
+SORTS = {
+    "-updated": gettext_lazy("Recently updated"),
+    "updated": gettext_lazy("Least recently updated"),
+    "-created": gettext_lazy("Newest"),
+    "created": gettext_lazy("Oldest"),
+    "-priority": gettext_lazy("Most urgent"),
+    "-number": gettext_lazy("Number, descending"),
+}
+PAGE_SIZE = 50
+
+
+def _ints(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit()]
+
+
+def filters_from(request: HttpRequest) -> TicketFilters:
+    get = request.GET
+    return TicketFilters(
+        status=_ints(get.getlist("status")),
+        priority=_ints(get.getlist("priority")),
+        team=_ints(get.getlist("team")),
+        assignee=_ints(get.getlist("assignee")),
+        company=_ints(get.getlist("company")),
+        text=get.get("q", "").strip()[:200],
+    )
+
+
+@staff_page
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    view = request.GET.get("view", "open")
+    if view not in VIEW_LABELS:
+        view = "open"
+    sort = request.GET.get("sort", "-updated")
+    if sort not in SORTS:
+        sort = "-updated"
+    filters = filters_from(request)
+    try:
+        page = ticket_list_in_view(
+            user=user,
+            view=view,
+            filters=filters,
+            sort=sort,
+            cursor=request.GET.get("cursor", ""),
+            limit=PAGE_SIZE,
+        )
+    except ValidationFailed as exc:
+        messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
+        return HttpResponseRedirect("/")
+    context: dict[str, Any] = {"page": page, "view": view, "sort": sort}
+    fragment = request.GET.get("fragment", "")
+    if fragment and is_htmx(request):
+        return render(request, "desk/_ticket_rows.html", context)
+    counts = {c.view: c for c in view_counts(user=user)}
+    context |= {
+        "tabs": [(key, label, counts.get(key)) for key, label in VIEW_LABELS.items()],
+        "sorts": SORTS,
+        "choices": load_choices(with_categories=False),
+        "filters": filters,
+        "q": filters.text,
+    }
+    return render(request, "desk/ticket_list.html", context)
+
+
+def _bulk_one(action: str, request: HttpRequest, user: User) -> Callable[[int], Any]:
+    post = request.POST
+
+    def optional_int(name: str) -> int | None:
+        value = post.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    if action == "assign":
+        team_id, assignee_id = optional_int("team"), optional_int("assignee")
+        return lambda number: ticket_assign(
+            actor=user, number=number, team_id=team_id, assignee_id=assignee_id
+        )
+    if action == "status":
+        status_id = optional_int("status")
+        if status_id is None:
+            raise ValidationFailed("choose a status", fields={"status": _("choose a status")})
+        return lambda number: ticket_change_status(
+            actor=user, number=number, status_id=status_id, comment=post.get("comment", "")
+        )
+    if action == "priority":
+        priority_id = optional_int("priority")
+        if priority_id is None:
+            raise ValidationFailed("choose a priority", fields={"priority": _("choose one")})
+        return lambda number: ticket_update(
+            actor=user, number=number, changes={"priority_id": priority_id}
+        )
+    if action == "merge":
+        into = optional_int("into")
+        if into is None:
+            raise ValidationFailed("enter a ticket number", fields={"into": _("enter a number")})
+        return lambda number: ticket_merge(actor=user, number=number, into_number=into)
+    raise ValidationFailed("unknown action", fields={"action": _("unknown action")})
+
+
+@require_POST
+@staff_page
+def ticket_bulk(request: HttpRequest) -> HttpResponse:
+    """Apply one action to many tickets through the services; report each failure."""
+    user = request.user
+    assert isinstance(user, User)
+    back = request.POST.get("back", "/")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    numbers = _ints(request.POST.getlist("numbers"))
+    if not numbers:
+        messages.warning(request, _("Select at least one ticket."))
+        return HttpResponseRedirect(back)
+    try:
+        apply = _bulk_one(request.POST.get("action", ""), request, user)
+    except ValidationFailed as exc:
+        messages.error(request, field_errors(exc.fields))
+        return HttpResponseRedirect(back)
+    done = 0
+    for number in numbers:
+        try:
+            apply(number)
+            done += 1
+        except DomainError as exc:
+            detail = field_errors(exc.fields) or exc.message
+            messages.error(request, _("#%(n)s: %(error)s") % {"n": number, "error": detail})
+    if done:
+        messages.success(request, _("%(n)s ticket(s) updated.") % {"n": done})
+    return HttpResponseRedirect(back)

@@ -1,0 +1,246 @@
+"""The ticket page and its actions: inline edit, reply, status, assignment, links, merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deskline.accounts.models import User
+from deskline.core.errors import Conflict, DomainError, NotFound
+from deskline.desk.choices import load_choices, transitions_from
+from deskline.desk.timeline import build_timeline
+from deskline.desk.web import attach_files, field_errors, registry_filters, staff_page
+from deskline.tickets.models import Ticket
+from deskline.tickets.selectors import (
+    attachment_for,
+    comments_for,
+    history_for,
+    links_for,
+    ticket_detail_for,
+    ticket_list_for,
+)
+from deskline.tickets.services import (
+    comment_add,
+    ticket_assign,
+    ticket_change_status,
+    ticket_link,
+    ticket_merge,
+    ticket_update,
+)
+
+CARD_TICKETS = 3
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _error(exc: DomainError) -> str:
+    return field_errors(exc.fields) or exc.message
+
+
+def _optional_int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _cards(user: User, ticket: Ticket) -> list[dict[str, Any]]:
+    """The company, contact, site and equipment with their other recent tickets."""
+    cards = []
+    for kind, row, url in (
+        ("company", ticket.company, "companies"),
+        ("contact", ticket.contact, "contacts"),
+        ("site", ticket.site, "sites"),
+        ("equipment", ticket.equipment, "equipment"),
+    ):
+        if row is None:
+            continue
+        page = ticket_list_for(
+            user=user, filters=registry_filters(kind, row.pk), limit=CARD_TICKETS + 1
+        )
+        others = [t for t in page.items if t.pk != ticket.pk][:CARD_TICKETS]
+        cards.append({"kind": kind, "row": row, "url": f"/{url}/{row.pk}/", "tickets": others})
+    return cards
+
+
+def render_ticket(
+    request: HttpRequest, number: int, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    user = _user(request)
+    try:
+        ticket = ticket_detail_for(user=user, number=number)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    choices = load_choices()
+    comments = comments_for(user=user, number=number)
+    timeline = build_timeline(comments, history_for(user=user, number=number), choices)
+    context = {
+        "ticket": ticket,
+        "timeline": timeline,
+        "choices": choices,
+        "transitions": transitions_from(ticket.status_id),
+        "links": links_for(user=user, number=number),
+        "cards": _cards(user, ticket),
+        "custom_fields": sorted(ticket.custom_fields.items()),
+        **extra,
+    }
+    return render(request, "desk/ticket.html", context, status=status)
+
+
+@staff_page
+def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
+    return render_ticket(request, number)
+
+
+def _back(number: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"/tickets/{number}/")
+
+
+@require_POST
+@staff_page
+def ticket_edit(request: HttpRequest, number: int) -> HttpResponse:
+    post = request.POST
+    changes: dict[str, Any] = {"title": post.get("title", "")}
+    for field in ("priority_id", "type_id", "category_id"):
+        if field in post:
+            changes[field] = _optional_int(post.get(field))
+    try:
+        ticket_update(
+            actor=_user(request),
+            number=number,
+            changes=changes,
+            version=_optional_int(post.get("version")),
+        )
+    except Conflict as exc:
+        # Never overwrite: show what the ticket holds now next to what this agent typed.
+        return render_ticket(request, number, status=409, conflict=exc.current, attempted=changes)
+    except DomainError as exc:
+        messages.error(request, _("Not saved: %s") % _error(exc))
+        return render_ticket(request, number, status=422, attempted=changes)
+    messages.success(request, _("Ticket saved."))
+    return _back(number)
+
+
+@require_POST
+@staff_page
+def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+    user = _user(request)
+    body = request.POST.get("body", "")
+    is_public = request.POST.get("visibility", "public") == "public"
+    files = request.FILES.getlist("files")
+    try:
+        comment = comment_add(
+            actor=user, number=number, body=body, is_public=is_public, channel="desk"
+        )
+    except DomainError as exc:
+        messages.error(request, _("Not sent: %s") % _error(exc))
+        return render_ticket(request, number, status=422, reply_body=body)
+    for error in attach_files(user, number, files, is_public=is_public, comment_id=comment.pk):
+        messages.error(request, _("File not attached: %s") % error)
+    messages.success(request, _("Reply sent.") if is_public else _("Internal note added."))
+    return _back(number)
+
+
+@require_POST
+@staff_page
+def ticket_status(request: HttpRequest, number: int) -> HttpResponse:
+    post = request.POST
+    status_id = _optional_int(post.get("status_id"))
+    comment = post.get("comment", "")
+    if status_id is None:
+        messages.error(request, _("Choose a status."))
+        return _back(number)
+    try:
+        ticket_change_status(
+            actor=_user(request),
+            number=number,
+            status_id=status_id,
+            comment=comment,
+            comment_is_public=post.get("visibility") == "public",
+            version=_optional_int(post.get("version")),
+        )
+    except Conflict:
+        messages.error(request, _("The ticket was changed by someone else. Check and retry."))
+        return _back(number)
+    except DomainError as exc:
+        messages.error(request, _("Status not changed: %s") % _error(exc))
+        return render_ticket(request, number, status=422, status_comment=comment)
+    messages.success(request, _("Status changed."))
+    return _back(number)
+
+
+@require_POST
+@staff_page
+def ticket_assign_view(request: HttpRequest, number: int) -> HttpResponse:
+    post = request.POST
+    try:
+        ticket_assign(
+            actor=_user(request),
+            number=number,
+            team_id=_optional_int(post.get("team")),
+            assignee_id=_optional_int(post.get("assignee")),
+            version=_optional_int(post.get("version")),
+        )
+    except Conflict:
+        messages.error(request, _("The ticket was changed by someone else. Check and retry."))
+        return _back(number)
+    except DomainError as exc:
+        messages.error(request, _("Not assigned: %s") % _error(exc))
+        return _back(number)
+    messages.success(request, _("Assignment saved."))
+    return _back(number)
+
+
+@require_POST
+@staff_page
+def ticket_link_view(request: HttpRequest, number: int) -> HttpResponse:
+    other = _optional_int(request.POST.get("other_number", "").lstrip("#"))
+    if other is None:
+        messages.error(request, _("Enter a ticket number."))
+        return _back(number)
+    try:
+        ticket_link(
+            actor=_user(request),
+            number=number,
+            other_number=other,
+            kind=request.POST.get("kind", "related"),
+        )
+    except DomainError as exc:
+        messages.error(request, _("Not linked: %s") % _error(exc))
+        return _back(number)
+    messages.success(request, _("Tickets linked."))
+    return _back(number)
+
+
+@require_POST
+@staff_page
+def ticket_merge_view(request: HttpRequest, number: int) -> HttpResponse:
+    into = _optional_int(request.POST.get("into_number", "").lstrip("#"))
+    if into is None:
+        messages.error(request, _("Enter a ticket number."))
+        return _back(number)
+    try:
+        target = ticket_merge(actor=_user(request), number=number, into_number=into)
+    except DomainError as exc:
+        messages.error(request, _("Not merged: %s") % _error(exc))
+        return _back(number)
+    messages.success(request, _("Merged into #%s.") % target.number)
+    return _back(target.number)
+
+
+@staff_page
+def ticket_file(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
+    try:
+        attachment = attachment_for(user=_user(request), number=number, attachment_id=attachment_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )
