@@ -56,12 +56,10 @@ def comment_add(
         message_id=message_id[:998],
         created_at=now,
     )
-    fields: list[str] = []
     by_staff = actor is not None and actor.role != Role.CONTACT
-    if is_public and by_staff and ticket.reacted_at is None:
-        ticket.reacted_at = now
-        fields.append("reacted_at")
-    touch(ticket, fields)
+    # The reaction (reacted_at) is stamped by the SLA hook on the `commented` event: whether a
+    # reply counts as the reaction is the ticket's SLA policy's choice.
+    touch(ticket, [])
     search.append_ticket_text(ticket.pk, html_to_text(cleaned))
     event_record(
         ticket=ticket,

@@ -1,0 +1,182 @@
+"""Reads for the SLA API: configuration, a ticket's SLA details, overdue and at-risk lists."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from deskline.accounts.models import User
+from deskline.core.errors import ValidationFailed
+from deskline.sla import resolve
+from deskline.sla.clock import working_minutes_between
+from deskline.sla.deadlines import deadline
+from deskline.sla.engine import is_pausing, state_of
+from deskline.sla.matching import TicketFacts
+from deskline.sla.models import TicketSla, TicketStatusPeriod
+from deskline.tickets.access import require_staff, ticket_get_visible, tickets_visible_to
+from deskline.tickets.models import OPEN_PHASES, Category, Ticket
+from deskline.tickets.selectors import LIST_RELATED
+
+#: Tickets due within this wall-clock window count as at risk even before a risk is computed.
+AT_RISK_WINDOW = dt.timedelta(hours=4)
+STATES = ("overdue", "at_risk")
+
+
+def overdue_filter(now: dt.datetime) -> Q:
+    late = Q(resolution_due__lt=now) | Q(reacted_at__isnull=True, reaction_due__lt=now)
+    return Q(phase__in=OPEN_PHASES) & Q(sla__paused_since__isnull=True) & late
+
+
+def at_risk_filter(now: dt.datetime) -> Q:
+    risky = Q(sla__breach_risk__gte=F("sla__policy__risk_threshold")) | Q(
+        resolution_due__gte=now, resolution_due__lt=now + AT_RISK_WINDOW
+    )
+    return Q(phase__in=OPEN_PHASES) & risky & ~overdue_filter(now)
+
+
+def sla_state_filter(state: str, now: dt.datetime | None = None) -> Q:
+    """A ticket filter for `?state=overdue|at_risk` (tickets/api.py may reuse it)."""
+    now = now or timezone.now()
+    if state == "overdue":
+        return overdue_filter(now)
+    if state == "at_risk":
+        return at_risk_filter(now)
+    raise ValidationFailed("unknown state", fields={"state": "overdue or at_risk"})
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Ticket]
+    next_cursor: str | None
+
+
+def _encode(due: dt.datetime | None, row_id: int) -> str:
+    raw = f"{due.isoformat() if due else ''}|{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[dt.datetime | None, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        due, _, row_id = text.partition("|")
+        return (dt.datetime.fromisoformat(due) if due else None), int(row_id)
+    except (ValueError, binascii.Error) as exc:
+        raise ValidationFailed("bad cursor", fields={"cursor": "not valid"}) from exc
+
+
+def sla_ticket_list(*, user: User, state: str, cursor: str = "", limit: int = 50) -> Page:
+    """Visible overdue or at-risk tickets, the most urgent resolution deadline first."""
+    require_staff(user)
+    queryset: QuerySet[Ticket] = tickets_visible_to(user).filter(sla_state_filter(state))
+    queryset = queryset.exclude(resolution_due__isnull=True)
+    if cursor:
+        due, row_id = _decode(cursor)
+        queryset = queryset.filter(Q(resolution_due__gt=due) | Q(resolution_due=due, id__gt=row_id))
+    rows = list(
+        queryset.select_related(*LIST_RELATED).order_by("resolution_due", "id")[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode(rows[-1].resolution_due, rows[-1].pk)
+    return Page(rows, next_cursor)
+
+
+@dataclass
+class TicketSlaDetail:
+    ticket: Ticket
+    state: TicketSla
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    per_status: list[dict[str, Any]] = field(default_factory=list)
+
+
+def ticket_sla_detail(
+    *, user: User, number: int, now: dt.datetime | None = None
+) -> TicketSlaDetail:
+    """Policy, calendar, deadlines and time per status (the open period counted up to now)."""
+    require_staff(user)
+    ticket = ticket_get_visible(user, number)
+    state = state_of(ticket)
+    now = now or timezone.now()
+    calendar = resolve.work_calendar(state.calendar)
+    detail = TicketSlaDetail(ticket, state)
+    totals: dict[str, dict[str, Any]] = {}
+    for period in TicketStatusPeriod.objects.filter(ticket=ticket).select_related("status"):
+        calendar_minutes, working = period.calendar_minutes, period.working_minutes
+        if period.ended_at is None:
+            end = max(now, period.started_at)
+            calendar_minutes = int((end - period.started_at).total_seconds() // 60)
+            working = working_minutes_between(calendar, period.started_at, end)
+        row = {
+            "status": period.status.code, "phase": period.phase, "started_at": period.started_at,
+            "ended_at": period.ended_at, "calendar_minutes": calendar_minutes,
+            "working_minutes": working,
+            "paused": is_pausing(state.policy, period.status_id, period.phase),
+        }  # fmt: skip
+        detail.periods.append(row)
+        total = totals.setdefault(
+            period.status.code,
+            {"status": period.status.code, "calendar_minutes": 0, "working_minutes": 0},
+        )
+        total["calendar_minutes"] += calendar_minutes
+        total["working_minutes"] += working
+    detail.per_status = list(totals.values())
+    return detail
+
+
+@dataclass(frozen=True)
+class Preview:
+    choice: resolve.Choice
+    reaction_minutes: int | None
+    resolution_minutes: int | None
+    reaction_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+
+
+def sla_preview(*, user: User, facts: dict[str, Any], created_at: dt.datetime) -> Preview:
+    """What deadlines a ticket with these fields, created at `created_at`, would get, and why."""
+    require_staff(user)
+    from deskline.clients.models import Company
+    from deskline.tickets.models import Priority
+
+    priority_id = (
+        facts.get("priority_id")
+        or Priority.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    )
+    category_ids: list[int] = []
+    category_id = facts.get("category_id")
+    while category_id is not None and category_id not in category_ids:
+        category_ids.append(category_id)
+        category_id = (
+            Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
+        )
+    company_id = facts.get("company_id")
+    company_category = (
+        Company.objects.filter(pk=company_id).values_list("category_id", flat=True).first()
+        if company_id
+        else None
+    )
+    choice = resolve.choose_for(
+        TicketFacts(
+            contract_id=facts.get("contract_id"), company_id=company_id,
+            company_category_id=company_category, type_id=facts.get("type_id"),
+            category_ids=tuple(category_ids), priority_id=priority_id, site_id=facts.get("site_id"),
+        )
+    )  # fmt: skip
+    reaction, resolution = resolve.targets_for(
+        choice.policy.pk if choice.policy else None, priority_id or 0
+    )
+    calendar = resolve.work_calendar(choice.calendar)
+    return Preview(
+        choice,
+        reaction,
+        resolution,
+        deadline(calendar, created_at, reaction, 0),
+        deadline(calendar, created_at, resolution, 0),
+    )
