@@ -60,6 +60,7 @@ class TicketListQuery(Schema):
     site: list[int] = Field(default_factory=list)
     equipment: list[int] = Field(default_factory=list)
     unassigned: bool | None = None
+    sla_state: str = Field("", description="overdue or at_risk")
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
     updated_after: dt.datetime | None = None

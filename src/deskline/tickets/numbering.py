@@ -20,7 +20,9 @@ def next_ticket_numbers(count: int = 1) -> list[int]:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, count])
             return [row[0] for row in cursor.fetchall()]
-        bump = "UPDATE tickets_numbersequence SET value = value + %s WHERE name = %s RETURNING value"
+        bump = (
+            "UPDATE tickets_numbersequence SET value = value + %s WHERE name = %s RETURNING value"
+        )
         cursor.execute(bump, [count, COUNTER])
         row = cursor.fetchone()
         if row is None:

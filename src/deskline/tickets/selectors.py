@@ -37,6 +37,7 @@ class TicketFilters:
     updated_after: dt.datetime | None = None
     updated_before: dt.datetime | None = None
     text: str = ""
+    sla_state: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,17 @@ def apply_filters(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySe
             conditions[lookup] = value
     if filters.unassigned is not None:
         conditions["assignee__isnull"] = filters.unassigned
-    return search.filter_by_text(queryset.filter(**conditions), filters.text)
+    queryset = queryset.filter(**conditions)
+    if filters.sla_state:
+        queryset = queryset.filter(sla_condition(filters.sla_state))
+    return search.filter_by_text(queryset, filters.text)
+
+
+def sla_condition(state: str) -> Q:
+    """Overdue or at-risk tickets, as the SLA app defines them (it builds on tickets)."""
+    from deskline.sla.selectors import sla_state_filter
+
+    return sla_state_filter(state)
 
 
 def _after(sort: Sort, value: object, row_id: int) -> Q:

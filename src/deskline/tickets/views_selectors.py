@@ -19,11 +19,16 @@ from deskline.core.errors import ValidationFailed
 from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.listing import BadCursor, decode_cursor, encode_cursor, parse_sort
 from deskline.tickets.models import OPEN_PHASES, Ticket
-from deskline.tickets.selectors import LIST_RELATED, Page, TicketFilters, _after, apply_filters
+from deskline.tickets.selectors import (
+    LIST_RELATED,
+    Page,
+    TicketFilters,
+    _after,
+    apply_filters,
+    sla_condition,
+)
 
 COUNT_CAP = 1000
-#: A ticket is at risk when its resolution deadline falls within this window.
-AT_RISK_WINDOW = dt.timedelta(hours=2)
 
 
 def _team_ids(user: User) -> list[int]:
@@ -38,10 +43,8 @@ VIEWS: dict[str, Callable[[User, dt.datetime], Q]] = {
     "mine": lambda user, now: _open() & Q(assignee_id=user.pk),
     "teams": lambda user, now: _open() & Q(team_id__in=_team_ids(user)),
     "unassigned": lambda user, now: _open() & Q(assignee__isnull=True),
-    "overdue": lambda user, now: _open() & Q(resolution_due__lt=now),
-    "at_risk": lambda user, now: (
-        _open() & Q(resolution_due__gte=now, resolution_due__lt=now + AT_RISK_WINDOW)
-    ),
+    "overdue": lambda user, now: sla_condition("overdue"),
+    "at_risk": lambda user, now: sla_condition("at_risk"),
     "waiting": lambda user, now: Q(phase="waiting"),
     "open": lambda user, now: _open(),
     "all": lambda user, now: Q(),
