@@ -20,12 +20,12 @@ from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.listing import BadCursor, decode_cursor, encode_cursor, parse_sort
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import (
-    LIST_RELATED,
     Page,
     TicketFilters,
     _after,
     apply_filters,
     sla_condition,
+    with_list_relations,
 )
 
 COUNT_CAP = 1000
@@ -83,7 +83,7 @@ def ticket_list_in_view(
         except BadCursor as exc:
             raise ValidationFailed(str(exc), fields={"cursor": str(exc)}) from exc
         queryset = queryset.filter(_after(order, value, row_id))
-    rows = list(queryset.select_related(*LIST_RELATED).order_by(*order.order_by)[: limit + 1])
+    rows = list(with_list_relations(queryset).order_by(*order.order_by)[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
