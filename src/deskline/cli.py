@@ -1,0 +1,334 @@
+"""The `deskline` command: run the service, run workers, make API tokens and demo data, manage.
+
+`deskline run` migrates the database and makes sure an administrator exists in this process,
+then starts gunicorn and the task worker as children and supervises them: Ctrl-C or SIGTERM
+stops both cleanly; if one dies, the other is stopped and the command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+SETTINGS = "deskline.settings"
+STOP_TIMEOUT = 10.0  # seconds a child gets to stop after SIGTERM before it is killed
+
+
+def _setup() -> Path:
+    """Point Django at our settings, create the data folder, set Django up; the data folder."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from deskline.core.env import data_dir
+
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+    return folder
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"deskline: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+def migrate_quietly() -> None:
+    """Apply pending migrations with one line of output instead of one per migration."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        _say("Database schema is up to date.")
+        return
+    _say(f"Applying {len(pending)} database migrations…")
+    call_command("migrate", interactive=False, verbosity=0)
+    _say("Database migrated.")
+
+
+# --- child processes -------------------------------------------------------------------------
+
+
+class Supervisor:
+    """Child processes that live and die together with this one."""
+
+    def __init__(self) -> None:
+        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.stop_requested = False
+        # From now until run() returns, Ctrl-C and SIGTERM mean "stop the children".
+        self.previous = {
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        # Own process group: a terminal's Ctrl-C reaches only us, and we stop the children in order.
+        process = subprocess.Popen(command, env=env, process_group=0)  # noqa: S603
+        self.children.append((name, process))
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_requested = True
+
+    def run(self) -> int:
+        """Wait for a stop signal (exit 0) or a child's death (exit non-zero); stop the rest."""
+        try:
+            while not self.stop_requested:
+                for name, process in self.children:
+                    code = process.poll()
+                    if code is not None:
+                        print(
+                            f"deskline: {name} exited with code {code}; stopping", file=sys.stderr
+                        )
+                        self.stop()
+                        return code or 1
+                time.sleep(0.1)
+            _say("Stopping…")
+            self.stop()
+            return 0
+        finally:
+            for sig, handler in self.previous.items():
+                signal.signal(sig, handler)
+
+    def stop(self) -> None:
+        """SIGTERM to every child, a grace period, then SIGKILL to whatever is left."""
+        for _, process in self.children:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for _, process in self.children:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            if process.poll() is None:
+                # Still alive, so the group is still ours: take its workers down with it.
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def child_env(folder: Path) -> dict[str, str]:
+    """The environment for children: the same settings, data folder and import path."""
+    import deskline
+
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", SETTINGS)
+    env["DESKLINE_DATA_DIR"] = str(folder)
+    env["PYTHONUNBUFFERED"] = "1"
+    source = str(Path(deskline.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def gunicorn_command(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return [
+        sys.executable, "-m", "gunicorn", "deskline.wsgi:application",
+        "--bind", bind, "--workers", str(workers), "--worker-class", "gthread",
+        "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "5",
+        "--no-control-socket",
+    ]  # fmt: skip
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "django", "db_worker", "--no-reload"]
+
+
+# --- subcommands -----------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    folder = _setup()
+    from django.db import connections
+
+    from deskline.accounts.services import admin_ensure_first
+
+    _say(f"Data folder: {folder}")
+    if not args.no_migrate:
+        migrate_quietly()
+    admin = admin_ensure_first(
+        username=os.environ.get("DESKLINE_ADMIN_USERNAME") or None,
+        password=os.environ.get("DESKLINE_ADMIN_PASSWORD") or None,
+    )
+    _say(f"Admin login: {admin.username}")
+    if admin.password:
+        _say(f"One-time admin password: {admin.password}  (shown once; change it after logging in)")
+    connections.close_all()  # the children open their own
+    env = child_env(folder)
+    supervisor = Supervisor()
+    supervisor.start("web server", gunicorn_command(args.host, args.port, args.web_workers), env)
+    supervisor.start("task worker", worker_command(), env)
+    shown = "localhost" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+    base = f"http://[{shown}]:{args.port}" if ":" in shown else f"http://{shown}:{args.port}"
+    _say(f"Deskline is running at {base}/  (admin: {base}/admin/, API: {base}/api/v1/docs)")
+    _say("Press Ctrl-C to stop.")
+    return supervisor.run()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    folder = _setup()
+    if args.processes == 1:
+        from django.core.management import call_command
+
+        call_command("db_worker", reload=False)
+        return 0
+    supervisor = Supervisor()
+    env = child_env(folder)
+    for n in range(1, args.processes + 1):
+        supervisor.start(f"worker {n}", worker_command(), env)
+    _say(f"Started {args.processes} task workers. Press Ctrl-C to stop.")
+    return supervisor.run()
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _setup()
+    from deskline.accounts.services import api_token_create
+    from deskline.core.errors import NotFound
+
+    try:
+        token = api_token_create(username=args.username, name=args.name)
+    except NotFound as exc:
+        return _fail(exc.message)
+    print(token)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from tqdm import tqdm
+
+    from deskline.demo.generate import demo_generate
+    from deskline.demo.store import DemoSetupError
+
+    migrate_quietly()
+    print("Preparing reference data, staff and clients…", file=sys.stderr, flush=True)
+    with tqdm(total=args.tickets, unit="ticket", file=sys.stderr, unit_scale=True) as bar:
+        try:
+            summary = demo_generate(
+                tickets=args.tickets,
+                seed=args.seed,
+                users_password=args.users_password,
+                batch_size=args.batch_size,
+                progress=bar.update,
+            )
+        except DemoSetupError as exc:
+            return _fail(str(exc))
+    numbers = f" #{summary.first_number}–#{summary.last_number}" if summary.tickets else ""
+    _say(
+        f"Created {summary.tickets:,} demo tickets{numbers} with {summary.comments:,} comments and "
+        f"{summary.events:,} events in {summary.seconds:.1f} s "
+        f"({summary.tickets_per_second:,.0f} tickets/s); seed {summary.seed}."
+    )
+    _say(f"Demo companies: {summary.companies:,} ({summary.companies_created:,} new).")
+    if not args.users_password:
+        _say("Demo logins (agent001…, contacts' e-mails) have no password: rerun with --users-password "
+             "on a fresh database, or set one with `deskline manage changepassword agent001`.")  # fmt: skip
+    return 0
+
+
+def cmd_manage(argv: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["deskline manage", *argv])
+    return 0
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"not a TCP port: {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deskline", description="Deskline help desk.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="migrate, then serve the web app and run the task worker")
+    run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    run.add_argument(
+        "--web-workers", type=_positive, default=2, help="gunicorn worker processes (default 2)"
+    )
+    run.add_argument(
+        "--no-migrate", action="store_true", help="skip migrations (run them once elsewhere)"
+    )
+    run.set_defaults(handler=cmd_run)
+
+    worker = commands.add_parser("worker", help="run background task workers in the foreground")
+    worker.add_argument(
+        "--processes", type=_positive, default=1, help="worker processes (default 1)"
+    )
+    worker.set_defaults(handler=cmd_worker)
+
+    token = commands.add_parser("token", help="API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser("create", help="create a token for a user and print it")
+    create.add_argument("username")
+    create.add_argument("--name", default="", help="a label to recognise the token by")
+    create.set_defaults(handler=cmd_token_create)
+
+    demo = commands.add_parser("demo", help="create realistic demo data")
+    demo.add_argument(
+        "--tickets", type=_positive, default=1000, help="tickets to create (default 1000)"
+    )
+    demo.add_argument("--seed", type=int, default=None, help="random seed, for the same data again")
+    demo.add_argument("--users-password", default=None, help="password for the new demo logins")
+    demo.add_argument("--batch-size", type=_positive, default=5000, help=argparse.SUPPRESS)
+    demo.set_defaults(handler=cmd_demo)
+
+    commands.add_parser(
+        "manage", help="Django management commands (deskline manage help)", add_help=False
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["manage"]:
+        return _exit_code(cmd_manage, args_list[1:])
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # usage errors (2) and --help (0)
+        return exc.code if isinstance(exc.code, int) else 2
+    return _exit_code(args.handler, args)
+
+
+def _exit_code(handler: Any, arg: Any) -> int:
+    try:
+        return int(handler(arg))
+    except KeyboardInterrupt:  # Ctrl-C before any child started (e.g. while migrating)
+        print(file=sys.stderr)
+        return 130
+    except SystemExit as exc:  # Django commands and the worker exit this way
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

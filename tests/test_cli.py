@@ -1,0 +1,142 @@
+"""The `deskline` command: tokens, usage errors, management, and `run` in a real subprocess."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from deskline.accounts.services import api_token_authenticate
+from deskline.cli import Supervisor, main
+from tests.factories import UserFactory
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+
+@pytest.mark.django_db
+def test_token_create_prints_only_the_token_and_it_authenticates(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    user = UserFactory(username="dispatcher1")
+    assert main(["token", "create", "dispatcher1", "--name", "ci"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert api_token_authenticate(out.strip()) == user
+
+
+@pytest.mark.django_db
+def test_token_create_for_an_unknown_user_exits_1_with_a_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["token", "create", "nobody"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "nobody" in captured.err
+
+
+def test_a_usage_error_exits_2_with_argparse_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--tickets", "zero"]) == 2
+    assert "usage: deskline demo" in capsys.readouterr().err
+    assert main([]) == 2
+
+
+def test_manage_passes_arguments_to_django(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manage", "check"]) == 0
+    assert "System check identified" in capsys.readouterr().out
+
+
+def test_manage_reports_an_unknown_command_as_a_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manage", "no_such_command"]) == 1
+    assert "Unknown command" in capsys.readouterr().err
+
+
+def test_supervisor_stops_the_others_and_fails_when_a_child_dies() -> None:
+    supervisor = Supervisor()
+    env = dict(os.environ)
+    supervisor.start("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], env)
+    supervisor.start("crasher", [sys.executable, "-c", "raise SystemExit(3)"], env)
+    started = time.monotonic()
+    assert supervisor.run() == 3
+    assert time.monotonic() - started < 10
+    assert all(process.poll() is not None for _, process in supervisor.children)
+
+
+# --- `deskline run`, end to end --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get_status(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+#: Usually ~5 s (migrating a fresh SQLite database, booting gunicorn); more on a loaded machine.
+STARTUP_LIMIT = 60
+
+
+def wait_until_serving(process: subprocess.Popen[str], port: int, output: list[str]) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("deskline run exited early:\n" + "".join(output))
+        try:
+            if get_status(port, "/health") == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"deskline run did not answer /health in {STARTUP_LIMIT} s:\n" + "".join(output))
+
+
+def test_run_serves_health_and_the_api_schema_then_stops_on_sigint(tmp_path: Path) -> None:
+    # SQLite in a fresh data folder, whatever database the suite itself runs on.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DESKLINE_ADMIN"))
+    }
+    env.update(
+        DESKLINE_DATA_DIR=str(tmp_path),
+        PYTHONPATH=os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]),
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deskline.cli", "run", "--port", str(port), "--web-workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    output: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: output.extend(process.stdout or []), daemon=True)
+    reader.start()
+    try:
+        wait_until_serving(process, port, output)
+        assert get_status(port, "/api/v1/openapi.json") == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    reader.join(timeout=5)
+    text = "".join(output)
+    assert "Admin login: admin" in text
+    assert "One-time admin password: " in text
+    assert f"http://127.0.0.1:{port}/" in text
