@@ -140,3 +140,22 @@ def test_run_serves_health_and_the_api_schema_then_stops_on_sigint(tmp_path: Pat
     assert "Admin login: admin" in text
     assert "One-time admin password: " in text
     assert f"http://127.0.0.1:{port}/" in text
+
+
+@pytest.mark.django_db
+def test_mail_ingest_command_turns_a_file_into_a_ticket(tmp_path, capsys):
+    from deskline.cli import main
+
+    message = tmp_path / "hello.eml"
+    message.write_bytes(
+        b"From: Client <client@example.com>\r\nTo: support@localhost\r\n"
+        b"Subject: Printer jammed\r\nMessage-ID: <cli-test-1@example.com>\r\n\r\nHelp\r\n"
+    )
+    assert main(["mail", "ingest", str(message)]) == 0
+    assert f"{message}: ticket " in capsys.readouterr().out
+
+
+def test_unknown_mail_action_is_a_usage_error(capsys):
+    from deskline.cli import main
+
+    assert main(["mail", "explode"]) == 2

@@ -302,13 +302,37 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "manage", help="Django management commands (deskline manage help)", add_help=False
     )
+    mail = commands.add_parser("mail", help="mail intake: ingest FILE..., poll [--loop]")
+    mail.add_argument("action", choices=sorted(PASS_THROUGH["mail"]))
+    commands.add_parser("smtpd", help="SMTP listener feeding mail intake", add_help=False)
+    commands.add_parser("sla", help="SLA jobs: escalate [--loop], calibration", add_help=False)
     return parser
+
+
+#: Commands that hand their arguments to a Django management command.
+PASS_THROUGH = {
+    "mail": {"ingest": "mail_ingest", "poll": "mail_poll"},
+    "sla": {"escalate": "sla_escalate", "calibration": "sla_calibration"},
+}
+
+
+def _pass_through(args_list: list[str]) -> list[str] | None:
+    """`mail ingest F...` -> `mail_ingest F...`; None when the words name no such command."""
+    if args_list[:1] == ["smtpd"]:
+        return ["smtpd", *args_list[1:]]
+    actions = PASS_THROUGH.get(args_list[0]) if args_list else None
+    if actions and len(args_list) > 1 and args_list[1] in actions:
+        return [actions[args_list[1]], *args_list[2:]]
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["manage"]:
         return _exit_code(cmd_manage, args_list[1:])
+    command = _pass_through(args_list)
+    if command is not None:
+        return _exit_code(cmd_manage, command)
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
