@@ -247,7 +247,9 @@ def test_unknown_api_path_is_404_in_the_error_shape(admin_api):
 
 
 def test_malformed_json_is_400_in_the_error_shape(admin_api):
-    response = admin_api.client.post("/api/v1/tickets", data="{bad", content_type="application/json")
+    response = admin_api.client.post(
+        "/api/v1/tickets", data="{bad", content_type="application/json"
+    )
     assert response.status_code == 400
     assert "error" in response.json()
 
@@ -261,7 +263,9 @@ def test_list_filters_overdue_tickets_by_sla_state(admin_api, make_ticket):
 
     late, on_time = make_ticket(), make_ticket()
     Ticket.objects.filter(pk=late.pk).update(resolution_due=timezone.now() - dt.timedelta(hours=1))
-    Ticket.objects.filter(pk=on_time.pk).update(resolution_due=timezone.now() + dt.timedelta(days=3))
+    Ticket.objects.filter(pk=on_time.pk).update(
+        resolution_due=timezone.now() + dt.timedelta(days=3)
+    )
     page = admin_api.get("tickets", {"sla_state": "overdue"}).json()
     assert [t["number"] for t in page["items"]] == [late.number]
     assert admin_api.get("tickets", {"sla_state": "soon"}).status_code == 422
