@@ -105,19 +105,22 @@ def _start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Po
     raise SystemExit("the server did not start")
 
 
-def _drive(
+Request = tuple[str, str, bytes | None]
+
+
+def drive(
     name: str,
     port: int,
-    token: str,
+    headers: dict[str, str],
     clients: int,
     seconds: float,
-    make: Callable[[random.Random], tuple[str, str, bytes | None]],
+    make: Callable[[random.Random], Request],
 ) -> Result:
+    """`clients` keep-alive connections sending what `make` gives for `seconds`; latencies."""
     latencies: list[float] = []
     counts = {"requests": 0, "errors": 0}
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
@@ -258,9 +261,10 @@ def run_size(args: argparse.Namespace, size: int) -> None:
         print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x 4 threads, "
               f"{args.duration:.0f} s per scenario")  # fmt: skip
         print(f"{'scenario':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        headers = {"Authorization": f"Bearer {fixture.token}", "Content-Type": "application/json"}
         for name, make in _scenarios(fixture).items():
             print(
-                _drive(name, port, fixture.token, args.clients, args.duration, make).row(),
+                drive(name, port, headers, args.clients, args.duration, make).row(),
                 flush=True,
             )
         print("queries per request:", _query_counts(env, fixture))

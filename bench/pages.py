@@ -15,13 +15,11 @@ Nothing here is part of the test suite; it only prints figures.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api import (  # noqa: E402  (bench/ is a folder of scripts, not a package)
     PYTHON,
     ROOT,
-    Result,
     _deskline,
     _env,
     _free_port,
     _recreate_database,
     _start_server,
+    drive,
 )
 
 
@@ -109,48 +107,6 @@ print(json.dumps(rows))
     return ", ".join(f"{name}: {n}" for name, n in json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def _drive(
-    name: str,
-    port: int,
-    session: str,
-    clients: int,
-    seconds: float,
-    make: Callable[[random.Random], str],
-) -> Result:
-    latencies: list[float] = []
-    counts = {"requests": 0, "errors": 0}
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
-    headers = {"Cookie": f"sessionid={session}"}
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        errors = 0
-        while time.monotonic() < stop_at:
-            path = make(rng)
-            started = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            mine.append((time.perf_counter() - started) * 1000)
-            if response.status != 200:
-                errors += 1
-        with lock:
-            latencies.extend(mine)
-            counts["requests"] += len(mine)
-            counts["errors"] += errors
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Result(name, counts["requests"], counts["errors"], time.monotonic() - started, latencies)
-
-
 def _scenarios(f: Fixture) -> dict[str, Callable[[random.Random], str]]:
     filtered = "/?" + urlencode({"view": "all", "status": f.status_id, "team": f.team_id})
     return {
@@ -188,7 +144,15 @@ def run_size(args: argparse.Namespace, size: int) -> None:
               f"{args.duration:.0f} s per scenario")  # fmt: skip
         print(f"{'page':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
         for name, make in _scenarios(fixture).items():
-            result = _drive(name, port, fixture.session, args.clients, args.duration, make)
+            headers = {"Cookie": f"sessionid={fixture.session}"}
+            result = drive(
+                name,
+                port,
+                headers,
+                args.clients,
+                args.duration,
+                lambda r, m=make: ("GET", m(r), None),
+            )
             print(result.row(), flush=True)
         print("queries per page:", _query_counts(env, fixture))
     finally:
