@@ -85,6 +85,7 @@ def test_a_time_trigger_fires_once_per_status_entry(make_ticket, admin):
     waited = trigger(when="time_in_status", hours=4, status_code="in_progress",
                      actions={"set": {"priority_id": Priority.objects.get(code="high").pk}})  # fmt: skip
     ticket = make_ticket()
+    _use_calendar(ticket, always=True)
     ticket_change_status(actor=admin, number=ticket.number, status_id=status("in_progress").pk)
     now = timezone.now()
     assert automation_scan(now + dt.timedelta(hours=3)) == 0
@@ -93,8 +94,31 @@ def test_a_time_trigger_fires_once_per_status_entry(make_ticket, admin):
     ticket_change_status(actor=admin, number=ticket.number, status_id=status("waiting_client").pk,
                          comment="need logs")  # fmt: skip
     ticket_change_status(actor=admin, number=ticket.number, status_id=status("in_progress").pk)
+    _use_calendar(ticket, always=True)  # the priority change re-picked the SLA calendar
     assert automation_scan(timezone.now() + dt.timedelta(hours=5)) == 1  # a new entry
     assert waited.firings.count() == 2
+
+
+def _use_calendar(ticket: Ticket, *, always: bool) -> None:
+    from deskline.sla.models import Calendar, TicketSla
+
+    TicketSla.objects.filter(ticket=ticket).update(
+        calendar=Calendar.objects.filter(always=always).first()
+    )
+
+
+def test_hours_in_status_count_only_working_hours(make_ticket, admin):
+    from deskline.tickets.models import TicketEvent
+
+    trigger(when="time_in_status", hours=4, status_code="in_progress", actions={})
+    ticket = make_ticket()
+    _use_calendar(ticket, always=False)  # the seeded Mon-Fri 09:00-18:00 Moscow calendar
+    ticket_change_status(actor=admin, number=ticket.number, status_id=status("in_progress").pk)
+    saturday_8am = dt.datetime(2026, 11, 21, 5, 0, tzinfo=dt.UTC)
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=saturday_8am)
+    TicketEvent.objects.filter(ticket=ticket).update(created_at=saturday_8am)
+    assert automation_scan(saturday_8am + dt.timedelta(hours=12)) == 0  # the weekend
+    assert automation_scan(dt.datetime(2026, 11, 23, 11, 0, tzinfo=dt.UTC)) == 1  # Monday 14:00
 
 
 def _resolved(make_ticket, admin) -> Ticket:

@@ -207,6 +207,16 @@ def _entered_status_at(ticket: Ticket) -> dt.datetime:
     return last or ticket.created_at
 
 
+def _hours_in_status(ticket: Ticket, entered: dt.datetime, now: dt.datetime) -> float:
+    """Working hours on the ticket's SLA calendar; calendar hours for a ticket without one."""
+    from deskline.sla.selectors import working_minutes_for_ticket
+
+    minutes = working_minutes_for_ticket(ticket, entered, now)
+    if minutes is None:
+        return (now - entered).total_seconds() / 3600
+    return minutes / 60
+
+
 def _client_comment() -> Q:
     return Q(author_contact__isnull=False) | Q(author__role=Role.CONTACT)
 
@@ -215,7 +225,7 @@ def _time_window(trigger: Trigger, ticket: Ticket, now: dt.datetime) -> str | No
     """The window key if the time condition holds for the ticket now, else None."""
     entered = _entered_status_at(ticket)
     if trigger.when == Trigger.When.TIME_IN_STATUS:
-        if now - entered < dt.timedelta(hours=trigger.hours or 0):
+        if _hours_in_status(ticket, entered, now) < (trigger.hours or 0):
             return None
         return f"status:{ticket.status.code}@{entered.isoformat()}"
     comments = Comment.objects.filter(ticket=ticket)

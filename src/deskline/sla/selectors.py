@@ -178,3 +178,15 @@ def sla_preview(*, user: User, facts: dict[str, Any], created_at: dt.datetime) -
         deadline(calendar, created_at, reaction, 0),
         deadline(calendar, created_at, resolution, 0),
     )
+
+
+def working_minutes_for_ticket(ticket: Ticket, start: dt.datetime, end: dt.datetime) -> int | None:
+    """Working minutes between two instants on the ticket's SLA calendar; None without SLA state."""
+    from deskline.sla.clock import working_minutes_between
+    from deskline.sla.engine import calendar_of
+    from deskline.sla.models import TicketSla
+
+    state = TicketSla.objects.select_related("calendar").filter(ticket=ticket).first()
+    if state is None or state.calendar is None:
+        return None
+    return working_minutes_between(calendar_of(state), start, end)
