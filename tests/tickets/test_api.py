@@ -269,3 +269,13 @@ def test_list_filters_overdue_tickets_by_sla_state(admin_api, make_ticket):
     page = admin_api.get("tickets", {"sla_state": "overdue"}).json()
     assert [t["number"] for t in page["items"]] == [late.number]
     assert admin_api.get("tickets", {"sla_state": "soon"}).status_code == 422
+
+
+def test_list_shows_the_breach_risk_to_staff_only(admin_api, api_for, client_user):
+    from deskline.sla.models import TicketSla
+    from deskline.tickets.services import ticket_create
+
+    ticket = ticket_create(actor=client_user, title="Fridge warm")
+    TicketSla.objects.filter(ticket=ticket).update(breach_risk=0.4)
+    assert admin_api.get("tickets").json()["items"][0]["breach_risk"] == 0.4
+    assert api_for(client_user).get("tickets").json()["items"][0]["breach_risk"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import Schema
 from pydantic import Field
 
@@ -59,6 +60,9 @@ class TicketOut(Schema):
     paused_minutes: int
     reaction_breached: bool
     resolution_breached: bool
+    breach_risk: float | None = Field(
+        None, description="Estimated probability (0-1) of missing the resolution deadline"
+    )
     rating: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -76,6 +80,14 @@ class TicketPage(Schema):
 
 def _ref(row: Any) -> dict[str, Any] | None:
     return None if row is None else {"id": row.pk, "name": str(row)}
+
+
+def _breach_risk(ticket: Ticket) -> float | None:
+    try:
+        state = ticket.sla  # TicketSla, owned by the SLA app
+    except ObjectDoesNotExist:
+        return None
+    return None if state is None else state.breach_risk
 
 
 def ticket_out(
@@ -113,12 +125,14 @@ def ticket_out(
             "created_at", "updated_at", "version",
         )},
     }  # fmt: skip
+    data["breach_risk"] = _breach_risk(ticket)
     for_client = client_fields is not None
     if client_fields is not None:
         data["custom_fields"] = {
             k: v for k, v in ticket.custom_fields.items() if k in client_fields
         }
         data["team"] = None
+        data["breach_risk"] = None
         data["contract_id"] = None
         data["not_covered"] = False
     if detail:
