@@ -145,6 +145,10 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "django", "db_worker", "--no-reload"]
 
 
+def scheduler_command() -> list[str]:
+    return [sys.executable, "-m", "deskline.cli", "scheduler"]
+
+
 # --- subcommands -----------------------------------------------------------------------------
 
 
@@ -169,6 +173,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     supervisor = Supervisor()
     supervisor.start("web server", gunicorn_command(args.host, args.port, args.web_workers), env)
     supervisor.start("task worker", worker_command(), env)
+    supervisor.start("scheduler", scheduler_command(), env)
     shown = "localhost" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     base = f"http://[{shown}]:{args.port}" if ":" in shown else f"http://{shown}:{args.port}"
     _say(f"Deskline is running at {base}/  (admin: {base}/admin/, API: {base}/api/v1/docs)")
@@ -189,6 +194,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
         supervisor.start(f"worker {n}", worker_command(), env)
     _say(f"Started {args.processes} task workers. Press Ctrl-C to stop.")
     return supervisor.run()
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    _setup()
+    from deskline.core.schedule import run_forever
+
+    _say("Scheduler: enqueueing mail polling, outbox, SLA escalation and time triggers.")
+    try:
+        run_forever()
+    except KeyboardInterrupt:
+        return 0
+    return 0
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
@@ -282,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--processes", type=_positive, default=1, help="worker processes (default 1)"
     )
     worker.set_defaults(handler=cmd_worker)
+
+    scheduler = commands.add_parser(
+        "scheduler", help="enqueue periodic jobs (mail polling, SLA escalation, ...) on a timer"
+    )
+    scheduler.set_defaults(handler=cmd_scheduler)
 
     token = commands.add_parser("token", help="API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")

@@ -1,0 +1,80 @@
+"""Periodic jobs: what runs on a timer (mail polling, outbox, SLA escalation, time triggers).
+
+django-tasks has no scheduler, so `deskline scheduler` (started by `deskline run`) enqueues each
+periodic job on its interval; the task workers run them. A job is not enqueued again while a
+previous run of it is still waiting or running, so a slow round never piles up. Every periodic
+job is safe to run twice (each claims its work), so a second scheduler on another machine does
+no harm beyond extra rounds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django_tasks import TaskResultStatus
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task_path: str
+    every_seconds: int
+
+
+PERIODIC = (
+    Periodic("mail polling", "deskline.channels.tasks.mail_poll_all", 60),
+    Periodic("notification outbox", "deskline.notifications.tasks.outbox_send_due", 60),
+    Periodic("SLA escalation and risk", "deskline.sla.tasks.sla_tick", 60),
+    Periodic("time triggers", "deskline.routing.tasks.automation_scan_time", 300),
+    Periodic("job table pruning", "deskline.core.tasks.task_results_prune", 24 * 3600),
+)
+
+
+def _task(path: str) -> Any:
+    from django.utils.module_loading import import_string
+
+    return import_string(path)
+
+
+def _busy(path: str) -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    return DBTaskResult.objects.filter(task_path=path, status__in=waiting).exists()
+
+
+def enqueue_due(last_run: dict[str, float], now: float) -> list[str]:
+    """Enqueue every periodic job whose interval has passed; returns their names."""
+    started = []
+    for job in PERIODIC:
+        if now - last_run.get(job.name, float("-inf")) < job.every_seconds:
+            continue
+        last_run[job.name] = now
+        if _busy(job.task_path):
+            continue
+        _task(job.task_path).enqueue()
+        started.append(job.name)
+    return started
+
+
+def run_forever(
+    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic
+) -> None:
+    from django.db import close_old_connections
+
+    last_run: dict[str, float] = {}
+    while True:
+        close_old_connections()
+        try:
+            for name in enqueue_due(last_run, clock()):
+                logger.info("enqueued %s", name)
+        except Exception:
+            # A database hiccup must not kill the scheduler; the next round tries again.
+            logger.exception("scheduler round failed")
+        sleep(5)
