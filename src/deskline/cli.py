@@ -1,8 +1,9 @@
 """The `deskline` command: run the service, run workers, make API tokens and demo data, manage.
 
 `deskline run` migrates the database and makes sure an administrator exists in this process,
-then starts gunicorn and the task worker as children and supervises them: Ctrl-C or SIGTERM
-stops both cleanly; if one dies, the other is stopped and the command fails.
+then starts gunicorn, the task worker and the periodic-job scheduler as children and supervises
+them: Ctrl-C or SIGTERM stops them all cleanly; if one dies, the others are stopped and the
+command fails.
 """
 
 from __future__ import annotations
