@@ -9,19 +9,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Created
 
-from deskline.accounts.models import User
+from deskline.core.api_auth import request_user
 from deskline.core.errors import NotFound
 from deskline.routing import presence, rules, services
 from deskline.routing.models import Rule, RuleSet
 from deskline.tickets.access import require_admin
 
 router = Router(tags=["routing"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 class RuleSetIn(Schema):
@@ -105,18 +99,18 @@ def _patch(payload: Schema) -> dict[str, Any]:
 
 @router.get("/rule-sets", response=list[RuleSetOut])
 def rule_sets(request: HttpRequest) -> Any:
-    require_admin(_user(request))
+    require_admin(request_user(request))
     return RuleSet.objects.all()
 
 
 @router.post("/rule-sets", response={201: RuleSetOut})
 def rule_set_create(request: HttpRequest, payload: RuleSetIn) -> Any:
-    return Created(201, rules.rule_set_create(actor=_user(request), **payload.dict()))
+    return Created(201, rules.rule_set_create(actor=request_user(request), **payload.dict()))
 
 
 @router.get("/rule-sets/{rule_set_id}", response=RuleSetOut)
 def rule_set_get(request: HttpRequest, rule_set_id: int) -> Any:
-    require_admin(_user(request))
+    require_admin(request_user(request))
     row = RuleSet.objects.filter(pk=rule_set_id).first()
     if row is None:
         raise NotFound(f"rule set {rule_set_id} not found")
@@ -126,31 +120,31 @@ def rule_set_get(request: HttpRequest, rule_set_id: int) -> Any:
 @router.patch("/rule-sets/{rule_set_id}", response=RuleSetOut)
 def rule_set_update(request: HttpRequest, rule_set_id: int, payload: RuleSetPatch) -> Any:
     return rules.rule_set_update(
-        actor=_user(request), rule_set_id=rule_set_id, changes=_patch(payload)
+        actor=request_user(request), rule_set_id=rule_set_id, changes=_patch(payload)
     )
 
 
 @router.delete("/rule-sets/{rule_set_id}", response={204: None})
 def rule_set_delete(request: HttpRequest, rule_set_id: int) -> Any:
-    rules.rule_set_delete(actor=_user(request), rule_set_id=rule_set_id)
+    rules.rule_set_delete(actor=request_user(request), rule_set_id=rule_set_id)
     return Created(204, None)
 
 
 @router.get("/rules", response=list[RuleOut])
 def rule_list(request: HttpRequest, rule_set_id: int | None = None) -> Any:
-    require_admin(_user(request))
+    require_admin(request_user(request))
     rows = Rule.objects.all()
     return rows if rule_set_id is None else rows.filter(rule_set_id=rule_set_id)
 
 
 @router.post("/rules", response={201: RuleOut})
 def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
-    return Created(201, rules.rule_create(actor=_user(request), **payload.dict()))
+    return Created(201, rules.rule_create(actor=request_user(request), **payload.dict()))
 
 
 @router.get("/rules/{rule_id}", response=RuleOut)
 def rule_get(request: HttpRequest, rule_id: int) -> Any:
-    require_admin(_user(request))
+    require_admin(request_user(request))
     row = Rule.objects.filter(pk=rule_id).first()
     if row is None:
         raise NotFound(f"rule {rule_id} not found")
@@ -159,23 +153,25 @@ def rule_get(request: HttpRequest, rule_id: int) -> Any:
 
 @router.patch("/rules/{rule_id}", response=RuleOut)
 def rule_update(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
-    return rules.rule_update(actor=_user(request), rule_id=rule_id, changes=_patch(payload))
+    return rules.rule_update(actor=request_user(request), rule_id=rule_id, changes=_patch(payload))
 
 
 @router.delete("/rules/{rule_id}", response={204: None})
 def rule_delete(request: HttpRequest, rule_id: int) -> Any:
-    rules.rule_delete(actor=_user(request), rule_id=rule_id)
+    rules.rule_delete(actor=request_user(request), rule_id=rule_id)
     return Created(204, None)
 
 
 @router.post("/dry-run", summary="Which rules match these ticket fields, and what they would set")
 def dry_run(request: HttpRequest, payload: DryRunIn) -> dict[str, Any]:
-    return rules.routing_dry_run(actor=_user(request), fields=payload.dict())
+    return rules.routing_dry_run(actor=request_user(request), fields=payload.dict())
 
 
 @router.post("/tickets/{number}/escalate", summary="Move a ticket to the next or previous line")
 def escalate(request: HttpRequest, number: int, payload: EscalateIn) -> dict[str, Any]:
-    ticket = services.ticket_escalate_line(actor=_user(request), number=number, **payload.dict())
+    ticket = services.ticket_escalate_line(
+        actor=request_user(request), number=number, **payload.dict()
+    )
     return {"number": ticket.number, "team_id": ticket.team_id, "assignee_id": ticket.assignee_id}
 
 
@@ -201,12 +197,12 @@ class ProfileOut(Schema):
 
 @router.post("/me/presence", response=ProfileOut, summary="Set myself away or back")
 def set_presence(request: HttpRequest, payload: PresenceIn) -> Any:
-    return presence.agent_set_presence(actor=_user(request), **payload.dict())
+    return presence.agent_set_presence(actor=request_user(request), **payload.dict())
 
 
 @router.post("/me/check-in", response=ProfileOut, summary="Record my current location")
 def check_in(request: HttpRequest, payload: CheckInIn) -> Any:
-    return presence.agent_check_in(actor=_user(request), **payload.dict())
+    return presence.agent_check_in(actor=request_user(request), **payload.dict())
 
 
 def _mount_automation() -> None:

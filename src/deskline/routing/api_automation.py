@@ -9,18 +9,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Created
 
-from deskline.accounts.models import User
+from deskline.core.api_auth import request_user
 from deskline.routing import configuration
 from deskline.routing.models import Trigger, WebhookDelivery, WebhookSubscription
 from deskline.tickets.access import require_admin
 
 router = Router(tags=["routing"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 class TriggerIn(Schema):
@@ -95,54 +89,58 @@ def _given(payload: Schema) -> dict[str, Any]:
 
 @router.get("/triggers", response=list[TriggerOut])
 def triggers(request: HttpRequest) -> Any:
-    require_admin(_user(request))
+    require_admin(request_user(request))
     return Trigger.objects.all()
 
 
 @router.post("/triggers", response={201: TriggerOut})
 def trigger_create(request: HttpRequest, payload: TriggerIn) -> Any:
-    return Created(201, configuration.trigger_save(actor=_user(request), values=_given(payload)))
+    return Created(
+        201, configuration.trigger_save(actor=request_user(request), values=_given(payload))
+    )
 
 
 @router.patch("/triggers/{trigger_id}", response=TriggerOut)
 def trigger_update(request: HttpRequest, trigger_id: int, payload: TriggerIn) -> Any:
     return configuration.trigger_save(
-        actor=_user(request), values=_given(payload), trigger_id=trigger_id
+        actor=request_user(request), values=_given(payload), trigger_id=trigger_id
     )
 
 
 @router.delete("/triggers/{trigger_id}", response={204: None})
 def trigger_delete(request: HttpRequest, trigger_id: int) -> Any:
-    configuration.trigger_delete(actor=_user(request), trigger_id=trigger_id)
+    configuration.trigger_delete(actor=request_user(request), trigger_id=trigger_id)
     return Created(204, None)
 
 
 @router.get("/webhooks", response=list[WebhookOut])
 def webhooks(request: HttpRequest) -> Any:
-    require_admin(_user(request))
+    require_admin(request_user(request))
     return WebhookSubscription.objects.order_by("pk")
 
 
 @router.post("/webhooks", response={201: WebhookCreated}, summary="Subscribe (the secret is shown)")
 def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
-    return Created(201, configuration.webhook_save(actor=_user(request), values=_given(payload)))
+    return Created(
+        201, configuration.webhook_save(actor=request_user(request), values=_given(payload))
+    )
 
 
 @router.patch("/webhooks/{subscription_id}", response=WebhookOut)
 def webhook_update(request: HttpRequest, subscription_id: int, payload: WebhookIn) -> Any:
     return configuration.webhook_save(
-        actor=_user(request), values=_given(payload), subscription_id=subscription_id
+        actor=request_user(request), values=_given(payload), subscription_id=subscription_id
     )
 
 
 @router.delete("/webhooks/{subscription_id}", response={204: None})
 def webhook_delete(request: HttpRequest, subscription_id: int) -> Any:
-    configuration.webhook_delete(actor=_user(request), subscription_id=subscription_id)
+    configuration.webhook_delete(actor=request_user(request), subscription_id=subscription_id)
     return Created(204, None)
 
 
 @router.get("/webhooks/{subscription_id}/deliveries", response=list[DeliveryOut])
 def deliveries(request: HttpRequest, subscription_id: int, limit: int = 50) -> Any:
-    require_admin(_user(request))
+    require_admin(request_user(request))
     rows = WebhookDelivery.objects.filter(subscription_id=subscription_id)
     return rows[: max(1, min(limit, 500))]
