@@ -9,7 +9,7 @@ from django.utils import timezone
 from deskline.accounts.models import User
 from deskline.core.errors import Conflict, NotFound
 from deskline.core.html import sanitize_html, text_to_html
-from deskline.tickets.access import ticket_get_visible
+from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.models import Ticket
 
 
@@ -18,9 +18,9 @@ def lock_ticket(actor: User | None, number: int, version: int | None) -> Ticket:
 
     `actor` None is the system (mail intake, jobs): it sees every ticket.
     """
-    if actor is not None:
-        ticket_get_visible(actor, number)
-    ticket = Ticket.objects.select_for_update().filter(number=number).first()
+    rows = Ticket.objects.all() if actor is None else tickets_visible_to(actor)
+    # of=("self",): lock the ticket row only, whatever the visibility filter touches.
+    ticket = rows.select_for_update(of=("self",)).filter(number=number).first()
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
     if version is not None and ticket.version != version:
