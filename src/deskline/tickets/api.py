@@ -13,9 +13,8 @@ from pydantic import Field
 
 from deskline.accounts.models import User
 from deskline.core.api_auth import request_user
-from deskline.core.errors import ValidationFailed
 from deskline.tickets import selectors, services
-from deskline.tickets.models import Channel, Status
+from deskline.tickets.models import Channel
 from deskline.tickets.schemas import (
     AssignIn,
     AttachmentOut,
@@ -115,21 +114,11 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketUpdateIn) ->
 @router.post("/{int:number}/status", response=TicketDetailOut, summary="Change the status")
 def change_status(request: HttpRequest, number: int, payload: StatusChangeIn) -> dict[str, Any]:
     user = request_user(request)
-    status_id = payload.status_id
-    if status_id is None and payload.status:
-        status_id = Status.objects.filter(code=payload.status).values_list("pk", flat=True).first()
-        if status_id is None:
-            raise ValidationFailed(
-                "unknown status", fields={"status": f"no status {payload.status}"}
-            )
-    if status_id is None:
-        raise ValidationFailed(
-            "status is required", fields={"status_id": "give status_id or status"}
-        )
     services.ticket_change_status(
         actor=user,
         number=number,
-        status_id=status_id,
+        status_id=payload.status_id,
+        status_code=payload.status or "",
         comment=payload.comment,
         comment_is_public=payload.comment_is_public,
         version=payload.version,

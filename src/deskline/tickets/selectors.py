@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from deskline.accounts.models import User
-from deskline.core.errors import ValidationFailed
+from deskline.core.errors import NotFound, ValidationFailed
 from deskline.tickets import search
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 from deskline.tickets.listing import BadCursor, Sort, decode_cursor, encode_cursor, parse_sort
@@ -146,23 +146,25 @@ def comments_for(*, user: User, number: int) -> list[Comment]:
     return list(comments.prefetch_related(Prefetch("attachments", queryset=public_files)))
 
 
-def attachments_for(*, user: User, number: int) -> list[Attachment]:
+def _attachments_visible(user: User, number: int) -> QuerySet[Attachment]:
     ticket = ticket_get_visible(user, number)
     rows = Attachment.objects.filter(ticket=ticket)
     if user.is_client:
         rows = rows.filter(is_public=True).filter(
             Q(comment__isnull=True) | Q(comment__is_public=True)
         )
-    return list(rows)
+    return rows
+
+
+def attachments_for(*, user: User, number: int) -> list[Attachment]:
+    return list(_attachments_visible(user, number))
 
 
 def attachment_for(*, user: User, number: int, attachment_id: int) -> Attachment:
-    for attachment in attachments_for(user=user, number=number):
-        if attachment.pk == attachment_id:
-            return attachment
-    from deskline.core.errors import NotFound
-
-    raise NotFound(f"attachment {attachment_id} not found")
+    attachment = _attachments_visible(user, number).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(f"attachment {attachment_id} not found")
+    return attachment
 
 
 CLIENT_EVENT_KINDS = (

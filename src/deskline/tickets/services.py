@@ -291,14 +291,15 @@ def ticket_change_status(
     *,
     actor: User,
     number: int,
-    status_id: int,
+    status_id: int | None = None,
+    status_code: str = "",
     comment: str = "",
     comment_is_public: bool = True,
     version: int | None = None,
 ) -> Ticket:
     """Move the ticket along an allowed transition; a required comment must come with it."""
     ticket = lock_ticket(actor, number, version)
-    target = resolve_status(status_id)
+    target = resolve_status(status_id, status_code)
     if target.pk == ticket.status_id:
         return ticket
     transition = ticket.status.transitions_out.filter(to_status=target).first()
@@ -335,11 +336,22 @@ def ticket_change_status(
     return ticket
 
 
-def resolve_status(status_id: int) -> Status:
-    status = Status.objects.filter(pk=status_id, is_active=True).first()
+def resolve_status(status_id: int | None, code: str = "") -> Status:
+    """The active status by id, or else by code; ValidationFailed naming the field given."""
+    rows = Status.objects.filter(is_active=True)
+    if status_id is not None:
+        status = rows.filter(pk=status_id).first()
+        field, value = "status_id", str(status_id)
+    elif code:
+        status = rows.filter(code=code).first()
+        field, value = "status", code
+    else:
+        raise ValidationFailed(
+            "status is required", fields={"status_id": "give status_id or status"}
+        )
     if status is None:
         raise ValidationFailed(
-            f"unknown status: {status_id}", fields={"status_id": f"no active status {status_id}"}
+            f"unknown status: {value}", fields={field: f"no active status {value}"}
         )
     return status
 
