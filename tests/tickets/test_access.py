@@ -123,3 +123,27 @@ def test_revoked_token_is_refused(client_user, api_for):
     api = api_for(client_user)
     api_token_revoke(token_id=ApiToken.objects.get(user=client_user).pk)
     assert api.get("tickets").status_code == 401
+
+
+def test_client_never_sees_or_downloads_an_internal_attachment(api_for, client_user, admin):
+    import io
+
+    from deskline.tickets.services import attachment_add
+
+    ticket = ticket_create(actor=client_user, title="x")
+    data = b"internal price list"
+    hidden = attachment_add(actor=admin, number=ticket.number, filename="prices.txt",
+                            content=io.BytesIO(data), size=len(data), is_public=False)  # fmt: skip
+    api = api_for(client_user)
+    assert api.get(f"tickets/{ticket.number}/attachments").json() == []
+    url = f"tickets/{ticket.number}/attachments/{hidden.pk}/download"
+    assert api.get(url).status_code == 404
+
+
+def test_client_cannot_write_to_another_companys_ticket_by_number(
+    api_for, client_user, other_company_ticket
+):
+    from deskline.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        comment_add(actor=client_user, number=other_company_ticket.number, body="hi")

@@ -164,3 +164,25 @@ def test_an_open_ticket_cannot_be_rated(client_user):
     ticket = ticket_create(actor=client_user, title="x")
     with pytest.raises(ValidationFailed):
         ticket_rate(actor=client_user, number=ticket.number, rating=5)
+
+
+def test_update_replaces_observers_and_records_the_change(make_ticket, admin, agent):
+    ticket = make_ticket()
+    ticket_update(actor=admin, number=ticket.number, changes={"observer_ids": [agent.pk]})
+    assert list(ticket.observers.all()) == [agent]
+    event = TicketEvent.objects.get(ticket=ticket, kind="updated")
+    assert event.changes == {"observer_ids": [[], [agent.pk]]}
+
+
+def test_a_client_cannot_be_an_observer(make_ticket, admin, client_user):
+    ticket = make_ticket()
+    with pytest.raises(ValidationFailed) as error:
+        ticket_update(actor=admin, number=ticket.number, changes={"observer_ids": [client_user.pk]})
+    assert "observer_ids" in error.value.fields
+
+
+def test_status_change_by_an_unknown_code_names_the_field(make_ticket, admin):
+    ticket = make_ticket()
+    with pytest.raises(ValidationFailed) as error:
+        ticket_change_status(actor=admin, number=ticket.number, status_code="nope")
+    assert error.value.fields == {"status": "no active status nope"}
