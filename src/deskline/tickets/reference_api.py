@@ -8,17 +8,19 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Created
 
-from deskline.accounts.models import STAFF_ROLES, Team, User
 from deskline.core.api_auth import request_user
 from deskline.tickets import reference
-from deskline.tickets.access import require_staff
 from deskline.tickets.models import (
     Category,
-    CustomField,
     Priority,
     Status,
     StatusTransition,
-    TicketType,
+)
+from deskline.tickets.reference_selectors import (
+    custom_fields_for,
+    staff_users_for,
+    teams_for,
+    ticket_types_for,
 )
 
 router = Router(tags=["reference data"])
@@ -139,8 +141,7 @@ def create_transition(request: HttpRequest, payload: TransitionIn) -> Any:
 
 @router.get("/ticket-types", response=list[TypeOut])
 def ticket_types(request: HttpRequest) -> Any:
-    types = TicketType.objects.all()
-    return types.filter(open_to_clients=True) if request_user(request).is_client else types
+    return ticket_types_for(request_user(request))
 
 
 @router.get("/priorities", response=list[PriorityOut])
@@ -160,9 +161,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
 
 @router.get("/custom-fields", response=list[CustomFieldOut])
 def custom_fields(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = CustomField.objects.prefetch_related("ticket_types")
-    if request_user(request).is_client:
-        rows = rows.filter(visible_to_clients=True)
+    rows = custom_fields_for(request_user(request))
     return [
         {
             **{
@@ -185,8 +184,7 @@ def custom_fields(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/teams", response=list[TeamOut])
 def teams(request: HttpRequest) -> list[dict[str, Any]]:
-    require_staff(request_user(request))
-    rows = Team.objects.prefetch_related("members")
+    rows = teams_for(request_user(request))
     return [
         {"id": t.pk, "name": t.name, "line": t.line, "is_contractor": t.is_contractor,
          "lead_id": t.lead_id, "member_ids": [m.pk for m in t.members.all()]}
@@ -196,8 +194,7 @@ def teams(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/users", response=list[UserOut], summary="Staff users (agents and others)")
 def users(request: HttpRequest) -> list[dict[str, Any]]:
-    require_staff(request_user(request))
-    rows = User.objects.filter(role__in=STAFF_ROLES).order_by("username")
+    rows = staff_users_for(request_user(request))
     return [
         {
             "id": u.pk,
