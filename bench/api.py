@@ -34,6 +34,56 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+HEADER = (
+    f"{'scenario':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"
+    f"{'CPU ms/req: web':>18}{'db':>6}{'driver':>8}"
+)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _processes(name: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its children (gunicorn's master and workers)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        pids += [int(p) for p in task.read_text().split()]
+    return pids
+
+
+@dataclass
+class CpuSample:
+    web: float
+    db: float
+    driver: float
+
+    @classmethod
+    def take(cls, server_pid: int | None) -> CpuSample:
+        web = sum(_cpu_seconds(p) for p in _tree(server_pid)) if server_pid else 0.0
+        db = sum(_cpu_seconds(p) for p in _processes("postgres"))
+        times = os.times()
+        return cls(web, db, times.user + times.system)
+
+
 @dataclass
 class Result:
     name: str
@@ -41,13 +91,20 @@ class Result:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    cpu: CpuSample | None = None  # CPU seconds spent during the run
 
     def row(self) -> str:
         lat = sorted(self.latencies_ms) or [0.0]
         p50 = statistics.median(lat)
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         rps = self.requests / self.seconds if self.seconds else 0.0
-        return f"{self.name:<22}{rps:>10.1f}{p50:>10.1f}{p99:>10.1f}{self.errors:>8}"
+        line = f"{self.name:<22}{rps:>10.1f}{p50:>10.1f}{p99:>10.1f}{self.errors:>8}"
+        if self.cpu and self.requests:
+            per = 1000 / self.requests
+            line += (
+                f"{self.cpu.web * per:>18.2f}{self.cpu.db * per:>6.2f}{self.cpu.driver * per:>8.2f}"
+            )
+        return line
 
 
 def _env(database_url: str, data_dir: Path) -> dict[str, str]:
@@ -115,6 +172,7 @@ def drive(
     clients: int,
     seconds: float,
     make: Callable[[random.Random], Request],
+    server_pid: int | None = None,
 ) -> Result:
     """`clients` keep-alive connections sending what `make` gives for `seconds`; latencies."""
     latencies: list[float] = []
@@ -141,13 +199,16 @@ def drive(
             counts["requests"] += len(mine)
             counts["errors"] += errors
 
-    started = time.monotonic()
+    started, before = time.monotonic(), CpuSample.take(server_pid)
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(name, counts["requests"], counts["errors"], time.monotonic() - started, latencies)
+    after = CpuSample.take(server_pid)
+    spent = CpuSample(after.web - before.web, after.db - before.db, after.driver - before.driver)
+    elapsed = time.monotonic() - started
+    return Result(name, counts["requests"], counts["errors"], elapsed, latencies, spent)
 
 
 @dataclass
@@ -260,11 +321,13 @@ def run_size(args: argparse.Namespace, size: int) -> None:
     try:
         print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x 4 threads, "
               f"{args.duration:.0f} s per scenario")  # fmt: skip
-        print(f"{'scenario':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        print(HEADER)
         headers = {"Authorization": f"Bearer {fixture.token}", "Content-Type": "application/json"}
         for name, make in _scenarios(fixture).items():
+            if args.only and name not in args.only:
+                continue
             print(
-                drive(name, port, headers, args.clients, args.duration, make).row(),
+                drive(name, port, headers, args.clients, args.duration, make, server.pid).row(),
                 flush=True,
             )
         print("queries per request:", _query_counts(env, fixture))
@@ -285,6 +348,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="scenarios to run (default: all), e.g. create get"
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="do not recreate and seed the database"
     )

@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api import (  # noqa: E402  (bench/ is a folder of scripts, not a package)
+    HEADER,
     PYTHON,
     ROOT,
     _deskline,
@@ -142,7 +143,7 @@ def run_size(args: argparse.Namespace, size: int) -> None:
     try:
         print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x 4 threads, "
               f"{args.duration:.0f} s per scenario")  # fmt: skip
-        print(f"{'page':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        print(HEADER.replace("scenario", "page    "))
         for name, make in _scenarios(fixture).items():
             headers = {"Cookie": f"sessionid={fixture.session}"}
             result = drive(
@@ -152,6 +153,7 @@ def run_size(args: argparse.Namespace, size: int) -> None:
                 args.clients,
                 args.duration,
                 lambda r, m=make: ("GET", m(r), None),
+                server.pid,
             )
             print(result.row(), flush=True)
         print("queries per page:", _query_counts(env, fixture))

@@ -6,7 +6,9 @@ class RoutingConfig(AppConfig):
     label = "routing"
 
     def ready(self) -> None:
+        from deskline.core import refcache
         from deskline.routing.automation import automation_on_event
+        from deskline.routing.selectors import WATCHED
         from deskline.routing.services import route_on_created
         from deskline.routing.webhooks import webhooks_on_event
         from deskline.tickets.events import on_ticket_event
@@ -14,5 +16,6 @@ class RoutingConfig(AppConfig):
 
         # Order 10: before the SLA hook (20), so deadlines see the priority the rules set.
         in_transaction("routing.route", order=10)(route_on_created)
+        refcache.watch(*WATCHED)
         on_ticket_event("routing.automation")(automation_on_event)
         on_ticket_event("routing.webhooks")(webhooks_on_event)

@@ -32,7 +32,6 @@ class RuleSet(models.Model):
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.FIRST_MATCH)
     order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    #: With the rules' own, tells the in-process cache of compiled rule sets when to reload.
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -4,37 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from deskline.accounts.models import TeamMembership
+from deskline.core import refcache
 from deskline.routing.matching import RuleSetSpec, RuleSpec
 from deskline.routing.models import AgentProfile, AgentZone, Rule, RuleSet, SkillRequirement
 from deskline.routing.strategies import Candidate, TicketNeeds
 from deskline.tickets.models import OPEN_PHASES, Ticket
 
-_cache: dict[str, Any] = {}
-
-
-def _rules_version() -> tuple[Any, ...]:
-    """A cheap fingerprint of the rule tables: counts and latest changes."""
-    sets = RuleSet.objects.order_by().aggregate(n=Count("id"), at=Max("updated_at"))
-    rules = Rule.objects.order_by().aggregate(n=Count("id"), at=Max("updated_at"))
-    return (sets["n"], sets["at"], rules["n"], rules["at"])
+#: Watched by core.refcache: a change to any of these reloads the compiled rule sets.
+WATCHED = (RuleSet, Rule)
 
 
 def active_rule_sets() -> list[RuleSetSpec]:
-    """Active rule sets with their active rules, in evaluation order.
-
-    Compiled specs are cached in the process and reloaded when the rule tables change (every
-    write path sets `updated_at`; deletions change the counts).
-    """
-    version = _rules_version()
-    if _cache.get("version") != version:
-        _cache["specs"], _cache["version"] = _load_rule_sets(), version
-    specs: list[RuleSetSpec] = _cache["specs"]
+    """Active rule sets with their active rules, in evaluation order (cached per process)."""
+    specs: list[RuleSetSpec] = refcache.cached("routing.rule_sets", _load_rule_sets)
     return specs
 
 

@@ -146,9 +146,9 @@ def route_on_created(event: TicketEvent) -> None:
     """The in-transaction hook: route each new ticket before anything else sees it."""
     if event.kind != TicketEvent.Kind.CREATED:
         return
-    route_ticket(event.ticket)
-    # The creator and later hooks (SLA) hold this instance: show them the routed values.
-    event.ticket.refresh_from_db()
+    if route_ticket(event.ticket) is not None:
+        # The creator and later hooks (SLA) hold this instance: show them the routed values.
+        event.ticket.refresh_from_db()
 
 
 def tags_of(ticket: Ticket) -> list[str]:

@@ -57,7 +57,8 @@ def is_pausing(policy: SlaPolicy | None, status_id: int, phase: str) -> bool:
         return phase in DEFAULT_PAUSE_PHASES
     if phase in (policy.pause_phases or []):
         return True
-    return any(s.pk == status_id for s in policy.pause_statuses.all())
+    loaded = resolve.policy(policy.pk) or policy  # the cached one has its statuses prefetched
+    return any(s.pk == status_id for s in loaded.pause_statuses.all())
 
 
 def calendar_of(state: TicketSla) -> WorkCalendar:

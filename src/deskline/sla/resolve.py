@@ -1,7 +1,7 @@
 """From rows to values: a ticket's policy, calendar and targets, and cached WorkCalendars.
 
-Built calendars are cached in-process by their content (a CalendarSpec value), so a change
-made by any process is seen by the next computation.
+The SLA tables are read through `core.refcache` (one load per change of any of them, in every
+process); built calendars are cached by their content (a CalendarSpec value).
 """
 
 from __future__ import annotations
@@ -12,12 +12,24 @@ from functools import lru_cache
 
 from django.utils import timezone
 
+from deskline.core import refcache
 from deskline.sla import matching
 from deskline.sla.calendars import CalendarSpec, ExceptionSpec, build_calendar
 from deskline.sla.clock import WorkCalendar
-from deskline.sla.models import Calendar, ContractSla, SiteCalendar, SlaPolicy, SlaRule, SlaTarget
+from deskline.sla.models import (
+    Calendar,
+    CalendarException,
+    ContractSla,
+    SiteCalendar,
+    SlaPolicy,
+    SlaRule,
+    SlaTarget,
+)
+from deskline.tickets import configuration as ticket_configuration
 from deskline.tickets.models import Category, Ticket
 
+#: Watched by core.refcache: a change to any of these reloads the SLA configuration.
+WATCHED = (Calendar, CalendarException, ContractSla, SiteCalendar, SlaPolicy, SlaRule, SlaTarget)
 #: Years of public holidays loaded around today: tickets up to two years old, deadlines ahead.
 YEARS_BACK, YEARS_AHEAD = 2, 3
 _FALLBACK = WorkCalendar.always("UTC")
@@ -32,6 +44,10 @@ def spec_of(calendar: Calendar) -> CalendarSpec:
     exceptions = tuple(
         ExceptionSpec(e.day, e.kind, e.hours) for e in calendar.exceptions.order_by("day")
     )
+    return _spec(calendar, exceptions)
+
+
+def _spec(calendar: Calendar, exceptions: tuple[ExceptionSpec, ...]) -> CalendarSpec:
     return CalendarSpec(
         time_zone=calendar.time_zone,
         week=tuple(calendar.week),
@@ -42,15 +58,65 @@ def spec_of(calendar: Calendar) -> CalendarSpec:
     )
 
 
+@dataclass(frozen=True)
+class SlaConfiguration:
+    """Everything choosing a policy, a calendar and targets reads, loaded once per generation."""
+
+    rules: tuple[matching.RuleSpec, ...]
+    policies: dict[int, SlaPolicy]
+    default_policy_id: int | None
+    calendars: dict[int, Calendar]
+    specs: dict[int, CalendarSpec]
+    default_calendar_id: int | None
+    contracts: dict[int, tuple[int | None, int | None]]
+    sites: dict[int, int]
+    targets: dict[tuple[int, int], tuple[int | None, int | None]]
+
+
+def _load_configuration() -> SlaConfiguration:
+    policies = {p.pk: p for p in SlaPolicy.objects.prefetch_related("pause_statuses")}
+    calendars = {c.pk: c for c in Calendar.objects.all()}
+    exceptions: dict[int, list[ExceptionSpec]] = {pk: [] for pk in calendars}
+    for e in CalendarException.objects.order_by("calendar_id", "day"):
+        exceptions[e.calendar_id].append(ExceptionSpec(e.day, e.kind, e.hours))
+    return SlaConfiguration(
+        rules=tuple(rule_specs()),
+        policies=policies,
+        default_policy_id=next((pk for pk, p in policies.items() if p.is_default), None),
+        calendars=calendars,
+        specs={pk: _spec(c, tuple(exceptions[pk])) for pk, c in calendars.items()},
+        default_calendar_id=next((pk for pk, c in calendars.items() if c.is_default), None),
+        contracts={
+            row.contract_id: (row.policy_id, row.calendar_id) for row in ContractSla.objects.all()
+        },
+        sites=dict(SiteCalendar.objects.values_list("site_id", "calendar_id")),
+        targets={
+            (t.policy_id, t.priority_id): (t.reaction_minutes, t.resolution_minutes)
+            for t in SlaTarget.objects.all()
+        },
+    )
+
+
+def configuration() -> SlaConfiguration:
+    """The SLA configuration of this process, reloaded when any of its tables changes."""
+    return refcache.cached("sla.configuration", _load_configuration)
+
+
+def policy(policy_id: int | None) -> SlaPolicy | None:
+    """The cached policy (its pausing statuses prefetched); None for None or an unknown id."""
+    return configuration().policies.get(policy_id) if policy_id is not None else None
+
+
 def work_calendar(calendar: Calendar | None) -> WorkCalendar:
     """The built calendar; a missing calendar means 24/7 UTC.
 
-    Cached by content (the spec is a hashable value), not by id and version: a cache keyed by
-    a counter would serve a stale calendar to another process or after a database restore.
+    Built calendars are cached by content (the spec is a hashable value), so one spec shared by
+    several calendar rows is built once.
     """
     if calendar is None:
         return _FALLBACK
-    return _build(spec_of(calendar), calendar_years().start)
+    spec = configuration().specs.get(calendar.pk) if calendar.pk else None
+    return _build(spec or spec_of(calendar), calendar_years().start)
 
 
 @lru_cache(maxsize=256)
@@ -61,26 +127,30 @@ def _build(spec: CalendarSpec, first_year: int) -> WorkCalendar:
 def work_calendar_by_id(calendar_id: int | None) -> WorkCalendar:
     if calendar_id is None:
         return _FALLBACK
-    return work_calendar(Calendar.objects.filter(pk=calendar_id).first())
+    return work_calendar(configuration().calendars.get(calendar_id))
 
 
 def facts_of(ticket: Ticket) -> matching.TicketFacts:
-    category_ids: list[int] = []
-    category_id = ticket.category_id
-    while category_id is not None and category_id not in category_ids:
-        category_ids.append(category_id)
-        category_id = (
-            Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
-        )
     return matching.TicketFacts(
         contract_id=ticket.contract_id,
         company_id=ticket.company_id,
         company_category_id=ticket.company.category_id if ticket.company else None,
         type_id=ticket.type_id,
-        category_ids=tuple(category_ids),
+        category_ids=category_chain(ticket.category_id),
         priority_id=ticket.priority_id,
         site_id=ticket.site_id,
     )
+
+
+def category_chain(category_id: int | None) -> tuple[int, ...]:
+    """The category and its ancestors, nearest first (a cycle stops the walk)."""
+    categories = ticket_configuration.rows_by_id(Category)
+    chain: list[int] = []
+    while category_id is not None and category_id not in chain:
+        chain.append(category_id)
+        parent = categories.get(category_id)
+        category_id = parent.parent_id if parent is not None else None
+    return tuple(chain)
 
 
 def rule_specs() -> list[matching.RuleSpec]:
@@ -103,41 +173,29 @@ class Choice:
 
 def choose_for(facts: matching.TicketFacts) -> Choice:
     """The policy and calendar for tickets with these facts, and why."""
-    contract = (
-        ContractSla.objects.filter(contract_id=facts.contract_id).first()
-        if facts.contract_id
-        else None
+    config = configuration()
+    contract_policy_id, contract_calendar_id = (
+        config.contracts.get(facts.contract_id, (None, None)) if facts.contract_id else (None, None)
     )
-    default_policy = SlaPolicy.objects.filter(is_default=True).values_list("pk", flat=True).first()
     picked = matching.choose_policy(
         facts,
-        rule_specs(),
-        contract_policy_id=contract.policy_id if contract else None,
-        default_policy_id=default_policy,
+        list(config.rules),
+        contract_policy_id=contract_policy_id,
+        default_policy_id=config.default_policy_id,
     )
-    policy = SlaPolicy.objects.filter(pk=picked.policy_id).first() if picked.policy_id else None
-    site = SiteCalendar.objects.filter(site_id=facts.site_id).first() if facts.site_id else None
+    chosen_policy = policy(picked.policy_id)
     chosen = matching.choose_calendar(
-        site_calendar_id=site.calendar_id if site else None,
-        contract_calendar_id=contract.calendar_id if contract else None,
-        policy_calendar_id=policy.calendar_id if policy else None,
-        default_calendar_id=Calendar.objects.filter(is_default=True)
-        .values_list("pk", flat=True)
-        .first(),
+        site_calendar_id=config.sites.get(facts.site_id) if facts.site_id else None,
+        contract_calendar_id=contract_calendar_id,
+        policy_calendar_id=chosen_policy.calendar_id if chosen_policy else None,
+        default_calendar_id=config.default_calendar_id,
     )
-    calendar = (
-        Calendar.objects.filter(pk=chosen.calendar_id).first() if chosen.calendar_id else None
-    )
-    return Choice(policy, picked.rule_id, picked.reason, calendar, chosen.source)
+    calendar = config.calendars.get(chosen.calendar_id) if chosen.calendar_id else None
+    return Choice(chosen_policy, picked.rule_id, picked.reason, calendar, chosen.source)
 
 
 def targets_for(policy_id: int | None, priority_id: int) -> tuple[int | None, int | None]:
     """(reaction, resolution) working minutes; (None, None) without a policy or target."""
     if policy_id is None:
         return None, None
-    row = (
-        SlaTarget.objects.filter(policy_id=policy_id, priority_id=priority_id)
-        .values_list("reaction_minutes", "resolution_minutes")
-        .first()
-    )
-    return (row[0], row[1]) if row else (None, None)
+    return configuration().targets.get((policy_id, priority_id), (None, None))

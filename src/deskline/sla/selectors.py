@@ -20,7 +20,7 @@ from deskline.sla.engine import is_pausing, state_of
 from deskline.sla.matching import TicketFacts
 from deskline.sla.models import TicketSla, TicketStatusPeriod
 from deskline.tickets.access import require_staff, ticket_get_visible, tickets_visible_to
-from deskline.tickets.models import OPEN_PHASES, Category, Ticket
+from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import with_list_relations
 
 #: Tickets due within this wall-clock window count as at risk even before a risk is computed.
@@ -147,13 +147,7 @@ def sla_preview(*, user: User, facts: dict[str, Any], created_at: dt.datetime) -
         facts.get("priority_id")
         or Priority.objects.filter(is_default=True).values_list("pk", flat=True).first()
     )
-    category_ids: list[int] = []
-    category_id = facts.get("category_id")
-    while category_id is not None and category_id not in category_ids:
-        category_ids.append(category_id)
-        category_id = (
-            Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
-        )
+    category_ids = resolve.category_chain(facts.get("category_id"))
     company_id = facts.get("company_id")
     company_category = (
         Company.objects.filter(pk=company_id).values_list("category_id", flat=True).first()
@@ -164,7 +158,7 @@ def sla_preview(*, user: User, facts: dict[str, Any], created_at: dt.datetime) -
         TicketFacts(
             contract_id=facts.get("contract_id"), company_id=company_id,
             company_category_id=company_category, type_id=facts.get("type_id"),
-            category_ids=tuple(category_ids), priority_id=priority_id, site_id=facts.get("site_id"),
+            category_ids=category_ids, priority_id=priority_id, site_id=facts.get("site_id"),
         )
     )  # fmt: skip
     reaction, resolution = resolve.targets_for(

@@ -94,7 +94,10 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[st
 def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Created[dict[str, Any]]:
     user = request_user(request)
     ticket = services.ticket_create(actor=user, channel=Channel.API, **payload.dict())
-    return Created(201, _detail(user, ticket.number))
+    # The creator gets what they created, even when routing sent it to a team they can't see.
+    selectors.prepare_created(ticket, with_observers=bool(payload.observer_ids))
+    codes = client_field_codes() if user.is_client else None
+    return Created(201, ticket_out(ticket, client_fields=codes, detail=True))
 
 
 @router.get("/{int:number}", response=TicketDetailOut, summary="Get a ticket by its number")

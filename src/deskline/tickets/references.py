@@ -9,6 +9,7 @@ from django.db import models
 from deskline.accounts.models import STAFF_ROLES, Team, User
 from deskline.clients.models import Company, Contact, Contract, Equipment, Site
 from deskline.core.errors import ValidationFailed
+from deskline.tickets import configuration
 from deskline.tickets.models import Category, Priority, Ticket, TicketType
 
 REFERENCE_MODELS: dict[str, type[models.Model]] = {
@@ -26,6 +27,10 @@ REFERENCE_MODELS: dict[str, type[models.Model]] = {
 }
 
 
+#: Small configuration tables read from the per-process cache instead of the database.
+CACHED_FIELDS: dict[str, Any] = {"type": TicketType, "priority": Priority, "category": Category}
+
+
 def _api_name(field: str) -> str:
     return "parent_number" if field == "parent" else f"{field}_id"
 
@@ -35,8 +40,11 @@ def resolve(field: str, value: int | None) -> Any:
     if value is None:
         return None
     model = REFERENCE_MODELS[field]
-    lookup = {"number": value} if field == "parent" else {"pk": value}
-    row = model._default_manager.filter(**lookup).first()
+    if field in CACHED_FIELDS:
+        row: Any = configuration.row(CACHED_FIELDS[field], value)
+    else:
+        lookup = {"number": value} if field == "parent" else {"pk": value}
+        row = model._default_manager.filter(**lookup).first()
     if row is None:
         raise ValidationFailed(
             f"unknown {field}: {value}",

@@ -9,7 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from ninja import Schema
 from pydantic import Field
 
-from deskline.tickets.models import Attachment, Comment, CustomField, Ticket, TicketEvent
+from deskline.tickets import configuration
+from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 
 
 class Ref(Schema):
@@ -267,9 +268,7 @@ class LinksOut(Schema):
 
 
 def client_field_codes() -> frozenset[str]:
-    return frozenset(
-        CustomField.objects.filter(visible_to_clients=True).values_list("code", flat=True)
-    )
+    return configuration.client_field_codes()
 
 
 def brief(ticket: Ticket) -> dict[str, Any]:

@@ -16,15 +16,13 @@ from django.utils import timezone
 from deskline.accounts.models import Role, User
 from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
-from deskline.tickets import search
+from deskline.tickets import configuration, search
 from deskline.tickets.access import contact_for_client, require_staff
 from deskline.tickets.conversation import attachment_add, comment_add
-from deskline.tickets.custom_fields import CustomFieldErrors, FieldDefinition, clean_custom_fields
+from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
 from deskline.tickets.events import event_record
 from deskline.tickets.models import (
     Channel,
-    CustomField,
-    Priority,
     Status,
     Ticket,
     TicketEvent,
@@ -59,32 +57,17 @@ def _clean_title(title: str) -> str:
     return cleaned
 
 
-def _field_definitions(ticket_type: TicketType, *, for_client: bool) -> list[FieldDefinition]:
-    fields = CustomField.objects.filter(ticket_types=ticket_type)
-    if for_client:
-        fields = fields.filter(visible_to_clients=True)
-    return [
-        FieldDefinition(f.code, f.field_type, f.required, tuple(map(str, f.choices)))
-        for f in fields
-    ]
-
-
 def _clean_custom(
     ticket_type: TicketType, values: Mapping[str, Any], existing: Mapping[str, Any], client: bool
 ) -> dict[str, Any]:
     try:
         return clean_custom_fields(
-            values, _field_definitions(ticket_type, for_client=client), existing=existing
+            values,
+            configuration.field_definitions(ticket_type.pk, for_client=client),
+            existing=existing,
         )
     except CustomFieldErrors as exc:
         raise ValidationFailed("invalid custom fields", fields=exc.errors) from exc
-
-
-def _default(model: type[TicketType] | type[Priority]) -> Any:
-    row = model.objects.filter(is_default=True).first() or model.objects.order_by("pk").first()
-    if row is None:
-        raise ValidationFailed(f"no {model.__name__} is configured")
-    return row
 
 
 def _apply_contract(ticket: Ticket) -> None:
@@ -149,9 +132,9 @@ def ticket_create(
         title=_clean_title(title),
         description=clean_body(description, is_html=description_is_html),
         channel=channel,
-        type=resolve("type", type_id) or _default(TicketType),
+        type=resolve("type", type_id) or configuration.default_type(),
         category=resolve("category", category_id),
-        priority=resolve("priority", priority_id) or _default(Priority),
+        priority=resolve("priority", priority_id) or configuration.default_priority(),
         company=resolve("company", company_id),
         contact=resolve("contact", contact_id),
         site=resolve("site", site_id),
@@ -170,12 +153,7 @@ def ticket_create(
     check_assignee(ticket.team, ticket.assignee)
     ticket.custom_fields = _clean_custom(ticket.type, custom_fields or {}, {}, is_client)
     _apply_contract(ticket)
-    status = (
-        Status.objects.filter(is_initial=True).first()
-        or Status.objects.order_by("order", "pk").first()
-    )
-    if status is None:
-        raise ValidationFailed("no ticket status is configured")
+    status = configuration.initial_status()
     now = timezone.now()
     ticket.status, ticket.phase = status, status.phase
     ticket.priority_weight = ticket.priority.weight

@@ -1,0 +1,102 @@
+"""Cached reads of the ticket configuration: types, priorities, statuses, categories, fields.
+
+These tables are small and change rarely; `core.refcache` keeps them per process and reloads
+them when any of them changes (the models are watched in `TicketsConfig.ready`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from deskline.core import refcache
+from deskline.core.errors import ValidationFailed
+from deskline.tickets.custom_fields import FieldDefinition
+from deskline.tickets.models import Category, CustomField, Priority, Status, Ticket, TicketType
+
+M = TypeVar("M", TicketType, Priority, Status, Category)
+WATCHED = (TicketType, Priority, Status, Category, CustomField)
+
+
+def rows_by_id(model: type[M]) -> dict[int, M]:
+    """Every row of a small reference table, by id."""
+
+    def load() -> dict[int, M]:
+        return {row.pk: row for row in model._default_manager.order_by("pk")}
+
+    return refcache.cached(("rows", model._meta.label), load)
+
+
+def row(model: type[M], pk: int) -> M | None:
+    return rows_by_id(model).get(pk)
+
+
+D = TypeVar("D", TicketType, Priority)
+
+
+def _default_row(model: type[D]) -> D:
+    """The row marked default, else the first one."""
+    rows = list(rows_by_id(model).values())
+    found = next((r for r in rows if r.is_default), rows[0] if rows else None)
+    if found is None:
+        raise ValidationFailed(f"no {model.__name__} is configured")
+    return found
+
+
+def default_type() -> TicketType:
+    return _default_row(TicketType)
+
+
+def default_priority() -> Priority:
+    return _default_row(Priority)
+
+
+def initial_status() -> Status:
+    """The status new tickets start in: the initial one, else the first in order."""
+    statuses = sorted(rows_by_id(Status).values(), key=lambda s: (s.order, s.pk))
+    found = next((s for s in statuses if s.is_initial), statuses[0] if statuses else None)
+    if found is None:
+        raise ValidationFailed("no ticket status is configured")
+    return found
+
+
+def field_definitions(type_id: int, *, for_client: bool) -> list[FieldDefinition]:
+    """The custom fields enabled for a ticket type (only the client-visible ones for clients)."""
+
+    def load() -> list[FieldDefinition]:
+        fields = CustomField.objects.filter(ticket_types=type_id).order_by("pk")
+        if for_client:
+            fields = fields.filter(visible_to_clients=True)
+        return [
+            FieldDefinition(f.code, f.field_type, f.required, tuple(map(str, f.choices)))
+            for f in fields
+        ]
+
+    return refcache.cached(("fields", type_id, for_client), load)
+
+
+def client_field_codes() -> frozenset[str]:
+    """Codes of the custom fields clients may see."""
+
+    def load() -> frozenset[str]:
+        return frozenset(
+            CustomField.objects.filter(visible_to_clients=True).values_list("code", flat=True)
+        )
+
+    return refcache.cached("client_field_codes", load)
+
+
+def attach_configuration(tickets: Iterable[Ticket]) -> None:
+    """Set each ticket's status, priority, type and category from the cache (no queries)."""
+    statuses, priorities = rows_by_id(Status), rows_by_id(Priority)
+    types, categories = rows_by_id(TicketType), rows_by_id(Category)
+    for ticket in tickets:
+        # A row created after the cache was loaded falls back to the usual lazy load.
+        for name, rows, pk in (
+            ("status", statuses, ticket.status_id),
+            ("priority", priorities, ticket.priority_id),
+            ("type", types, ticket.type_id),
+            ("category", categories, ticket.category_id),
+        ):
+            if pk is not None and pk in rows:
+                setattr(ticket, name, rows[pk])
