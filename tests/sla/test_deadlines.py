@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from deskline.sla.models import (
     Calendar,
@@ -35,6 +37,15 @@ def test_new_ticket_gets_deadlines_in_working_time_of_the_default_calendar(make_
     assert ticket.reaction_due == msk(16, 14)
     assert ticket.resolution_due == msk(20, 10)
     assert Ticket.objects.get(pk=ticket.pk).resolution_due == msk(20, 10)
+
+
+def test_the_first_deadlines_are_written_with_the_ticket_row(make_ticket, clock):
+    with CaptureQueriesContext(connection) as ctx:
+        make_ticket()
+    ticket_updates = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "tickets_ticket"')
+    ]
+    assert ticket_updates == []
 
 
 def test_the_hook_does_not_bump_the_version(make_ticket, clock):

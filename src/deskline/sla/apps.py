@@ -8,10 +8,11 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from deskline.core import refcache
-        from deskline.sla.engine import sla_on_event
+        from deskline.sla.engine import sla_on_event, stamp_new
         from deskline.sla.resolve import WATCHED
-        from deskline.tickets.hooks import in_transaction
+        from deskline.tickets.hooks import before_insert, in_transaction
 
         # Order 20: after routing (10), so deadlines see the priority and team it set.
         in_transaction("sla.deadlines", order=20)(sla_on_event)
+        before_insert("sla.deadlines", order=20)(stamp_new)
         refcache.watch(*WATCHED)

@@ -87,6 +87,17 @@ def due_dates(
     return values
 
 
+def stamp_new(ticket: Ticket) -> None:
+    """The before-insert hook: write the first deadlines with the ticket's own row.
+
+    `on_created` then computes the same values, so its store() has nothing to update.
+    """
+    choice = resolve.choose_for(resolve.facts_of(ticket))
+    draft = TicketSla(policy=choice.policy, calendar=choice.calendar)
+    for name, value in due_dates(ticket, draft).items():
+        setattr(ticket, name, value)
+
+
 def on_created(ticket: Ticket, now: datetime) -> TicketSla:
     """Start the ticket's SLA; idempotent (an earlier hook's update may have started it)."""
     existing = TicketSla.objects.filter(ticket=ticket).first()

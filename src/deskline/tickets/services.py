@@ -21,6 +21,7 @@ from deskline.tickets.access import contact_for_client, require_staff
 from deskline.tickets.conversation import attachment_add, comment_add
 from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
 from deskline.tickets.events import event_record
+from deskline.tickets.hooks import run_before_insert
 from deskline.tickets.models import (
     Channel,
     Status,
@@ -159,6 +160,7 @@ def ticket_create(
     ticket.priority_weight = ticket.priority.weight
     ticket.created_at = ticket.updated_at = now
     ticket.number = next_ticket_number()
+    run_before_insert(ticket)
     ticket.save(force_insert=True)
     if observer_ids:
         ticket.observers.set(_staff_users(observer_ids))
