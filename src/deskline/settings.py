@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "deskline.routing",
     "deskline.channels",
     "deskline.notifications",
+    "deskline.knowledge",
     "deskline.desk",
     "deskline.portal",
 ]

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 from django.views.i18n import set_language
 
-from deskline.desk.views import auth, lists, registry, ticket
+from deskline.desk.views import auth, lists, registry, replies, saved_filters, suggest, ticket
 from deskline.desk.web import staff_page
 
 app_name = "desk"
@@ -20,7 +20,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tickets/<int:number>/assign/", ticket.ticket_assign_view, name="assign"),
     path("tickets/<int:number>/link/", ticket.ticket_link_view, name="link"),
     path("tickets/<int:number>/merge/", ticket.ticket_merge_view, name="merge"),
+    path(
+        "tickets/<int:number>/reply/template/",
+        replies.reply_template_insert,
+        name="reply_template",
+    ),
     path("tickets/<int:number>/files/<int:attachment_id>/", ticket.ticket_file, name="file"),
+    path("filters/", saved_filters.saved_filter_save, name="filter_save"),
+    path("filters/<int:pk>/rename/", saved_filters.saved_filter_rename_view, name="filter_rename"),
+    path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete_view, name="filter_delete"),
+    path("companies/suggest/", suggest.company_suggest, name="company_suggest"),
+    path("templates/", replies.reply_templates_page, name="templates"),
+    path("templates/new/", replies.reply_template_new, name="template_new"),
+    path("templates/<int:pk>/", replies.reply_template_edit, name="template_edit"),
+    path("templates/<int:pk>/delete/", replies.reply_template_remove, name="template_delete"),
     path("companies/<int:pk>/", staff_page(registry.company_page), name="company"),
     path("contacts/<int:pk>/", staff_page(registry.contact_page), name="contact"),
     path("sites/<int:pk>/", staff_page(registry.site_page), name="site"),

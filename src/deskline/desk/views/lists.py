@@ -1,22 +1,33 @@
-"""The ticket list: saved views as tabs, filters, keyset paging, polling and bulk actions."""
+"""The ticket list: saved views as tabs, personal saved filters, filters, keyset paging,
+polling and bulk actions.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
-from deskline.core.errors import DomainError, ValidationFailed
+from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.desk.choices import load_choices
+from deskline.desk.filtering import (
+    SORTS,
+    VIEW_LABELS,
+    FilterParams,
+    clean_params,
+    to_filters,
+    to_query,
+)
+from deskline.desk.models import SavedFilter
+from deskline.desk.selectors import company_names_for, saved_filter_get_for, saved_filters_for
 from deskline.desk.web import field_errors, is_htmx, staff_page
-from deskline.tickets.selectors import TicketFilters
 from deskline.tickets.services import (
     ticket_assign,
     ticket_change_status,
@@ -25,24 +36,6 @@ from deskline.tickets.services import (
 )
 from deskline.tickets.views_selectors import ticket_list_in_view, view_counts
 
-VIEW_LABELS = {
-    "mine": gettext_lazy("Mine"),
-    "teams": gettext_lazy("My teams"),
-    "unassigned": gettext_lazy("Unassigned"),
-    "overdue": gettext_lazy("Overdue"),
-    "at_risk": gettext_lazy("At risk"),
-    "waiting": gettext_lazy("Waiting for client"),
-    "open": gettext_lazy("All open"),
-    "all": gettext_lazy("All"),
-}
-SORTS = {
-    "-updated": gettext_lazy("Recently updated"),
-    "updated": gettext_lazy("Least recently updated"),
-    "-created": gettext_lazy("Newest"),
-    "created": gettext_lazy("Oldest"),
-    "-priority": gettext_lazy("Most urgent"),
-    "-number": gettext_lazy("Number, descending"),
-}
 PAGE_SIZE = 50
 
 
@@ -50,51 +43,51 @@ def _ints(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.strip().isdigit()]
 
 
-def filters_from(request: HttpRequest) -> TicketFilters:
-    get = request.GET
-    return TicketFilters(
-        status=_ints(get.getlist("status")),
-        priority=_ints(get.getlist("priority")),
-        team=_ints(get.getlist("team")),
-        assignee=_ints(get.getlist("assignee")),
-        company=_ints(get.getlist("company")),
-        text=get.get("q", "").strip()[:200],
-    )
+def _list_params(request: HttpRequest, user: User) -> tuple[FilterParams, SavedFilter | None]:
+    """The filters in the query string, or those of the saved filter it names (`?saved=`)."""
+    saved_id = request.GET.get("saved", "")
+    if not saved_id.isdigit():
+        return clean_params(request.GET), None
+    try:
+        saved = saved_filter_get_for(user=user, filter_id=int(saved_id))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return clean_params(saved.params), saved
 
 
 @staff_page
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    view = request.GET.get("view", "open")
-    if view not in VIEW_LABELS:
-        view = "open"
-    sort = request.GET.get("sort", "-updated")
-    if sort not in SORTS:
-        sort = "-updated"
-    filters = filters_from(request)
+    params, saved = _list_params(request, user)
+    filters = to_filters(params)
     try:
         page = ticket_list_in_view(
             user=user,
-            view=view,
+            view=params["view"],
             filters=filters,
-            sort=sort,
+            sort=params["sort"],
             cursor=request.GET.get("cursor", ""),
             limit=PAGE_SIZE,
         )
     except ValidationFailed as exc:
         messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
         return HttpResponseRedirect("/")
-    context: dict[str, Any] = {"page": page, "view": view, "sort": sort}
+    context: dict[str, Any] = {"page": page, "view": params["view"], "sort": params["sort"]}
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):
         return render(request, "desk/_ticket_rows.html", context)
     counts = {c.view: c for c in view_counts(user=user)}
+    company_names = company_names_for(user=user, ids=filters.company[:1])
     context |= {
         "tabs": [(key, label, counts.get(key)) for key, label in VIEW_LABELS.items()],
+        "saved_filters": saved_filters_for(user=user),
+        "saved": saved,
+        "current_query": urlencode(to_query(params)),
         "sorts": SORTS,
         "choices": load_choices(with_categories=False),
         "filters": filters,
+        "company_name": next(iter(company_names.values()), ""),
         "q": filters.text,
     }
     return render(request, "desk/ticket_list.html", context)

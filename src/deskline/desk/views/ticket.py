@@ -15,6 +15,7 @@ from deskline.core.errors import Conflict, DomainError, NotFound
 from deskline.desk.choices import load_choices, transitions_from
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, registry_filters, staff_page
+from deskline.knowledge.selectors import reply_templates_for
 from deskline.tickets.models import Ticket
 from deskline.tickets.selectors import (
     attachment_for,
@@ -89,6 +90,9 @@ def render_ticket(
         "links": links_for(user=user, number=number),
         "cards": _cards(user, ticket),
         "custom_fields": sorted(ticket.custom_fields.items()),
+        "reply_templates": reply_templates_for(
+            user=user, language=ticket.contact.language if ticket.contact else None
+        ),
         **extra,
     }
     return render(request, "desk/ticket.html", context, status=status)

@@ -39,7 +39,55 @@
     });
   }
 
+  // The company search box: typing asks the server for suggestions (htmx); picking one sets
+  // the hidden id the filter form sends. Typing again forgets the id until a new pick.
+  function setupCombo(combo) {
+    var value = combo.querySelector("[data-combo-value]");
+    var text = combo.querySelector("[data-combo-text]");
+    var list = combo.querySelector(".combo-list");
+    if (!value || !text || !list) return;
+    function close() {
+      list.innerHTML = "";
+      text.setAttribute("aria-expanded", "false");
+    }
+    text.addEventListener("input", function () {
+      value.value = "";
+      if (!text.value.trim()) close();
+    });
+    text.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") close();
+    });
+    list.addEventListener("click", function (e) {
+      var pick = e.target.closest("[data-combo-pick]");
+      if (!pick) return;
+      value.value = pick.getAttribute("data-combo-pick");
+      text.value = pick.textContent;
+      close();
+      text.focus();
+    });
+    list.addEventListener("htmx:afterSwap", function () {
+      text.setAttribute("aria-expanded", list.children.length ? "true" : "false");
+    });
+    document.addEventListener("click", function (e) {
+      if (!combo.contains(e.target)) close();
+    });
+  }
+
+  // After a reply template is inserted, reset its menu (so the same one can be chosen again)
+  // and put the cursor at the end of the reply.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var source = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!source || !source.hasAttribute || !source.hasAttribute("data-reset-after-swap")) return;
+    source.value = "";
+    var area = e.detail.target.querySelector("textarea");
+    if (area) {
+      area.focus();
+      area.setSelectionRange(area.value.length, area.value.length);
+    }
+  });
+
   function setup(root) {
+    root.querySelectorAll("[data-combo]").forEach(setupCombo);
     root.querySelectorAll("[data-dropzone]").forEach(setupDropzone);
     root.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (e) {

@@ -1,0 +1,1 @@
+"""Knowledge: reply templates for agents (and, later, knowledge-base articles)."""
