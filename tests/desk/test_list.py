@@ -15,6 +15,7 @@ from django.utils import timezone
 from deskline.accounts.models import Team, User
 from deskline.desk.views import lists
 from deskline.tickets.models import Priority, Status, Ticket
+from deskline.tickets.views_selectors import view_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +233,16 @@ def test_bulk_merge_merges_each_selected_ticket_into_the_target(
     assert set(
         Ticket.objects.filter(merged_into__number=target.number).values_list("number", flat=True)
     ) == {a.number, b.number}
+
+
+def test_all_view_counts_cost_one_query(
+    agent: User, tickets: Any, team: Team, django_assert_num_queries: Any
+) -> None:
+    tickets(3, team_id=team.pk, assignee_id=agent.pk)
+    tickets(2)
+    # The agent's team ids (read by the visibility filter and by the "teams" view), then all
+    # eight counts in one query.
+    with django_assert_num_queries(3):
+        counts = {c.view: c.count for c in view_counts(user=agent)}
+    assert counts["mine"] == 3
+    assert counts["unassigned"] == 2

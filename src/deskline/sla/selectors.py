@@ -21,7 +21,7 @@ from deskline.sla.matching import TicketFacts
 from deskline.sla.models import TicketSla, TicketStatusPeriod
 from deskline.tickets.access import require_staff, ticket_get_visible, tickets_visible_to
 from deskline.tickets.models import OPEN_PHASES, Ticket
-from deskline.tickets.selectors import with_list_relations
+from deskline.tickets.selectors import list_rows
 
 #: Tickets due within this wall-clock window count as at risk even before a risk is computed.
 AT_RISK_WINDOW = dt.timedelta(hours=4)
@@ -78,7 +78,7 @@ def sla_ticket_list(*, user: User, state: str, cursor: str = "", limit: int = 50
     if cursor:
         due, row_id = _decode(cursor)
         queryset = queryset.filter(Q(resolution_due__gt=due) | Q(resolution_due=due, id__gt=row_id))
-    rows = list(with_list_relations(queryset).order_by("resolution_due", "id")[: limit + 1])
+    rows = list_rows(queryset.order_by("resolution_due", "id")[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
