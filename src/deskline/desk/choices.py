@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from deskline.accounts.models import STAFF_ROLES, Team, User
+from deskline.tickets.configuration import rows_by_id
 from deskline.tickets.models import Category, Priority, Status, StatusTransition, TicketType
 
 
@@ -29,12 +30,18 @@ def staff_users() -> QuerySet[User]:
     )
 
 
+def _active_statuses() -> list[Status]:
+    return [s for s in rows_by_id(Status).values() if s.is_active]
+
+
 def load_choices(*, with_categories: bool = True) -> Choices:
+    """Statuses, priorities, types and categories come from the configuration cache."""
+    categories = [c for c in rows_by_id(Category).values() if c.is_active]
     return Choices(
-        statuses=list(Status.objects.filter(is_active=True)),
-        priorities=list(Priority.objects.all()),
-        types=list(TicketType.objects.all()),
-        categories=list(Category.objects.filter(is_active=True)) if with_categories else [],
+        statuses=_active_statuses(),
+        priorities=list(rows_by_id(Priority).values()),
+        types=list(rows_by_id(TicketType).values()),
+        categories=categories if with_categories else [],
         teams=list(Team.objects.filter(is_active=True)),
         agents=list(staff_users()),
     )
@@ -51,8 +58,8 @@ def transitions_from(status_id: int, *, clients_only: bool = False) -> list[Stat
 
 
 def client_ticket_types() -> list[TicketType]:
-    return list(TicketType.objects.filter(open_to_clients=True))
+    return [t for t in rows_by_id(TicketType).values() if t.open_to_clients]
 
 
 def status_choices() -> Choices:
-    return Choices(statuses=list(Status.objects.filter(is_active=True)))
+    return Choices(statuses=_active_statuses())

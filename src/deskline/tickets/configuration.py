@@ -19,10 +19,10 @@ WATCHED = (TicketType, Priority, Status, Category, CustomField)
 
 
 def rows_by_id(model: type[M]) -> dict[int, M]:
-    """Every row of a small reference table, by id."""
+    """Every row of a small reference table, by id, in the model's default ordering."""
 
     def load() -> dict[int, M]:
-        return {row.pk: row for row in model._default_manager.order_by("pk")}
+        return {row.pk: row for row in model._default_manager.all()}
 
     return refcache.cached(("rows", model._meta.label), load)
 
@@ -36,7 +36,7 @@ D = TypeVar("D", TicketType, Priority)
 
 def _default_row(model: type[D]) -> D:
     """The row marked default, else the first one."""
-    rows = list(rows_by_id(model).values())
+    rows = sorted(rows_by_id(model).values(), key=lambda r: r.pk)
     found = next((r for r in rows if r.is_default), rows[0] if rows else None)
     if found is None:
         raise ValidationFailed(f"no {model.__name__} is configured")

@@ -110,7 +110,8 @@ def view_counts(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[View
     visible = tickets_visible_to(user).order_by()
     # One round trip: SELECT (SELECT COUNT(*) FROM (<view 1> LIMIT cap+1)), (...), ...; each
     # count stops after COUNT_CAP + 1 rows.
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[object] = []
     for i, view in enumerate(views):
         sliced = visible.filter(view_condition(user, view, now)).values("pk")[: COUNT_CAP + 1]
         try:
