@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -111,7 +112,7 @@ def view_counts(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[View
     # One round trip: SELECT (SELECT COUNT(*) FROM (<view 1> LIMIT cap+1)), (...), ...; each
     # count stops after COUNT_CAP + 1 rows.
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for i, view in enumerate(views):
         sliced = visible.filter(view_condition(user, view, now)).values("pk")[: COUNT_CAP + 1]
         try:
