@@ -1,4 +1,9 @@
-"""Real mail servers on loopback for tests: an aiosmtpd sink and Debian's Dovecot (IMAP)."""
+"""Real mail servers on loopback for tests: an aiosmtpd sink and Debian's Dovecot (IMAP).
+
+Dovecot listens for plain IMAP (which also offers STARTTLS) and for IMAP over TLS, with a
+certificate from a CA made for the session, and accepts passwords as well as XOAUTH2 tokens
+that a local OAuth2 server vouches for.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.channels.authservers import OAuthServer, TlsFiles, make_tls
 
 
 def free_port() -> int:
@@ -69,6 +76,9 @@ class Dovecot:
     maildir: Path
     uid: int
     gid: int
+    ssl_port: int
+    ca_pem: str
+    oauth: OAuthServer
 
     def deliver(self, raw: bytes, name: str) -> None:
         """Drop a message into the Maildir's new/ folder, as a local delivery agent would."""
@@ -85,9 +95,12 @@ base_dir = {base}/run
 state_dir = {base}/state
 log_path = {base}/dovecot.log
 info_log_path = {base}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{tls.cert_path}
+ssl_key = <{tls.key_path}
+ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2
 auth_failure_delay = 0
 default_internal_user = dovecot
 default_login_user = dovenull
@@ -96,6 +109,12 @@ first_valid_uid = 1
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {base}/passwd
+  mechanisms = plain login
+}}
+passdb {{
+  driver = oauth2
+  args = {base}/oauth2.conf
+  mechanisms = xoauth2
 }}
 userdb {{
   driver = static
@@ -107,15 +126,30 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
   }}
 }}
 service anvil {{
   chroot =
+  # No auth penalty: a test's refused login must not delay the next test's login by seconds.
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service imap-login {{
   chroot =
 }}
+"""
+
+_OAUTH2_CONFIG = """\
+introspection_mode = post
+introspection_url = {url}
+username_attribute = username
+username_format = %u
+active_attribute = active
+active_value = true
+force_introspection = yes
 """
 
 
@@ -129,6 +163,9 @@ class _DovecotProcess:
     base: Path
     uid: int
     gid: int
+    ssl_port: int
+    tls: TlsFiles
+    oauth: OAuthServer
     accounts: int = 0
 
     def new_account(self) -> Dovecot:
@@ -142,7 +179,18 @@ class _DovecotProcess:
             (maildir / sub).mkdir(parents=True)
         for path in [maildir, *maildir.iterdir()]:
             os.chown(path, self.uid, self.gid)
-        return Dovecot(self.host, self.port, user, "secret-pass", maildir, self.uid, self.gid)
+        return Dovecot(
+            self.host,
+            self.port,
+            user,
+            "secret-pass",
+            maildir,
+            self.uid,
+            self.gid,
+            self.ssl_port,
+            self.tls.ca_pem,
+            self.oauth,
+        )
 
 
 @pytest.fixture
@@ -167,7 +215,13 @@ def _dovecot() -> Iterator[_DovecotProcess]:
     # Mail belongs to the unprivileged "dovecot" user: Dovecot refuses to serve mail as root.
     owner = pwd.getpwnam("dovecot")
     group = grp.getgrgid(owner.pw_gid).gr_name
-    port = free_port()
+    port = ssl_port = free_port()
+    while ssl_port == port:
+        ssl_port = free_port()
+    tls = make_tls(base / "tls")
+    oauth = OAuthServer()
+    oauth.start()
+    (base / "oauth2.conf").write_text(_OAUTH2_CONFIG.format(url=oauth.introspection_url))
     for sub in ("run", "state", "home", "mail"):
         (base / sub).mkdir(parents=True, exist_ok=True)
     for path in (base / "home", base / "mail"):
@@ -176,7 +230,16 @@ def _dovecot() -> Iterator[_DovecotProcess]:
     users = "".join(f"desk{n}:{{PLAIN}}secret-pass\n" for n in range(1, ACCOUNTS + 1))
     (base / "passwd").write_text(users)
     config = base / "dovecot.conf"
-    config.write_text(_CONFIG.format(base=base, port=port, owner=owner.pw_name, group=group))
+    config.write_text(
+        _CONFIG.format(
+            base=base,
+            port=port,
+            ssl_port=ssl_port,
+            tls=tls,
+            owner=owner.pw_name,
+            group=group,
+        )
+    )
     # -F: stay in the foreground as our child, so stopping it is stopping one process we own.
     process = subprocess.Popen(
         [binary, "-F", "-c", str(config)],
@@ -184,11 +247,15 @@ def _dovecot() -> Iterator[_DovecotProcess]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    server = _DovecotProcess("127.0.0.1", port, base, owner.pw_uid, owner.pw_gid)
+    server = _DovecotProcess(
+        "127.0.0.1", port, base, owner.pw_uid, owner.pw_gid, ssl_port, tls, oauth
+    )
     try:
-        _wait_for_port(port, base / "dovecot.log", process)
+        for listening in (port, ssl_port):
+            _wait_for_port(listening, base / "dovecot.log", process)
         yield server
     finally:
+        oauth.stop()
         process.terminate()
         try:
             process.wait(timeout=10)

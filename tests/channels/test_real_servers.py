@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from deskline.channels.imap import mailbox_poll
 from deskline.channels.models import InboundMessage, Mailbox
+from deskline.channels.vault import seal
 from deskline.tickets.models import Comment, Ticket
 from tests.channels.conftest import make_raw
 
@@ -25,7 +26,7 @@ def imap_mailbox(dovecot_server):
         imap_port=dovecot_server.port,
         imap_security=Mailbox.Security.NONE,
         imap_username=dovecot_server.user,
-        imap_password=dovecot_server.password,
+        imap_password=seal(dovecot_server.password),
         since=timezone.now() - dt.timedelta(days=1),
     )
 
@@ -107,7 +108,8 @@ def test_processed_mail_can_be_moved_to_a_folder(dovecot_server, imap_mailbox):
 
 
 def test_wrong_password_is_recorded_on_the_mailbox(dovecot_server, imap_mailbox):
-    imap_mailbox.imap_password = "nope"
+    imap_mailbox.imap_password = seal("nope")
     imap_mailbox.save()
     result = mailbox_poll(mailbox_id=imap_mailbox.pk)
-    assert result.error and Mailbox.objects.get(pk=imap_mailbox.pk).last_error == result.error
+    assert result.error.startswith(f"password login refused for {dovecot_server.user}")
+    assert Mailbox.objects.get(pk=imap_mailbox.pk).last_error == result.error

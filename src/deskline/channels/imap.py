@@ -4,12 +4,17 @@ The order makes a crash harmless: a message is marked seen (or moved) and its UI
 only after intake committed it; a message fetched twice is found by its key and not
 processed again. A first connection (or a new UIDVALIDITY) imports nothing older than the
 mailbox's since-date, or nothing at all that was already there when no since-date is set.
+
+TLS (implicit or STARTTLS) verifies the server's certificate against the system's CAs, or
+only against the mailbox's own CA when one is set; a failed poll is recorded on the mailbox
+(`last_error`) in words an administrator can act on, and logged.
 """
 
 from __future__ import annotations
 
 import contextlib
 import imaplib
+import logging
 import re
 import ssl
 from dataclasses import dataclass, field
@@ -17,7 +22,12 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from deskline.channels.models import Mailbox
+from deskline.channels.oauth import mailbox_access_token
+from deskline.channels.oauthwire import TokenRefreshFailed
 from deskline.channels.services import IntakeResult, mail_ingest
+from deskline.channels.vault import SecretUnreadable, unseal
+
+logger = logging.getLogger(__name__)
 
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 _UIDNEXT = re.compile(rb"UIDNEXT (\d+)")
@@ -31,24 +41,78 @@ class PollResult:
     error: str = ""
 
 
+class LoginRefused(Exception):
+    """The server refused the credentials (password or OAuth2 token)."""
+
+
+def tls_context(mailbox: Mailbox) -> ssl.SSLContext:
+    """Verifying by default; the mailbox's CA instead of the system's when it has one."""
+    context = ssl.create_default_context(cadata=mailbox.imap_ca_certificate.strip() or None)
+    if not mailbox.imap_verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     if mailbox.imap_security == Mailbox.Security.SSL:
-        context = ssl.create_default_context()
         return imaplib.IMAP4_SSL(
-            mailbox.imap_host, mailbox.imap_port, ssl_context=context, timeout=TIMEOUT
+            mailbox.imap_host, mailbox.imap_port, ssl_context=tls_context(mailbox), timeout=TIMEOUT
         )
     client = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT)
     if mailbox.imap_security == Mailbox.Security.STARTTLS:
-        client.starttls(ssl.create_default_context())
+        client.starttls(tls_context(mailbox))
     return client
 
 
 def _login(client: imaplib.IMAP4, mailbox: Mailbox) -> None:
-    if mailbox.imap_oauth_token:
-        auth = f"user={mailbox.imap_username}\x01auth=Bearer {mailbox.imap_oauth_token}\x01\x01"
-        client.authenticate("XOAUTH2", lambda _: auth.encode())
-    else:
-        client.login(mailbox.imap_username, mailbox.imap_password)
+    if not mailbox.uses_oauth:
+        try:
+            client.login(mailbox.imap_username, unseal(mailbox.imap_password))
+        except imaplib.IMAP4.error as exc:
+            raise LoginRefused(
+                f"password login refused for {mailbox.imap_username}: {exc}"
+            ) from exc
+        return
+    token = mailbox_access_token(mailbox)
+    auth = f"user={mailbox.imap_username}\x01auth=Bearer {token}\x01\x01".encode()
+    challenges: list[bytes] = []
+
+    def answer(challenge: bytes) -> bytes:
+        # The first call sends the credentials; a second one carries the server's JSON error,
+        # which RFC 7628 says to acknowledge with an empty response.
+        challenges.append(challenge)
+        return auth if len(challenges) == 1 else b""
+
+    try:
+        client.authenticate("XOAUTH2", answer)
+    except imaplib.IMAP4.error as exc:
+        detail = challenges[1].decode("utf-8", "replace") if len(challenges) > 1 else ""
+        raise LoginRefused(
+            f"XOAUTH2 login refused for {mailbox.imap_username}: {exc}"
+            + (f" (server said {detail})" if detail else "")
+        ) from exc
+
+
+def describe_error(exc: Exception, mailbox: Mailbox) -> str:
+    """What went wrong, in words that say what to fix."""
+    where = f"{mailbox.imap_host}:{mailbox.imap_port}"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        hint = (
+            "connect by the name the certificate is issued to"
+            if "mismatch" in str(exc.verify_message)
+            else "add the CA certificate that signed it to the mailbox"
+        )
+        return f"TLS certificate of {where} not trusted ({exc.verify_message}): {hint}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with {where} failed: {exc}"
+    if isinstance(exc, LoginRefused | TokenRefreshFailed | SecretUnreadable):
+        return str(exc)
+    if isinstance(exc, imaplib.IMAP4.error):
+        return f"IMAP error from {where}: {exc}"
+    if isinstance(exc, OSError):
+        return f"cannot connect to {where}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _check(response: tuple[str, list], what: str) -> list:  # type: ignore[type-arg]
@@ -122,7 +186,8 @@ def mailbox_poll(*, mailbox_id: int, limit: int = 500) -> PollResult:
             with contextlib.suppress(Exception):
                 client.logout()
     except Exception as exc:
-        result.error = f"{type(exc).__name__}: {exc}"[:2000]
+        result.error = describe_error(exc, mailbox)[:2000]
+        logger.warning("mailbox %s: poll failed: %s", mailbox.name, result.error)
     Mailbox.objects.filter(pk=mailbox_id).update(
         last_polled_at=timezone.now(), last_error=result.error
     )

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import ssl
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deskline.channels.oauthwire import token_url_allowed
 from deskline.tickets.models import Comment, Ticket
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Mailbox(models.Model):
@@ -37,12 +45,39 @@ class Mailbox(models.Model):
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_security = models.CharField(max_length=8, choices=Security.choices, default=Security.SSL)
     imap_username = models.CharField(max_length=255, blank=True)
-    imap_password = models.CharField(max_length=255, blank=True)
+    # Secrets are stored sealed (deskline.channels.vault): "fernet:<token>", never in clear.
+    imap_password = models.TextField(_("IMAP password"), blank=True)
+    imap_verify_tls = models.BooleanField(
+        _("verify the server's TLS certificate"),
+        default=True,
+        help_text=_(
+            "Switch off only for a test server: without verification anyone between Deskline "
+            "and the server can read the password and the mail."
+        ),
+    )
+    imap_ca_certificate = models.TextField(
+        _("trusted CA certificate (PEM)"),
+        blank=True,
+        help_text=_(
+            "For a server whose certificate is signed by your own CA: paste that CA's "
+            "certificate. Only this CA is then trusted for the server; empty trusts the "
+            "system's CAs."
+        ),
+    )
     imap_oauth_token = models.TextField(
         _("OAuth2 access token"),
         blank=True,
         help_text=_("Used with XOAUTH2 instead of a password."),
     )
+    imap_oauth_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    imap_oauth_refresh_token = models.TextField(
+        _("OAuth2 refresh token"),
+        blank=True,
+        help_text=_("With a token URL and client id, gets a new access token when it expires."),
+    )
+    imap_oauth_token_url = models.URLField(_("OAuth2 token URL"), max_length=500, blank=True)
+    imap_oauth_client_id = models.CharField(_("OAuth2 client id"), max_length=255, blank=True)
+    imap_oauth_client_secret = models.TextField(_("OAuth2 client secret"), blank=True)
     imap_folder = models.CharField(max_length=255, default="INBOX")
     imap_move_to = models.CharField(
         max_length=255, blank=True, help_text=_("Move processed mail here; empty marks it seen.")
@@ -63,6 +98,23 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def uses_oauth(self) -> bool:
+        """XOAUTH2 login (an access token, or a refresh token to get one) instead of LOGIN."""
+        return bool(self.imap_oauth_token or self.imap_oauth_refresh_token)
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if self.imap_ca_certificate.strip():
+            try:
+                ssl.create_default_context(cadata=self.imap_ca_certificate.strip())
+            except (ssl.SSLError, ValueError):
+                errors["imap_ca_certificate"] = _("This is not a PEM certificate.")
+        if self.imap_oauth_token_url and not token_url_allowed(self.imap_oauth_token_url):
+            errors["imap_oauth_token_url"] = _("Use https (plain http only to this machine).")
+        if errors:
+            raise ValidationError(errors)
 
 
 class InboundMessage(models.Model):

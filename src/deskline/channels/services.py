@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from html import escape
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.channels import selectors
+from deskline.channels.inline import cid_references, link_cids, own_cid_references
 from deskline.channels.loopguard import automatic_reason
 from deskline.channels.mailparse import ParsedMail, parse_mail
 from deskline.channels.mailthread import (
@@ -36,8 +38,14 @@ from deskline.channels.models import InboundMessage, Mailbox
 from deskline.channels.quoting import strip_quotes
 from deskline.clients.models import Contact
 from deskline.core.errors import DomainError
-from deskline.tickets.models import Ticket
-from deskline.tickets.services import attachment_add, comment_add, ticket_create
+from deskline.tickets.models import Attachment, Ticket
+from deskline.tickets.schemas import attachment_out
+from deskline.tickets.services import (
+    attachment_add,
+    comment_add,
+    inline_images_link,
+    ticket_create,
+)
 
 logger = logging.getLogger(__name__)
 Status = InboundMessage.Status
@@ -243,7 +251,14 @@ def _add_comment(
         message_id=mail.message_id,
     )
     inbound.ticket_id, inbound.comment = comment.ticket_id, comment
-    _set(inbound, Status.PROCESSED, _attach(mail, number, staff, comment.pk))
+    notes, stored = _attach(mail, number, staff, comment.pk)
+    images = _inline_images(own_cid_references(mail.html), stored, number)
+    if images:
+        # Same transaction as comment_add: the reply shows its own inline images after its text.
+        inline_images_link(
+            ticket_id=comment.ticket_id, comment_id=comment.pk, comment_body=comment.body + images
+        )
+    _set(inbound, Status.PROCESSED, notes)
 
 
 def _contact_create(mail: ParsedMail) -> Contact | None:
@@ -258,29 +273,60 @@ def _contact_create(mail: ParsedMail) -> Contact | None:
 
 
 def _open_ticket(inbound: InboundMessage, mail: ParsedMail, contact: Contact | None) -> None:
-    html_only = not mail.text and bool(mail.html)
+    safe_html = mail.safe_html
+    # HTML is kept when there is no text version, or when it shows images the text cannot.
+    content_ids = {p.content_id for p in mail.attachments if p.content_id}
+    use_html = bool(safe_html) and (
+        not mail.text or bool(content_ids & set(cid_references(safe_html)))
+    )
     ticket = ticket_create(
         actor=None,
         channel="email",
         contact_id=contact.pk if contact else None,
         company_id=contact.company_id if contact else None,
         title=strip_reply_prefix(mail.subject)[:300] or "(no subject)",
-        description=mail.safe_html if html_only else mail.text,
-        description_is_html=html_only,
+        description=safe_html if use_html else mail.text,
+        description_is_html=use_html,
     )
     inbound.ticket = ticket
-    _set(inbound, Status.PROCESSED, _attach(mail, ticket.number, None, None))
+    notes, stored = _attach(mail, ticket.number, None, None)
+    if use_html and stored:
+        linked = link_cids(ticket.description, _urls(stored, ticket.number))
+        if linked != ticket.description:
+            # Same transaction as ticket_create: the new ticket's images point at its files.
+            inline_images_link(ticket_id=ticket.pk, description=linked)
+    _set(inbound, Status.PROCESSED, notes)
 
 
-def _attach(mail: ParsedMail, number: int, actor: User | None, comment_id: int | None) -> str:
-    """Add the attachments; a refused file is noted in the reason, not fatal to the message."""
-    notes = []
+def _urls(stored: dict[str, Attachment], number: int) -> dict[str, str]:
+    """Content-ID -> the URL the desk, the portal and the API all serve the file from."""
+    return {cid: str(attachment_out(a, number)["url"]) for cid, a in stored.items()}
+
+
+def _inline_images(content_ids: list[str], stored: dict[str, Attachment], number: int) -> str:
+    urls = _urls(stored, number)
+    return "".join(
+        f'<p><img src="{escape(urls[cid])}" alt="{escape(stored[cid].filename)}"></p>'
+        for cid in content_ids
+        if cid in urls and stored[cid].content_type.startswith("image/")
+    )
+
+
+def _attach(
+    mail: ParsedMail, number: int, actor: User | None, comment_id: int | None
+) -> tuple[str, dict[str, Attachment]]:
+    """Add the attachments: (the refusals for the reason, the stored files by Content-ID).
+
+    A refused file is noted in the reason, not fatal to the message.
+    """
+    notes: list[str] = []
+    stored: dict[str, Attachment] = {}
     for part in mail.attachments:
         if not part.data:
             continue
         try:
             with transaction.atomic():
-                attachment_add(
+                attachment = attachment_add(
                     actor=actor,
                     number=number,
                     filename=part.filename,
@@ -290,7 +336,10 @@ def _attach(mail: ParsedMail, number: int, actor: User | None, comment_id: int |
                 )
         except DomainError as exc:
             notes.append(f"{part.filename}: {exc.message}")
-    return f"attachments refused: {'; '.join(notes)}" if notes else ""
+            continue
+        if part.content_id:
+            stored.setdefault(part.content_id.strip(), attachment)
+    return (f"attachments refused: {'; '.join(notes)}" if notes else ""), stored
 
 
 def mailbox_token_create(*, mailbox_id: int) -> str:

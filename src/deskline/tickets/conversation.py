@@ -14,11 +14,11 @@ from django.utils import timezone
 from deskline.accounts.models import Role, User
 from deskline.clients.models import Contact
 from deskline.core.errors import ValidationFailed
-from deskline.core.html import html_to_text
+from deskline.core.html import html_to_text, sanitize_html
 from deskline.tickets import search
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.events import event_record
-from deskline.tickets.models import Attachment, Channel, Comment, TicketEvent
+from deskline.tickets.models import Attachment, Channel, Comment, Ticket, TicketEvent
 from deskline.tickets.uploads import UploadRejected, check_upload, safe_filename
 from deskline.tickets.writing import clean_body, lock_ticket, touch
 
@@ -125,3 +125,25 @@ def attachment_add(
         data={"attachment_id": attachment.pk, "filename": name, "size": size},
     )
     return attachment
+
+
+@transaction.atomic
+def inline_images_link(
+    *,
+    ticket_id: int,
+    description: str | None = None,
+    comment_id: int | None = None,
+    comment_body: str | None = None,
+) -> None:
+    """Store the final HTML of a description or comment whose inline images were just saved.
+
+    Mail intake creates the ticket or comment first and its attachments next (their URLs need
+    the ids); this writes the same text again with the `cid:` links resolved, in the intake's
+    transaction. It records no event: nothing a person wrote has changed.
+    """
+    if description is not None:
+        Ticket.objects.filter(pk=ticket_id).update(description=sanitize_html(description))
+    if comment_id is not None and comment_body is not None:
+        Comment.objects.filter(pk=comment_id, ticket_id=ticket_id).update(
+            body=sanitize_html(comment_body)
+        )

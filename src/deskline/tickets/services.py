@@ -18,7 +18,7 @@ from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.tickets import configuration, search
 from deskline.tickets.access import contact_for_client, require_staff
-from deskline.tickets.conversation import attachment_add, comment_add
+from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
 from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
 from deskline.tickets.events import event_record
 from deskline.tickets.hooks import run_before_insert
@@ -401,6 +401,7 @@ def ticket_rate(*, actor: User, number: int, rating: int, comment: str = "") -> 
 __all__ = [
     "attachment_add",
     "comment_add",
+    "inline_images_link",
     "ticket_assign",
     "ticket_change_status",
     "ticket_create",
