@@ -11,6 +11,7 @@ from django.test import Client
 
 from deskline.accounts.models import Role, User
 from deskline.accounts.services import api_token_create
+from deskline.core import refcache
 from deskline.tickets.models import Ticket
 from deskline.tickets.services import ticket_create
 from tests.factories import AdminFactory, UserFactory
@@ -86,6 +87,12 @@ def make_ticket(admin: User) -> Callable[..., Ticket]:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache() -> None:
+    # Each test's rollback undoes reference data a test changed; start from an empty cache.
+    refcache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -109,6 +109,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DESKLINE_TIME_ZONE", "UTC")
+#: How often each process checks whether reference data (statuses, SLA, rules) changed elsewhere.
+DESKLINE_REFERENCE_CHECK_SECONDS = float(env_str("DESKLINE_REFERENCE_CHECK_SECONDS", "1"))
 USE_I18N = True
 USE_TZ = True
 

@@ -7,9 +7,12 @@ token and empties this process's cache; other processes notice the new token at 
 check and reload. The token is random rather than a counter so that a change rolled back after
 somebody cached it can never make that cache look current again.
 
-The token is read once per HTTP request (the first lookup after `request_started`) and, outside
-requests (workers, commands, tests calling services), at every lookup: one indexed one-row
-SELECT instead of the several queries each cached value costs to load.
+The token is read at most once per `CHECK_SECONDS` (setting `DESKLINE_REFERENCE_CHECK_SECONDS`,
+default 1) by each process, so another process's change is seen within that time; a change
+made in this process empties its cache at once. One indexed one-row SELECT a second replaces
+the several queries each cached value costs to load on every request. Inside a transaction
+that changed reference data the token is read at every lookup, and if that transaction rolls
+back the next lookup outside it starts afresh, so uncommitted values never outlive it.
 
 Cached values are shared between threads and requests: treat them as read-only.
 """
@@ -18,11 +21,12 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from django.core.signals import request_finished, request_started
-from django.db import models
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.timezone import now
 
@@ -32,7 +36,8 @@ ROW_ID = 1
 _lock = threading.Lock()
 _entries: dict[Hashable, Any] = {}
 _token: str | None = None
-_local = threading.local()
+_checked: tuple[str, float] | None = None  # (token, monotonic time it was read)
+_local = threading.local()  # .changing: this thread's open transaction changed reference data
 
 
 def _read_token() -> str:
@@ -42,13 +47,21 @@ def _read_token() -> str:
     return token or ""
 
 
+def _check_seconds() -> float:
+    return float(getattr(settings, "DESKLINE_REFERENCE_CHECK_SECONDS", 1.0))
+
+
 def _current_token() -> str:
-    checked: str | None = getattr(_local, "checked", None)
-    if checked is not None:
-        return checked
+    global _checked
+    if getattr(_local, "changing", False):
+        if connection.in_atomic_block:
+            return _read_token()  # this transaction changed the data: never memoize
+        clear()  # it rolled back (a commit resets the flag through on_commit)
+    checked, now = _checked, time.monotonic()
+    if checked is not None and now - checked[1] < _check_seconds():
+        return checked[0]
     token = _read_token()
-    if getattr(_local, "in_request", False):
-        _local.checked = token
+    _checked = (token, now)
     return token
 
 
@@ -71,10 +84,10 @@ def cached(key: Hashable, load: Callable[[], T]) -> T:
 
 def clear() -> None:
     """Forget everything this process cached (the next lookup re-reads the token)."""
-    global _token, _entries
+    global _token, _entries, _checked
     with _lock:
-        _entries, _token = {}, None
-    _local.checked = None
+        _entries, _token, _checked = {}, None, None
+    _local.changing = False
 
 
 def bump() -> None:
@@ -85,6 +98,9 @@ def bump() -> None:
     if not ReferenceGeneration.objects.filter(pk=ROW_ID).update(token=token, changed_at=now()):
         ReferenceGeneration.objects.update_or_create(pk=ROW_ID, defaults={"token": token})
     clear()
+    if connection.in_atomic_block:
+        _local.changing = True
+        transaction.on_commit(clear)
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
@@ -104,15 +120,3 @@ def watch(*watched: type[models.Model]) -> None:
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(_on_change, sender=through, dispatch_uid=uid + ":" + field.name)
-
-
-def request_started_handler(**_: Any) -> None:
-    _local.in_request, _local.checked = True, None
-
-
-def request_finished_handler(**_: Any) -> None:
-    _local.in_request, _local.checked = False, None
-
-
-request_started.connect(request_started_handler, dispatch_uid="refcache:request_started")
-request_finished.connect(request_finished_handler, dispatch_uid="refcache:request_finished")

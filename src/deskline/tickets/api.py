@@ -95,9 +95,11 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Created[dict
     user = request_user(request)
     ticket = services.ticket_create(actor=user, channel=Channel.API, **payload.dict())
     # The creator gets what they created, even when routing sent it to a team they can't see.
-    selectors.prepare_created(ticket, with_observers=bool(payload.observer_ids))
     codes = client_field_codes() if user.is_client else None
-    return Created(201, ticket_out(ticket, client_fields=codes, detail=True))
+    observers = sorted(set(payload.observer_ids))
+    return Created(
+        201, ticket_out(ticket, client_fields=codes, detail=True, observer_ids=observers)
+    )
 
 
 @router.get("/{int:number}", response=TicketDetailOut, summary="Get a ticket by its number")

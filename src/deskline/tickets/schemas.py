@@ -92,7 +92,11 @@ def _breach_risk(ticket: Ticket) -> float | None:
 
 
 def ticket_out(
-    ticket: Ticket, *, client_fields: frozenset[str] | None = None, detail: bool = False
+    ticket: Ticket,
+    *,
+    client_fields: frozenset[str] | None = None,
+    detail: bool = False,
+    observer_ids: list[int] | None = None,
 ) -> dict[str, Any]:
     """The ticket as the API shows it.
 
@@ -137,7 +141,12 @@ def ticket_out(
         data["contract_id"] = None
         data["not_covered"] = False
     if detail:
-        data["observer_ids"] = [] if for_client else [u.pk for u in ticket.observers.all()]
+        if for_client:
+            data["observer_ids"] = []
+        elif observer_ids is not None:  # known to the caller (a ticket it just created)
+            data["observer_ids"] = observer_ids
+        else:
+            data["observer_ids"] = sorted(u.pk for u in ticket.observers.all())
     return data
 
 

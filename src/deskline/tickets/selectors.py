@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
@@ -149,15 +149,6 @@ def ticket_detail_for(*, user: User, number: int) -> Ticket:
         raise NotFound(f"ticket {number} not found")
     configuration.attach_configuration([ticket])
     return ticket
-
-
-def prepare_created(ticket: Ticket, *, with_observers: bool) -> None:
-    """Load what the detail shows onto the instance `ticket_create` returned.
-
-    Without observers the empty list is known: the prefetch then runs no query.
-    """
-    observers = User.objects.all() if with_observers else User.objects.none()
-    prefetch_related_objects([ticket], Prefetch("observers", queryset=observers))
 
 
 def comments_for(*, user: User, number: int) -> list[Comment]:
