@@ -143,10 +143,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+def _start_server(
+    env: dict[str, str], port: int, workers: int, threads: int = 4
+) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "deskline.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "--threads", "4", "--log-level", "warning"],
+         "-w", str(workers), "--threads", str(threads), "--log-level", "warning"],
         env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -317,9 +319,9 @@ def run_size(args: argparse.Namespace, size: int) -> None:
         print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
     fixture = _prepare(env)
     port = _free_port()
-    server = _start_server(env, port, args.web_workers)
+    server = _start_server(env, port, args.web_workers, args.web_threads)
     try:
-        print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x 4 threads, "
+        print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x {args.web_threads} threads, "
               f"{args.duration:.0f} s per scenario")  # fmt: skip
         print(HEADER)
         headers = {"Authorization": f"Bearer {fixture.token}", "Content-Type": "application/json"}
@@ -347,6 +349,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument(
         "--only", nargs="+", default=[], help="scenarios to run (default: all), e.g. create get"

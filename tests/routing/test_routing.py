@@ -11,6 +11,7 @@ from deskline.accounts.models import Skill, TeamMembership
 from deskline.routing.models import AgentZone, SkillRequirement
 from deskline.routing.services import agent_tickets_redistribute, tags_of
 from deskline.routing.system import ROUTING_USERNAME
+from deskline.sla.models import TicketSla, TicketStatusPeriod
 from deskline.tickets.hooks import in_transaction, remove_hook
 from deskline.tickets.models import Category, Priority, TicketEvent
 from tests.factories import (
@@ -86,6 +87,18 @@ def test_the_priority_is_set_before_later_hooks_run(make_ticket, add_rule):
     finally:
         remove_hook("test.after-routing")
     assert seen == ["critical"]
+
+
+def test_a_routed_ticket_starts_one_sla_on_the_routed_priority(make_ticket, add_rule):
+    critical = Priority.objects.get(code="critical")
+    rule = add_rule([], {"priority_id": critical.pk})
+    routed_ticket = make_ticket()
+    rule.delete()
+    direct = make_ticket(priority_id=critical.pk)
+    assert TicketSla.objects.filter(ticket=routed_ticket).count() == 1
+    assert TicketStatusPeriod.objects.filter(ticket=routed_ticket).count() == 1
+    gap = abs(routed_ticket.resolution_due - direct.resolution_due)
+    assert gap < dt.timedelta(minutes=1)
 
 
 def test_an_action_that_does_not_fit_is_skipped_not_fatal(make_ticket, make_team, add_rule):

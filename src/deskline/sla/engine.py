@@ -99,9 +99,12 @@ def stamp_new(ticket: Ticket) -> None:
 
 
 def on_created(ticket: Ticket, now: datetime) -> TicketSla:
-    """Start the ticket's SLA; idempotent (an earlier hook's update may have started it)."""
-    existing = TicketSla.objects.filter(ticket=ticket).first()
-    if existing is not None:
+    """Start the ticket's SLA; idempotent (an earlier hook's update may have started it).
+
+    Only a write in this same transaction can have started it (routing's update, which bumps
+    the version that route_on_created reads back), so a first version needs no lookup.
+    """
+    if ticket.version > 1 and TicketSla.objects.filter(ticket=ticket).exists():
         return on_facts_changed(ticket)
     choice = resolve.choose_for(resolve.facts_of(ticket))
     state = TicketSla.objects.create(
