@@ -244,6 +244,21 @@ def test_link_to_itself_is_reported(agent_client: Client, ticket: Ticket) -> Non
     assert "Not linked" in response.content.decode()
 
 
+def test_cards_cost_the_same_queries_however_many_other_tickets(
+    admin_client_desk: Client, make_ticket: Any, company: Any
+) -> None:
+    current = make_ticket(title="Now", company_id=company.pk)
+    make_ticket(title="Before", company_id=company.pk)
+    with CaptureQueriesContext(connection) as few:
+        admin_client_desk.get(f"/tickets/{current.number}/")
+    for i in range(8):
+        make_ticket(title=f"Earlier {i}", company_id=company.pk)
+    with CaptureQueriesContext(connection) as many:
+        body = admin_client_desk.get(f"/tickets/{current.number}/").content.decode()
+    assert "Earlier 7" in body
+    assert len(many) == len(few)
+
+
 def test_merge_moves_to_the_target(agent_client: Client, ticket: Ticket, make_ticket: Any) -> None:
     target = make_ticket(title="Main")
     response = agent_client.post(f"/tickets/{ticket.number}/merge/", {"into_number": target.number})

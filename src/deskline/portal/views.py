@@ -23,8 +23,8 @@ from deskline.tickets.models import Phase, StatusTransition, Ticket
 from deskline.tickets.selectors import (
     TicketFilters,
     attachment_for,
-    comments_for,
-    history_for,
+    comments_of,
+    history_of,
     ticket_detail_for,
     ticket_list_for,
 )
@@ -133,8 +133,8 @@ def render_ticket(
         ticket = ticket_detail_for(user=user, number=number)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    comments = comments_for(user=user, number=number)
-    timeline = build_timeline(comments, history_for(user=user, number=number), status_choices())
+    comments = comments_of(user=user, ticket=ticket)
+    timeline = build_timeline(comments, history_of(user=user, ticket=ticket), status_choices())
     context = {
         "ticket": ticket,
         "timeline": timeline,

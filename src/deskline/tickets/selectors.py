@@ -152,7 +152,11 @@ def ticket_detail_for(*, user: User, number: int) -> Ticket:
 
 
 def comments_for(*, user: User, number: int) -> list[Comment]:
-    ticket = ticket_get_visible(user, number)
+    return comments_of(user=user, ticket=ticket_get_visible(user, number))
+
+
+def comments_of(*, user: User, ticket: Ticket) -> list[Comment]:
+    """The comments of a ticket `user` is known to see (checked by the caller)."""
     comments = Comment.objects.filter(ticket=ticket).select_related(
         "author", "author_contact", "moved_from"
     )
@@ -194,7 +198,11 @@ CLIENT_EVENT_KINDS = (
 
 def history_for(*, user: User, number: int) -> list[TicketEvent]:
     """The ticket's events, oldest first; clients see only what concerns them."""
-    ticket = ticket_get_visible(user, number)
+    return history_of(user=user, ticket=ticket_get_visible(user, number))
+
+
+def history_of(*, user: User, ticket: Ticket) -> list[TicketEvent]:
+    """The events of a ticket `user` is known to see (checked by the caller)."""
     events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
     if user.is_client:
         events = events.filter(
@@ -212,7 +220,11 @@ class Links:
 
 
 def links_for(*, user: User, number: int) -> Links:
-    ticket = ticket_get_visible(user, number)
+    return links_of(user=user, ticket=ticket_get_visible(user, number))
+
+
+def links_of(*, user: User, ticket: Ticket) -> Links:
+    """Parent, children and related tickets (those `user` may see) of a visible ticket."""
     visible = tickets_visible_to(user)
     related_ids = [
         link.to_ticket_id if link.from_ticket_id == ticket.pk else link.from_ticket_id
@@ -230,3 +242,23 @@ def links_for(*, user: User, number: int) -> Links:
             visible.filter(pk__in=related_ids).select_related("status").order_by("number")
         ),
     )
+
+
+def recent_tickets_of(
+    *, user: User, field: str, row_id: int, exclude_id: int, limit: int
+) -> list[Ticket]:
+    """The latest tickets of a company, contact, site or equipment `user` may see (one query).
+
+    Only what a card shows is read: number, title and status (from the configuration cache).
+    """
+    if field not in ("company", "contact", "site", "equipment"):
+        raise ValueError(field)
+    rows = list(
+        tickets_visible_to(user)
+        .filter(**{f"{field}_id": row_id})
+        .exclude(pk=exclude_id)
+        .only("id", "number", "title", "status_id", "priority_id", "type_id", "category_id")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    configuration.attach_configuration(rows)
+    return rows

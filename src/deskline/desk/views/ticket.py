@@ -14,16 +14,16 @@ from deskline.accounts.models import User
 from deskline.core.errors import Conflict, DomainError, NotFound
 from deskline.desk.choices import load_choices, transitions_from
 from deskline.desk.timeline import build_timeline
-from deskline.desk.web import attach_files, field_errors, registry_filters, staff_page
+from deskline.desk.web import attach_files, field_errors, staff_page
 from deskline.knowledge.selectors import reply_templates_for
 from deskline.tickets.models import Ticket
 from deskline.tickets.selectors import (
     attachment_for,
-    comments_for,
-    history_for,
-    links_for,
+    comments_of,
+    history_of,
+    links_of,
+    recent_tickets_of,
     ticket_detail_for,
-    ticket_list_for,
 )
 from deskline.tickets.services import (
     comment_add,
@@ -63,10 +63,9 @@ def _cards(user: User, ticket: Ticket) -> list[dict[str, Any]]:
     ):
         if row is None:
             continue
-        page = ticket_list_for(
-            user=user, filters=registry_filters(kind, row.pk), limit=CARD_TICKETS + 1
+        others = recent_tickets_of(
+            user=user, field=kind, row_id=row.pk, exclude_id=ticket.pk, limit=CARD_TICKETS
         )
-        others = [t for t in page.items if t.pk != ticket.pk][:CARD_TICKETS]
         cards.append({"kind": kind, "row": row, "url": f"/{url}/{row.pk}/", "tickets": others})
     return cards
 
@@ -80,14 +79,14 @@ def render_ticket(
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     choices = load_choices()
-    comments = comments_for(user=user, number=number)
-    timeline = build_timeline(comments, history_for(user=user, number=number), choices)
+    comments = comments_of(user=user, ticket=ticket)
+    timeline = build_timeline(comments, history_of(user=user, ticket=ticket), choices)
     context = {
         "ticket": ticket,
         "timeline": timeline,
         "choices": choices,
         "transitions": transitions_from(ticket.status_id),
-        "links": links_for(user=user, number=number),
+        "links": links_of(user=user, ticket=ticket),
         "cards": _cards(user, ticket),
         "custom_fields": sorted(ticket.custom_fields.items()),
         "reply_templates": reply_templates_for(
