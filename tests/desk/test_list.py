@@ -246,3 +246,181 @@ def test_all_view_counts_cost_one_query(
         counts = {c.view: c.count for c in view_counts(user=agent)}
     assert counts["mine"] == 3
     assert counts["unassigned"] == 2
+
+
+# The filters the REST API also offers: each narrows the list page.
+
+
+@pytest.fixture
+def registry(company: Any) -> dict[str, Any]:
+    """A contact, a site and a piece of equipment of `company`."""
+    from tests.factories import ContactFactory, EquipmentFactory, SiteFactory
+
+    site = SiteFactory(company=company, name="Shop on Tverskaya")
+    return {
+        "company": company,
+        "contact": ContactFactory(company=company, name="Ann"),
+        "site": site,
+        "equipment": EquipmentFactory(site=site, serial_number="KKT-0451"),
+    }
+
+
+def _with(registry: dict[str, Any]) -> dict[str, int]:
+    return {f"{kind}_id": row.pk for kind, row in registry.items()}
+
+
+def test_filter_by_phase(
+    agent_client: Client, make_ticket: Any, admin: User, status_of: Callable[[str], Status]
+) -> None:
+    from deskline.tickets.services import ticket_change_status
+
+    waiting, new = make_ticket(), make_ticket()
+    ticket_change_status(
+        actor=admin, number=waiting.number, status_id=status_of("waiting_client").pk, comment="?"
+    )
+    assert _numbers(agent_client.get("/?view=all&phase=waiting")) == {waiting.number}
+    assert _numbers(agent_client.get("/?view=all&phase=new&phase=waiting")) == {
+        waiting.number,
+        new.number,
+    }
+
+
+def test_filter_by_type(agent_client: Client, make_ticket: Any) -> None:
+    from deskline.tickets.models import TicketType
+
+    visit = TicketType.objects.create(code="visit", name="Site visit")
+    on_site, other = make_ticket(type_id=visit.pk), make_ticket()
+    response = agent_client.get(f"/?type={visit.pk}")
+    assert _numbers(response) == {on_site.number}
+    assert other.number not in _numbers(response)
+
+
+def test_filter_by_category_lists_categories_with_their_parents_name(
+    agent_client: Client, make_ticket: Any
+) -> None:
+    from deskline.tickets.models import Category
+
+    hardware = Category.objects.create(name="Hardware")
+    printers = Category.objects.create(name="Printers", parent=hardware)
+    jam, other = make_ticket(category_id=printers.pk), make_ticket()
+    response = agent_client.get(f"/?category={printers.pk}")
+    assert _numbers(response) == {jam.number} and other.number not in _numbers(response)
+    assert f'<option value="{printers.pk}" selected>Hardware › Printers</option>' in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("kind", ["contact", "site", "equipment"])
+def test_filter_by_contact_site_and_equipment(
+    agent_client: Client, make_ticket: Any, registry: dict[str, Any], kind: str
+) -> None:
+    on_it = make_ticket(**_with(registry))
+    other = make_ticket(company_id=registry["company"].pk)
+    assert _numbers(agent_client.get(f"/?{kind}={registry[kind].pk}")) == {on_it.number}
+    assert other.number in _numbers(agent_client.get("/"))
+
+
+def _created(ticket: Ticket, when: dt.datetime) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=when, updated_at=when)
+
+
+def test_filter_by_created_date_range_counts_whole_days_in_the_viewers_zone(
+    agent_client: Client, make_ticket: Any, agent: User
+) -> None:
+    agent.time_zone = "Europe/Moscow"  # UTC+3
+    agent.save(update_fields=["time_zone"])
+    late_on_1st, on_2nd, on_3rd = make_ticket(), make_ticket(), make_ticket()
+    # 23:30 in Moscow on 1 March is 20:30 UTC; 00:30 on 3 March is 21:30 UTC on the 2nd.
+    _created(late_on_1st, dt.datetime(2026, 3, 1, 20, 30, tzinfo=dt.UTC))
+    _created(on_2nd, dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC))
+    _created(on_3rd, dt.datetime(2026, 3, 2, 21, 30, tzinfo=dt.UTC))
+    one_day = "/?view=all&created_from=2026-03-02&created_to=2026-03-02"
+    assert _numbers(agent_client.get(one_day)) == {on_2nd.number}
+    both = "/?view=all&created_from=2026-03-01&created_to=2026-03-02"
+    assert _numbers(agent_client.get(both)) == {late_on_1st.number, on_2nd.number}
+
+
+def test_filter_by_updated_date_range(agent_client: Client, make_ticket: Any) -> None:
+    old, recent = make_ticket(), make_ticket()
+    Ticket.objects.filter(pk=old.pk).update(updated_at=dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC))
+    assert _numbers(agent_client.get("/?view=all&updated_to=2026-01-05")) == {old.number}
+    today = timezone.localdate().isoformat()
+    assert _numbers(agent_client.get(f"/?view=all&updated_from={today}")) == {recent.number}
+
+
+def test_unassigned_only_checkbox(
+    agent_client: Client, make_ticket: Any, agent: User, team: Team
+) -> None:
+    make_ticket(team_id=team.pk, assignee_id=agent.pk)
+    loose = make_ticket(team_id=team.pk)
+    response = agent_client.get("/?view=teams&unassigned=1")
+    assert _numbers(response) == {loose.number}
+    assert 'name="unassigned" value="1" checked' in response.content.decode()
+
+
+def test_filter_by_sla_state(agent_client: Client, make_ticket: Any) -> None:
+    late, fine = make_ticket(), make_ticket()
+    now = timezone.now()
+    Ticket.objects.filter(pk=late.pk).update(resolution_due=now - dt.timedelta(hours=1))
+    Ticket.objects.filter(pk=fine.pk).update(resolution_due=now + dt.timedelta(days=1))
+    assert _numbers(agent_client.get("/?view=mine&sla_state=overdue")) == set()
+    assert _numbers(agent_client.get("/?view=all&sla_state=overdue")) == {late.number}
+
+
+def test_sort_by_priority_in_both_directions(agent_client: Client, make_ticket: Any) -> None:
+    high, low = Priority.objects.get(code="high"), Priority.objects.get(code="low")
+    urgent, calm = make_ticket(priority_id=high.pk), make_ticket(priority_id=low.pk)
+    up = agent_client.get("/?sort=priority").content.decode()
+    down = agent_client.get("/?sort=-priority").content.decode()
+    assert up.index(f'id="t-{calm.number}"') < up.index(f'id="t-{urgent.number}"')
+    assert down.index(f'id="t-{urgent.number}"') < down.index(f'id="t-{calm.number}"')
+
+
+def test_sort_by_number_ascending(agent_client: Client, tickets: Any) -> None:
+    first, second = tickets(2)
+    Ticket.objects.filter(pk=first.pk).update(updated_at=timezone.now())
+    body = agent_client.get("/?sort=number").content.decode()
+    assert body.index(f'id="t-{first.number}"') < body.index(f'id="t-{second.number}"')
+
+
+def test_more_filters_are_folded_until_one_of_them_is_set(agent_client: Client) -> None:
+    assert '<details class="filters-more">' in agent_client.get("/").content.decode()
+    body = agent_client.get("/?phase=open").content.decode()
+    assert '<details class="filters-more" open>' in body
+
+
+def test_list_page_with_every_filter_set_runs_a_constant_number_of_queries(
+    agent_client: Client, make_ticket: Any, registry: dict[str, Any], team: Team
+) -> None:
+    from deskline.tickets.models import Category, TicketType
+
+    kind = TicketType.objects.create(code="visit", name="Site visit")
+    category = Category.objects.create(name="Printers")
+    high = Priority.objects.get(code="high")
+    fields = _with(registry) | {
+        "type_id": kind.pk, "category_id": category.pk, "priority_id": high.pk,
+        "team_id": team.pk, "title": "Printer jams",
+    }  # fmt: skip
+    today = timezone.localdate().isoformat()
+    query = (
+        f"/?view=all&q=printer&status={Status.objects.get(code='new').pk}&priority={high.pk}"
+        f"&team={team.pk}&type={kind.pk}&category={category.pk}&phase=new&unassigned=1"
+        f"&created_from={today}&created_to={today}&updated_from={today}&updated_to={today}"
+        f"&sla_state=overdue&sort=priority"
+        + "".join(f"&{k}={row.pk}" for k, row in registry.items())
+    )
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            ticket = make_ticket(**fields)
+            overdue = timezone.now() - dt.timedelta(hours=1)
+            Ticket.objects.filter(pk=ticket.pk).update(resolution_due=overdue)
+
+    make(2)
+    with CaptureQueriesContext(connection) as few:
+        assert len(_numbers(agent_client.get(query))) == 2
+    make(20)
+    with CaptureQueriesContext(connection) as many:
+        response = agent_client.get(query)
+    assert len(_numbers(response)) == 22
+    assert len(many) == len(few)

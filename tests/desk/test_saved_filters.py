@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deskline.accounts.models import Role, User
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.desk.filtering import clean_params
 from deskline.desk.models import SavedFilter
 from deskline.desk.selectors import saved_filter_get_for, saved_filters_for
 from deskline.desk.services import (
@@ -227,3 +228,31 @@ def test_opening_a_saved_filter_costs_one_query_more_than_the_same_list(
     with django_assert_num_queries(plain + 1):
         response = agent_client.get(f"/?saved={row.pk}")
     assert len(_numbers(response)) == 3
+
+
+def test_saving_stores_the_new_filters_cleaned(agent_client: Client) -> None:
+    today = "2026-03-02"
+    query = (
+        f"view=all&phase=new&type=4&category=5&contact=6&site=7&equipment=8"
+        f"&created_from={today}&created_to={today}&updated_from={today}&unassigned=1"
+        "&sla_state=at_risk&sort=-priority"
+    )
+    agent_client.post("/filters/", {"name": "Visits", "query": query})
+    row = SavedFilter.objects.get()
+    assert row.params == clean_params(QueryDict(query))
+    assert row.params["created_from"] == today and row.params["unassigned"] is True
+    assert row.params["phase"] == ["new"] and row.params["equipment"] == [8]
+
+
+def test_opening_a_saved_filter_applies_the_new_filters(
+    agent_client: Client, agent: User, make_ticket: Any
+) -> None:
+    from deskline.tickets.models import TicketType
+
+    visit = TicketType.objects.create(code="visit", name="Site visit")
+    wanted = make_ticket(type_id=visit.pk)
+    make_ticket()
+    only_type = SavedFilterFactory(
+        owner=agent, params={"view": "all", "type": [visit.pk], "created_from": "2000-01-01"}
+    )
+    assert _numbers(agent_client.get(f"/?saved={only_type.pk}")) == {wanted.number}

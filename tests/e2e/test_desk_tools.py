@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from deskline.desk.models import SavedFilter
-from deskline.tickets.models import Ticket
+from deskline.tickets.models import Ticket, TicketType
 from tests.e2e.conftest import desk_login, shot
 from tests.e2e.test_journeys import _seed
 from tests.knowledge.factories import ReplyTemplateFactory
@@ -45,6 +47,44 @@ def test_agent_filters_by_company_saves_the_filter_and_reopens_it(
     assert page.locator("a.chip.is-active").inner_text() == "Urgent Acme"
     saved = SavedFilter.objects.get(owner=data["agent"])
     assert saved.params["company"] == [data["tickets"][0].company_id]
+
+
+def test_agent_filters_by_type_and_a_created_date_range(
+    live_server: Any, page: Any, phone_page: Any
+) -> None:
+    data = _seed()
+    visit = TicketType.objects.create(code="visit", name="Site visit")
+    visits = data["tickets"][:3]
+    Ticket.objects.filter(pk__in=[t.pk for t in visits]).update(type=visit)
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    Ticket.objects.filter(pk=visits[0].pk).update(created_at=long_ago)
+    today = timezone.localdate()  # the agent's zone is UTC, as the server's
+    base = live_server.url
+    desk_login(page, base, "agent")
+    page.wait_for_selector("table.tickets")
+
+    page.click("form.filters summary >> text=More filters")
+    page.select_option("form.filters select[name=type]", label="Site visit")
+    page.fill("form.filters input[name=created_from]", (today - dt.timedelta(days=7)).isoformat())
+    page.fill("form.filters input[name=created_to]", today.isoformat())
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**created_from=**")
+    numbers = {
+        int(row.get_attribute("id").removeprefix("t-"))
+        for row in page.locator("tr.ticket-row").all()
+    }
+    assert numbers == {visits[1].number, visits[2].number}
+    # After the reload the folded filters are open and keep their values.
+    assert page.locator("details.filters-more[open]").count() == 1
+    assert page.input_value("input[name=created_to]") == today.isoformat()
+    shot(page, "desk-more-filters-1280")
+
+    desk_login(phone_page, base, "agent")
+    phone_page.goto(page.url)
+    phone_page.wait_for_selector("details.filters-more[open]")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone_page.locator("input[name=created_from]").is_visible()
+    shot(phone_page, "desk-more-filters-390")
 
 
 def test_agent_inserts_a_reply_template_and_sends_the_reply(live_server: Any, page: Any) -> None:

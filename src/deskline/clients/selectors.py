@@ -214,6 +214,21 @@ def _contacts_for(user: User) -> QuerySet[Contact]:
     return queryset.filter(pk=scope.contact_id)
 
 
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
+    """The contacts `user` may see (all of them for staff)."""
+    return _contacts_for(user)
+
+
+def sites_visible_to(user: User) -> QuerySet[Site]:
+    """The sites `user` may see (all of them for staff, their company's for a client)."""
+    return _of_own_company(user, Site.objects.all())
+
+
+def equipment_visible_to(user: User) -> QuerySet[Equipment]:
+    """The equipment `user` may see (all of it for staff, their company's for a client)."""
+    return _of_own_company(user, Equipment.objects.all())
+
+
 def contact_list_for(
     user: User,
     *,

@@ -24,6 +24,33 @@ class Choices:
         return {s.code: s for s in self.statuses}
 
 
+@dataclass(frozen=True)
+class CategoryOption:
+    """A category as a menu shows it: its path from the top ("Hardware › Printers")."""
+
+    pk: int
+    label: str
+    depth: int
+
+
+def category_options(categories: dict[int, Category]) -> list[CategoryOption]:
+    """The active categories by path, each labelled with its parents' names (no queries)."""
+
+    def path(row: Category) -> list[str]:
+        names: list[str] = []
+        seen: set[int] = set()
+        current: Category | None = row
+        while current is not None and current.pk not in seen:  # a cycle must not hang the page
+            seen.add(current.pk)
+            names.append(current.name)
+            current = categories.get(current.parent_id) if current.parent_id else None
+        return names[::-1]
+
+    paths = {pk: path(row) for pk, row in categories.items() if row.is_active}
+    ordered = sorted(paths.items(), key=lambda item: [name.casefold() for name in item[1]])
+    return [CategoryOption(pk, " › ".join(names), len(names) - 1) for pk, names in ordered]
+
+
 def staff_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
         "first_name", "last_name", "username"

@@ -1,14 +1,25 @@
-"""Reads for the desk pages that no domain app offers: saved filters, company suggestions,
-and the one ticket a reply template is filled from.
+"""Reads for the desk pages that no domain app offers: saved filters, the suggestions of the
+list's search boxes (company, contact, site, equipment), and the one ticket a reply template
+is filled from.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 
 from deskline.accounts.models import User
 from deskline.clients.models import Company
-from deskline.clients.selectors import client_scope
+from deskline.clients.selectors import (
+    client_scope,
+    contacts_visible_to,
+    equipment_visible_to,
+    sites_visible_to,
+)
 from deskline.core.errors import NotFound
 from deskline.desk.models import SavedFilter
 from deskline.tickets.access import tickets_visible_to
@@ -39,33 +50,127 @@ def _companies_visible_to(user: User) -> QuerySet[Company]:
     return Company.objects.filter(pk=scope.company_id)
 
 
-def company_suggestions_for(*, user: User, text: str, limit: int = SUGGESTIONS) -> list[Company]:
-    """Companies whose name starts with `text`, then those containing it, at most `limit`.
+@dataclass(frozen=True)
+class Suggestion:
+    """One row a search box offers: its id and the label the box shows."""
 
-    The prefix match uses an index (see clients migration 0002 on PostgreSQL); the
-    "contains" pass runs only when the prefix pass leaves room, over a table of companies
-    (thousands of rows, not millions), and is bounded by the limit.
+    pk: int
+    label: str
+
+
+@dataclass(frozen=True)
+class _Search:
+    prefix: tuple[str, ...]  # fields matched by prefix first (the ones people type)
+    contains: tuple[str, ...]  # then fields containing the text
+    first: Any  # the label's main part
+    second: Any  # its detail ("" when none)
+
+
+_SEARCHES: dict[str, _Search] = {
+    "company": _Search(("name",), ("name",), F("name"), Value("")),
+    "contact": _Search(("name", "email"), ("name", "email"), F("name"), F("email")),
+    "site": _Search(("name",), ("name", "address"), F("name"), Value("")),
+    "equipment": _Search(
+        ("serial_number", "inventory_number"),
+        ("serial_number", "inventory_number", "model__name"),
+        Coalesce(F("model__name"), F("kind__name")),
+        F("serial_number"),
+    ),
+}
+#: The registry rows the list's search boxes choose from.
+REGISTRY_KINDS = tuple(_SEARCHES)
+
+
+def _visible(user: User, kind: str) -> QuerySet[Any]:
+    if kind == "company":
+        return _companies_visible_to(user)
+    if kind == "contact":
+        return contacts_visible_to(user)
+    if kind == "site":
+        return sites_visible_to(user)
+    if kind == "equipment":
+        return equipment_visible_to(user)
+    raise ValueError(kind)
+
+
+def registry_label(kind: str, first: str, second: str) -> str:
+    """What a search box shows for a row: a contact with their e-mail, equipment with its serial."""
+    if kind == "contact" and second:
+        return f"{first} ({second})"
+    return f"{first} {second}".strip()
+
+
+#: A labelled row: (kind, id, the label's main part, its detail).
+LabelRow = tuple[str, int, str, str]
+
+
+def _labelled(queryset: QuerySet[Any], kind: str) -> QuerySet[Any, LabelRow]:
+    search = _SEARCHES[kind]
+    rows: QuerySet[Any, LabelRow] = queryset.annotate(
+        s_kind=Value(kind, output_field=CharField()),
+        s_id=F("id"),
+        s_first=Cast(search.first, CharField()),
+        s_second=Cast(search.second, CharField()),
+    ).values_list("s_kind", "s_id", "s_first", "s_second")
+    return rows
+
+
+def _any_of(fields: tuple[str, ...], lookup: str, text: str) -> Q:
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__{lookup}": text})
+    return condition
+
+
+def registry_suggestions_for(
+    *, user: User, kind: str, text: str, company_id: int | None = None, limit: int = SUGGESTIONS
+) -> list[Suggestion]:
+    """Rows of `kind` that `user` may see matching `text`: prefix matches first, at most `limit`.
+
+    Companies, contacts (name or e-mail), sites (name) and equipment (serial or inventory
+    number) whose key starts with `text` come first; the "contains" pass runs only when the
+    prefix pass leaves room, and is bounded by the limit. `company_id` narrows contacts, sites
+    and equipment to one company.
     """
     text = text.strip()[:100]
     if not text:
         return []
-    visible = _companies_visible_to(user).only("id", "name")
-    found = list(visible.filter(name__istartswith=text).order_by("name", "id")[:limit])
+    search = _SEARCHES[kind]
+    visible = _visible(user, kind)
+    if company_id is not None and kind != "company":
+        visible = visible.filter(company_id=company_id)
+    order = ("s_first", "s_second", "s_id")
+    found = list(
+        _labelled(visible.filter(_any_of(search.prefix, "istartswith", text)), kind).order_by(
+            *order
+        )[:limit]
+    )
     if len(found) < limit:
-        more = (
-            visible.filter(name__icontains=text)
-            .exclude(pk__in=[c.pk for c in found])
-            .order_by("name", "id")[: limit - len(found)]
-        )
+        more = _labelled(
+            visible.filter(_any_of(search.contains, "icontains", text)).exclude(
+                pk__in=[row[1] for row in found]
+            ),
+            kind,
+        ).order_by(*order)[: limit - len(found)]
         found.extend(more)
-    return found
+    return [Suggestion(pk, registry_label(kind, first, second)) for _, pk, first, second in found]
 
 
-def company_names_for(*, user: User, ids: list[int]) -> dict[int, str]:
-    """Names of the given companies that the user may see, by id."""
-    if not ids:
+def registry_names_for(*, user: User, ids: Mapping[str, list[int]]) -> dict[str, str]:
+    """The label of the first chosen row of each kind that `user` may see (one query at most).
+
+    `ids` maps a kind ("company", "contact", "site", "equipment") to the chosen ids; kinds
+    with none are left out, and so are rows the user may not see.
+    """
+    parts = [
+        _labelled(_visible(user, kind).filter(pk=chosen[0]), kind).order_by()
+        for kind, chosen in ids.items()
+        if chosen
+    ]
+    if not parts:
         return {}
-    return dict(_companies_visible_to(user).filter(pk__in=ids).values_list("id", "name"))
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {kind: registry_label(kind, first, second) for kind, _, first, second in rows}
 
 
 def ticket_for_reply(*, user: User, number: int) -> Ticket:

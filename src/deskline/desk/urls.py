@@ -29,7 +29,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("filters/", saved_filters.saved_filter_save, name="filter_save"),
     path("filters/<int:pk>/rename/", saved_filters.saved_filter_rename_view, name="filter_rename"),
     path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete_view, name="filter_delete"),
-    path("companies/suggest/", suggest.company_suggest, name="company_suggest"),
+    path("suggest/<str:kind>/", suggest.registry_suggest, name="suggest"),
+    # The company box's first address, kept for links and scripts that use it.
+    path(
+        "companies/suggest/",
+        suggest.registry_suggest,
+        {"kind": "company"},
+        name="company_suggest",
+    ),
     path("templates/", replies.reply_templates_page, name="templates"),
     path("templates/new/", replies.reply_template_new, name="template_new"),
     path("templates/<int:pk>/", replies.reply_template_edit, name="template_edit"),

@@ -16,18 +16,23 @@ from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
-from deskline.desk.choices import load_choices
+from deskline.desk.choices import category_options, load_choices
 from deskline.desk.filtering import (
+    REGISTRY_PARAMS,
+    SLA_STATES,
     SORTS,
     VIEW_LABELS,
     FilterParams,
     clean_params,
+    more_filters_set,
     to_filters,
     to_query,
 )
 from deskline.desk.models import SavedFilter
-from deskline.desk.selectors import company_names_for, saved_filter_get_for, saved_filters_for
+from deskline.desk.selectors import registry_names_for, saved_filter_get_for, saved_filters_for
 from deskline.desk.web import field_errors, is_htmx, staff_page
+from deskline.tickets.configuration import rows_by_id
+from deskline.tickets.models import Category, Phase
 from deskline.tickets.services import (
     ticket_assign,
     ticket_change_status,
@@ -78,7 +83,6 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     if fragment and is_htmx(request):
         return render(request, "desk/_ticket_rows.html", context)
     counts = {c.view: c for c in view_counts(user=user)}
-    company_names = company_names_for(user=user, ids=filters.company[:1])
     context |= {
         "tabs": [(key, label, counts.get(key)) for key, label in VIEW_LABELS.items()],
         "saved_filters": saved_filters_for(user=user),
@@ -86,8 +90,15 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "current_query": urlencode(to_query(params)),
         "sorts": SORTS,
         "choices": load_choices(with_categories=False),
+        "phases": Phase.choices,
+        "categories": category_options(rows_by_id(Category)),
+        "sla_states": SLA_STATES,
         "filters": filters,
-        "company_name": next(iter(company_names.values()), ""),
+        "params": params,
+        "more_open": more_filters_set(params),
+        "names": registry_names_for(
+            user=user, ids={kind: params[kind][:1] for kind in REGISTRY_PARAMS}
+        ),
         "q": filters.text,
     }
     return render(request, "desk/ticket_list.html", context)
