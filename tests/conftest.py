@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from deskline.accounts import token_cache
 from deskline.accounts.models import Role, User
 from deskline.accounts.services import api_token_create
 from deskline.core import refcache
@@ -93,6 +94,7 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 def _fresh_reference_cache() -> None:
     # Each test's rollback undoes reference data a test changed; start from an empty cache.
     refcache.clear()
+    token_cache.clear()
 
 
 @pytest.fixture(autouse=True)

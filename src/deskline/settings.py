@@ -111,6 +111,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DESKLINE_TIME_ZONE", "UTC")
 #: How often each process checks whether reference data (statuses, SLA, rules) changed elsewhere.
 DESKLINE_REFERENCE_CHECK_SECONDS = float(env_str("DESKLINE_REFERENCE_CHECK_SECONDS", "1"))
+#: How long a process trusts an API token it has checked (revocations elsewhere apply after it).
+DESKLINE_TOKEN_CACHE_SECONDS = float(env_str("DESKLINE_TOKEN_CACHE_SECONDS", "1"))
 USE_I18N = True
 USE_TZ = True
 

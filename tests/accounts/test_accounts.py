@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from deskline.accounts.models import ApiToken, User
-from deskline.accounts.services import admin_ensure_first, api_token_authenticate, api_token_create
+from deskline.accounts.services import (
+    admin_ensure_first,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+)
 from deskline.core.errors import NotFound
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +53,49 @@ def test_token_of_a_deactivated_user_is_refused(agent):
 def test_token_for_an_unknown_user_is_refused():
     with pytest.raises(NotFound):
         api_token_create(username="ghost")
+
+
+def test_a_checked_token_is_trusted_without_a_query_within_the_window(
+    agent, settings, django_assert_num_queries
+):
+    settings.DESKLINE_TOKEN_CACHE_SECONDS = 60
+    token = api_token_create(username=agent.username)
+    api_token_authenticate(token)
+    with django_assert_num_queries(0):
+        assert api_token_authenticate(token) == agent
+
+
+def test_a_revoked_token_is_refused_at_once_in_the_same_process(agent, settings):
+    settings.DESKLINE_TOKEN_CACHE_SECONDS = 60
+    token = api_token_create(username=agent.username)
+    api_token_authenticate(token)
+    api_token_revoke(token_id=ApiToken.objects.get(user=agent).pk)
+    assert api_token_authenticate(token) is None
+
+
+def test_a_deactivated_user_is_refused_at_once_in_the_same_process(agent, settings):
+    settings.DESKLINE_TOKEN_CACHE_SECONDS = 60
+    token = api_token_create(username=agent.username)
+    api_token_authenticate(token)
+    agent.is_active = False
+    agent.save()
+    assert api_token_authenticate(token) is None
+
+
+def test_a_revocation_elsewhere_applies_once_the_window_has_passed(agent, settings):
+    settings.DESKLINE_TOKEN_CACHE_SECONDS = 0  # the window has passed at once
+    token = api_token_create(username=agent.username)
+    api_token_authenticate(token)
+    # Another process revokes it: no signal reaches this one.
+    ApiToken.objects.filter(user=agent).update(revoked_at=timezone.now())
+    assert api_token_authenticate(token) is None
+
+
+def test_each_request_gets_its_own_copy_of_the_user(agent, settings):
+    settings.DESKLINE_TOKEN_CACHE_SECONDS = 60
+    token = api_token_create(username=agent.username)
+    first = api_token_authenticate(token)
+    assert first is not None
+    first.first_name = "Changed by one request"
+    second = api_token_authenticate(token)
+    assert second is not None and second.first_name != "Changed by one request"

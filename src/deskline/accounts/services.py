@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from deskline.accounts import token_cache
 from deskline.accounts.models import ApiToken, Role, User
 from deskline.accounts.tokens import new_token, token_digest
 from deskline.core.errors import NotFound
@@ -46,20 +47,28 @@ def api_token_create(*, username: str, name: str = "") -> str:
 
 
 def api_token_authenticate(token: str) -> User | None:
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if row is None:
-        return None
+    """The active user owning this live token, or None (see token_cache for the short cache)."""
+    digest = token_digest(token)
+    hit = token_cache.get(digest)
+    if hit is None:
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        token_cache.put(digest, row.pk, row.user, row.last_used_at)
+        hit = token_cache.Entry(row.pk, row.user, row.last_used_at, 0.0)
     now = timezone.now()
     # Touch at most once a minute so reads don't turn into a write per request.
-    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    if hit.last_used_at is None or (now - hit.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=hit.token_id).update(last_used_at=now)
+        token_cache.touched(digest, now)
+    return hit.user
 
 
 @transaction.atomic
 def api_token_revoke(*, token_id: int) -> None:
     ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token_cache.clear()  # this process refuses it at once; others within the cache window
