@@ -288,7 +288,13 @@ def _scenarios(f: Fixture) -> dict[str, Callable[[random.Random], tuple[str, str
         "create": lambda r: (
             "POST",
             "/api/v1/tickets",
-            json.dumps({"title": "Bench ticket", "description": "The printer is jammed"}).encode(),
+            # Unique words: tickets made by earlier runs must not swell the text-search results.
+            json.dumps(
+                {
+                    "title": f"Bench ticket {r.getrandbits(48):x}",
+                    "description": f"load {r.getrandbits(48):x}",
+                }
+            ).encode(),
         ),
         "get": lambda r: ("GET", f"/api/v1/tickets/{r.choice(f.numbers)}", None),
         "list first page": lambda r: ("GET", first_page, None),
