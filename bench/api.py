@@ -307,7 +307,9 @@ def _scenarios(f: Fixture) -> dict[str, Callable[[random.Random], tuple[str, str
     }
 
 
-def run_size(args: argparse.Namespace, size: int) -> None:
+def database_for(args: argparse.Namespace, size: int) -> dict[str, str]:
+    """The environment of the database for `size` tickets: seeded afresh, or with --reuse only
+    migrated (a reused database must still match the code)."""
     database_url = (
         f"{args.database_url}_{size}"
         if not args.database_url.startswith("sqlite")
@@ -316,13 +318,20 @@ def run_size(args: argparse.Namespace, size: int) -> None:
     data_dir = Path(args.data_dir) / str(size)
     data_dir.mkdir(parents=True, exist_ok=True)
     env = _env(database_url, data_dir)
-    if not args.reuse:
-        print(f"seeding {size:,} tickets into {database_url} ...", flush=True)
-        _recreate_database(database_url)
-        started = time.monotonic()
+    if args.reuse:
         _deskline(env, "manage", "migrate", "-v", "0")
-        _deskline(env, "demo", "--tickets", str(size), "--seed", "1")
-        print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+        return env
+    print(f"seeding {size:,} tickets into {database_url} ...", flush=True)
+    _recreate_database(database_url)
+    started = time.monotonic()
+    _deskline(env, "manage", "migrate", "-v", "0")
+    _deskline(env, "demo", "--tickets", str(size), "--seed", "1")
+    print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+    return env
+
+
+def run_size(args: argparse.Namespace, size: int) -> None:
+    env = database_for(args, size)
     fixture = _prepare(env)
     port = _free_port()
     server = _start_server(env, port, args.web_workers, args.web_threads)

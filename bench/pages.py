@@ -20,7 +20,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +30,9 @@ from api import (  # noqa: E402  (bench/ is a folder of scripts, not a package)
     HEADER,
     PYTHON,
     ROOT,
-    _deskline,
-    _env,
     _free_port,
-    _recreate_database,
     _start_server,
+    database_for,
     drive,
 )
 
@@ -122,21 +119,7 @@ WORDS = ["printer", "принтер", "refrigerator", "лифт", "error"]
 
 
 def run_size(args: argparse.Namespace, size: int) -> None:
-    database_url = (
-        f"{args.database_url}_{size}"
-        if not args.database_url.startswith("sqlite")
-        else args.database_url
-    )
-    data_dir = Path(args.data_dir) / str(size)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = _env(database_url, data_dir)
-    if not args.reuse:
-        print(f"seeding {size:,} tickets into {database_url} ...", flush=True)
-        _recreate_database(database_url)
-        started = time.monotonic()
-        _deskline(env, "manage", "migrate", "-v", "0")
-        _deskline(env, "demo", "--tickets", str(size), "--seed", "1")
-        print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+    env = database_for(args, size)
     fixture = _prepare(env)
     port = _free_port()
     server = _start_server(env, port, args.web_workers)
