@@ -235,7 +235,7 @@ def test_bulk_merge_merges_each_selected_ticket_into_the_target(
     ) == {a.number, b.number}
 
 
-def test_all_view_counts_cost_one_query(
+def test_all_eight_view_counts_run_as_one_counting_query(
     agent: User, tickets: Any, team: Team, django_assert_num_queries: Any
 ) -> None:
     tickets(3, team_id=team.pk, assignee_id=agent.pk)
