@@ -279,3 +279,40 @@ def test_list_shows_the_breach_risk_to_staff_only(admin_api, api_for, client_use
     TicketSla.objects.filter(ticket=ticket).update(breach_risk=0.4)
     assert admin_api.get("tickets").json()["items"][0]["breach_risk"] == 0.4
     assert api_for(client_user).get("tickets").json()["items"][0]["breach_risk"] is None
+
+
+def _statement_targets(ctx: CaptureQueriesContext) -> list[str]:
+    """Each captured data statement as its verb and table, e.g. 'INSERT tickets_ticket'.
+
+    Transaction control (the test's savepoints, BEGIN, COMMIT) is left out.
+    """
+    targets = []
+    for query in ctx.captured_queries:
+        words = query["sql"].replace('"', "").split()
+        if words[0] in ("INSERT", "DELETE"):
+            targets.append(f"{words[0]} {words[2]}")
+        elif words[0] in ("UPDATE", "SELECT"):
+            targets.append(f"{words[0]} {words[1]}")
+    return targets
+
+
+def test_create_writes_each_of_its_rows_with_one_statement(admin_api):
+    admin_api.post("tickets", {"title": "warm-up"})  # the first request stamps the token's use
+    with CaptureQueriesContext(connection) as ctx:
+        assert admin_api.post("tickets", {"title": "Lift stuck"}).status_code == 201
+    if connection.vendor == "postgresql":  # the number comes from the sequence in the INSERT
+        numbering, search = [], ["INSERT tickets_search"]
+    else:  # a counter row; FTS5 rows are replaced by delete + insert
+        numbering, search = (
+            ["UPDATE tickets_numbersequence"],
+            ["DELETE tickets_fts", "INSERT tickets_fts"],
+        )
+    assert _statement_targets(ctx) == [
+        *numbering,
+        "INSERT tickets_ticket",
+        *search,
+        "INSERT tickets_ticketevent",
+        "INSERT django_tasks_database_dbtaskresult",
+        "INSERT sla_ticketsla",
+        "INSERT sla_ticketstatusperiod",
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from deskline.core.inserts import insert
 from deskline.sla import resolve
 from deskline.sla.clock import WorkCalendar, working_minutes_between
 from deskline.sla.deadlines import Override, active_minutes, deadline, pause_minutes
@@ -26,6 +27,8 @@ CHOICE_FIELDS = frozenset(
     {"priority_id", "type_id", "category_id", "company_id", "site_id", "contract_id"}
 )
 DEFAULT_PAUSE_PHASES = (Phase.WAITING,)
+#: Where stamp_new leaves the unsaved SLA state of a new ticket instance for on_created.
+_STAMPED_STATE = "_sla_stamped_state"
 
 
 def sla_on_event(event: TicketEvent) -> None:
@@ -90,12 +93,23 @@ def due_dates(
 def stamp_new(ticket: Ticket) -> None:
     """The before-insert hook: write the first deadlines with the ticket's own row.
 
-    `on_created` then computes the same values, so its store() has nothing to update.
+    It leaves its unsaved SLA state on the instance, so `on_created` inserts that one unless
+    the ticket was written again in between (routing bumps the version).
     """
-    choice = resolve.choose_for(resolve.facts_of(ticket))
-    draft = TicketSla(policy=choice.policy, calendar=choice.calendar)
-    for name, value in due_dates(ticket, draft).items():
+    state = _new_state(resolve.choose_for(resolve.facts_of(ticket)))
+    for name, value in due_dates(ticket, state).items():
         setattr(ticket, name, value)
+    ticket.__dict__[_STAMPED_STATE] = state
+
+
+def _new_state(choice: resolve.Choice) -> TicketSla:
+    return TicketSla(
+        policy=choice.policy,
+        calendar=choice.calendar,
+        rule_id=choice.rule_id,
+        policy_reason=choice.policy_reason,
+        calendar_source=choice.calendar_source,
+    )
 
 
 def on_created(ticket: Ticket, now: datetime) -> TicketSla:
@@ -104,24 +118,22 @@ def on_created(ticket: Ticket, now: datetime) -> TicketSla:
     Only a write in this same transaction can have started it (routing's update, which bumps
     the version that route_on_created reads back), so a first version needs no lookup.
     """
+    stamped = ticket.__dict__.pop(_STAMPED_STATE, None)
     if ticket.version > 1 and TicketSla.objects.filter(ticket=ticket).exists():
         return on_facts_changed(ticket)
-    choice = resolve.choose_for(resolve.facts_of(ticket))
-    state = TicketSla.objects.create(
-        ticket=ticket,
-        policy=choice.policy,
-        calendar=choice.calendar,
-        rule_id=choice.rule_id,
-        policy_reason=choice.policy_reason,
-        calendar_source=choice.calendar_source,
-    )
-    TicketStatusPeriod.objects.create(
-        ticket=ticket, status_id=ticket.status_id, phase=ticket.phase, started_at=now
-    )
-    if is_pausing(choice.policy, ticket.status_id, ticket.phase):
+    fresh = stamped is not None and ticket.version == 1
+    state = stamped if fresh else _new_state(resolve.choose_for(resolve.facts_of(ticket)))
+    state.ticket = ticket
+    if is_pausing(state.policy, ticket.status_id, ticket.phase):
         state.paused_since = now
-        state.save(update_fields=["paused_since"])
-    store(ticket, **due_dates(ticket, state))
+    insert(state)
+    insert(
+        TicketStatusPeriod(
+            ticket=ticket, status_id=ticket.status_id, phase=ticket.phase, started_at=now
+        )
+    )
+    if not fresh:  # stamp_new already wrote these deadlines for the same facts
+        store(ticket, **due_dates(ticket, state))
     return state
 
 

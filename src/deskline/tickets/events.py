@@ -15,6 +15,8 @@ from typing import Any
 from django.utils import timezone
 
 from deskline.accounts.models import User
+from deskline.core.inserts import insert
+from deskline.core.jobs import enqueue
 from deskline.tickets.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def event_record(
     from deskline.tickets.hooks import run_hooks
     from deskline.tickets.tasks import ticket_event_dispatch
 
-    event = TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -59,7 +61,8 @@ def event_record(
         data=data or {},
         created_at=timezone.now(),
     )
-    ticket_event_dispatch.enqueue(event_id=event.pk)
+    insert(event)
+    enqueue(ticket_event_dispatch, event_id=event.pk)
     run_hooks(event)
     return event
 

@@ -41,3 +41,14 @@ def next_ticket_numbers(count: int = 1) -> list[int]:
 
 def next_ticket_number() -> int:
     return next_ticket_numbers(1)[0]
+
+
+def number_in_insert() -> dict[str, str]:
+    """The INSERT expression that draws a new ticket's number, where the database has one.
+
+    On PostgreSQL the ticket's own INSERT calls the sequence (see `core.inserts`), which saves
+    a round trip per ticket; elsewhere it is empty and the caller takes `next_ticket_number()`.
+    """
+    if connection.vendor == "postgresql":
+        return {"number": f"nextval('{SEQUENCE}')"}
+    return {}

@@ -9,16 +9,17 @@ from django.core.exceptions import ObjectDoesNotExist
 from ninja import Schema
 from pydantic import Field
 
+from deskline.core.schema import OutSchema
 from deskline.tickets import configuration
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 
 
-class Ref(Schema):
+class Ref(OutSchema):
     id: int
     name: str
 
 
-class StatusRef(Schema):
+class StatusRef(OutSchema):
     id: int
     code: str
     name: str
@@ -26,14 +27,14 @@ class StatusRef(Schema):
     color: str
 
 
-class PriorityRef(Schema):
+class PriorityRef(OutSchema):
     id: int
     code: str
     name: str
     weight: int
 
 
-class TicketOut(Schema):
+class TicketOut(OutSchema):
     number: int
     title: str
     description: str = Field(description="Sanitised HTML")
@@ -74,7 +75,7 @@ class TicketDetailOut(TicketOut):
     observer_ids: list[int]
 
 
-class TicketPage(Schema):
+class TicketPage(OutSchema):
     items: list[TicketOut]
     next_cursor: str | None
 
@@ -207,7 +208,7 @@ class CommentIn(Schema):
     is_public: bool = True
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(OutSchema):
     id: int
     filename: str
     content_type: str
@@ -233,7 +234,7 @@ def attachment_out(attachment: Attachment, number: int) -> dict[str, Any]:
     }
 
 
-class CommentOut(Schema):
+class CommentOut(OutSchema):
     id: int
     body: str
     is_public: bool
@@ -264,13 +265,13 @@ class LinkIn(Schema):
     kind: str = Field("related", description="related, parent (other becomes the parent) or child")
 
 
-class TicketBrief(Schema):
+class TicketBrief(OutSchema):
     number: int
     title: str
     status: str
 
 
-class LinksOut(Schema):
+class LinksOut(OutSchema):
     parent: TicketBrief | None
     children: list[TicketBrief]
     related: list[TicketBrief]
@@ -288,7 +289,7 @@ class MergeIn(Schema):
     into_number: int
 
 
-class EventOut(Schema):
+class EventOut(OutSchema):
     id: int
     kind: str
     actor: Ref | None

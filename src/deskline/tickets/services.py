@@ -16,6 +16,7 @@ from django.utils import timezone
 from deskline.accounts.models import Role, User
 from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
+from deskline.core.inserts import insert
 from deskline.tickets import configuration, search
 from deskline.tickets.access import contact_for_client, require_staff
 from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
@@ -29,7 +30,7 @@ from deskline.tickets.models import (
     TicketEvent,
     TicketType,
 )
-from deskline.tickets.numbering import next_ticket_number
+from deskline.tickets.numbering import next_ticket_number, number_in_insert
 from deskline.tickets.references import check_assignee, check_registry_fit, resolve
 from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
 from deskline.tickets.writing import clean_body, lock_ticket, pk_of, touch, would_cycle
@@ -159,9 +160,11 @@ def ticket_create(
     ticket.status, ticket.phase = status, status.phase
     ticket.priority_weight = ticket.priority.weight
     ticket.created_at = ticket.updated_at = now
-    ticket.number = next_ticket_number()
+    drawn_by_database = number_in_insert()
+    if not drawn_by_database:
+        ticket.number = next_ticket_number()
     run_before_insert(ticket)
-    ticket.save(force_insert=True)
+    insert(ticket, from_database=drawn_by_database)
     if observer_ids:
         ticket.observers.set(_staff_users(observer_ids))
     search.index_ticket_text(ticket.pk, search.ticket_text(ticket))  # no comments yet
