@@ -1,6 +1,7 @@
-"""Benchmark of the REST API against the production server (gunicorn) on 127.0.0.1.
+"""Benchmark of the REST API against the production server (granian) on 127.0.0.1.
 
-For each size it seeds a database with `deskline demo`, starts gunicorn, and drives it with
+For each size it seeds a database with `deskline demo`, starts the web server exactly as
+`deskline run` does, and drives it with
 concurrent keep-alive clients: create ticket, get ticket, list the first page (filter
 status+team, sort updated desc), list a deep page by cursor, and a text search. It prints
 requests/s, p50 and p99, and the SQL queries per request (measured in-process at two page sizes).
@@ -29,6 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+from deskline.cli import web_server_command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -63,7 +67,7 @@ def _processes(name: str) -> list[int]:
 
 
 def _tree(pid: int) -> list[int]:
-    """The process and its children (gunicorn's master and workers)."""
+    """The process and its children (the web server's supervisor and workers)."""
     pids = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         pids += [int(p) for p in task.read_text().split()]
@@ -146,11 +150,9 @@ def _free_port() -> int:
 def _start_server(
     env: dict[str, str], port: int, workers: int, threads: int = 4
 ) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "deskline.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "--threads", str(threads), "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
+    command = web_server_command("127.0.0.1", port, workers, threads)
+    command.remove("--access-log")
+    server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -336,7 +338,7 @@ def run_size(args: argparse.Namespace, size: int) -> None:
     port = _free_port()
     server = _start_server(env, port, args.web_workers, args.web_threads)
     try:
-        print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x {args.web_threads} threads, "
+        print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} web processes x {args.web_threads} threads, "
               f"{args.duration:.0f} s per scenario")  # fmt: skip
         print(HEADER)
         headers = {"Authorization": f"Bearer {fixture.token}", "Content-Type": "application/json"}

@@ -1,8 +1,8 @@
-"""Benchmark of the desk pages (ticket list and ticket page) against gunicorn on 127.0.0.1.
+"""Benchmark of the desk pages (ticket list and ticket page) against the production web server.
 
-For each size it seeds a database with `deskline demo` (or reuses one), starts gunicorn, signs a
-benchmark administrator in (a session made in a child Python), and drives the pages with
-concurrent keep-alive clients: the list's default view, the list filtered by status and team,
+For each size it seeds a database with `deskline demo` (or reuses one), starts the web server
+on 127.0.0.1 as `deskline run` does, signs a benchmark administrator in (a session made in a
+child Python), and drives the pages with concurrent keep-alive clients: the list's default view, the list filtered by status and team,
 the list with a text search, and the page of a random ticket. It prints requests/s, p50 and p99,
 and the SQL queries per page (measured in-process at two list sizes).
 
@@ -124,7 +124,7 @@ def run_size(args: argparse.Namespace, size: int) -> None:
     port = _free_port()
     server = _start_server(env, port, args.web_workers)
     try:
-        print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} gunicorn workers x 4 threads, "
+        print(f"\n{size:,} tickets, {args.clients} clients, {args.web_workers} web processes x 4 threads, "
               f"{args.duration:.0f} s per scenario")  # fmt: skip
         print(HEADER.replace("scenario", "page    "))
         for name, make in _scenarios(fixture).items():

@@ -1,9 +1,9 @@
 """The `deskline` command: run the service, run workers, make API tokens and demo data, manage.
 
 `deskline run` migrates the database and makes sure an administrator exists in this process,
-then starts gunicorn, the task worker and the periodic-job scheduler as children and supervises
-them: Ctrl-C or SIGTERM stops them all cleanly; if one dies, the others are stopped and the
-command fails.
+then starts the web server (granian), the task worker and the periodic-job scheduler as
+children and supervises them: Ctrl-C or SIGTERM stops them all cleanly; if one dies, the
+others are stopped and the command fails.
 """
 
 from __future__ import annotations
@@ -132,13 +132,15 @@ def child_env(folder: Path) -> dict[str, str]:
     return env
 
 
-def gunicorn_command(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+def web_server_command(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
+    """Granian serving the WSGI application: `workers` processes, each running requests on
+    `threads` threads while its Rust runtime does the HTTP work outside the GIL (about half
+    the per-request CPU of gunicorn's gthread worker, measured with bench/api.py)."""
     return [
-        sys.executable, "-m", "gunicorn", "deskline.wsgi:application",
-        "--bind", bind, "--workers", str(workers), "--worker-class", "gthread",
-        "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "5",
-        "--no-control-socket",
+        sys.executable, "-m", "granian", "--interface", "wsgi", "deskline.wsgi:application",
+        "--host", host, "--port", str(port), "--workers", str(workers),
+        "--blocking-threads", str(threads), "--no-ws", "--access-log",
+        "--respawn-failed-workers", "--workers-kill-timeout", "5",
     ]  # fmt: skip
 
 
@@ -172,7 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     connections.close_all()  # the children open their own
     env = child_env(folder)
     supervisor = Supervisor()
-    supervisor.start("web server", gunicorn_command(args.host, args.port, args.web_workers), env)
+    supervisor.start("web server", web_server_command(args.host, args.port, args.web_workers), env)
     supervisor.start("task worker", worker_command(), env)
     supervisor.start("scheduler", scheduler_command(), env)
     shown = "localhost" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
@@ -288,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     run.add_argument(
-        "--web-workers", type=_positive, default=2, help="gunicorn worker processes (default 2)"
+        "--web-workers", type=_positive, default=2, help="web server processes (default 2)"
     )
     run.add_argument(
         "--no-migrate", action="store_true", help="skip migrations (run them once elsewhere)"
