@@ -34,6 +34,7 @@ from api import (  # noqa: E402  (bench/ is a folder of scripts, not a package)
     _start_server,
     database_for,
     drive,
+    machine_speed,
 )
 
 
@@ -162,6 +163,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"command: python bench/pages.py {' '.join(sys.argv[1:])}")
+    print(machine_speed(), flush=True)
     for size in args.tickets:
         run_size(args, size)
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deskline.tickets.models import Status
 from deskline.tickets.services import comment_add
+from tests.factories import ContractFactory, EquipmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +317,25 @@ def test_create_writes_each_of_its_rows_with_one_statement(admin_api):
         "INSERT sla_ticketsla",
         "INSERT sla_ticketstatusperiod",
     ]
+
+
+def _get_queries(api, number: int) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.get(f"tickets/{number}").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_get_loads_no_registry_rows_it_shows_only_the_ids_of(admin_api, make_ticket):
+    equipment = EquipmentFactory()
+    ContractFactory(company=equipment.company).equipment.add(equipment)
+    linked = make_ticket(equipment_id=equipment.pk)
+    plain = make_ticket()
+    admin_api.get(f"tickets/{plain.number}")  # the first request stamps the token's use
+    assert _get_queries(admin_api, linked.number) == _get_queries(admin_api, plain.number)
+    body = admin_api.get(f"tickets/{linked.number}").json()
+    assert (body["site_id"], body["equipment_id"], body["contract_id"]) == (
+        linked.site_id,
+        equipment.pk,
+        linked.contract_id,
+    )
+    assert body["contract_id"] is not None

@@ -133,7 +133,7 @@ def _plain_types(field: models.Field) -> tuple[type, ...]:  # type: ignore[type-
     Only exact Django classes whose `pre_save` just reads the attribute qualify (a subclass, say
     an encrypted text field, may convert differently), and only the values they keep as they
     are: an int for an integer (not a bool, which they turn into 0 or 1), a bool for a boolean,
-    a str for text, and None.
+    a str for text, and None (also for a date or time, whose values need converting).
     """
     kind = type(field)
     if kind in (models.ForeignKey, models.OneToOneField):
@@ -145,6 +145,10 @@ def _plain_types(field: models.Field) -> tuple[type, ...]:  # type: ignore[type-
         return (bool, _NONE)
     if kind in (models.CharField, models.TextField):
         return (str, _NONE)
+    if kind in (models.DateTimeField, models.DateField) and not (
+        field.auto_now or field.auto_now_add  # type: ignore[attr-defined]
+    ):
+        return (_NONE,)  # a value needs the backend's adaptation; an empty one is NULL
     return ()
 
 

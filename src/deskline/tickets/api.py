@@ -41,7 +41,7 @@ router = Router(tags=["tickets"])
 
 
 def _detail(user: User, number: int) -> dict[str, Any]:
-    ticket = selectors.ticket_detail_for(user=user, number=number)
+    ticket = selectors.ticket_detail_for(user=user, number=number, registry=False)
     codes = client_field_codes() if user.is_client else None
     return ticket_out(ticket, client_fields=codes, detail=True)
 

@@ -133,15 +133,21 @@ def ticket_list_for(
 #: row PostgreSQL plans five joins in 0.4 ms, cheaper than two more queries); the rest, often
 #: empty, are prefetched, and an empty foreign key costs no query.
 DETAIL_JOINED = (*JOINED, "team", "sla")
-DETAIL_PREFETCHED = ("site", "equipment", "contract", "parent", "merged_into", "observers")
+REGISTRY_PREFETCHED = ("site", "equipment", "contract")
+DETAIL_PREFETCHED = ("parent", "merged_into", "observers")
 
 
-def ticket_detail_for(*, user: User, number: int) -> Ticket:
-    """The ticket with everything its detail shows; NotFound unless `user` may see it."""
+def ticket_detail_for(*, user: User, number: int, registry: bool = True) -> Ticket:
+    """The ticket with everything its detail shows; NotFound unless `user` may see it.
+
+    `registry=False` leaves out the site, equipment and contract rows, for a caller that shows
+    only their ids (the API): up to three queries fewer.
+    """
+    prefetched = (*REGISTRY_PREFETCHED, *DETAIL_PREFETCHED) if registry else DETAIL_PREFETCHED
     ticket = (
         tickets_visible_to(user)
         .select_related(*DETAIL_JOINED)
-        .prefetch_related(*DETAIL_PREFETCHED)
+        .prefetch_related(*prefetched)
         .filter(number=number)
         .first()
     )
