@@ -147,6 +147,7 @@ def test_list_page_runs_a_constant_number_of_queries(
     agent_client: Client, tickets: Any, agent: User, team: Team
 ) -> None:
     tickets(5, team_id=team.pk, assignee_id=agent.pk)
+    agent_client.get("/?view=all")  # the first page loads the cached reference rows
     with CaptureQueriesContext(connection) as few:
         agent_client.get("/?view=all")
     tickets(35, team_id=team.pk, assignee_id=agent.pk)
@@ -417,6 +418,7 @@ def test_list_page_with_every_filter_set_runs_a_constant_number_of_queries(
             Ticket.objects.filter(pk=ticket.pk).update(resolution_due=overdue)
 
     make(2)
+    agent_client.get(query)  # the first page loads the cached reference rows
     with CaptureQueriesContext(connection) as few:
         assert len(_numbers(agent_client.get(query))) == 2
     make(20)

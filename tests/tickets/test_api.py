@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from deskline.tickets import search
 from deskline.tickets.models import Status
 from deskline.tickets.services import comment_add
 from tests.factories import ContractFactory, EquipmentFactory
@@ -189,6 +190,29 @@ def test_text_search_covers_comments(admin_api, make_ticket, admin):
     make_ticket(title="Cash register")
     page = admin_api.get("tickets", {"q": "thermal"}).json()
     assert [t["number"] for t in page["items"]] == [wanted.number]
+
+
+def _search(api, word: str) -> tuple[list[int], str]:
+    """The numbers a search lists and the SQL of its list query."""
+    with CaptureQueriesContext(connection) as ctx:
+        page = api.get("tickets", {"q": word, "sort": "-updated"}).json()
+    listing = [q["sql"] for q in ctx.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
+    return [t["number"] for t in page["items"]], listing[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan choice")
+def test_a_search_with_few_matches_lists_them_by_id_and_a_common_one_by_the_sort(
+    admin_api, make_ticket, monkeypatch
+):
+    monkeypatch.setattr(search, "SELECTIVE_MATCHES", 2)
+    rare = make_ticket(title="Serial SN-4471 fails")
+    common = [make_ticket(title=f"Printer jam {i}") for i in range(3)]
+    numbers, sql = _search(admin_api, "SN-4471")
+    assert numbers == [rare.number]
+    assert "tickets_search" not in sql  # the ids came from the capped index read
+    numbers, sql = _search(admin_api, "printer")
+    assert numbers == [t.number for t in reversed(common)]
+    assert "tickets_search" in sql
 
 
 def _list_queries(api) -> int:

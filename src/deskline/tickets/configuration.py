@@ -1,4 +1,5 @@
-"""Cached reads of the ticket configuration: types, priorities, statuses, categories, fields.
+"""Cached reads of the ticket configuration: types, priorities, statuses, categories, fields,
+and the teams (lines of support) tickets are assigned to.
 
 These tables are small and change rarely; `core.refcache` keeps them per process and reloads
 them when any of them changes (the models are watched in `TicketsConfig.ready`).
@@ -9,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
+from deskline.accounts.models import Team
 from deskline.core import refcache
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.custom_fields import FieldDefinition
 from deskline.tickets.models import Category, CustomField, Priority, Status, Ticket, TicketType
 
-M = TypeVar("M", TicketType, Priority, Status, Category)
-WATCHED = (TicketType, Priority, Status, Category, CustomField)
+M = TypeVar("M", TicketType, Priority, Status, Category, Team)
+WATCHED = (TicketType, Priority, Status, Category, CustomField, Team)
 
 
 def rows_by_id(model: type[M]) -> dict[int, M]:
@@ -87,16 +89,19 @@ def client_field_codes() -> frozenset[str]:
 
 
 def attach_configuration(tickets: Iterable[Ticket]) -> None:
-    """Set each ticket's status, priority, type and category from the cache (no queries)."""
+    """Set each ticket's status, priority, type, category and team from the cache (no queries)."""
     statuses, priorities = rows_by_id(Status), rows_by_id(Priority)
-    types, categories = rows_by_id(TicketType), rows_by_id(Category)
+    types, categories, teams = rows_by_id(TicketType), rows_by_id(Category), rows_by_id(Team)
     for ticket in tickets:
+        loaded = ticket.__dict__  # a field left out with only()/defer() is not read (no query)
         # A row created after the cache was loaded falls back to the usual lazy load.
-        for name, rows, pk in (
-            ("status", statuses, ticket.status_id),
-            ("priority", priorities, ticket.priority_id),
-            ("type", types, ticket.type_id),
-            ("category", categories, ticket.category_id),
+        for name, rows in (
+            ("status", statuses),
+            ("priority", priorities),
+            ("type", types),
+            ("category", categories),
+            ("team", teams),
         ):
+            pk = loaded.get(f"{name}_id")
             if pk is not None and pk in rows:
                 setattr(ticket, name, rows[pk])
