@@ -87,7 +87,7 @@ def get_status(port: int, path: str) -> int:
         conn.close()
 
 
-#: Usually ~5 s (migrating a fresh SQLite database, booting gunicorn); more on a loaded machine.
+#: Usually ~5 s (migrating a fresh SQLite database, booting the web server); more when loaded.
 STARTUP_LIMIT = 60
 
 
