@@ -161,8 +161,7 @@ def _free_port() -> int:
 def _start_server(
     env: dict[str, str], port: int, workers: int, threads: int = 4
 ) -> subprocess.Popen[bytes]:
-    command = web_server_command("127.0.0.1", port, workers, threads)
-    command.remove("--access-log")
+    command = web_server_command("127.0.0.1", port, workers, threads, access_log=False)
     server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

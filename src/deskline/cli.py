@@ -132,14 +132,17 @@ def child_env(folder: Path) -> dict[str, str]:
     return env
 
 
-def web_server_command(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
+def web_server_command(
+    host: str, port: int, workers: int, threads: int = 4, *, access_log: bool = True
+) -> list[str]:
     """Granian serving the WSGI application: `workers` processes, each running requests on
     `threads` threads while its Rust runtime does the HTTP work outside the GIL (about half
     the per-request CPU of gunicorn's gthread worker, measured with bench/api.py)."""
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "deskline.wsgi:application",
         "--host", host, "--port", str(port), "--workers", str(workers),
-        "--blocking-threads", str(threads), "--no-ws", "--access-log",
+        "--blocking-threads", str(threads), "--no-ws",
+        "--access-log" if access_log else "--no-access-log",
         "--respawn-failed-workers", "--workers-kill-timeout", "5",
     ]  # fmt: skip
 
