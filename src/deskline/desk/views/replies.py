@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -66,36 +68,16 @@ def reply_templates_page(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/reply_templates.html", context)
 
 
-@require_POST
-@staff_page
-def reply_template_new(request: HttpRequest) -> HttpResponse:
+def _saved(request: HttpRequest, save: Callable[..., object], **fields: object) -> HttpResponse:
+    """Run a template save with the posted fields; a refusal becomes a message, not an error."""
     post = request.POST
     try:
-        reply_template_create(
+        save(
             actor=_user(request),
             name=post.get("name", ""),
             body=post.get("body", ""),
             language=post.get("language", ""),
-        )
-    except ValidationFailed as exc:
-        messages.error(request, _("Template not saved: %s") % field_errors(exc.fields))
-        return HttpResponseRedirect(_BACK)
-    messages.success(request, _("Template saved."))
-    return HttpResponseRedirect(_BACK)
-
-
-@require_POST
-@staff_page
-def reply_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    post = request.POST
-    try:
-        reply_template_update(
-            actor=_user(request),
-            template_id=pk,
-            name=post.get("name", ""),
-            body=post.get("body", ""),
-            language=post.get("language", ""),
-            is_active=post.get("is_active") == "on",
+            **fields,
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
@@ -104,6 +86,19 @@ def reply_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(_BACK)
     messages.success(request, _("Template saved."))
     return HttpResponseRedirect(_BACK)
+
+
+@require_POST
+@staff_page
+def reply_template_new(request: HttpRequest) -> HttpResponse:
+    return _saved(request, reply_template_create)
+
+
+@require_POST
+@staff_page
+def reply_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    is_active = request.POST.get("is_active") == "on"
+    return _saved(request, reply_template_update, template_id=pk, is_active=is_active)
 
 
 @require_POST
