@@ -215,6 +215,20 @@ def test_a_search_with_few_matches_lists_them_by_id_and_a_common_one_by_the_sort
     assert "tickets_search" in sql
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan choice")
+def test_a_word_the_planner_counts_as_common_skips_the_index_read(
+    admin_api, make_ticket, monkeypatch
+):
+    monkeypatch.setattr(search, "SELECTIVE_MATCHES", 0)
+    monkeypatch.setattr(search, "COMMON_SHARE", 0.0)  # every estimate (at least 1 row) is "common"
+    wanted = make_ticket(title="Serial SN-4471 fails")
+    with CaptureQueriesContext(connection) as ctx:
+        page = admin_api.get("tickets", {"q": "SN-4471"}).json()
+    assert [t["number"] for t in page["items"]] == [wanted.number]
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT ticket_id")]
+    assert reads == []  # only the EXPLAIN ran; the list used the sort-index walk
+
+
 def _list_queries(api) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert api.get("tickets", {"limit": 100}).status_code == 200
