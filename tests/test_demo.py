@@ -19,7 +19,8 @@ from django_tasks_db.models import DBTaskResult
 
 from deskline.accounts.models import Team, User
 from deskline.cli import main
-from deskline.clients.models import Company, CompanyCategory, EquipmentKind, Site
+from deskline.clients.models import Company, CompanyCategory, Equipment, EquipmentKind, Site
+from deskline.clients.parameters import clean_parameters, parse_definitions
 from deskline.demo import names
 from deskline.demo.generate import BackgroundWriter, batch_sizes
 from deskline.demo.lifecycle import TicketPlan, creation_times, plan_ticket
@@ -282,6 +283,17 @@ def test_demo_rows_agree_with_statuses_and_priorities(capsys: pytest.CaptureFixt
     portal = Company.objects.filter(contacts__user__role="contact").distinct()
     assert portal.exists()
     assert Site.objects.exclude(time_zone="UTC").count() == Site.objects.count()
+
+
+@pytest.mark.django_db
+def test_demo_equipment_kinds_and_items_pass_the_parameter_checks_the_api_applies(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run_demo(capsys, "--tickets", "20", "--seed", "8")
+    kinds = {kind.pk: parse_definitions(kind.parameters) for kind in EquipmentKind.objects.all()}
+    assert any(d.type == "select" for definitions in kinds.values() for d in definitions)
+    for item in Equipment.objects.all():
+        assert clean_parameters(item.parameters, kinds[item.kind_id]) == item.parameters
 
 
 @pytest.mark.django_db

@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from pydantic_core import ValidationError as PydanticValidationError
 
 from deskline.core.api_auth import BearerTokenAuth, SessionAuth
 from deskline.core.errors import Conflict, DomainError
+from deskline.core.schema import has_nul, nul_error
+
+
+class QueryParser(Parser):
+    """Refuses query parameters holding NUL characters (the database cannot compare them); the
+    error reaches the client as a 422 naming the parameter. Bodies are checked by `InSchema`."""
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        bad = [key for key, values in data.lists() if has_nul(key) or has_nul(values)]
+        if bad:
+            raise PydanticValidationError.from_exception_data(
+                "query", [{"type": nul_error(), "loc": (key,), "input": ""} for key in bad]
+            )
+        return super().parse_querydict(data, list_fields, request)
+
 
 api = NinjaAPI(
     title="Deskline API",
@@ -20,6 +41,7 @@ api = NinjaAPI(
     auth=[BearerTokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
     docs_url="/docs",
+    parser=QueryParser(),
 )
 
 

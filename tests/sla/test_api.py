@@ -127,3 +127,10 @@ def test_an_agent_cannot_see_the_sla_of_a_ticket_outside_their_teams(api_for, ma
 def test_deleting_the_default_calendar_is_refused(admin_api):
     default = Calendar.objects.get(is_default=True)
     assert admin_api.delete(f"sla/calendars/{default.pk}").status_code == 422
+
+
+def test_a_policy_pausing_on_an_unknown_status_is_a_422_naming_the_field(admin_api, business):
+    body = {"name": "Gold", "calendar_id": business.pk, "pause_status_ids": [987654]}
+    response = admin_api.post("sla/policies", body)
+    assert response.status_code == 422
+    assert "987654" in response.json()["error"]["fields"]["pause_status_ids"]

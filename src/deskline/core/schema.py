@@ -1,16 +1,74 @@
-"""The base of API response shapes that are built from plain dicts.
+"""The bases of API shapes: `OutSchema` for responses built from dicts, `InSchema` for requests.
 
 django-ninja's `Schema` validates through `DjangoGetter`, which wraps every nested value to
 resolve model attributes; a ticket response paid about 60 Python attribute look-ups for it,
 a 50-row list 3,000. Our handlers build their responses as dicts (the `*_out` adapters), so
 their shapes are plain pydantic models and validate entirely in pydantic's compiled core.
-Request bodies stay ninja `Schema`s.
+
+Request shapes refuse what the database cannot store, so that such input gets a 422 naming
+the field instead of failing in the database: NUL characters (PostgreSQL text and jsonb hold
+none), and time zone offsets PostgreSQL refuses (it accepts up to ±15:59, Python up to ±24h):
+every datetime is taken to UTC, and a naive one is read in the server's time zone.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import BaseModel, field_validator
+from pydantic_core import PydanticCustomError
+
+NUL = "\x00"
 
 
 class OutSchema(BaseModel):
     """A response shape validated from a dict (never from a model instance)."""
+
+
+def has_nul(value: object) -> bool:
+    """Whether a string anywhere in `value` (keys of mappings included) holds a NUL."""
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(has_nul(item) for item in value)
+    return False
+
+
+def nul_error() -> PydanticCustomError:
+    return PydanticCustomError("nul_character", "must not contain NUL characters")
+
+
+def in_utc(value: dt.datetime) -> dt.datetime:
+    """`value` as an aware UTC datetime; ValueError if it falls outside the years 1-9999."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("out of the supported range of dates") from None
+
+
+def storable(value: Any) -> Any:
+    """`value` as the database will store it, or a pydantic error saying why it cannot be."""
+    if isinstance(value, dt.datetime):
+        try:
+            return in_utc(value)
+        except ValueError as exc:
+            raise PydanticCustomError("datetime_range", str(exc)) from None
+    if has_nul(value):
+        raise nul_error()
+    return value
+
+
+class InSchema(Schema):
+    """A request shape: each field's value must be storable (see the module docstring)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return storable(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 
@@ -159,8 +160,13 @@ class ParamSpec:
     def definition(self) -> dict[str, object]:
         out: dict[str, object] = {"code": self.code, "name": self.name, "type": self.type}
         if self.type == "select":
-            out["choices"] = list(self.values)
+            out["choices"] = [str(v) for v in self.values]
         return out
+
+    def pick(self, rng: random.Random) -> str | int | float:
+        """A value an item of this kind may hold: a select holds one of its choices (strings)."""
+        value = rng.choice(self.values)
+        return str(value) if self.type in ("select", "string") else value
 
 
 @dataclass(frozen=True)

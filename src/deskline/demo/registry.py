@@ -212,7 +212,7 @@ def _equipment_specs(
                 model=model,
                 serial=f"{prefix}{rng.randrange(10**9):09d}",
                 inventory=f"{'ИНВ' if language == 'ru' else 'INV'}-{rng.randrange(10**6):06d}",
-                parameters={p.code: rng.choice(p.values) for p in kind.parameters},
+                parameters={p.code: p.pick(rng) for p in kind.parameters},
                 warranty_until=installed + dt.timedelta(days=rng.choice((365, 730, 1095))),
                 status="in_repair" if rng.random() < 0.03 else "in_service",
                 covered=rng.random() < 0.9,

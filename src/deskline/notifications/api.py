@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.schema import InSchema
 from deskline.notifications.context import sample_context, ticket_context
 from deskline.notifications.models import (
     Event,
@@ -21,7 +22,7 @@ from deskline.tickets.access import require_admin, require_staff, ticket_get_vis
 router = Router(tags=["notifications"])
 
 
-class PreviewIn(Schema):
+class PreviewIn(InSchema):
     subject: str | None = None
     body: str | None = None
     ticket_number: int | None = None
@@ -52,7 +53,7 @@ def template_preview(request: HttpRequest, template_id: int, payload: PreviewIn)
     return {"subject": subject, "body": body}
 
 
-class PreferenceIn(Schema):
+class PreferenceIn(InSchema):
     event: str
     channel: str = "email"
     enabled: bool = True

@@ -11,6 +11,7 @@ from ninja import Status as Created
 
 from deskline.core.api_auth import request_user
 from deskline.core.errors import NotFound
+from deskline.core.schema import InSchema
 from deskline.routing import presence, rules, services
 from deskline.routing.models import Rule, RuleSet
 from deskline.tickets.access import require_admin
@@ -18,14 +19,14 @@ from deskline.tickets.access import require_admin
 router = Router(tags=["routing"])
 
 
-class RuleSetIn(Schema):
+class RuleSetIn(InSchema):
     name: str
     mode: str = "first_match"
     order: int = 0
     is_active: bool = True
 
 
-class RuleSetPatch(Schema):
+class RuleSetPatch(InSchema):
     name: str | None = None
     mode: str | None = None
     order: int | None = None
@@ -40,7 +41,7 @@ class RuleSetOut(Schema):
     is_active: bool
 
 
-class RuleIn(Schema):
+class RuleIn(InSchema):
     rule_set_id: int
     name: str
     order: int = 0
@@ -49,7 +50,7 @@ class RuleIn(Schema):
     is_active: bool = True
 
 
-class RulePatch(Schema):
+class RulePatch(InSchema):
     rule_set_id: int | None = None
     name: str | None = None
     order: int | None = None
@@ -68,7 +69,7 @@ class RuleOut(Schema):
     is_active: bool
 
 
-class DryRunIn(Schema):
+class DryRunIn(InSchema):
     title: str = ""
     description: str = ""
     channel: str | None = None
@@ -87,7 +88,7 @@ class DryRunIn(Schema):
     at: dt.datetime | None = None
 
 
-class EscalateIn(Schema):
+class EscalateIn(InSchema):
     direction: str
     reason: str
     team_id: int | None = None
@@ -175,12 +176,12 @@ def escalate(request: HttpRequest, number: int, payload: EscalateIn) -> dict[str
     return {"number": ticket.number, "team_id": ticket.team_id, "assignee_id": ticket.assignee_id}
 
 
-class PresenceIn(Schema):
+class PresenceIn(InSchema):
     is_away: bool
     away_until: dt.datetime | None = None
 
 
-class CheckInIn(Schema):
+class CheckInIn(InSchema):
     latitude: float
     longitude: float
 

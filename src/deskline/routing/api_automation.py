@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja import Status as Created
 
 from deskline.core.api_auth import request_user
+from deskline.core.schema import InSchema
 from deskline.routing import configuration
 from deskline.routing.models import Trigger, WebhookDelivery, WebhookSubscription
 from deskline.tickets.access import require_admin
@@ -17,7 +18,7 @@ from deskline.tickets.access import require_admin
 router = Router(tags=["routing"])
 
 
-class TriggerIn(Schema):
+class TriggerIn(InSchema):
     name: str | None = None
     when: str | None = None
     events: list[str] | None = None
@@ -44,7 +45,7 @@ class TriggerOut(Schema):
     is_active: bool
 
 
-class WebhookIn(Schema):
+class WebhookIn(InSchema):
     name: str | None = None
     url: str | None = None
     secret: str | None = None

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.records import check_row
 from deskline.routing import matching, selectors
 from deskline.routing.facts import ticket_facts
 from deskline.routing.models import Rule, RuleSet
 from deskline.tickets.access import require_admin
 from deskline.tickets.models import Channel, Priority, Status, Ticket, TicketType
 from deskline.tickets.references import check_registry_fit, resolve
+
+M = TypeVar("M", RuleSet, Rule)
 
 RULE_SET_FIELDS = ("name", "mode", "order", "is_active")
 RULE_FIELDS = ("name", "order", "conditions", "actions", "is_active")
@@ -56,7 +59,13 @@ def rule_set_create(*, actor: User, name: str, mode: str = "first_match", order:
     require_admin(actor)
     values = {"name": name.strip(), "mode": mode, "order": order, "is_active": is_active}
     _check_rule_set(values, None)
-    return RuleSet.objects.create(**values)
+    return _stored(RuleSet(**values))
+
+
+def _stored(row: M) -> M:
+    check_row(row, "the values are not valid")
+    row.save()
+    return row
 
 
 def _get(model: type[RuleSet] | type[Rule], pk: int) -> Any:
@@ -74,8 +83,7 @@ def rule_set_update(*, actor: User, rule_set_id: int, changes: Mapping[str, Any]
     _check_rule_set(values, rule_set.pk)
     for key, value in values.items():
         setattr(rule_set, key, value)
-    rule_set.save()
-    return rule_set
+    return _stored(rule_set)
 
 
 @transaction.atomic
@@ -93,7 +101,7 @@ def rule_create(*, actor: User, rule_set_id: int, name: str, order: int = 0,
     values = {"name": name.strip(), "order": order, "conditions": conditions or [],
               "actions": actions or {}, "is_active": is_active}  # fmt: skip
     _check_rule(values)
-    return Rule.objects.create(rule_set=rule_set, **values)
+    return _stored(Rule(rule_set=rule_set, **values))
 
 
 @transaction.atomic
@@ -106,8 +114,7 @@ def rule_update(*, actor: User, rule_id: int, changes: Mapping[str, Any]) -> Rul
     _check_rule(values)
     for key, value in values.items():
         setattr(rule, key, value)
-    rule.save()
-    return rule
+    return _stored(rule)
 
 
 @transaction.atomic

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja import Status as Created
 from pydantic import Field
 
 from deskline.core.api_auth import request_user
+from deskline.core.schema import InSchema
 from deskline.sla import selectors, services
 from deskline.sla.models import Calendar, SlaPolicy, SlaRule
 from deskline.sla.schemas import (
@@ -210,7 +211,7 @@ def preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class SlaListQuery(Schema):
+class SlaListQuery(InSchema):
     state: Literal["overdue", "at_risk"]
     cursor: str = ""
     limit: int = Field(50, ge=1, le=200)

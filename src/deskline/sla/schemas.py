@@ -8,10 +8,11 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from deskline.core.schema import InSchema
 from deskline.sla.models import Calendar, EscalationStep, SlaPolicy, SlaRule
 
 
-class ExceptionIn(Schema):
+class ExceptionIn(InSchema):
     day: dt.date
     kind: str = Field(description="day_off, working_day or shortened_day")
     hours: str = Field("", description='e.g. "09:00-16:00"; a working day defaults to a normal day')
@@ -22,7 +23,7 @@ class ExceptionOut(ExceptionIn):
     id: int
 
 
-class CalendarIn(Schema):
+class CalendarIn(InSchema):
     name: str
     time_zone: str = "Europe/Moscow"
     always: bool = Field(False, description="24/7: every instant is working time")
@@ -53,13 +54,13 @@ def calendar_out(calendar: Calendar) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class TargetIn(Schema):
+class TargetIn(InSchema):
     priority_id: int
     reaction_minutes: int | None = Field(None, ge=0, description="Working minutes")
     resolution_minutes: int | None = Field(None, ge=0, description="Working minutes")
 
 
-class StepIn(Schema):
+class StepIn(InSchema):
     name: str
     deadline: str = Field("resolution", description="reaction or resolution")
     trigger: str = Field(
@@ -79,7 +80,7 @@ class StepOut(StepIn):
     id: int
 
 
-class PolicyIn(Schema):
+class PolicyIn(InSchema):
     name: str
     calendar_id: int | None = None
     pause_phases: list[str] = Field(default_factory=lambda: ["waiting"])
@@ -118,7 +119,7 @@ def policy_out(policy: SlaPolicy) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class RuleIn(Schema):
+class RuleIn(InSchema):
     order: int = 0
     policy_id: int
     contract_id: int | None = None
@@ -139,7 +140,7 @@ def rule_out(rule: SlaRule) -> dict[str, Any]:
     return {"id": rule.pk, **{name: getattr(rule, name) for name in RuleIn.model_fields}}
 
 
-class PreviewIn(Schema):
+class PreviewIn(InSchema):
     created_at: dt.datetime
     type_id: int | None = None
     category_id: int | None = None
@@ -205,7 +206,7 @@ class TicketSlaOut(Schema):
     periods: list[PeriodOut]
 
 
-class OverrideIn(Schema):
+class OverrideIn(InSchema):
     deadline: str = Field(description="reaction or resolution")
     due: dt.datetime
     reason: str

@@ -28,7 +28,7 @@ from deskline.sla.models import (
 )
 from deskline.tickets.access import require_admin
 from deskline.tickets.events import event_record
-from deskline.tickets.models import TicketEvent
+from deskline.tickets.models import Status, TicketEvent
 from deskline.tickets.writing import lock_ticket
 
 CALENDAR_FIELDS = ("name", "time_zone", "always", "week", "country", "subdiv", "is_default")
@@ -130,6 +130,15 @@ def calendar_exception_delete(*, actor: User, calendar_id: int, exception_id: in
     _bump_calendar(calendar_id)
 
 
+def _check_statuses(ids: Sequence[int]) -> None:
+    unknown = set(ids) - set(Status.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if unknown:
+        listed = ", ".join(map(str, sorted(unknown)))
+        raise ValidationFailed(
+            "unknown statuses", fields={"pause_status_ids": f"no status {listed}"}
+        )
+
+
 @transaction.atomic
 def policy_save(
     *,
@@ -150,6 +159,7 @@ def policy_save(
         SlaPolicy.objects.filter(is_default=True).exclude(pk=policy.pk).update(is_default=False)
     _save(policy)
     if pause_status_ids is not None:
+        _check_statuses(pause_status_ids)
         policy.pause_statuses.set(pause_status_ids)
     if targets is not None:
         policy.targets.all().delete()

@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router
 from ninja import Status as Created
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from deskline.accounts.models import User
 from deskline.core.api_auth import request_user
+from deskline.core.schema import InSchema
 from deskline.tickets import selectors, services
 from deskline.tickets.models import Channel
 from deskline.tickets.schemas import (
@@ -46,7 +47,7 @@ def _detail(user: User, number: int) -> dict[str, Any]:
     return ticket_out(ticket, client_fields=codes, detail=True)
 
 
-class TicketListQuery(Schema):
+class TicketListQuery(InSchema):
     status: list[int] = Field(default_factory=list, description="Status ids")
     phase: list[str] = Field(default_factory=list)
     priority: list[int] = Field(default_factory=list)

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja import Status as Created
 
 from deskline.core.api_auth import request_user
+from deskline.core.schema import InSchema
 from deskline.tickets import reference
 from deskline.tickets.models import (
     Category,
@@ -38,7 +39,7 @@ class StatusOut(Schema):
     is_active: bool
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     code: str
     name: str
     name_ru: str = ""
@@ -55,7 +56,7 @@ class TransitionOut(Schema):
     clients_may_use: bool
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     from_status_id: int
     to_status_id: int
     comment_required: bool = False
@@ -86,7 +87,7 @@ class CategoryOut(Schema):
     is_active: bool
 
 
-class CategoryIn(Schema):
+class CategoryIn(InSchema):
     name: str
     parent_id: int | None = None
 

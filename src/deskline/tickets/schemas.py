@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from ninja import Schema
 from pydantic import Field
 
-from deskline.core.schema import OutSchema
+from deskline.core.schema import InSchema, OutSchema
 from deskline.tickets import configuration
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 
@@ -151,7 +150,7 @@ def ticket_out(
     return data
 
 
-class TicketCreateIn(Schema):
+class TicketCreateIn(InSchema):
     title: str = Field(max_length=300)
     description: str = ""
     description_is_html: bool = False
@@ -170,7 +169,7 @@ class TicketCreateIn(Schema):
     custom_fields: dict[str, Any] = Field(default_factory=dict)
 
 
-class TicketUpdateIn(Schema):
+class TicketUpdateIn(InSchema):
     version: int | None = Field(None, description="The version you read; a stale one gives 409")
     title: str | None = None
     description: str | None = Field(None, description="HTML; it is sanitised")
@@ -187,7 +186,7 @@ class TicketUpdateIn(Schema):
     custom_fields: dict[str, Any] | None = None
 
 
-class StatusChangeIn(Schema):
+class StatusChangeIn(InSchema):
     status_id: int | None = None
     status: str | None = Field(None, description="A status code, instead of status_id")
     comment: str = ""
@@ -195,14 +194,14 @@ class StatusChangeIn(Schema):
     version: int | None = None
 
 
-class AssignIn(Schema):
+class AssignIn(InSchema):
     team_id: int | None = None
     assignee_id: int | None = None
     reason: str = ""
     version: int | None = None
 
 
-class CommentIn(Schema):
+class CommentIn(InSchema):
     body: str
     is_html: bool = False
     is_public: bool = True
@@ -260,7 +259,7 @@ def comment_out(comment: Comment, number: int) -> dict[str, Any]:
     }
 
 
-class LinkIn(Schema):
+class LinkIn(InSchema):
     other_number: int
     kind: str = Field("related", description="related, parent (other becomes the parent) or child")
 
@@ -285,7 +284,7 @@ def brief(ticket: Ticket) -> dict[str, Any]:
     return {"number": ticket.number, "title": ticket.title, "status": ticket.status.code}
 
 
-class MergeIn(Schema):
+class MergeIn(InSchema):
     into_number: int
 
 

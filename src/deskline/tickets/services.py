@@ -50,8 +50,8 @@ CLIENT_FIELDS = frozenset(
 Kind = TicketEvent.Kind
 
 
-def _clean_title(title: str) -> str:
-    cleaned = " ".join(title.split())
+def _clean_title(title: str | None) -> str:
+    cleaned = " ".join((title or "").split())
     if not cleaned:
         raise ValidationFailed("title is required", fields={"title": "must not be empty"})
     if len(cleaned) > 300:

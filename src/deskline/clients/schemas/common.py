@@ -11,6 +11,7 @@ from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from deskline.clients.selectors import DEFAULT_LIMIT, MAX_LIMIT, Page
+from deskline.core.schema import InSchema
 
 T = TypeVar("T")
 
@@ -36,7 +37,7 @@ def page_out(page: Page[Any]) -> dict[str, Any]:
     return {"items": page.items, "next_cursor": cursor_encode(page.next_after)}
 
 
-class ListQuery(Schema):
+class ListQuery(InSchema):
     cursor: str | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
@@ -62,7 +63,7 @@ class PageOf(Schema, Generic[T]):
     next_cursor: str | None
 
 
-class In(Schema):
+class In(InSchema):
     """An input: unknown keys are refused. A patch holds only the fields it sends (read with
     exclude_unset)."""
 

@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 
 from deskline.accounts.models import Role, User
 from deskline.core.errors import NotFound, PermissionDenied, ValidationFailed
+from deskline.core.records import check_row
 
 M = TypeVar("M", bound=Model)
 WRITER_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
@@ -145,12 +145,7 @@ def clean_and_save(row: Model, unique: Unique | None = None) -> None:
     then save it."""
     if unique is not None:
         unique.check(row)
-    relations = [f.name for f in row._meta.concrete_fields if f.is_relation]
-    try:
-        row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-    except DjangoValidationError as exc:
-        fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
-        raise ValidationFailed("the record is not valid", fields=fields) from exc
+    check_row(row)
     save(row, unique)
 
 
