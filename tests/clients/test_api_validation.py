@@ -342,6 +342,17 @@ def test_contract_patch_cannot_end_before_the_stored_start(admin_api: Any) -> No
     assert "ends_on" in fields_of(admin_api.patch(f"contracts/{contract.pk}", {"ends_on": before}))
 
 
+@pytest.mark.parametrize("hours", [1e74, 1e20])
+def test_contract_hours_beyond_the_column_are_refused_naming_included_hours(
+    admin_api: Any, hours: float
+) -> None:
+    contract = ContractFactory()
+
+    response = admin_api.patch(f"contracts/{contract.pk}", {"included_hours": hours})
+
+    assert "included_hours" in fields_of(response)
+
+
 def test_contract_number_is_unique_within_a_company(admin_api: Any) -> None:
     existing = ContractFactory(number="C-1")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple, TypeVar
 
 from django.db import IntegrityError, transaction
@@ -101,7 +101,10 @@ def decimal(
         raise invalid(field, "must be a number")
     if not math.isfinite(value) or not low <= value <= high:
         raise invalid(field, why)
-    return Decimal(str(value)).quantize(Decimal(step))
+    try:
+        return Decimal(str(value)).quantize(Decimal(step))
+    except InvalidOperation:  # more digits than a Decimal context holds
+        raise invalid(field, "too large") from None
 
 
 # Saving.
