@@ -10,11 +10,13 @@ from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from pydantic_core import ValidationError as PydanticValidationError
 
 from deskline.core.api_auth import BearerTokenAuth, SessionAuth
 from deskline.core.errors import Conflict, DomainError
+from deskline.core.openapi import document_errors
 from deskline.core.schema import has_nul, nul_error
 
 
@@ -33,7 +35,18 @@ class QueryParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
-api = NinjaAPI(
+class DesklineAPI(NinjaAPI):
+    """The API whose OpenAPI document lists the error responses of every operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+api = DesklineAPI(
     title="Deskline API",
     version="1",
     description="Tickets, the client registry and reference data. Errors have one shape: "
