@@ -68,6 +68,14 @@ def _stored(row: M) -> M:
     return row
 
 
+def _referenced_rule_set(pk: int) -> RuleSet:
+    """The rule set a rule's body names; a missing one is invalid input, not a missing page."""
+    rule_set = RuleSet.objects.filter(pk=pk).first()
+    if rule_set is None:
+        raise ValidationFailed("unknown rule set", fields={"rule_set_id": f"no rule set {pk}"})
+    return rule_set
+
+
 def _get(model: type[RuleSet] | type[Rule], pk: int) -> Any:
     row = model.objects.filter(pk=pk).first()
     if row is None:
@@ -97,7 +105,7 @@ def rule_create(*, actor: User, rule_set_id: int, name: str, order: int = 0,
                 conditions: list[Any] | None = None, actions: dict[str, Any] | None = None,
                 is_active: bool = True) -> Rule:  # fmt: skip
     require_admin(actor)
-    rule_set = _get(RuleSet, rule_set_id)
+    rule_set = _referenced_rule_set(rule_set_id)
     values = {"name": name.strip(), "order": order, "conditions": conditions or [],
               "actions": actions or {}, "is_active": is_active}  # fmt: skip
     _check_rule(values)
@@ -110,7 +118,7 @@ def rule_update(*, actor: User, rule_id: int, changes: Mapping[str, Any]) -> Rul
     rule: Rule = _get(Rule, rule_id)
     values = {k: v for k, v in changes.items() if k in RULE_FIELDS}
     if "rule_set_id" in changes:
-        values["rule_set"] = _get(RuleSet, changes["rule_set_id"])
+        values["rule_set"] = _referenced_rule_set(changes["rule_set_id"])
     _check_rule(values)
     for key, value in values.items():
         setattr(rule, key, value)
