@@ -107,7 +107,10 @@ def test_null_for_text_the_row_keeps_clears_it(
     assert getattr(row, field) == ""
 
 
-def test_null_for_a_tickets_title_is_a_422_naming_title(admin_api: Any, make_ticket: Any) -> None:
+@pytest.mark.parametrize("field", ["title", "type_id", "priority_id"])
+def test_null_for_what_a_ticket_always_has_is_a_422_naming_it(
+    admin_api: Any, make_ticket: Any, field: str
+) -> None:
     ticket = make_ticket()
 
-    assert "title" in fields_of(admin_api.patch(f"tickets/{ticket.number}", {"title": None}))
+    assert field in fields_of(admin_api.patch(f"tickets/{ticket.number}", {field: None}))

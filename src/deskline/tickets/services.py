@@ -43,6 +43,8 @@ UPDATABLE_FIELDS = frozenset(
         "observer_ids",
     }
 )  # fmt: skip
+#: References every ticket holds (NOT NULL): an update may change them, never clear them.
+REQUIRED_REFERENCES = frozenset({"type_id", "priority_id"})
 #: What a client may set when creating a ticket.
 CLIENT_FIELDS = frozenset(
     {"title", "description", "type_id", "site_id", "equipment_id", "custom_fields"}
@@ -224,6 +226,10 @@ def ticket_update(
             continue
         elif field == "parent_number":
             ticket.parent = resolve("parent", value)
+        elif value is None and field in REQUIRED_REFERENCES:
+            raise ValidationFailed(
+                "a ticket always has a type and a priority", fields={field: "must not be null"}
+            )
         else:
             setattr(ticket, field[: -len("_id")], resolve(field[: -len("_id")], value))
     if "custom_fields" in changes:
