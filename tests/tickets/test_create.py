@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.tickets.models import Channel, CustomField, Priority, TicketEvent, TicketType
-from deskline.tickets.services import ticket_create
+from deskline.tickets.services import comment_add, ticket_create
 from tests.factories import ContractFactory, EquipmentFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,20 @@ def test_a_failed_create_leaves_no_event_and_no_job(admin):
         ticket_create(actor=admin, title="x", priority_id=999_999)
     assert not TicketEvent.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_nul_characters_from_any_channel_are_dropped_before_storing(admin):
+    ticket = ticket_create(actor=admin, title="Till\x00 7 down", description="E04\x00 on boot")
+    comment = comment_add(actor=admin, number=ticket.number, body="Re\x00started")
+
+    ticket.refresh_from_db()
+    comment.refresh_from_db()
+    assert (ticket.title, "\x00" in ticket.description, "\x00" in comment.body) == (
+        "Till 7 down",
+        False,
+        False,
+    )
+    assert "E04 on boot" in ticket.description and "Restarted" in comment.body
 
 
 def test_blank_title_is_refused_naming_the_field(admin):

@@ -53,7 +53,7 @@ Kind = TicketEvent.Kind
 
 
 def _clean_title(title: str | None) -> str:
-    cleaned = " ".join((title or "").split())
+    cleaned = " ".join((title or "").replace("\x00", " ").split())
     if not cleaned:
         raise ValidationFailed("title is required", fields={"title": "must not be empty"})
     if len(cleaned) > 300:

@@ -39,6 +39,9 @@ def touch(ticket: Ticket, fields: list[str]) -> None:
 
 
 def clean_body(text: str, *, is_html: bool) -> str:
+    """Sanitised HTML of a description or comment. NUL characters are dropped, as an HTML
+    parser drops them; the database could not store them (this guards every channel)."""
+    text = text.replace("\x00", "")
     return sanitize_html(text) if is_html else text_to_html(text)
 
 
