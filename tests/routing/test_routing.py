@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from deskline.accounts.models import Skill, TeamMembership
@@ -53,6 +55,26 @@ def test_a_matching_rule_sets_team_priority_and_tags_and_explains_why(
     ]
     assert event.data["sla_policy_id"] == 4
     assert event.data["applied"] == {"priority_id": high.pk}
+
+
+def test_a_rule_that_changes_no_field_does_not_reload_the_ticket(make_ticket, add_rule):
+    add_rule([], {"tags": ["seen"]})
+    with CaptureQueriesContext(connection) as queries:
+        ticket = make_ticket()
+    assert tags_of(ticket) == ["seen"]
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "tickets_ticket"')]
+    assert reads == []
+
+
+def test_a_routed_ticket_shows_its_reference_rows_without_queries(
+    make_ticket, make_team, add_rule, django_assert_num_queries
+):
+    team = make_team("manual")
+    add_rule([], {"team_id": team.pk})
+    ticket = make_ticket()
+    with django_assert_num_queries(0):
+        shown = (ticket.team.pk, ticket.status.is_initial, ticket.priority.is_default)
+    assert shown == (team.pk, True, True)
 
 
 def test_no_matching_rule_leaves_the_ticket_and_its_history_alone(make_ticket, add_rule):

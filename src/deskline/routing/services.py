@@ -29,6 +29,7 @@ from deskline.routing.strategies import (
     choose,
 )
 from deskline.routing.system import routing_user
+from deskline.tickets import configuration
 from deskline.tickets.access import require_admin, require_staff
 from deskline.tickets.events import event_record
 from deskline.tickets.models import OPEN_PHASES, Ticket, TicketEvent
@@ -146,9 +147,17 @@ def route_on_created(event: TicketEvent) -> None:
     """The in-transaction hook: route each new ticket before anything else sees it."""
     if event.kind != TicketEvent.Kind.CREATED:
         return
-    if route_ticket(event.ticket) is not None:
-        # The creator and later hooks (SLA) hold this instance: show them the routed values.
+    routed = route_ticket(event.ticket)
+    if routed is not None and _changed_ticket(routed.data):
+        # The creator and later hooks (SLA) hold this instance: show them the routed values,
+        # with the reference rows from the configuration cache rather than four more queries.
         event.ticket.refresh_from_db()
+        configuration.attach_configuration([event.ticket])
+
+
+def _changed_ticket(data: dict[str, Any]) -> bool:
+    """Whether routing wrote to the ticket (a rule may match and change nothing)."""
+    return bool(data["applied"]) or "assignee_id" in data["assignment"]
 
 
 def tags_of(ticket: Ticket) -> list[str]:
