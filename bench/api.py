@@ -3,7 +3,9 @@
 For each size it seeds a database with `deskline demo`, starts the web server exactly as
 `deskline run` does, and drives it with
 concurrent keep-alive clients: create ticket, get ticket, list the first page (filter
-status+team, sort updated desc), list a deep page by cursor, and a text search. It prints
+status+team, sort updated desc), list a deep page by cursor, and a text search; with
+`--routing`, also "create routed": the same creates while a rule sends every new ticket to the
+1st line team, which assigns it round robin (the rule is removed afterwards). It prints
 requests/s, p50 and p99, and the SQL queries per request (measured in-process at two page sizes).
 
     python bench/api.py --tickets 10000 100000 1000000           # PostgreSQL (default)
@@ -262,6 +264,27 @@ print(json.dumps({"token": token, "numbers": numbers, "status_id": pair["status_
     return Fixture(words=["printer", "принтер", "refrigerator", "лифт", "error"], **data)
 
 
+ROUTING_SWITCH = r"""
+import django, sys
+django.setup()
+from deskline.accounts.models import Team
+from deskline.routing.models import Rule, RuleSet, TeamRouting
+RuleSet.objects.filter(name="bench routing").delete()
+team = Team.objects.filter(line=1, is_active=True, is_contractor=False).order_by("id").first()
+if sys.argv[1] == "on":
+    rule_set = RuleSet.objects.create(name="bench routing")
+    Rule.objects.create(rule_set=rule_set, name="all to the 1st line", conditions=[], actions={"team_id": team.pk})
+    TeamRouting.objects.update_or_create(team=team, defaults={"strategy": "round_robin"})
+else:
+    TeamRouting.objects.filter(team=team).delete()
+"""
+
+
+def _routing(env: dict[str, str], state: str) -> None:
+    """Switch the bench's routing rule (and the 1st line's round robin) on or off."""
+    subprocess.run([PYTHON, "-c", ROUTING_SWITCH, state], env=env, check=True)
+
+
 def _query_counts(env: dict[str, str], fixture: Fixture) -> str:
     """Queries per request for list and get at two page sizes, measured in-process."""
     code = r"""
@@ -355,13 +378,22 @@ def run_size(args: argparse.Namespace, size: int) -> None:
               f"{args.duration:.0f} s per scenario")  # fmt: skip
         print(HEADER)
         headers = {"Authorization": f"Bearer {fixture.token}", "Content-Type": "application/json"}
-        for name, make in _scenarios(fixture).items():
+        scenarios = _scenarios(fixture)
+        for name, make in scenarios.items():
             if args.only and name not in args.only:
                 continue
             print(
                 drive(name, port, headers, args.clients, args.duration, make, server.pid).row(),
                 flush=True,
             )
+        if args.routing:
+            _routing(env, "on")
+            try:
+                result = drive("create routed", port, headers, args.clients, args.duration,
+                               scenarios["create"], server.pid)  # fmt: skip
+                print(result.row(), flush=True)
+            finally:
+                _routing(env, "off")
         print("queries per request:", _query_counts(env, fixture))
     finally:
         server.send_signal(signal.SIGTERM)
@@ -386,6 +418,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--reuse", action="store_true", help="do not recreate and seed the database"
+    )
+    parser.add_argument(
+        "--routing",
+        action="store_true",
+        help="also create with a routing rule and round-robin assignment in force",
     )
     args = parser.parse_args()
     print(f"command: python bench/api.py {' '.join(sys.argv[1:])}")

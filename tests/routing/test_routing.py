@@ -153,6 +153,25 @@ def test_round_robin_assigns_in_turn(make_ticket, make_team, agents):
     assert got == [a.pk for a in agents] * 2
 
 
+def test_round_robin_skips_a_member_at_capacity(make_ticket, make_team, agents):
+    team = make_team("round_robin")
+    make_ticket(team_id=team.pk, assignee_id=agents[1].pk)
+    set_profile(agents[1], capacity=1)
+    got = [make_ticket(team_id=team.pk).assignee_id for _ in range(4)]
+    assert got == [agents[0].pk, agents[2].pk, agents[0].pk, agents[2].pk]
+
+
+def test_round_robin_counts_open_tickets_only_of_members_with_a_capacity(
+    make_ticket, make_team, agents
+):
+    team = make_team("round_robin")
+    set_profile(agents[1], capacity=5)
+    with CaptureQueriesContext(connection) as queries:
+        make_ticket(team_id=team.pk)
+    loads = [q["sql"] for q in queries if "SUM(" in q["sql"]]
+    assert len(loads) == 1 and f"IN ({agents[1].pk})" in loads[0]
+
+
 def test_away_and_on_leave_agents_are_skipped(make_ticket, make_team, agents):
     team = make_team("round_robin")
     set_profile(agents[0], is_away=True)

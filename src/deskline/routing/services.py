@@ -21,6 +21,7 @@ from deskline.routing.matching import Decision, decide
 from deskline.routing.models import TeamRouting, TicketTag
 from deskline.routing.strategies import (
     BY_SKILL,
+    COMPARES_LOADS,
     MANUAL,
     ROUND_ROBIN,
     ZONES,
@@ -50,7 +51,10 @@ def pick_assignee(team_id: int, ticket: Ticket, *, exclude: frozenset[int] = fro
         return Choice(None, "manual assignment")
     needs = selectors.ticket_needs(ticket, with_skills=routing.strategy == BY_SKILL)
     members = selectors.team_candidates(
-        team_id, with_skills=routing.strategy == BY_SKILL, with_zones=routing.strategy == ZONES
+        team_id,
+        with_skills=routing.strategy == BY_SKILL,
+        with_zones=routing.strategy == ZONES,
+        with_loads=routing.strategy in COMPARES_LOADS,
     )
     candidates: list[Candidate] = [c for c in members if c.user_id not in exclude]
     choice = choose(routing.strategy, candidates, needs, last_user_id=routing.last_assignee_id)

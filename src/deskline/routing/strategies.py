@@ -19,6 +19,8 @@ BY_SKILL = "by_skill"
 NEAREST = "nearest"
 ZONES = "zones"
 STRATEGIES = (MANUAL, ROUND_ROBIN, LEAST_LOADED, BY_SKILL, NEAREST, ZONES)
+#: Strategies that compare members' loads; round robin only needs to know who is at capacity.
+COMPARES_LOADS = frozenset({LEAST_LOADED, BY_SKILL, NEAREST, ZONES})
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -272,6 +272,13 @@ class Ticket(models.Model):
             models.Index(fields=["company", "updated_at", "id"], name="ticket_company_upd"),
             models.Index(fields=["contact", "updated_at", "id"], name="ticket_contact_upd"),
             models.Index(fields=["phase", "resolution_due"], name="ticket_phase_due"),
+            # Members' open-ticket loads for assignment (count and priority weight per
+            # assignee), read from the index alone: most tickets are closed.
+            models.Index(
+                fields=["assignee", "priority_weight"],
+                condition=models.Q(phase__in=OPEN_PHASES),
+                name="ticket_open_assignee",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
