@@ -15,6 +15,7 @@ from django.utils import timezone
 from deskline.accounts.models import Team, User
 from deskline.desk.views import lists
 from deskline.tickets.models import Priority, Status, Ticket
+from deskline.tickets.search import filter_by_text
 from deskline.tickets.views_selectors import view_counts
 
 pytestmark = pytest.mark.django_db
@@ -426,3 +427,18 @@ def test_list_page_with_every_filter_set_runs_a_constant_number_of_queries(
         response = agent_client.get(query)
     assert len(_numbers(response)) == 22
     assert len(many) == len(few)
+
+
+def test_a_nul_character_in_the_address_is_a_400_not_a_database_error(agent_client, make_ticket):
+    make_ticket(title="Printer jams")
+
+    response = agent_client.get("/", {"q": "printer\x00"})
+
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_a_text_search_ignores_nul_characters_whoever_calls_it(make_ticket):
+    ticket = make_ticket(title="Printer jams")
+
+    assert list(filter_by_text(Ticket.objects.all(), "printer\x00")) == [ticket]

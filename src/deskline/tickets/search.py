@@ -121,7 +121,7 @@ def _few_matches(text: str) -> list[int] | None:
 
 
 def filter_by_text(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    text = text.strip()
+    text = text.replace("\x00", " ").strip()  # PostgreSQL cannot compare text holding NUL
     if not text:
         return queryset
     if connection.vendor == "postgresql":
