@@ -10,10 +10,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 from pydantic import ValidationError
 
 from deskline.core.schema import InSchema, has_nul, in_utc
-from deskline.tickets.models import Category
+from deskline.tickets.models import Category, Ticket
 from tests.factories import ContactFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,23 @@ def test_null_for_what_a_ticket_always_has_is_a_422_naming_it(
     ticket = make_ticket()
 
     assert field in fields_of(admin_api.patch(f"tickets/{ticket.number}", {field: None}))
+
+
+@pytest.mark.parametrize("body", ['"Printer"', "[null, null]", "42"])
+def test_a_body_that_is_not_a_json_object_is_a_422(admin_api: Any, body: str) -> None:
+    response = admin_api.client.post("/api/v1/tickets", data=body, content_type="application/json")
+
+    assert response.status_code == 422, response.content
+    assert not Ticket.objects.exists()
+
+
+def test_a_write_to_an_address_no_endpoint_has_is_a_json_404_even_with_a_session(
+    admin: Any,
+) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(admin)
+
+    response = browser.post("/api/v1/tickets/null,null/comments", {"body": "hi"})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
