@@ -161,6 +161,25 @@ def test_list_filters_by_status_and_team(admin_api, make_ticket, team):
     assert [t["number"] for t in page["items"]] == [wanted.number]
 
 
+@pytest.mark.parametrize("sort", ["-updated", "updated"])
+def test_a_list_narrowed_to_one_status_and_team_pages_through_each_ticket_once_in_order(
+    admin_api, make_ticket, team, sort
+):
+    wanted = {make_ticket(team_id=team.pk).number for _ in range(5)}
+    make_ticket()
+    new = Status.objects.get(code="new")
+    seen, cursor = [], ""
+    while True:
+        params = {"status": new.pk, "team": team.pk, "limit": 2, "sort": sort, "cursor": cursor}
+        page = admin_api.get("tickets", params).json()
+        seen += [t["number"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert set(seen) == wanted and len(seen) == 5
+    assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+
 def test_bad_sort_and_bad_cursor_are_422(admin_api):
     assert admin_api.get("tickets", {"sort": "title"}).json()["error"]["fields"].keys() == {"sort"}
     assert admin_api.get("tickets", {"cursor": "garbage!"}).json()["error"]["fields"].keys() == {

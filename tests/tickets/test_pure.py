@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskline.tickets.custom_fields import CustomFieldErrors, FieldDefinition, clean_custom_fields
-from deskline.tickets.listing import BadCursor, decode_cursor, encode_cursor, parse_sort
+from deskline.tickets.listing import (
+    BadCursor,
+    decode_cursor,
+    encode_cursor,
+    parse_sort,
+    pinned_filters,
+    pinned_order,
+)
 from deskline.tickets.stemming import stemmed_text
 from deskline.tickets.uploads import UploadRejected, check_upload, safe_filename
 
@@ -139,3 +146,18 @@ def test_russian_and_english_words_are_stemmed_to_meet_their_forms():
     assert stemmed_text("принтера") == stemmed_text("принтер")
     assert stemmed_text("Printers") == stemmed_text("printer")
     assert stemmed_text("ёлка") == stemmed_text("елка")
+
+
+def test_one_status_and_one_team_pin_their_index_for_the_updated_sort() -> None:
+    order = parse_sort("-updated")
+
+    pinned = pinned_filters(order, {"status", "team", "phase"})
+
+    assert pinned == ("status", "team")
+    assert pinned_order(order, pinned) == ("-status_id", "-team_id", "-updated_at", "-id")
+
+
+def test_nothing_is_pinned_for_another_sort_or_a_filter_with_no_index_of_its_own() -> None:
+    assert pinned_filters(parse_sort("-created"), {"status", "team"}) == ()
+    assert pinned_filters(parse_sort("updated"), {"priority", "status"}) == ()
+    assert pinned_filters(parse_sort("updated"), {"priority", "team"}) == ("team",)

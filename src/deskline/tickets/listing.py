@@ -6,6 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 #: API sort names mapped to the ticket column they order by.
@@ -31,6 +32,39 @@ class Sort:
     def order_by(self) -> tuple[str, str]:
         sign = "-" if self.descending else ""
         return (f"{sign}{self.column}", f"{sign}id")
+
+
+#: List filters whose own ticket index continues with (updated_at, id), the most selective
+#: first, with the column each one compares.
+UPDATED_INDEXES = (("status", "team"), ("assignee",), ("contact",), ("company",), ("team",),
+                   ("phase",))  # fmt: skip
+FILTER_COLUMNS = {
+    "status": "status_id", "team": "team_id", "assignee": "assignee_id",
+    "contact": "contact_id", "company": "company_id", "phase": "phase",
+}  # fmt: skip
+
+
+def pinned_filters(sort: Sort, single_valued: Collection[str]) -> tuple[str, ...]:
+    """The filters (each narrowed to one value) whose index should read a list in `sort` order.
+
+    Compared with `=`, PostgreSQL drops such a column from the ORDER BY as a constant and may
+    then prefer the plain updated_at index, walking from the newest ticket past every one that
+    does not match: 85 ms for closed tickets of a team under 80,000 newer open ones, against
+    0.5 ms through the (status, team, updated_at, id) index. Compared as a range (`>= v AND
+    <= v`) and named first in the ORDER BY, they leave only the filter's own index in order.
+    """
+    if sort.column != "updated_at":
+        return ()
+    for names in UPDATED_INDEXES:
+        if all(name in single_valued for name in names):
+            return names
+    return ()
+
+
+def pinned_order(sort: Sort, pinned: tuple[str, ...]) -> tuple[str, ...]:
+    """The ORDER BY of a list with `pinned` filters: their columns, then the sort's own."""
+    sign = "-" if sort.descending else ""
+    return (*(f"{sign}{FILTER_COLUMNS[name]}" for name in pinned), *sort.order_by)
 
 
 def parse_sort(text: str) -> Sort:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,16 @@ from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.tickets import configuration, search
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
-from deskline.tickets.listing import BadCursor, Sort, decode_cursor, encode_cursor, parse_sort
+from deskline.tickets.listing import (
+    FILTER_COLUMNS,
+    BadCursor,
+    Sort,
+    decode_cursor,
+    encode_cursor,
+    parse_sort,
+    pinned_filters,
+    pinned_order,
+)
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketLink
 
 #: Rows a ticket list shows. The big per-ticket relations are joined; team and SLA state are
@@ -71,11 +81,18 @@ _RANGE_FILTERS = {
 }  # fmt: skip
 
 
-def apply_filters(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+def apply_filters(
+    queryset: QuerySet[Ticket], filters: TicketFilters, pinned: tuple[str, ...] = ()
+) -> QuerySet[Ticket]:
+    """`queryset` narrowed by `filters`; `pinned` ones (see `listing.pinned_filters`) compare
+    their single value as a range."""
     conditions: dict[str, Any] = {}
     for name, lookup in _LIST_FILTERS.items():
         values = getattr(filters, name)
-        if values:
+        if name in pinned:  # >= and <= rather than BETWEEN: foreign keys take no __range
+            conditions[f"{FILTER_COLUMNS[name]}__gte"] = values[0]
+            conditions[f"{FILTER_COLUMNS[name]}__lte"] = values[0]
+        elif values:
             conditions[lookup] = values
     for name, lookup in _RANGE_FILTERS.items():
         value = getattr(filters, name)
@@ -110,18 +127,39 @@ def ticket_list_for(
     *, user: User, filters: TicketFilters, sort: str = "-updated", cursor: str = "", limit: int = 50
 ) -> Page:
     """One page of the tickets `user` may see, in keyset order; no COUNT, no OFFSET."""
+    return keyset_page(
+        lambda pinned: apply_filters(tickets_visible_to(user), filters, pinned),
+        filters,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def keyset_page(
+    filtered: Callable[[tuple[str, ...]], QuerySet[Ticket]],
+    filters: TicketFilters,
+    *,
+    sort: str,
+    cursor: str,
+    limit: int,
+) -> Page:
+    """One page of `filtered(pinned)` in `sort` order after `cursor`: the rows are read from an
+    index in order whatever the page's depth (`pinned`: see `listing.pinned_filters`)."""
     try:
         order = parse_sort(sort)
     except ValueError as exc:
         raise ValidationFailed(str(exc), fields={"sort": str(exc)}) from exc
-    queryset = apply_filters(tickets_visible_to(user), filters)
+    single = {name for name in FILTER_COLUMNS if len(getattr(filters, name)) == 1}
+    pinned = pinned_filters(order, single)
+    queryset = filtered(pinned)
     if cursor:
         try:
             value, row_id = decode_cursor(order, cursor)
         except BadCursor as exc:
             raise ValidationFailed(str(exc), fields={"cursor": str(exc)}) from exc
         queryset = queryset.filter(_after(order, value, row_id))
-    rows = list_rows(queryset.order_by(*order.order_by)[: limit + 1])
+    rows = list_rows(queryset.order_by(*pinned_order(order, pinned))[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

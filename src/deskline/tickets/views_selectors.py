@@ -20,14 +20,12 @@ from django.utils import timezone
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.access import tickets_visible_to
-from deskline.tickets.listing import BadCursor, decode_cursor, encode_cursor, parse_sort
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import (
     Page,
     TicketFilters,
-    _after,
     apply_filters,
-    list_rows,
+    keyset_page,
     sla_condition,
 )
 
@@ -62,8 +60,11 @@ def view_condition(user: User, view: str, now: dt.datetime | None = None) -> Q:
     return VIEWS[view](user, now or timezone.now())
 
 
-def _in_view(user: User, view: str, filters: TicketFilters) -> QuerySet[Ticket]:
-    return apply_filters(tickets_visible_to(user), filters).filter(view_condition(user, view))
+def _in_view(
+    user: User, view: str, filters: TicketFilters, pinned: tuple[str, ...] = ()
+) -> QuerySet[Ticket]:
+    queryset = apply_filters(tickets_visible_to(user), filters, pinned)
+    return queryset.filter(view_condition(user, view))
 
 
 def ticket_list_in_view(
@@ -76,24 +77,13 @@ def ticket_list_in_view(
     limit: int = 50,
 ) -> Page:
     """One keyset page of a saved view, narrowed by the list filters."""
-    try:
-        order = parse_sort(sort)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), fields={"sort": str(exc)}) from exc
-    queryset = _in_view(user, view, filters)
-    if cursor:
-        try:
-            value, row_id = decode_cursor(order, cursor)
-        except BadCursor as exc:
-            raise ValidationFailed(str(exc), fields={"cursor": str(exc)}) from exc
-        queryset = queryset.filter(_after(order, value, row_id))
-    rows = list_rows(queryset.order_by(*order.order_by)[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(order, getattr(last, order.column), last.pk)
-    return Page(items=rows, next_cursor=next_cursor)
+    return keyset_page(
+        lambda pinned: _in_view(user, view, filters, pinned),
+        filters,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @dataclass(frozen=True)
