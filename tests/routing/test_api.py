@@ -56,7 +56,7 @@ def test_invalid_rules_are_refused_with_field_errors(admin_api):
 def test_a_rule_in_an_unknown_rule_set_is_refused_naming_rule_set_id(admin_api):
     response = admin_api.post("routing/rules", {"rule_set_id": 987654, "name": "Lost"})
     assert response.status_code == 422
-    assert response.json()["error"]["fields"] == {"rule_set_id": "no rule set 987654"}
+    assert response.json()["error"]["fields"] == {"rule_set_id": "no such id: 987654"}
 
 
 def test_bad_mode_and_duplicate_name_are_refused(admin_api):

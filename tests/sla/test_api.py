@@ -134,3 +134,11 @@ def test_a_policy_pausing_on_an_unknown_status_is_a_422_naming_the_field(admin_a
     response = admin_api.post("sla/policies", body)
     assert response.status_code == 422
     assert "987654" in response.json()["error"]["fields"]["pause_status_ids"]
+
+
+def test_a_target_beyond_the_integer_column_is_a_422_naming_the_field(admin_api, business):
+    target = {"priority_id": priority("high").pk, "reaction_minutes": 3_000_000_000}
+    body = {"name": "Gold", "calendar_id": business.pk, "targets": [target]}
+    response = admin_api.post("sla/policies", body)
+    assert response.status_code == 422
+    assert "reaction_minutes" in response.json()["error"]["fields"]

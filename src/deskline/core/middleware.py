@@ -13,6 +13,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
+from deskline.core.schema import NUL
+
 API_PREFIX = "/api/"
 
 
@@ -21,7 +23,7 @@ def reject_nul_in_query(
 ) -> Callable[[HttpRequest], HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
-        if ("%00" in query or "\x00" in query) and not request.path.startswith(API_PREFIX):
+        if ("%00" in query or NUL in query) and not request.path.startswith(API_PREFIX):
             return HttpResponseBadRequest(
                 _("The address holds a NUL character, which no search or filter can use."),
                 content_type="text/plain; charset=utf-8",

@@ -11,7 +11,7 @@ from django.db.models import Model
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
-from deskline.core.records import check_row
+from deskline.core.records import save_checked
 from deskline.routing import matching
 from deskline.routing.automation import EVENT_NAMES
 from deskline.routing.models import Trigger, WebhookSubscription
@@ -89,9 +89,7 @@ def _save(row: Model, values: Mapping[str, Any], errors: dict[str, str]) -> Any:
         raise ValidationFailed("the values are not valid", fields=errors)
     for key, value in values.items():
         setattr(row, key, value)
-    check_row(row, "the values are not valid")
-    row.save()
-    return row
+    return save_checked(row)
 
 
 @transaction.atomic

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
-from deskline.core.records import check_row
+from deskline.core.records import must_ref, save_checked
 from deskline.routing import matching, selectors
 from deskline.routing.facts import ticket_facts
 from deskline.routing.models import Rule, RuleSet
 from deskline.tickets.access import require_admin
 from deskline.tickets.models import Channel, Priority, Status, Ticket, TicketType
 from deskline.tickets.references import check_registry_fit, resolve
-
-M = TypeVar("M", RuleSet, Rule)
 
 RULE_SET_FIELDS = ("name", "mode", "order", "is_active")
 RULE_FIELDS = ("name", "order", "conditions", "actions", "is_active")
@@ -59,21 +57,7 @@ def rule_set_create(*, actor: User, name: str, mode: str = "first_match", order:
     require_admin(actor)
     values = {"name": name.strip(), "mode": mode, "order": order, "is_active": is_active}
     _check_rule_set(values, None)
-    return _stored(RuleSet(**values))
-
-
-def _stored(row: M) -> M:
-    check_row(row, "the values are not valid")
-    row.save()
-    return row
-
-
-def _referenced_rule_set(pk: int) -> RuleSet:
-    """The rule set a rule's body names; a missing one is invalid input, not a missing page."""
-    rule_set = RuleSet.objects.filter(pk=pk).first()
-    if rule_set is None:
-        raise ValidationFailed("unknown rule set", fields={"rule_set_id": f"no rule set {pk}"})
-    return rule_set
+    return save_checked(RuleSet(**values))
 
 
 def _get(model: type[RuleSet] | type[Rule], pk: int) -> Any:
@@ -91,7 +75,7 @@ def rule_set_update(*, actor: User, rule_set_id: int, changes: Mapping[str, Any]
     _check_rule_set(values, rule_set.pk)
     for key, value in values.items():
         setattr(rule_set, key, value)
-    return _stored(rule_set)
+    return save_checked(rule_set)
 
 
 @transaction.atomic
@@ -105,11 +89,11 @@ def rule_create(*, actor: User, rule_set_id: int, name: str, order: int = 0,
                 conditions: list[Any] | None = None, actions: dict[str, Any] | None = None,
                 is_active: bool = True) -> Rule:  # fmt: skip
     require_admin(actor)
-    rule_set = _referenced_rule_set(rule_set_id)
+    rule_set = must_ref(RuleSet, "rule_set_id", rule_set_id)
     values = {"name": name.strip(), "order": order, "conditions": conditions or [],
               "actions": actions or {}, "is_active": is_active}  # fmt: skip
     _check_rule(values)
-    return _stored(Rule(rule_set=rule_set, **values))
+    return save_checked(Rule(rule_set=rule_set, **values))
 
 
 @transaction.atomic
@@ -118,11 +102,11 @@ def rule_update(*, actor: User, rule_id: int, changes: Mapping[str, Any]) -> Rul
     rule: Rule = _get(Rule, rule_id)
     values = {k: v for k, v in changes.items() if k in RULE_FIELDS}
     if "rule_set_id" in changes:
-        values["rule_set"] = _referenced_rule_set(changes["rule_set_id"])
+        values["rule_set"] = must_ref(RuleSet, "rule_set_id", changes["rule_set_id"])
     _check_rule(values)
     for key, value in values.items():
         setattr(rule, key, value)
-    return _stored(rule)
+    return save_checked(rule)
 
 
 @transaction.atomic

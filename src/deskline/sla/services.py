@@ -17,6 +17,7 @@ from django.db.models import F
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.records import integer_range_errors, refs
 from deskline.sla.engine import due_dates, state_of, store
 from deskline.sla.models import (
     Calendar,
@@ -47,7 +48,11 @@ STEP_FIELDS = (
 
 
 def _save(row: models.Model, **kwargs: Any) -> None:
-    """full_clean then save; model and integrity errors become ValidationFailed."""
+    """full_clean then save; model and integrity errors become ValidationFailed (integers out of
+    PostgreSQL's range too, on every database)."""
+    out_of_range = integer_range_errors(row)
+    if out_of_range:
+        raise ValidationFailed("invalid SLA settings", fields=out_of_range)
     try:
         row.full_clean(**kwargs)
         with transaction.atomic():
@@ -130,15 +135,6 @@ def calendar_exception_delete(*, actor: User, calendar_id: int, exception_id: in
     _bump_calendar(calendar_id)
 
 
-def _check_statuses(ids: Sequence[int]) -> None:
-    unknown = set(ids) - set(Status.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    if unknown:
-        listed = ", ".join(map(str, sorted(unknown)))
-        raise ValidationFailed(
-            "unknown statuses", fields={"pause_status_ids": f"no status {listed}"}
-        )
-
-
 @transaction.atomic
 def policy_save(
     *,
@@ -159,8 +155,7 @@ def policy_save(
         SlaPolicy.objects.filter(is_default=True).exclude(pk=policy.pk).update(is_default=False)
     _save(policy)
     if pause_status_ids is not None:
-        _check_statuses(pause_status_ids)
-        policy.pause_statuses.set(pause_status_ids)
+        policy.pause_statuses.set(refs(Status, "pause_status_ids", pause_status_ids))
     if targets is not None:
         policy.targets.all().delete()
         for target in targets:

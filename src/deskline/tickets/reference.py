@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
-from deskline.core.records import check_row
+from deskline.core.records import save_checked
 from deskline.tickets.access import require_admin
 from deskline.tickets.models import Category, Phase, Status, StatusTransition
 
@@ -30,9 +30,7 @@ def status_create(
     if Status.objects.filter(code=code).exists():
         raise ValidationFailed("the code is taken", fields={"code": "already exists"})
     status = Status(code=code, name=name, name_ru=name_ru, phase=phase, color=color, order=order)
-    check_row(status, "the status is not valid")
-    status.save()
-    return status
+    return save_checked(status, "the status is not valid")
 
 
 @transaction.atomic
@@ -76,7 +74,6 @@ def category_create(*, actor: User, name: str, parent_id: int | None = None) -> 
         raise ValidationFailed("name is required", fields={"name": "must not be empty"})
     if parent_id is not None and not Category.objects.filter(pk=parent_id).exists():
         raise ValidationFailed("unknown parent", fields={"parent_id": f"no category {parent_id}"})
-    category = Category(name=name.strip(), parent_id=parent_id)
-    check_row(category, "the category is not valid")
-    category.save()
-    return category
+    return save_checked(
+        Category(name=name.strip(), parent_id=parent_id), "the category is not valid"
+    )

@@ -9,7 +9,7 @@ racing this one, so the insert runs in a savepoint and a clash it hits is report
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple, TypeVar
 
@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 
 from deskline.accounts.models import Role, User
 from deskline.core.errors import NotFound, PermissionDenied, ValidationFailed
-from deskline.core.records import check_row
+from deskline.core.records import check_row, invalid
 
 M = TypeVar("M", bound=Model)
 WRITER_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
@@ -27,36 +27,6 @@ WRITER_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
 def require_registry_writer(actor: User) -> None:
     if not (actor.is_superuser or actor.role in WRITER_ROLES):
         raise PermissionDenied("only administrators, supervisors and dispatchers may do this")
-
-
-def invalid(field: str, why: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {why}", fields={field: why})
-
-
-# References.
-
-
-def ref(model: type[M], field: str, pk: int | None) -> M | None:
-    """The row with id `pk`, or None when no id is given."""
-    return None if pk is None else must_ref(model, field, pk)
-
-
-def must_ref(model: type[M], field: str, pk: int | None) -> M:
-    if pk is None:
-        raise invalid(field, "required")
-    row = model._default_manager.filter(pk=pk).first()
-    if row is None:
-        raise invalid(field, f"no such id: {pk}")
-    return row
-
-
-def refs(model: type[M], field: str, ids: Sequence[int] | None) -> list[M]:
-    wanted = set(ids or ())
-    rows = list(model._default_manager.filter(pk__in=wanted))
-    missing = wanted - {row.pk for row in rows}
-    if missing:
-        raise invalid(field, f"no such ids: {', '.join(map(str, sorted(missing)))}")
-    return rows
 
 
 def locked(model: type[M], pk: int) -> M:

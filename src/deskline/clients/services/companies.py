@@ -14,11 +14,10 @@ from deskline.clients.services.common import (
     Unique,
     assign,
     clean_and_save,
-    invalid,
-    ref,
     require_registry_writer,
     updated,
 )
+from deskline.core.records import invalid, ref
 
 DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 CATEGORY_FIELDS = frozenset({"code", "name"})

@@ -16,13 +16,12 @@ from deskline.clients.services.common import (
     Unique,
     assign,
     clean_and_save,
-    invalid,
     locked,
-    ref,
     require_registry_writer,
     save,
     updated,
 )
+from deskline.core.records import invalid, ref
 
 CONTACT_FIELDS = frozenset(
     {"company_id", "name", "email", "phone", "telegram", "position", "sees_company_tickets",

@@ -16,12 +16,10 @@ from deskline.clients.services.common import (
     assign,
     clean_and_save,
     decimal,
-    invalid,
-    must_ref,
-    refs,
     require_registry_writer,
     updated,
 )
+from deskline.core.records import invalid, must_ref, refs
 
 CONTRACT_FIELDS = frozenset(
     {"company_id", "number", "title", "starts_on", "ends_on", "covers_all_sites", "site_ids",

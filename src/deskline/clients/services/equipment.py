@@ -23,14 +23,12 @@ from deskline.clients.services.common import (
     assign,
     check_changes,
     clean_and_save,
-    invalid,
     locked,
-    must_ref,
-    ref,
     require_registry_writer,
     updated,
 )
 from deskline.core.errors import ValidationFailed
+from deskline.core.records import invalid, must_ref, ref
 
 #: How deep a chain of parent items may go; also bounds the cycle check.
 MAX_EQUIPMENT_DEPTH = 32

@@ -16,11 +16,10 @@ from deskline.clients.services.common import (
     assign,
     clean_and_save,
     decimal,
-    invalid,
-    must_ref,
     require_registry_writer,
     updated,
 )
+from deskline.core.records import invalid, must_ref
 
 SITE_FIELDS = frozenset(
     {"company_id", "name", "address", "latitude", "longitude", "time_zone", "is_active"}
