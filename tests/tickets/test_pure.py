@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from deskline.tickets.custom_fields import CustomFieldErrors, FieldDefinition, clean_custom_fields
 from deskline.tickets.listing import (
+    FILTER_COLUMNS,
+    UPDATED_INDEXES,
     BadCursor,
     decode_cursor,
     encode_cursor,
@@ -18,6 +20,7 @@ from deskline.tickets.listing import (
     pinned_filters,
     pinned_order,
 )
+from deskline.tickets.models import Ticket
 from deskline.tickets.stemming import stemmed_text
 from deskline.tickets.uploads import UploadRejected, check_upload, safe_filename
 
@@ -161,3 +164,10 @@ def test_nothing_is_pinned_for_another_sort_or_a_filter_with_no_index_of_its_own
     assert pinned_filters(parse_sort("-created"), {"status", "team"}) == ()
     assert pinned_filters(parse_sort("updated"), {"priority", "status"}) == ()
     assert pinned_filters(parse_sort("updated"), {"priority", "team"}) == ("team",)
+
+
+def test_each_pinned_filter_set_has_its_index_ending_in_updated_at_and_id() -> None:
+    indexes = {tuple(index.fields) for index in Ticket._meta.indexes if not index.condition}
+    for names in UPDATED_INDEXES:
+        columns = tuple(FILTER_COLUMNS[name].removesuffix("_id") for name in names)
+        assert (*columns, "updated_at", "id") in indexes, names

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,32 +126,26 @@ def ticket_list_for(
     *, user: User, filters: TicketFilters, sort: str = "-updated", cursor: str = "", limit: int = 50
 ) -> Page:
     """One page of the tickets `user` may see, in keyset order; no COUNT, no OFFSET."""
-    return keyset_page(
-        lambda pinned: apply_filters(tickets_visible_to(user), filters, pinned),
-        filters,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-    )
+    return keyset_page(tickets_visible_to(user), filters, sort=sort, cursor=cursor, limit=limit)
 
 
 def keyset_page(
-    filtered: Callable[[tuple[str, ...]], QuerySet[Ticket]],
+    tickets: QuerySet[Ticket],
     filters: TicketFilters,
     *,
     sort: str,
     cursor: str,
     limit: int,
 ) -> Page:
-    """One page of `filtered(pinned)` in `sort` order after `cursor`: the rows are read from an
-    index in order whatever the page's depth (`pinned`: see `listing.pinned_filters`)."""
+    """One page of `tickets` narrowed by `filters`, in `sort` order after `cursor`: the rows are
+    read from an index in order whatever the page's depth (see `listing.pinned_filters`)."""
     try:
         order = parse_sort(sort)
     except ValueError as exc:
         raise ValidationFailed(str(exc), fields={"sort": str(exc)}) from exc
     single = {name for name in FILTER_COLUMNS if len(getattr(filters, name)) == 1}
     pinned = pinned_filters(order, single)
-    queryset = filtered(pinned)
+    queryset = apply_filters(tickets, filters, pinned)
     if cursor:
         try:
             value, row_id = decode_cursor(order, cursor)

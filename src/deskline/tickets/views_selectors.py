@@ -60,11 +60,8 @@ def view_condition(user: User, view: str, now: dt.datetime | None = None) -> Q:
     return VIEWS[view](user, now or timezone.now())
 
 
-def _in_view(
-    user: User, view: str, filters: TicketFilters, pinned: tuple[str, ...] = ()
-) -> QuerySet[Ticket]:
-    queryset = apply_filters(tickets_visible_to(user), filters, pinned)
-    return queryset.filter(view_condition(user, view))
+def _in_view(user: User, view: str, filters: TicketFilters) -> QuerySet[Ticket]:
+    return apply_filters(tickets_visible_to(user), filters).filter(view_condition(user, view))
 
 
 def ticket_list_in_view(
@@ -77,13 +74,8 @@ def ticket_list_in_view(
     limit: int = 50,
 ) -> Page:
     """One keyset page of a saved view, narrowed by the list filters."""
-    return keyset_page(
-        lambda pinned: _in_view(user, view, filters, pinned),
-        filters,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-    )
+    in_view = tickets_visible_to(user).filter(view_condition(user, view))
+    return keyset_page(in_view, filters, sort=sort, cursor=cursor, limit=limit)
 
 
 @dataclass(frozen=True)
