@@ -14,7 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from pydantic_core import ValidationError as PydanticValidationError
 
-from deskline.core.api_auth import BearerTokenAuth, SessionAuth
+from deskline.accounts.api_auth import BearerTokenAuth, SessionAuth
 from deskline.core.errors import Conflict, DomainError
 from deskline.core.openapi import document_errors
 from deskline.core.schema import has_nul, nul_error

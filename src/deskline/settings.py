@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "deskline.knowledge",
     "deskline.desk",
     "deskline.portal",
+    "deskline.demo",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from tests.channels.authservers import OAuthServer, TlsFiles, make_tls
+from tests.servers import server_missing
 
 
 def free_port() -> int:
@@ -206,7 +207,7 @@ def _dovecot() -> Iterator[_DovecotProcess]:
         "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
     )
     if binary is None:
-        pytest.fail("Dovecot is not installed: apt-get install -y dovecot-imapd (CI installs it)")
+        server_missing("Dovecot (a real IMAP server)", "Debian: apt-get install -y dovecot-imapd")
 
     # Dovecot's login processes run as dovenull: the folder must be reachable by it, and
     # pytest's own temp folder (mode 0700) is not.

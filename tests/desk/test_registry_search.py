@@ -19,6 +19,7 @@ from tests.factories import (
     EquipmentFactory,
     SiteFactory,
 )
+from tests.servers import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +213,7 @@ def test_list_shows_the_chosen_contact_site_and_equipment_after_reload(
     assert f'name="equipment" value="{till.pk}"' in body
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+@postgresql_only
 @pytest.mark.parametrize(
     ("model_name", "field", "index"),
     [

@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
-Chromium missing is a failure, not a skip: CI installs it, so its absence is a broken setup.
+Without Chromium (or the playwright package) these tests are skipped with a reason saying how to
+install it; CI sets DESKLINE_REQUIRE_SERVERS=1, which makes that a failure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 import pytest
 from django.db import connections
+
+from tests.servers import server_missing
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body would otherwise be refused as "async unsafe".
@@ -34,15 +37,14 @@ PASSWORD = "pass-word-123"
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it (Debian: apt-get install -y chromium) "
-            "or set DESKLINE_CHROMIUM to its path.",
-            pytrace=False,
+        server_missing(
+            f"Chromium at {CHROMIUM}",
+            "install it (Debian: apt-get install -y chromium) or set DESKLINE_CHROMIUM to its path",
         )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("the playwright package is missing: pip install playwright", pytrace=False)
+        server_missing("the playwright package", "pip install -e '.[test]'")
     # Starting Playwright switches the context that Django's per-context connection handler
     # keys on, so the main thread gets fresh connection wrappers afterwards. Carry over what
     # the test database setup stored on the old ones (the serialized reference data that

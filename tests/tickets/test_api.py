@@ -11,6 +11,7 @@ from deskline.tickets import search
 from deskline.tickets.models import Status
 from deskline.tickets.services import comment_add
 from tests.factories import ContractFactory, EquipmentFactory
+from tests.servers import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +220,7 @@ def _search(api, word: str) -> tuple[list[int], str]:
     return [t["number"] for t in page["items"]], listing[0]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan choice")
+@postgresql_only
 def test_a_search_with_few_matches_lists_them_by_id_and_a_common_one_by_the_sort(
     admin_api, make_ticket, monkeypatch
 ):
@@ -234,7 +235,7 @@ def test_a_search_with_few_matches_lists_them_by_id_and_a_common_one_by_the_sort
     assert "tickets_search" in sql
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan choice")
+@postgresql_only
 def test_a_word_the_planner_counts_as_common_skips_the_index_read(
     admin_api, make_ticket, monkeypatch
 ):

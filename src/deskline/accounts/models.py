@@ -6,20 +6,18 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deskline.core.roles import ROLES_SEEING_ALL, STAFF_ROLES, Role
 
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    DISPATCHER = "dispatcher", _("Dispatcher")
-    AGENT = "agent", _("Agent")
-    CONTRACTOR = "contractor", _("Contractor")
-    CONTACT = "contact", _("Client contact")
-
-
-#: Roles that see every ticket.
-ROLES_SEEING_ALL = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
-#: Roles of the service company's own staff (not clients).
-STAFF_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.AGENT, Role.CONTRACTOR})
+__all__ = [
+    "ROLES_SEEING_ALL",
+    "STAFF_ROLES",
+    "Role",
+    "User",
+    "Skill",
+    "Team",
+    "TeamMembership",
+    "ApiToken",
+]
 
 
 class User(AbstractUser):

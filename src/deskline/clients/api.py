@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from deskline.accounts.api_auth import request_user
 from deskline.clients import selectors, services
 from deskline.clients.models import (
     Company,
@@ -69,7 +70,6 @@ from deskline.clients.schemas import (
     SiteQuery,
     page_out,
 )
-from deskline.core.api_auth import request_user
 
 router = Router(tags=["registry"])
 

@@ -13,9 +13,9 @@ from django.db.models.functions import Lower
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.permissions import require_staff
 from deskline.desk.filtering import clean_params
 from deskline.desk.models import SavedFilter
-from deskline.tickets.access import require_staff
 
 MAX_SAVED_FILTERS = 50
 NAME_MAX = SavedFilter._meta.get_field("name").max_length or 80

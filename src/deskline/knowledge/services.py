@@ -11,9 +11,9 @@ from django.db import transaction
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
+from deskline.core.permissions import require_staff
 from deskline.knowledge.models import Audience, ReplyTemplate
 from deskline.knowledge.selectors import personal_template_get_for
-from deskline.tickets.access import require_staff
 
 
 def _validated(row: ReplyTemplate) -> ReplyTemplate:

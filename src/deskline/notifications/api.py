@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.permissions import require_admin, require_staff
 from deskline.core.schema import InSchema
 from deskline.notifications.context import sample_context, ticket_context
 from deskline.notifications.models import (
@@ -17,7 +18,7 @@ from deskline.notifications.models import (
     Outbox,
 )
 from deskline.notifications.rendering import render_message
-from deskline.tickets.access import require_admin, require_staff, ticket_get_visible
+from deskline.tickets.access import ticket_get_visible
 
 router = Router(tags=["notifications"])
 

@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Created
 
-from deskline.core.api_auth import request_user
+from deskline.accounts.api_auth import request_user
+from deskline.core.permissions import require_admin
 from deskline.core.schema import InSchema
 from deskline.routing import configuration
 from deskline.routing.models import Trigger, WebhookDelivery, WebhookSubscription
-from deskline.tickets.access import require_admin
 
 router = Router(tags=["routing"])
 

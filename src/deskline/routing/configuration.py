@@ -11,11 +11,11 @@ from django.db.models import Model
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.permissions import require_admin
 from deskline.core.records import save_checked
 from deskline.routing import matching
 from deskline.routing.automation import EVENT_NAMES
 from deskline.routing.models import Trigger, WebhookSubscription
-from deskline.tickets.access import require_admin
 from deskline.tickets.models import TicketEvent
 
 TRIGGER_FIELDS = ("name", "when", "events", "hours", "days", "status_code", "conditions",

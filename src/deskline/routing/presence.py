@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
+from deskline.core.permissions import require_staff
 from deskline.routing.models import AgentProfile
-from deskline.tickets.access import require_staff
 
 
 def _profile(user: User) -> AgentProfile:

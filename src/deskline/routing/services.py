@@ -15,6 +15,7 @@ from django.db import transaction
 
 from deskline.accounts.models import Team, User
 from deskline.core.errors import DomainError, ValidationFailed
+from deskline.core.permissions import require_admin, require_staff
 from deskline.routing import selectors
 from deskline.routing.facts import ticket_facts
 from deskline.routing.matching import Decision, decide
@@ -31,7 +32,6 @@ from deskline.routing.strategies import (
 )
 from deskline.routing.system import routing_user
 from deskline.tickets import configuration
-from deskline.tickets.access import require_admin, require_staff
 from deskline.tickets.events import event_record
 from deskline.tickets.models import OPEN_PHASES, Ticket, TicketEvent
 from deskline.tickets.services import ticket_assign, ticket_update

@@ -9,7 +9,8 @@ from ninja import Query, Router
 from ninja import Status as Created
 from pydantic import Field
 
-from deskline.core.api_auth import request_user
+from deskline.accounts.api_auth import request_user
+from deskline.core.permissions import require_staff
 from deskline.core.schema import InSchema
 from deskline.sla import selectors, services
 from deskline.sla.models import Calendar, SlaPolicy, SlaRule
@@ -30,7 +31,6 @@ from deskline.sla.schemas import (
     policy_out,
     rule_out,
 )
-from deskline.tickets.access import require_staff
 from deskline.tickets.schemas import TicketPage, client_field_codes, ticket_out
 
 router = Router(tags=["sla"])

@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
+from deskline.core.permissions import require_staff
 from deskline.sla import resolve
 from deskline.sla.clock import working_minutes_between
 from deskline.sla.deadlines import deadline
 from deskline.sla.engine import is_pausing, state_of
 from deskline.sla.matching import TicketFacts
 from deskline.sla.models import TicketSla, TicketStatusPeriod
-from deskline.tickets.access import require_staff, ticket_get_visible, tickets_visible_to
+from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import list_rows
 

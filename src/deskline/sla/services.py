@@ -17,6 +17,7 @@ from django.db.models import F
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.permissions import require_admin
 from deskline.core.records import integer_range_errors, refs
 from deskline.sla.engine import due_dates, state_of, store
 from deskline.sla.models import (
@@ -27,7 +28,6 @@ from deskline.sla.models import (
     SlaRule,
     SlaTarget,
 )
-from deskline.tickets.access import require_admin
 from deskline.tickets.events import event_record
 from deskline.tickets.models import Status, TicketEvent
 from deskline.tickets.writing import lock_ticket

@@ -53,16 +53,6 @@ def ticket_get_visible(user: User, number: int) -> Ticket:
     return ticket
 
 
-def require_staff(user: User) -> None:
-    if user.role == Role.CONTACT:
-        raise PermissionDenied("clients may not do this")
-
-
-def require_admin(user: User) -> None:
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.SUPERVISOR)):
-        raise PermissionDenied("only administrators and supervisors may do this")
-
-
 def contact_for_client(user: User) -> Contact:
     contact = _contact_of(user)
     if contact is None or not contact.is_active:

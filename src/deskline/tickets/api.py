@@ -11,8 +11,8 @@ from ninja import Status as Created
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from deskline.accounts.api_auth import request_user
 from deskline.accounts.models import User
-from deskline.core.api_auth import request_user
 from deskline.core.schema import InSchema
 from deskline.tickets import selectors, services
 from deskline.tickets.models import Channel

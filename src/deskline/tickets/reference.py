@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
+from deskline.core.permissions import require_admin
 from deskline.core.records import save_checked
-from deskline.tickets.access import require_admin
 from deskline.tickets.models import Category, Phase, Status, StatusTransition
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Created
 
-from deskline.core.api_auth import request_user
+from deskline.accounts.api_auth import request_user
 from deskline.core.schema import InSchema
 from deskline.tickets import reference
 from deskline.tickets.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from deskline.accounts.models import STAFF_ROLES, Team, User
-from deskline.tickets.access import require_staff
+from deskline.core.permissions import require_staff
 from deskline.tickets.models import CustomField, TicketType
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
+from deskline.core.permissions import require_staff
 from deskline.tickets import search
-from deskline.tickets.access import require_staff
 from deskline.tickets.events import event_record
 from deskline.tickets.models import (
     Attachment,

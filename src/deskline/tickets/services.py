@@ -17,8 +17,9 @@ from deskline.accounts.models import Role, User
 from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.core.inserts import insert
+from deskline.core.permissions import require_staff
 from deskline.tickets import configuration, search
-from deskline.tickets.access import contact_for_client, require_staff
+from deskline.tickets.access import contact_for_client
 from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
 from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
 from deskline.tickets.events import event_record

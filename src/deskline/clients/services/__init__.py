@@ -10,7 +10,6 @@ because tickets and coverage hang off it.
 One module per concept; `common` holds what they share. Import from this package.
 """
 
-from deskline.clients.services.common import WRITER_ROLES, require_registry_writer
 from deskline.clients.services.companies import (
     CATEGORY_FIELDS,
     COMPANY_FIELDS,
@@ -43,6 +42,8 @@ from deskline.clients.services.equipment import (
     manufacturer_update,
 )
 from deskline.clients.services.sites import SITE_FIELDS, site_create, site_update
+from deskline.core.permissions import require_registry_writer
+from deskline.core.roles import REGISTRY_WRITER_ROLES as WRITER_ROLES
 
 __all__ = [
     "CATEGORY_FIELDS",

@@ -16,17 +16,12 @@ from typing import Any, NamedTuple, TypeVar
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 
-from deskline.accounts.models import Role, User
-from deskline.core.errors import NotFound, PermissionDenied, ValidationFailed
+from deskline.accounts.models import User
+from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.permissions import require_registry_writer
 from deskline.core.records import check_row, invalid
 
 M = TypeVar("M", bound=Model)
-WRITER_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
-
-
-def require_registry_writer(actor: User) -> None:
-    if not (actor.is_superuser or actor.role in WRITER_ROLES):
-        raise PermissionDenied("only administrators, supervisors and dispatchers may do this")
 
 
 def locked(model: type[M], pk: int) -> M:

@@ -14,9 +14,9 @@ from deskline.clients.services.common import (
     Unique,
     assign,
     clean_and_save,
-    require_registry_writer,
     updated,
 )
+from deskline.core.permissions import require_registry_writer
 from deskline.core.records import invalid, ref
 
 DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")

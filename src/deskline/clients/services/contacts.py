@@ -17,10 +17,10 @@ from deskline.clients.services.common import (
     assign,
     clean_and_save,
     locked,
-    require_registry_writer,
     save,
     updated,
 )
+from deskline.core.permissions import require_registry_writer
 from deskline.core.records import invalid, ref
 
 CONTACT_FIELDS = frozenset(

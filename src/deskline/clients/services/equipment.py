@@ -24,10 +24,10 @@ from deskline.clients.services.common import (
     check_changes,
     clean_and_save,
     locked,
-    require_registry_writer,
     updated,
 )
 from deskline.core.errors import ValidationFailed
+from deskline.core.permissions import require_registry_writer
 from deskline.core.records import invalid, must_ref, ref
 
 #: How deep a chain of parent items may go; also bounds the cycle check.

@@ -16,9 +16,9 @@ from deskline.clients.services.common import (
     assign,
     clean_and_save,
     decimal,
-    require_registry_writer,
     updated,
 )
+from deskline.core.permissions import require_registry_writer
 from deskline.core.records import invalid, must_ref
 
 SITE_FIELDS = frozenset(
