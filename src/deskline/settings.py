@@ -166,6 +166,8 @@ DESKLINE_SITE_NAME = env_str("DESKLINE_SITE_NAME", "Deskline")
 DESKLINE_MAIL_REPLY_TO = env_str("DESKLINE_MAIL_REPLY_TO", "")
 DESKLINE_MAIL_PLUS_ADDRESSING = env_bool("DESKLINE_MAIL_PLUS_ADDRESSING", False)
 DESKLINE_MAIL_DOMAIN = env_str("DESKLINE_MAIL_DOMAIN", "")
+#: A sandbox copy: every outbound message is logged (core.outbound), none is sent.
+DESKLINE_SANDBOX = env_bool("DESKLINE_SANDBOX", False)
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

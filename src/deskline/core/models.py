@@ -16,3 +16,21 @@ class ReferenceGeneration(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class OutboundLog(models.Model):
+    """A message a sandbox would have sent (mail, Telegram, SMS, webhook): kept, not sent."""
+
+    channel = models.CharField(max_length=16)
+    recipient = models.CharField(max_length=500)
+    subject = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "message kept by the sandbox"
+        verbose_name_plural = "messages kept by the sandbox"
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.recipient}"

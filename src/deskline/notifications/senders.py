@@ -10,6 +10,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
+from deskline.core.outbound import may_send
 from deskline.notifications.models import Outbox
 
 
@@ -21,6 +22,10 @@ class EmailSender:
     """Sends through Django's mail backend (EMAIL_HOST, EMAIL_PORT, ... in settings)."""
 
     def send(self, message: Outbox) -> None:
+        if not may_send(
+            channel="email", recipient=message.recipient, subject=message.subject, body=message.body
+        ):
+            return
         headers = {str(k): str(v) for k, v in message.headers.items()}
         reply_to = headers.pop("Reply-To", "")
         headers["Message-ID"] = f"<{message.message_id}>"

@@ -299,4 +299,3 @@ class DeadlineOverridden(Payload):
     deadline: str
     due: datetime
     reason: str
-

@@ -23,6 +23,7 @@ from deskline.tickets.access import contact_for_client
 from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
 from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
 from deskline.tickets.events import event_record
+from deskline.tickets.guards import guard_problems
 from deskline.tickets.hooks import run_before_insert
 from deskline.tickets.models import (
     Channel,
@@ -304,6 +305,11 @@ def ticket_change_status(
     if transition.comment_required and not comment.strip():
         raise ValidationFailed(
             "this status change needs a comment", fields={"comment": "is required for this change"}
+        )
+    problems = guard_problems(ticket, target)
+    if problems:
+        raise ValidationFailed(
+            f"cannot move to {target.name}: " + "; ".join(problems.values()), fields=problems
         )
     before = ticket.status
     ticket.status, ticket.phase = target, target.phase
