@@ -1,0 +1,62 @@
+"""Deciders: what other apps decide about a new ticket before its row is written.
+
+`ticket_create` builds the unsaved ticket from the caller's values, then runs the deciders by
+stage: "predict" (triage's classifiers), "route" (routing rules and the team's assignment
+strategy), "derive" (SLA policy and deadlines). A decider is `fn(ticket, facts) -> record`:
+
+- `ticket` is the unsaved instance: the decider may set the fields it decides (never one the
+  caller chose) and the derived columns it owns;
+- `facts` is the routing facts of the proposed ticket (see `routing.facts`); a decider may add
+  facts for later stages (triage adds `predicted.<field>` and `predicted.<field>.confidence`);
+- `record` is a JSON-able account of what it decided and why (or None when it had nothing to
+  say); the create stores it in the one `created` event under the decider's name.
+
+Stages run in order; within a stage deciders must not depend on each other. Deciders never call
+ticket services and never write tickets: the create applies their decisions in its one INSERT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from deskline.tickets.models import Ticket
+
+STAGES = ("predict", "route", "derive")
+Decider = Callable[["Ticket", dict[str, Any]], Any]
+_deciders: dict[str, dict[str, Decider]] = {stage: {} for stage in STAGES}
+
+
+def ticket_decider(name: str, *, stage: str) -> Callable[[Decider], Decider]:
+    """Register `fn(ticket, facts) -> record` for a stage under a unique name."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
+
+    def register(fn: Decider) -> Decider:
+        for registered in _deciders.values():
+            registered.pop(name, None)
+        _deciders[stage][name] = fn
+        return fn
+
+    return register
+
+
+def remove_decider(name: str) -> None:
+    for registered in _deciders.values():
+        registered.pop(name, None)
+
+
+def has_deciders() -> bool:
+    return any(_deciders.values())
+
+
+def run_deciders(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any]:
+    """Run every stage in order; the records by decider name (None records left out)."""
+    records: dict[str, Any] = {}
+    for stage in STAGES:
+        for name, fn in sorted(_deciders[stage].items()):
+            record = fn(ticket, facts)
+            if record is not None:
+                records[name] = record
+    return records
