@@ -127,7 +127,7 @@ def _queries_per_ticket(admin: object, fixtures: list[dict[str, int]]) -> int:
 
 
 def _pure(n: int, rng: random.Random) -> float:
-    from deskline.routing.facts import ticket_facts
+    from deskline.tickets.facts import ticket_facts
     from deskline.routing.matching import decide
     from deskline.routing.selectors import active_rule_sets
     from deskline.tickets.models import Ticket
@@ -152,9 +152,12 @@ def main() -> None:
     args = parser.parse_args()
     _setup(args.database_url)
     if args.without_sla_hook:
-        from deskline.tickets.hooks import remove_hook
+        from deskline.tickets.deciders import remove_decider, remove_deriver
+        from deskline.tickets.observers import remove_observer
 
-        remove_hook("sla.deadlines")
+        remove_decider("sla")
+        remove_deriver("sla")
+        remove_observer("sla")
     from django.utils import timezone
 
     from deskline.routing.models import RuleSet, TeamRouting
@@ -168,7 +171,9 @@ def main() -> None:
     with_rules = _create(admin, fixtures, args.tickets, rng)
     made = Ticket.objects.order_by("-pk")[: args.tickets]
     assigned = sum(1 for t in made if t.assignee_id is not None)
-    routed = Ticket.objects.filter(pk__gt=before, events__kind="routed").count()
+    routed = Ticket.objects.filter(
+        pk__gt=before, events__kind="created", events__data__decisions__has_key="routing"
+    ).count()
     pure = _pure(args.tickets, rng)
     RuleSet.objects.update(is_active=False, updated_at=timezone.now())
     TeamRouting.objects.update(strategy="manual")

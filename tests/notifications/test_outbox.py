@@ -116,24 +116,6 @@ def test_resolution_carries_the_rating_link(recorder, contact, admin, jobs):
     assert f"/portal/tickets/{ticket.number}/#rate" in sent.body
 
 
-def test_sla_warning_goes_to_the_company_manager(recorder, jobs, admin):
-    from deskline.tickets.events import event_record
-
-    manager = UserFactory(username="boss", email="boss@desk.example", role=Role.SUPERVISOR)
-    contact = ContactFactory()
-    contact.company.manager = manager
-    contact.company.save()
-    ticket = ticket_create(
-        actor=None, title="Printer", contact_id=contact.pk, company_id=contact.company_id
-    )
-    event_record(
-        ticket=ticket, kind="sla", actor=None, data={"warning": "resolution", "minutes_left": 30}
-    )
-    jobs()
-    (warning,) = [m for m in recorder.sent if m.event == "sla_warning"]
-    assert warning.recipient == manager.email and "30" in warning.body
-
-
 def test_failures_are_retried_with_exponential_backoff_then_marked_failed(monkeypatch):
     rec = Recorder(fail=100)
     monkeypatch.setitem(senders._senders, "email", rec)

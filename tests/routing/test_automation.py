@@ -10,8 +10,8 @@ from django.utils import timezone
 from deskline.routing.automation import automation_scan
 from deskline.routing.models import Trigger, TriggerFiring, WebhookDelivery, WebhookSubscription
 from deskline.routing.system import AUTOMATION_USERNAME
+from deskline.sla.escalation import mark_breaches
 from deskline.tickets.conversation import comment_add
-from deskline.tickets.events import event_record
 from deskline.tickets.models import Comment, Priority, Status, Ticket
 from deskline.tickets.services import ticket_change_status, ticket_update
 from tests.factories import ContactFactory
@@ -75,10 +75,13 @@ def test_status_changed_and_sla_breach_triggers(make_ticket, dispatch, admin):
     on_warning = trigger(events=["sla_warning"], actions={})
     ticket = make_ticket()
     ticket_change_status(actor=admin, number=ticket.number, status_id=status("in_progress").pk)
-    event_record(ticket=ticket, kind="sla", actor=None, data={"type": "breach"})
+    ticket.refresh_from_db()
+    # The real producer: the SLA job flags the passed resolution deadline.
+    mark_breaches(ticket.resolution_due + dt.timedelta(minutes=1))
     dispatch()
     assert on_status.firings.count() == 1
-    assert on_breach.firings.count() == 1 and on_warning.firings.count() == 0
+    # both deadlines passed: one breach event each, and the trigger fires on each
+    assert on_breach.firings.count() == 2 and on_warning.firings.count() == 0
 
 
 def test_a_time_trigger_fires_once_per_status_entry(make_ticket, admin):

@@ -12,10 +12,10 @@ from django.utils import timezone
 from deskline.accounts.models import Skill, TeamMembership
 from deskline.routing.models import AgentZone, SkillRequirement
 from deskline.routing.services import agent_tickets_redistribute, tags_of
-from deskline.routing.system import ROUTING_USERNAME
 from deskline.sla.models import TicketSla, TicketStatusPeriod
-from deskline.tickets.hooks import in_transaction, remove_hook
 from deskline.tickets.models import Category, Priority, TicketEvent
+from deskline.tickets.observers import remove_observer, ticket_observer
+from deskline.tickets.payloads import RoutingOutcome
 from tests.factories import (
     CompanyCategoryFactory,
     CompanyFactory,
@@ -28,8 +28,11 @@ from tests.routing.conftest import leaf, set_profile
 pytestmark = pytest.mark.django_db
 
 
-def routed(ticket) -> TicketEvent:
-    return TicketEvent.objects.get(ticket=ticket, kind="routed")
+def routed(ticket) -> RoutingOutcome:
+    """What routing decided, as the one `created` event of the ticket records it."""
+    outcome = TicketEvent.objects.get(ticket=ticket, kind="created").payload.routing
+    assert outcome is not None
+    return outcome
 
 
 def test_a_matching_rule_sets_team_priority_and_tags_and_explains_why(
@@ -47,14 +50,14 @@ def test_a_matching_rule_sets_team_priority_and_tags_and_explains_why(
     ticket = make_ticket(equipment_id=equipment.pk)
     assert (ticket.team_id, ticket.priority_id, ticket.priority_weight) == (team.pk, high.pk, 30)
     assert tags_of(ticket) == ["kkt"]
-    event = routed(ticket)
-    assert event.actor.username == ROUTING_USERNAME
-    assert event.data["explanation"] == [
+    outcome = routed(ticket)
+    assert outcome.explanation == [
         "rule 'Cash registers, Moscow' in 'Main' matched: company_category eq 'retail' "
         "(is 'retail'); equipment_kind eq 'kkt' (is 'kkt')"
     ]
-    assert event.data["sla_policy_id"] == 4
-    assert event.data["applied"] == {"priority_id": high.pk}
+    assert outcome.sla_policy_id == 4
+    assert outcome.applied == {"priority_id": high.pk}
+    assert list(ticket.events.values_list("kind", flat=True)) == ["created"]
 
 
 def test_a_rule_that_changes_no_field_does_not_reload_the_ticket(make_ticket, add_rule):
@@ -94,20 +97,20 @@ def test_working_hours_condition(make_ticket, make_team, add_rule, monkeypatch):
     team = make_team("manual")
     add_rule([leaf("working_hours", "eq", False)], {"team_id": team.pk})
     saturday = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
-    monkeypatch.setattr("deskline.routing.facts.timezone.now", lambda: saturday)
+    monkeypatch.setattr("deskline.tickets.facts.timezone.now", lambda: saturday)
     assert make_ticket().team_id == team.pk
 
 
-def test_the_priority_is_set_before_later_hooks_run(make_ticket, add_rule):
+def test_in_transaction_observers_see_the_routed_priority(make_ticket, add_rule):
     seen = []
-    in_transaction("test.after-routing", order=20)(
+    ticket_observer("test.after-routing")(
         lambda event: seen.append(event.ticket.priority.code) if event.kind == "created" else None
     )
     try:
         add_rule([], {"priority_id": Priority.objects.get(code="critical").pk})
         make_ticket()
     finally:
-        remove_hook("test.after-routing")
+        remove_observer("test.after-routing")
     assert seen == ["critical"]
 
 
@@ -128,9 +131,9 @@ def test_an_action_that_does_not_fit_is_skipped_not_fatal(make_ticket, make_team
     outsider = UserFactory(username="outsider")
     add_rule([], {"team_id": team.pk, "assignee_id": outsider.pk, "category_id": 999})
     ticket = make_ticket()
-    data = routed(ticket).data
-    assert "category_id" in data["skipped"]
-    assert "skipped" in data["assignment"]
+    outcome = routed(ticket)
+    assert "category_id" in outcome.skipped
+    assert "skipped" in outcome.assignment
     assert ticket.assignee_id is None
 
 

@@ -17,8 +17,8 @@ from deskline.routing.strategies import (
     least_loaded,
     nearest,
     round_robin,
-    working_hours,
 )
+from deskline.tickets.facts import working_hours
 
 MOSCOW, SPB, KAZAN = (55.7558, 37.6173), (59.9343, 30.3351), (55.7963, 49.1088)
 

@@ -103,8 +103,9 @@ def test_an_override_with_a_reason_is_kept_and_recorded(admin_api, make_ticket, 
         {"deadline": "resolution", "due": due.isoformat(), "reason": "Parts on order"},
     )
     assert dt.datetime.fromisoformat(response.json()["resolution_due"]) == due
-    event = TicketEvent.objects.get(ticket=ticket, kind="sla")
-    assert event.data["override"]["reason"] == "Parts on order"
+    event = TicketEvent.objects.get(ticket=ticket, kind="deadline_overridden")
+    assert (event.payload.reason, event.payload.due) == ("Parts on order", due)
+    assert dt.datetime.fromisoformat(event.changes["resolution_due"][1]) == due
 
 
 def test_an_override_needs_a_reason(admin_api, make_ticket, clock):

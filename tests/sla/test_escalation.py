@@ -25,7 +25,7 @@ def ticket(make_ticket, manager, clock):
 
 
 def warnings(ticket) -> list[dict]:
-    return [e.data for e in TicketEvent.objects.filter(ticket=ticket, kind="sla")]
+    return [e.payload.model_dump() for e in TicketEvent.objects.filter(ticket=ticket, kind="sla")]
 
 
 def test_the_default_step_warns_the_manager_24_working_hours_before(ticket, manager, clock):

@@ -29,7 +29,7 @@ def test_the_risk_is_stored_and_the_manager_warned_once(make_ticket, clock):
     risk_update()
     assert TicketSla.objects.get(ticket=ticket).breach_risk > 0.9
     [event] = TicketEvent.objects.filter(ticket=ticket, kind="sla")
-    assert (event.data["warning"], event.data["recipients"]) == ("breach_risk", [manager.pk])
+    assert (event.payload.source, event.payload.recipients) == ("breach_risk", [manager.pk])
 
 
 def test_a_ticket_like_quick_past_ones_has_a_low_risk(make_ticket, clock):

@@ -139,7 +139,7 @@ def test_assign_sets_team_and_agent_and_records_the_reason(make_ticket, admin, t
     assert (assigned.team, assigned.assignee) == (team, agent)
     event = TicketEvent.objects.get(ticket=ticket, kind="assigned")
     assert event.changes == {"team_id": [None, team.pk], "assignee_id": [None, agent.pk]}
-    assert event.data == {"reason": "night shift"}
+    assert event.payload.reason == "night shift"
 
 
 def test_assign_to_a_non_member_is_refused(make_ticket, admin, team):
@@ -155,7 +155,7 @@ def test_client_rates_a_resolved_ticket(client_user, admin):
     ticket_change_status(actor=admin, number=ticket.number, status_id=status("resolved").pk)
     rated = ticket_rate(actor=client_user, number=ticket.number, rating=2, comment="Slow")
     assert rated.rating == 2
-    assert TicketEvent.objects.get(ticket=ticket, kind="rated").data == {"comment": "Slow"}
+    assert TicketEvent.objects.get(ticket=ticket, kind="rated").payload.comment == "Slow"
 
 
 def test_an_open_ticket_cannot_be_rated(client_user):

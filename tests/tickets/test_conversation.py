@@ -8,6 +8,7 @@ import pytest
 
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.models import Comment, TicketEvent, TicketLink
+from deskline.tickets.payloads import Commented
 from deskline.tickets.services import (
     attachment_add,
     comment_add,
@@ -40,7 +41,7 @@ def test_comment_records_an_event_and_bumps_the_version(make_ticket, admin):
     ticket = make_ticket()
     comment = comment_add(actor=admin, number=ticket.number, body="note", is_public=False)
     event = TicketEvent.objects.get(ticket=ticket, kind="commented")
-    assert event.data == {"comment_id": comment.pk, "is_public": False, "by_client": False}
+    assert event.payload == Commented(comment_id=comment.pk, is_public=False, by_client=False)
     ticket.refresh_from_db()
     assert ticket.version == 2
 

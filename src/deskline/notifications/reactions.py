@@ -1,11 +1,10 @@
 """Which ticket events notify whom (registered in NotificationsConfig.ready()).
 
-Handled kinds: created (acknowledgement to the contact), commented (an agent's public reply to
-the contact; a client's reply to the assignee), status_changed (to the contact; "resolved"
-carries the rating link), assigned (to the new assignee), and sla with
-`data={"warning": "reaction" | "resolution", "due": ISO time, "minutes_left": int,
-"recipient_user_id": optional int}` (to that user, else the company's manager, else the
-team lead).
+Each handled kind is read through its typed payload: created (acknowledgement to the contact),
+commented (an agent's public reply to the contact; a client's reply to the assignee; never for
+an unverified sender), status_changed (to the contact; "resolved" carries the rating link),
+assigned (to the new assignee), sla (an SlaWarning: to each of its `recipients`, whom the
+producer chose). A deadline set by hand is not a warning and notifies nobody by itself.
 """
 
 from __future__ import annotations
@@ -20,8 +19,7 @@ from deskline.notifications.context import ticket_context
 from deskline.notifications.models import Event
 from deskline.notifications.services import notification_queue
 from deskline.tickets.models import Comment, Ticket, TicketEvent
-
-Kind = TicketEvent.Kind
+from deskline.tickets.payloads import Assigned, Commented, Created, SlaWarning, StatusChanged
 
 
 def _address(channel: str, user: User | None, contact: Contact | None) -> str:
@@ -58,12 +56,12 @@ def _notify(
     )
 
 
-def _on_commented(event: TicketEvent, ticket: Ticket) -> None:
-    comment = Comment.objects.filter(pk=event.data.get("comment_id")).first()
-    if comment is None or not comment.is_public:
+def _on_commented(event: TicketEvent, ticket: Ticket, payload: Commented) -> None:
+    comment = Comment.objects.filter(pk=payload.comment_id).first()
+    if comment is None or not comment.is_public or not payload.sender_verified:
         return
     text = html_to_text(comment.body)
-    if event.data.get("by_client") or comment.author is None:
+    if payload.by_client or comment.author is None:
         name = comment.author_contact.name if comment.author_contact else ""
         if ticket.assignee is not None:
             _notify(
@@ -80,38 +78,35 @@ def _on_commented(event: TicketEvent, ticket: Ticket) -> None:
         )
 
 
-def _sla_recipient(event: TicketEvent, ticket: Ticket) -> User | None:
-    user_id = event.data.get("recipient_user_id")
-    if user_id:
-        return User.objects.filter(pk=user_id, is_active=True).first()
-    if ticket.company is not None and ticket.company.manager is not None:
-        return ticket.company.manager
-    return ticket.team.lead if ticket.team is not None else None
-
-
-def on_event(event: TicketEvent) -> None:
-    ticket = event.ticket
-    if event.kind == Kind.CREATED and ticket.contact is not None:
-        _notify(event, Event.TICKET_CREATED, contact=ticket.contact)
-    elif event.kind == Kind.COMMENTED:
-        _on_commented(event, ticket)
-    elif event.kind == Kind.STATUS_CHANGED and ticket.contact is not None:
-        phase = (event.changes.get("phase") or [None, None])[1]
-        kind = Event.TICKET_RESOLVED if phase == "resolved" else Event.STATUS_CHANGED
-        _notify(event, kind, contact=ticket.contact)
-    elif event.kind == Kind.ASSIGNED:
-        assignee_id = (event.changes.get("assignee_id") or [None, None])[1]
-        if assignee_id and assignee_id != event.actor_id:
-            user = User.objects.filter(pk=assignee_id, is_active=True).first()
-            _notify(event, Event.TICKET_ASSIGNED, user=user)
-    elif event.kind == Kind.SLA:
-        manager = _sla_recipient(event, ticket)
-        data = event.data
+def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
+    """Tell each person the producer chose (assignee, team lead, manager, ...)."""
+    users = User.objects.filter(pk__in=payload.recipients, is_active=True).order_by("pk")
+    for user in users:
         _notify(
             event,
             Event.SLA_WARNING,
-            user=manager,
-            warning=data.get("warning", ""),
-            due=data.get("due", ""),
-            minutes_left=data.get("minutes_left"),
+            user=user,
+            warning=payload.deadline,
+            step=payload.step_name,
+            due=payload.due.isoformat() if payload.due else "",
+            minutes_left=payload.minutes_left,
+            risk=payload.risk,
         )
+
+
+def on_event(event: TicketEvent) -> None:
+    ticket, payload = event.ticket, event.payload
+    if isinstance(payload, Created) and ticket.contact is not None:
+        _notify(event, Event.TICKET_CREATED, contact=ticket.contact)
+    elif isinstance(payload, Commented):
+        _on_commented(event, ticket, payload)
+    elif isinstance(payload, StatusChanged) and ticket.contact is not None:
+        kind = Event.TICKET_RESOLVED if payload.phase[1] == "resolved" else Event.STATUS_CHANGED
+        _notify(event, kind, contact=ticket.contact)
+    elif isinstance(payload, Assigned) and payload.assignee_id is not None:
+        assignee_id = payload.assignee_id[1]
+        if assignee_id and assignee_id != event.actor_id:
+            user = User.objects.filter(pk=assignee_id, is_active=True).first()
+            _notify(event, Event.TICKET_ASSIGNED, user=user)
+    elif isinstance(payload, SlaWarning):
+        _on_sla_warning(event, payload)

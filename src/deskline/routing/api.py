@@ -170,9 +170,7 @@ def dry_run(request: HttpRequest, payload: DryRunIn) -> dict[str, Any]:
 
 @router.post("/tickets/{number}/escalate", summary="Move a ticket to the next or previous line")
 def escalate(request: HttpRequest, number: int, payload: EscalateIn) -> dict[str, Any]:
-    ticket = services.ticket_escalate_line(
-        actor=request_user(request), number=number, **payload.dict()
-    )
+    ticket = services.line_escalate(actor=request_user(request), number=number, **payload.dict())
     return {"number": ticket.number, "team_id": ticket.team_id, "assignee_id": ticket.assignee_id}
 
 

@@ -8,14 +8,15 @@ class RoutingConfig(AppConfig):
     def ready(self) -> None:
         from deskline.core import refcache
         from deskline.routing.automation import automation_on_event
+        from deskline.routing.decider import route_new_ticket, tags_on_created
         from deskline.routing.selectors import WATCHED
-        from deskline.routing.services import route_on_created
         from deskline.routing.webhooks import webhooks_on_event
+        from deskline.tickets.deciders import ticket_decider
         from deskline.tickets.events import on_ticket_event
-        from deskline.tickets.hooks import in_transaction
+        from deskline.tickets.observers import ticket_observer
 
-        # Order 10: before the SLA hook (20), so deadlines see the priority the rules set.
-        in_transaction("routing.route", order=10)(route_on_created)
+        ticket_decider("routing", stage="route")(route_new_ticket)
+        ticket_observer("routing.tags")(tags_on_created)
         refcache.watch(*WATCHED)
         on_ticket_event("routing.automation")(automation_on_event)
         on_ticket_event("routing.webhooks")(webhooks_on_event)

@@ -22,12 +22,13 @@ from django.utils import timezone
 from deskline.accounts.models import Role, User
 from deskline.core.errors import DomainError
 from deskline.routing import webhooks
-from deskline.routing.facts import ticket_facts
+from deskline.routing.assignment import assignee_pick
 from deskline.routing.matching import matches
 from deskline.routing.models import Trigger, TriggerFiring, WebhookSubscription
-from deskline.routing.services import pick_assignee
 from deskline.routing.system import automation_user, is_automation
+from deskline.sla.selectors import working_minutes_for_ticket
 from deskline.tickets.conversation import comment_add
+from deskline.tickets.facts import ticket_facts
 from deskline.tickets.models import (
     OPEN_PHASES,
     Comment,
@@ -36,6 +37,7 @@ from deskline.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from deskline.tickets.payloads import Commented, SlaBreached, SlaWarning
 from deskline.tickets.services import (
     ticket_assign,
     ticket_change_status,
@@ -53,19 +55,14 @@ EVENT_NAMES = frozenset(
 
 def event_names(event: TicketEvent) -> set[str]:
     """The trigger event names an event answers to."""
-    if event.kind == Kind.COMMENTED:
-        return {"comment_client" if event.data.get("by_client") else "comment_agent"}
-    if event.kind == Kind.SLA:
-        # The SLA engine's data says which; accept its likely spellings.
-        what = str(
-            event.data.get("type") or event.data.get("level") or event.data.get("kind") or ""
-        )
-        if what.startswith("warn"):
-            return {"sla_warning"}
-        if what.startswith("breach"):
-            return {"sla_breach"}
-        return set()
-    return {str(event.kind)}
+    payload = event.payload
+    if isinstance(payload, Commented):
+        return {"comment_client" if payload.by_client else "comment_agent"}
+    if isinstance(payload, SlaWarning):
+        return {"sla_breach" if payload.is_breach else "sla_warning"}
+    if isinstance(payload, SlaBreached):
+        return {"sla_breach"}
+    return {event.kind}
 
 
 def render(template: str, ticket: Ticket) -> str:
@@ -107,7 +104,7 @@ def _act(actor: User, ticket: Ticket, key: str, value: Any, event: TicketEvent |
         assignee_id = value.get("assignee_id")
         reason = "automation"
         if assignee_id is None and team_id is not None:
-            choice = pick_assignee(team_id, ticket)
+            choice = assignee_pick(team_id, ticket)
             assignee_id, reason = choice.user_id, choice.reason
         ticket_assign(
             actor=actor, number=number, team_id=team_id, assignee_id=assignee_id, reason=reason
@@ -209,8 +206,6 @@ def _entered_status_at(ticket: Ticket) -> dt.datetime:
 
 def _hours_in_status(ticket: Ticket, entered: dt.datetime, now: dt.datetime) -> float:
     """Working hours on the ticket's SLA calendar; calendar hours for a ticket without one."""
-    from deskline.sla.selectors import working_minutes_for_ticket
-
     minutes = working_minutes_for_ticket(ticket, entered, now)
     if minutes is None:
         return (now - entered).total_seconds() / 3600

@@ -1,7 +1,7 @@
 """Rule conditions and rule-set evaluation: pure functions over plain values, no ORM.
 
 A ticket is described by *facts*: a flat mapping of field names to plain values (see
-`deskline.routing.facts` for how a ticket becomes facts). A condition is JSON:
+`deskline.tickets.facts` for how a ticket becomes facts). A condition is JSON:
 
 * a leaf ``{"field": "company_category", "op": "eq", "value": "retail"}``;
 * a group ``{"all": [...]}``, ``{"any": [...]}`` or ``{"not": {...}}``;

@@ -12,8 +12,8 @@ from deskline.core.errors import NotFound, ValidationFailed
 from deskline.core.permissions import require_admin
 from deskline.core.records import must_ref, save_checked
 from deskline.routing import matching, selectors
-from deskline.routing.facts import ticket_facts
 from deskline.routing.models import Rule, RuleSet
+from deskline.tickets.facts import ticket_facts
 from deskline.tickets.models import Channel, Priority, Status, Ticket, TicketType
 from deskline.tickets.references import check_registry_fit, resolve
 

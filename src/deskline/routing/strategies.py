@@ -151,8 +151,3 @@ def choose(
     if strategy == ZONES:
         return by_zone(candidates, needs.zones)
     return Choice(None, "manual assignment")
-
-
-def working_hours(local_weekday: int, local_minute: int, start: int = 540, end: int = 1080) -> bool:
-    """Default working time: Monday to Friday, 09:00-18:00 local (minutes from midnight)."""
-    return local_weekday < 5 and start <= local_minute < end

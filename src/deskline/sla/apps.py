@@ -8,11 +8,12 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from deskline.core import refcache
-        from deskline.sla.engine import sla_on_event, stamp_new
+        from deskline.sla.engine import sla_decide, sla_derive, sla_observe
         from deskline.sla.resolve import WATCHED
-        from deskline.tickets.hooks import before_insert, in_transaction
+        from deskline.tickets.deciders import ticket_decider, ticket_deriver
+        from deskline.tickets.observers import ticket_observer
 
-        # Order 20: after routing (10), so deadlines see the priority and team it set.
-        in_transaction("sla.deadlines", order=20)(sla_on_event)
-        before_insert("sla.deadlines", order=20)(stamp_new)
+        ticket_decider("sla", stage="derive")(sla_decide)
+        ticket_deriver("sla")(sla_derive)
+        ticket_observer("sla")(sla_observe)
         refcache.watch(*WATCHED)

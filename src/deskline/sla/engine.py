@@ -1,11 +1,20 @@
-"""The SLA reactions inside the ticket write path (registered as the in-transaction hook).
+"""The SLA in the ticket write path: a decider, a deriver and an observer.
 
-On `created` it picks the policy and calendar and stamps the deadlines; on `status_changed` it
-closes and opens status periods, starts and ends pauses (adding each pause's working minutes
-once) and stamps breaches; on `updated` of a field the policy depends on it chooses again and
-recomputes; on `commented` it stamps the reaction when the policy counts replies. It writes
-the ticket with a plain UPDATE (no version bump: these are derived values) and mirrors the
-values on the event's ticket instance, which is the one the service returns.
+- `sla_decide` (the "derive" stage decider of a new ticket) picks the policy and calendar (a
+  policy a routing rule named wins) and stamps the first deadlines on the unsaved ticket, so
+  they are written by its one INSERT; its record goes into the `created` event.
+- `sla_derive` (a deriver, run by every ticket service before its UPDATE) returns the SLA
+  columns the change moves: deadlines after a pause ends or the policy's facts change, the
+  reaction time of the first public reply or of entering an open phase, the breach flag at
+  resolution. The service writes them with its own UPDATE.
+- `sla_observe` (an in-transaction observer) keeps the SLA app's own tables: the ticket's SLA
+  state (policy, calendar, pause) and its status periods. It reads the finished values; it
+  never writes the ticket.
+
+The SLA columns of a ticket (reaction_due, resolution_due, reacted_at, paused_minutes,
+reaction_breached, resolution_breached) are derived: only the ticket services write them (with
+these functions' values), plus the escalation job's breach flags, which it sets through
+`tickets.services.tickets_mark_breached` with one `sla_breached` event per ticket.
 """
 
 from __future__ import annotations
@@ -18,38 +27,22 @@ from deskline.sla import resolve
 from deskline.sla.clock import WorkCalendar, working_minutes_between
 from deskline.sla.deadlines import Override, active_minutes, deadline, pause_minutes
 from deskline.sla.models import SlaPolicy, TicketSla, TicketStatusPeriod
-from deskline.tickets.models import Comment, Phase, Ticket, TicketEvent
+from deskline.tickets.models import Phase, Ticket, TicketEvent
+from deskline.tickets.payloads import (
+    Commented,
+    Created,
+    DeadlineOverridden,
+    Payload,
+    StatusChanged,
+    Updated,
+)
 
-Kind = TicketEvent.Kind
 STOPPED_PHASES = frozenset({Phase.RESOLVED, Phase.CLOSED})
 #: Ticket fields the choice of policy or calendar depends on.
 CHOICE_FIELDS = frozenset(
     {"priority_id", "type_id", "category_id", "company_id", "site_id", "contract_id"}
 )
 DEFAULT_PAUSE_PHASES = (Phase.WAITING,)
-#: Where stamp_new leaves the unsaved SLA state of a new ticket instance for on_created.
-_STAMPED_STATE = "_sla_stamped_state"
-
-
-def sla_on_event(event: TicketEvent) -> None:
-    """The hook: dispatch by event kind."""
-    if event.kind == Kind.CREATED:
-        on_created(event.ticket, event.ticket.created_at)
-    elif event.kind == Kind.STATUS_CHANGED:
-        on_status_changed(event)
-    elif event.kind == Kind.UPDATED and CHOICE_FIELDS & set(event.changes):
-        on_facts_changed(event.ticket)
-    elif event.kind == Kind.COMMENTED:
-        on_commented(event)
-
-
-def store(ticket: Ticket, **values: Any) -> None:
-    """Write derived SLA columns without touching version; mirror them on the instance."""
-    changed = {k: v for k, v in values.items() if getattr(ticket, k) != v}
-    if changed:
-        Ticket.objects.filter(pk=ticket.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(ticket, name, value)
 
 
 def is_pausing(policy: SlaPolicy | None, status_id: int, phase: str) -> bool:
@@ -90,19 +83,17 @@ def due_dates(
     return values
 
 
-def stamp_new(ticket: Ticket) -> None:
-    """The before-insert hook: write the first deadlines with the ticket's own row.
-
-    It leaves its unsaved SLA state on the instance, so `on_created` inserts that one unless
-    the ticket was written again in between (routing bumps the version).
-    """
-    state = _new_state(resolve.choose_for(resolve.facts_of(ticket)))
-    for name, value in due_dates(ticket, state).items():
-        setattr(ticket, name, value)
-    ticket.__dict__[_STAMPED_STATE] = state
+def _choice(ticket: Ticket, policy_id: int | None = None) -> resolve.Choice:
+    return resolve.choose_for(resolve.facts_of(ticket), policy_id=policy_id)
 
 
-def _new_state(choice: resolve.Choice) -> TicketSla:
+def _rechoice(ticket: Ticket, stored: TicketSla) -> resolve.Choice:
+    """Choose again after the facts changed; a policy a routing rule chose stays."""
+    routed = stored.policy_reason == resolve.ROUTED_REASON
+    return _choice(ticket, policy_id=stored.policy_id if routed else None)
+
+
+def _state(choice: resolve.Choice) -> TicketSla:
     return TicketSla(
         policy=choice.policy,
         calendar=choice.calendar,
@@ -112,35 +103,99 @@ def _new_state(choice: resolve.Choice) -> TicketSla:
     )
 
 
-def on_created(ticket: Ticket, now: datetime) -> TicketSla:
-    """Start the ticket's SLA; idempotent (an earlier hook's update may have started it).
+# The decider (new tickets).
 
-    Only a write in this same transaction can have started it (routing's update, which bumps
-    the version that route_on_created reads back), so a first version needs no lookup.
-    """
-    stamped = ticket.__dict__.pop(_STAMPED_STATE, None)
-    if ticket.version > 1 and TicketSla.objects.filter(ticket=ticket).exists():
-        return on_facts_changed(ticket)
-    fresh = stamped is not None and ticket.version == 1
-    state = stamped if fresh else _new_state(resolve.choose_for(resolve.facts_of(ticket)))
-    state.ticket = ticket
-    if is_pausing(state.policy, ticket.status_id, ticket.phase):
-        state.paused_since = now
-    insert(state)
-    insert(
-        TicketStatusPeriod(
-            ticket=ticket, status_id=ticket.status_id, phase=ticket.phase, started_at=now
-        )
-    )
-    if not fresh:  # stamp_new already wrote these deadlines for the same facts
-        store(ticket, **due_dates(ticket, state))
-    return state
+
+def sla_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any]:
+    """Choose the policy and calendar and stamp the first deadlines on the unsaved ticket."""
+    choice = _choice(ticket, policy_id=facts.get("sla_policy_id"))
+    for name, value in due_dates(ticket, _state(choice)).items():
+        setattr(ticket, name, value)
+    return {
+        "policy_id": choice.policy.pk if choice.policy else None,
+        "calendar_id": choice.calendar.pk if choice.calendar else None,
+        "rule_id": choice.rule_id,
+        "policy_reason": choice.policy_reason,
+        "calendar_source": choice.calendar_source,
+    }
+
+
+# The deriver (every later change).
 
 
 def state_of(ticket: Ticket) -> TicketSla:
-    """The ticket's SLA state; tickets written before the SLA app get one lazily."""
+    """The ticket's stored SLA state, or (for tickets older than the SLA app) a fresh unsaved
+    one chosen from its facts now."""
     state = TicketSla.objects.select_related("policy", "calendar").filter(ticket=ticket).first()
-    return state if state is not None else on_created(ticket, ticket.updated_at)
+    if state is None:
+        state = _state(_choice(ticket))
+        state.ticket = ticket
+    return state
+
+
+def _reaction(ticket: Ticket, at: datetime) -> dict[str, Any]:
+    if ticket.reacted_at is not None:
+        return {}
+    values: dict[str, Any] = {"reacted_at": at}
+    if ticket.reaction_due is not None and at > ticket.reaction_due:
+        values["reaction_breached"] = True
+    return values
+
+
+def _reaction_mode(state: TicketSla) -> str:
+    return state.policy.reaction_mode if state.policy else SlaPolicy.ReactionMode.REPLY
+
+
+def _on_status(ticket: Ticket, at: datetime) -> dict[str, Any]:
+    state = state_of(ticket)
+    pausing = is_pausing(state.policy, ticket.status_id, ticket.phase)
+    values: dict[str, Any] = {}
+    paused = ticket.paused_minutes
+    if state.paused_since is not None and not pausing:
+        paused += pause_minutes(calendar_of(state), state.paused_since, at)
+        values.update(due_dates(ticket, state, paused), paused_minutes=paused)
+    if _reaction_mode(state) != SlaPolicy.ReactionMode.REPLY and ticket.phase == Phase.OPEN:
+        values.update(_reaction(ticket, at))
+    if ticket.phase in STOPPED_PHASES and ticket.resolved_at is not None:
+        due = values.get("resolution_due", ticket.resolution_due)
+        if due is not None and ticket.resolved_at > due:
+            values["resolution_breached"] = True
+    return values
+
+
+def _on_comment(ticket: Ticket, payload: Commented, at: datetime) -> dict[str, Any]:
+    if ticket.reacted_at is not None or payload.by_client or not payload.is_public:
+        return {}
+    if not payload.sender_verified:
+        return {}
+    if _reaction_mode(state_of(ticket)) == SlaPolicy.ReactionMode.PHASE:
+        return {}
+    return _reaction(ticket, at)
+
+
+def sla_derive(ticket: Ticket, payload: Payload, at: datetime) -> dict[str, Any]:
+    """The SLA columns this change moves (the service writes them in its UPDATE)."""
+    if isinstance(payload, StatusChanged):
+        return _on_status(ticket, at)
+    if isinstance(payload, Commented):
+        return _on_comment(ticket, payload, at)
+    if isinstance(payload, Updated) and CHOICE_FIELDS & set(payload.fields):
+        if not ticket.is_open:
+            return {}
+        stored = state_of(ticket)
+        state = _state(_rechoice(ticket, stored))
+        state.reaction_override, state.resolution_override = (
+            stored.reaction_override,
+            stored.resolution_override,
+        )
+        state.override_paused_minutes = stored.override_paused_minutes
+        return dict(due_dates(ticket, state))
+    if isinstance(payload, DeadlineOverridden):
+        return dict(due_dates(ticket, state_of(ticket)))
+    return {}
+
+
+# The observer (the SLA app's own tables).
 
 
 def _close_period(ticket: Ticket, calendar: WorkCalendar, now: datetime) -> None:
@@ -154,70 +209,65 @@ def _close_period(ticket: Ticket, calendar: WorkCalendar, now: datetime) -> None
     period.save(update_fields=["ended_at", "calendar_minutes", "working_minutes"])
 
 
-def on_status_changed(event: TicketEvent) -> None:
-    ticket, now = event.ticket, event.created_at
+def _start(ticket: Ticket, record: dict[str, Any], now: datetime) -> None:
+    config = resolve.configuration()
+    policy = resolve.policy(record.get("policy_id"))
+    state = TicketSla(
+        ticket=ticket,
+        policy=policy,
+        calendar=config.calendars.get(record.get("calendar_id") or 0),
+        rule_id=record.get("rule_id"),
+        policy_reason=record.get("policy_reason", ""),
+        calendar_source=record.get("calendar_source", ""),
+    )
+    if is_pausing(policy, ticket.status_id, ticket.phase):
+        state.paused_since = now
+    insert(state)
+    insert(
+        TicketStatusPeriod(
+            ticket=ticket, status_id=ticket.status_id, phase=ticket.phase, started_at=now
+        )
+    )
+
+
+def _saved_state(ticket: Ticket) -> TicketSla:
     state = state_of(ticket)
-    calendar = calendar_of(state)
-    _close_period(ticket, calendar, now)
+    if state.pk is None:
+        state.save()
+    return state
+
+
+def _status_changed(ticket: Ticket, now: datetime) -> None:
+    state = _saved_state(ticket)
+    _close_period(ticket, calendar_of(state), now)
     TicketStatusPeriod.objects.create(
         ticket=ticket, status_id=ticket.status_id, phase=ticket.phase, started_at=now
     )
     pausing = is_pausing(state.policy, ticket.status_id, ticket.phase)
-    values: dict[str, Any] = {}
     if state.paused_since is None and pausing:
         state.paused_since = now
     elif state.paused_since is not None and not pausing:
-        paused = ticket.paused_minutes + pause_minutes(calendar, state.paused_since, now)
         state.paused_since = None
-        values.update(due_dates(ticket, state, paused), paused_minutes=paused)
-    mode = state.policy.reaction_mode if state.policy else SlaPolicy.ReactionMode.REPLY
-    if mode != SlaPolicy.ReactionMode.REPLY and ticket.phase == Phase.OPEN:
-        values.update(_reaction(ticket, now))
     if ticket.phase in STOPPED_PHASES and ticket.resolved_at is not None:
-        due = values.get("resolution_due", ticket.resolution_due)
-        if due is not None and ticket.resolved_at > due:
-            values["resolution_breached"] = True
-        paused = values.get("paused_minutes", ticket.paused_minutes)
         state.active_minutes = active_minutes(
-            calendar, ticket.created_at, ticket.resolved_at, paused, None
+            calendar_of(state), ticket.created_at, ticket.resolved_at, ticket.paused_minutes, None
         )
     state.save(update_fields=["paused_since", "active_minutes"])
-    store(ticket, **values)
 
 
-def _reaction(ticket: Ticket, at: datetime) -> dict[str, Any]:
-    if ticket.reacted_at is not None:
-        return {}
-    values: dict[str, Any] = {"reacted_at": at}
-    if ticket.reaction_due is not None and at > ticket.reaction_due:
-        values["reaction_breached"] = True
-    return values
-
-
-def on_commented(event: TicketEvent) -> None:
-    ticket = event.ticket
-    by_staff = event.actor_id is not None and not event.data.get("by_client")
-    if ticket.reacted_at is not None or not (by_staff and event.data.get("is_public")):
-        return
-    state = state_of(ticket)
-    mode = state.policy.reaction_mode if state.policy else SlaPolicy.ReactionMode.REPLY
-    if mode == SlaPolicy.ReactionMode.PHASE:
-        return
-    at = (
-        Comment.objects.filter(pk=event.data.get("comment_id"))
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    store(ticket, **_reaction(ticket, at or event.created_at))
-
-
-def on_facts_changed(ticket: Ticket) -> TicketSla:
-    """Choose policy and calendar again (priority, type, ... changed) and recompute."""
-    state = state_of(ticket)
-    choice = resolve.choose_for(resolve.facts_of(ticket))
+def _choice_changed(ticket: Ticket) -> None:
+    state = _saved_state(ticket)
+    choice = _rechoice(ticket, state)
     state.policy, state.calendar, state.rule_id = choice.policy, choice.calendar, choice.rule_id
     state.policy_reason, state.calendar_source = choice.policy_reason, choice.calendar_source
     state.save(update_fields=["policy", "calendar", "rule", "policy_reason", "calendar_source"])
-    if ticket.is_open:
-        store(ticket, **due_dates(ticket, state))
-    return state
+
+
+def sla_observe(event: TicketEvent) -> None:
+    payload, ticket = event.payload, event.ticket
+    if isinstance(payload, Created):
+        _start(ticket, payload.decisions.get("sla") or {}, ticket.created_at)
+    elif isinstance(payload, StatusChanged):
+        _status_changed(ticket, event.created_at)
+    elif isinstance(payload, Updated) and CHOICE_FIELDS & set(payload.fields):
+        _choice_changed(ticket)

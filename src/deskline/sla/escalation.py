@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from deskline.sla import resolve
@@ -25,7 +24,9 @@ from deskline.sla.deadlines import active_minutes, between
 from deskline.sla.models import Calendar, EscalationFiring, EscalationStep, TicketSla, UserCalendar
 from deskline.sla.system import sla_user
 from deskline.tickets.events import event_record
-from deskline.tickets.models import OPEN_PHASES, Priority, Ticket, TicketEvent
+from deskline.tickets.models import OPEN_PHASES, Priority, Ticket
+from deskline.tickets.payloads import SlaWarning
+from deskline.tickets.services import ticket_assign, ticket_update, tickets_mark_breached
 from deskline.tickets.writing import lock_ticket
 
 logger = logging.getLogger(__name__)
@@ -44,15 +45,11 @@ def claim(ticket_id: int, key: str, step_id: int | None, now: datetime) -> bool:
 
 
 def mark_breaches(now: datetime) -> int:
-    """Flag open, running tickets whose deadlines have passed (the flags never clear)."""
-    running = Q(phase__in=OPEN_PHASES) & ~Q(sla__paused_since__isnull=False)
-    reaction = Ticket.objects.filter(
-        running, reacted_at__isnull=True, reaction_due__lt=now, reaction_breached=False
-    ).update(reaction_breached=True)
-    resolution = Ticket.objects.filter(
-        running, resolution_due__lt=now, resolution_breached=False
-    ).update(resolution_breached=True)
-    return reaction + resolution
+    """Flag open, running tickets whose deadlines have passed (the flags never clear), each
+    with an `sla_breached` event."""
+    return tickets_mark_breached(deadline="reaction", now=now) + tickets_mark_breached(
+        deadline="resolution", now=now
+    )
 
 
 #: The span each run indexes around now (queries outside it walk the calendar, same result).
@@ -134,6 +131,8 @@ def recipients(step: EscalationStep, ticket: Ticket) -> list[int]:
         found.append(ticket.team.lead_id)
     if step.notify_manager and ticket.company_id and ticket.company:
         found.append(ticket.company.manager_id)
+    if step.notify_observers:
+        found.extend(ticket.observers.values_list("pk", flat=True))
     return sorted({r for r in found if r is not None})
 
 
@@ -163,16 +162,18 @@ def fire(step: EscalationStep, state: TicketSla, calendar: WorkingTimeIndex, ctx
         ]
         if told:
             due = ticket.reaction_due if step.deadline == "reaction" else ticket.resolution_due
-            event_record(
-                ticket=ticket,
-                kind=TicketEvent.Kind.SLA,
-                actor=None,
-                data={
-                    "warning": step.name, "step_id": step.pk, "trigger": step.trigger,
-                    "deadline": step.deadline, "due": due.isoformat() if due else None,
-                    "recipients": told,
-                },
-            )  # fmt: skip
+            left = between(calendar, now, due) if due is not None and due > now else 0
+            payload = SlaWarning(
+                source="step",
+                deadline=step.deadline,
+                due=due,
+                minutes_left=left,
+                step_id=step.pk,
+                step_name=step.name,
+                trigger=step.trigger,
+                recipients=told,
+            )
+            event_record(ticket=ticket, actor=None, payload=payload)
             fired += 1
         if act and claim(ticket.pk, f"step:{step.pk}", step.pk, now):
             _act(step, ticket)
@@ -181,8 +182,6 @@ def fire(step: EscalationStep, state: TicketSla, calendar: WorkingTimeIndex, ctx
 
 
 def _act(step: EscalationStep, ticket: Ticket) -> None:
-    from deskline.tickets.services import ticket_assign, ticket_update
-
     actor = sla_user()
     if step.raise_priority:
         higher = (

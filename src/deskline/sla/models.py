@@ -198,6 +198,7 @@ class EscalationStep(models.Model):
     notify_assignee = models.BooleanField(default=False)
     notify_team_lead = models.BooleanField(default=False)
     notify_manager = models.BooleanField(default=False)
+    notify_observers = models.BooleanField(default=False, help_text="the ticket's watchers")
     raise_priority = models.BooleanField(default=False)
     reassign_team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

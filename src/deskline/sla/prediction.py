@@ -21,7 +21,8 @@ from deskline.sla.escalation import Context, claim, in_hours, open_states
 from deskline.sla.models import TicketSla
 from deskline.sla.risk import RiskModel, Sample
 from deskline.tickets.events import event_record
-from deskline.tickets.models import OPEN_PHASES, Ticket, TicketEvent
+from deskline.tickets.models import OPEN_PHASES, Ticket
+from deskline.tickets.payloads import SlaWarning
 from deskline.tickets.writing import lock_ticket
 
 HISTORY_DAYS = 365
@@ -139,13 +140,14 @@ def _warn(state: TicketSla, risk: float, ctx: Context) -> int:
             return 0
         event_record(
             ticket=ticket,
-            kind=TicketEvent.Kind.SLA,
             actor=None,
-            data={
-                "warning": "breach_risk",
-                "risk": round(risk, 4),
-                "threshold": state.policy.risk_threshold if state.policy else None,
-                "recipients": [manager],
-            },
+            payload=SlaWarning(
+                source="breach_risk",
+                deadline="resolution",
+                due=ticket.resolution_due,
+                risk=round(risk, 4),
+                threshold=state.policy.risk_threshold if state.policy else None,
+                recipients=[manager],
+            ),
         )
     return 1

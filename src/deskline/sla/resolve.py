@@ -162,6 +162,10 @@ def rule_specs() -> list[matching.RuleSpec]:
     ]
 
 
+#: The reason recorded when a routing rule chose the policy (kept when the facts change later).
+ROUTED_REASON = "set by a routing rule"
+
+
 @dataclass(frozen=True)
 class Choice:
     policy: SlaPolicy | None
@@ -171,18 +175,22 @@ class Choice:
     calendar_source: str
 
 
-def choose_for(facts: matching.TicketFacts) -> Choice:
-    """The policy and calendar for tickets with these facts, and why."""
+def choose_for(facts: matching.TicketFacts, *, policy_id: int | None = None) -> Choice:
+    """The policy and calendar for tickets with these facts, and why. A `policy_id` (a routing
+    rule named it) wins over the SLA rules when that policy exists."""
     config = configuration()
     contract_policy_id, contract_calendar_id = (
         config.contracts.get(facts.contract_id, (None, None)) if facts.contract_id else (None, None)
     )
-    picked = matching.choose_policy(
-        facts,
-        list(config.rules),
-        contract_policy_id=contract_policy_id,
-        default_policy_id=config.default_policy_id,
-    )
+    if policy_id is not None and policy_id in config.policies:
+        picked = matching.PolicyChoice(policy_id, None, ROUTED_REASON)
+    else:
+        picked = matching.choose_policy(
+            facts,
+            list(config.rules),
+            contract_policy_id=contract_policy_id,
+            default_policy_id=config.default_policy_id,
+        )
     chosen_policy = policy(picked.policy_id)
     chosen = matching.choose_calendar(
         site_calendar_id=config.sites.get(facts.site_id) if facts.site_id else None,

@@ -70,6 +70,7 @@ class StepIn(InSchema):
     notify_assignee: bool = False
     notify_team_lead: bool = False
     notify_manager: bool = False
+    notify_observers: bool = False
     raise_priority: bool = False
     reassign_team_id: int | None = None
     any_time: bool = Field(False, description="Notify outside the recipient's working hours too")

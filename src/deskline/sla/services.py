@@ -19,7 +19,7 @@ from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.core.permissions import require_admin
 from deskline.core.records import integer_range_errors, refs
-from deskline.sla.engine import due_dates, state_of, store
+from deskline.sla.engine import due_dates, state_of
 from deskline.sla.models import (
     Calendar,
     CalendarException,
@@ -28,8 +28,9 @@ from deskline.sla.models import (
     SlaRule,
     SlaTarget,
 )
-from deskline.tickets.events import event_record
-from deskline.tickets.models import Status, TicketEvent
+from deskline.tickets.models import Status
+from deskline.tickets.payloads import DeadlineOverridden
+from deskline.tickets.services import ticket_sla_changed
 from deskline.tickets.writing import lock_ticket
 
 CALENDAR_FIELDS = ("name", "time_zone", "always", "week", "country", "subdiv", "is_default")
@@ -43,7 +44,7 @@ POLICY_FIELDS = (
 )
 STEP_FIELDS = (
     "name", "deadline", "trigger", "value", "notify_assignee", "notify_team_lead",
-    "notify_manager", "raise_priority", "reassign_team_id", "any_time", "is_active",
+    "notify_manager", "notify_observers", "raise_priority", "reassign_team_id", "any_time", "is_active",
 )  # fmt: skip
 
 
@@ -217,14 +218,17 @@ def deadline_override(
     before = getattr(ticket, field)
     setattr(state, f"{deadline}_override", due)
     state.override_paused_minutes = ticket.paused_minutes
-    state.save(update_fields=[f"{deadline}_override", "override_paused_minutes"])
-    store(ticket, **{field: due_dates(ticket, state).get(field, before)})
-    event_record(
-        ticket=ticket,
-        kind=TicketEvent.Kind.SLA,
+    state.save()
+    after = due_dates(ticket, state).get(field, before)
+    ticket_sla_changed(
         actor=actor,
-        changes={field: [_iso(before), _iso(getattr(ticket, field))]},
-        data={"override": {"deadline": deadline, "due": due.isoformat(), "reason": reason.strip()}},
+        number=number,
+        payload=DeadlineOverridden(
+            fields={field: (_iso(before), _iso(after))},
+            deadline=deadline,
+            due=due,
+            reason=reason.strip(),
+        ),
     )
 
 

@@ -17,10 +17,10 @@ from deskline.core.errors import ValidationFailed
 from deskline.core.html import html_to_text, sanitize_html
 from deskline.tickets import search
 from deskline.tickets.access import contact_for_client
-from deskline.tickets.events import event_record
-from deskline.tickets.models import Attachment, Channel, Comment, Ticket, TicketEvent
+from deskline.tickets.models import Attachment, Channel, Comment, Ticket
+from deskline.tickets.payloads import AttachmentAdded, Commented
 from deskline.tickets.uploads import UploadRejected, check_upload, safe_filename
-from deskline.tickets.writing import clean_body, lock_ticket, touch
+from deskline.tickets.writing import clean_body, lock_ticket, write_change
 
 
 @transaction.atomic
@@ -57,16 +57,15 @@ def comment_add(
         created_at=now,
     )
     by_staff = actor is not None and actor.role != Role.CONTACT
-    # The reaction (reacted_at) is stamped by the SLA hook on the `commented` event: whether a
-    # reply counts as the reaction is the ticket's SLA policy's choice.
-    touch(ticket, [])
     search.append_ticket_text(ticket.pk, html_to_text(cleaned))
-    event_record(
-        ticket=ticket,
-        kind=TicketEvent.Kind.COMMENTED,
+    # Whether this reply is the reaction (reacted_at) is the SLA deriver's call, per policy.
+    write_change(
+        ticket,
+        [],
         actor=actor,
         channel=channel,
-        data={"comment_id": comment.pk, "is_public": is_public, "by_client": not by_staff},
+        payload=Commented(comment_id=comment.pk, is_public=is_public, by_client=not by_staff),
+        at=now,
     )
     return comment
 
@@ -117,12 +116,11 @@ def attachment_add(
     # A random stored name: the client's file name never becomes a path on our disk.
     attachment.file.save(f"{uuid.uuid4().hex}", ContentFile(b"".join(chunks)), save=False)
     attachment.save()
-    touch(ticket, [])
-    event_record(
-        ticket=ticket,
-        kind=TicketEvent.Kind.ATTACHMENT_ADDED,
+    write_change(
+        ticket,
+        [],
         actor=actor,
-        data={"attachment_id": attachment.pk, "filename": name, "size": size},
+        payload=AttachmentAdded(attachment_id=attachment.pk, filename=name, size=size),
     )
     return attachment
 

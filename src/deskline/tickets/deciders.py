@@ -13,6 +13,12 @@ strategy), "derive" (SLA policy and deadlines). A decider is `fn(ticket, facts) 
 
 Stages run in order; within a stage deciders must not depend on each other. Deciders never call
 ticket services and never write tickets: the create applies their decisions in its one INSERT.
+A record may hold `observer_ids` (staff to add as observers); the create adds them.
+
+Derivers do the same for every later change: `fn(ticket, payload, at) -> {column: value}` gets
+the ticket with the change applied in memory and the change's typed payload, and returns the
+derived columns the change moves (SLA deadlines, reaction time, breach flags); the service
+writes them in its own UPDATE.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from deskline.tickets.models import Ticket
+    from deskline.tickets.payloads import Payload
 
 STAGES = ("predict", "route", "derive")
 Decider = Callable[["Ticket", dict[str, Any]], Any]
@@ -60,3 +69,29 @@ def run_deciders(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any]:
             if record is not None:
                 records[name] = record
     return records
+
+
+Deriver = Callable[["Ticket", "Payload", "datetime"], dict[str, Any]]
+_derivers: dict[str, Deriver] = {}
+
+
+def ticket_deriver(name: str) -> Callable[[Deriver], Deriver]:
+    """Register `fn(ticket, payload, at) -> {column: value}` under a unique name."""
+
+    def register(fn: Deriver) -> Deriver:
+        _derivers[name] = fn
+        return fn
+
+    return register
+
+
+def remove_deriver(name: str) -> None:
+    _derivers.pop(name, None)
+
+
+def run_derivers(ticket: Ticket, payload: Payload, at: datetime) -> dict[str, Any]:
+    """Every deriver's columns for this change; only values that differ from the ticket's."""
+    columns: dict[str, Any] = {}
+    for _, fn in sorted(_derivers.items()):
+        columns.update(fn(ticket, payload, at))
+    return {name: value for name, value in columns.items() if getattr(ticket, name) != value}

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team
 from deskline.clients.models import Company, Contact, Contract, Equipment, Site
+from deskline.tickets.payloads import Payload, known_kinds, parse
 
 
 class Phase(models.TextChoices):
@@ -393,7 +395,8 @@ class TicketEvent(models.Model):
         SLA = "sla", _("SLA")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    #: A registered payload kind (`payloads.known_kinds()`); other apps add their own.
+    kind = models.CharField(max_length=32)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -416,6 +419,44 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on ticket {self.ticket_id}"
+
+    @cached_property
+    def payload(self) -> Payload:
+        """The typed payload of this event (one class per kind, see `payloads.py`)."""
+        return parse(self.kind, self.changes, self.data)
+
+    @property
+    def label(self) -> str:
+        return known_kinds().get(self.kind, self.kind)
+
+
+class EventReactionFailure(models.Model):
+    """A reaction that raised on an event: retried with backoff by the sweeper, or given up."""
+
+    event = models.ForeignKey(TicketEvent, on_delete=models.CASCADE, related_name="failures")
+    reaction = models.CharField(max_length=100)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    given_up_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "reaction"], name="reaction_failure_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(resolved_at__isnull=True, given_up_at__isnull=True),
+                name="reaction_failure_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reaction} on event {self.event_id}"
 
 
 class TicketSearch(models.Model):

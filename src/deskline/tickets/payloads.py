@@ -120,11 +120,21 @@ class RoutingOutcome(BaseModel):
 
 @event_kind
 class Created(Payload):
+    """A new ticket, with what the deciders (triage, routing, SLA) decided before its INSERT."""
+
     KIND, LABEL = "created", "Created"
     number: int
-    routing: RoutingOutcome | None = None
-    #: What triage predicted and which predictions it applied (field -> details).
-    triage: dict[str, Any] = Field(default_factory=dict)
+    #: Each decider's record by its name ("triage", "routing", "sla"); see `deciders.py`.
+    decisions: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def routing(self) -> RoutingOutcome | None:
+        record = self.decisions.get("routing")
+        return RoutingOutcome.model_validate(record) if record else None
+
+    @property
+    def triage(self) -> dict[str, Any]:
+        return dict(self.decisions.get("triage") or {})
 
 
 @event_kind
@@ -205,10 +215,12 @@ class Merged(Payload):
 @event_kind
 class MergedInto(Payload):
     KIND, LABEL = "merged_into", "Merged into another ticket"
-    CHANGE_FIELDS = ("status",)
+    CHANGE_FIELDS = ("status", "phase")
     into: int
     moved_comments: int
     status: Change
+    #: Missing in events written before it was recorded.
+    phase: Change | None = None
 
 
 @event_kind

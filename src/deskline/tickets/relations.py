@@ -17,12 +17,11 @@ from deskline.tickets.models import (
     Phase,
     Status,
     Ticket,
-    TicketEvent,
     TicketLink,
 )
-from deskline.tickets.writing import lock_ticket, touch, would_cycle
+from deskline.tickets.payloads import Linked, Merged, MergedInto, Unlinked, Updated
+from deskline.tickets.writing import lock_ticket, would_cycle, write_change
 
-Kind = TicketEvent.Kind
 LINK_KINDS = ("related", "parent", "child")
 
 
@@ -51,7 +50,6 @@ def ticket_link(*, actor: User, number: int, other_number: int, kind: str = "rel
         TicketLink.objects.get_or_create(
             from_ticket=low, to_ticket=high, defaults={"created_by": actor}
         )
-        touch(ticket, [])
     else:
         child, parent = (ticket, other) if kind == "parent" else (other, ticket)
         if would_cycle(child=child, parent=parent):
@@ -60,16 +58,17 @@ def ticket_link(*, actor: User, number: int, other_number: int, kind: str = "rel
             )
         before = child.parent.number if child.parent else None
         child.parent = parent
-        touch(child, ["parent"])
-        event_record(
-            ticket=child,
-            kind=Kind.UPDATED,
+        write_change(
+            child,
+            ["parent"],
             actor=actor,
-            changes={"parent": [before, parent.number]},
+            payload=Updated(fields={"parent": (before, parent.number)}),
         )
-    event_record(
-        ticket=ticket, kind=Kind.LINKED, actor=actor, data={"kind": kind, "other": other.number}
-    )
+    linked = Linked(kind=kind, other=other.number)
+    if kind == "parent":  # the ticket itself was just written as the child
+        event_record(ticket=ticket, actor=actor, payload=linked)
+    else:
+        write_change(ticket, [], actor=actor, payload=linked)
     return ticket
 
 
@@ -84,12 +83,16 @@ def ticket_unlink(*, actor: User, number: int, other_number: int) -> Ticket:
     for child, parent in ((ticket, other), (other, ticket)):
         if child.parent_id == parent.pk:
             child.parent = None
-            touch(child, ["parent"])
+            write_change(
+                child,
+                ["parent"],
+                actor=actor,
+                payload=Updated(fields={"parent": (parent.number, None)}),
+            )
             removed += 1
     if not removed:
         raise ValidationFailed("the tickets are not linked", fields={"other_number": "not linked"})
-    touch(ticket, [])
-    event_record(ticket=ticket, kind=Kind.UNLINKED, actor=actor, data={"other": other.number})
+    write_change(ticket, [], actor=actor, payload=Unlinked(other=other.number))
     return ticket
 
 
@@ -125,24 +128,26 @@ def ticket_merge(*, actor: User, number: int, into_number: int) -> Ticket:
     Attachment.objects.filter(ticket=source).update(ticket=target)
     target.observers.add(*source.observers.all())
     closing = _closing_status()
-    before = source.status.code
+    before, before_phase = source.status.code, source.phase
     source.merged_into, source.status, source.phase = target, closing, closing.phase
     source.closed_at = now
-    touch(source, ["merged_into", "status", "phase", "closed_at"])
-    touch(target, [])
     search.reindex_ticket(target)
     search.index_ticket_text(source.pk, search.ticket_text(source))
-    event_record(
-        ticket=source,
-        kind=Kind.MERGED_INTO,
+    write_change(
+        source,
+        ["merged_into", "status", "phase", "closed_at"],
         actor=actor,
-        changes={"status": [before, closing.code]},
-        data={"into": target.number, "moved_comments": moved},
+        payload=MergedInto(
+            into=target.number,
+            moved_comments=moved,
+            status=(before, closing.code),
+            phase=(before_phase, closing.phase),
+        ),
     )
-    event_record(
-        ticket=target,
-        kind=Kind.MERGED,
+    write_change(
+        target,
+        [],
         actor=actor,
-        data={"from": source.number, "moved_comments": moved, "note_id": note.pk},
+        payload=Merged(source=source.number, moved_comments=moved, note_id=note.pk),
     )
     return target

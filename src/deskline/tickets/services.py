@@ -8,9 +8,11 @@ these functions; nothing else writes tickets.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from deskline.accounts.models import Role, User
@@ -18,14 +20,16 @@ from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.core.inserts import insert
 from deskline.core.permissions import require_staff
-from deskline.tickets import configuration, search
+from deskline.tickets import configuration, payloads, search
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
 from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
+from deskline.tickets.deciders import has_deciders, run_deciders
 from deskline.tickets.events import event_record
+from deskline.tickets.facts import ticket_facts
 from deskline.tickets.guards import guard_problems
-from deskline.tickets.hooks import run_before_insert
 from deskline.tickets.models import (
+    OPEN_PHASES,
     Channel,
     Status,
     Ticket,
@@ -35,7 +39,7 @@ from deskline.tickets.models import (
 from deskline.tickets.numbering import next_ticket_number, number_in_insert
 from deskline.tickets.references import check_assignee, check_registry_fit, resolve
 from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
-from deskline.tickets.writing import clean_body, lock_ticket, pk_of, touch, would_cycle
+from deskline.tickets.writing import clean_body, lock_ticket, pk_of, would_cycle, write_change
 
 #: Fields that `ticket_update` changes (status and assignment have their own functions).
 UPDATABLE_FIELDS = frozenset(
@@ -162,24 +166,35 @@ def ticket_create(
     status = configuration.initial_status()
     now = timezone.now()
     ticket.status, ticket.phase = status, status.phase
-    ticket.priority_weight = ticket.priority.weight
     ticket.created_at = ticket.updated_at = now
+    observers = _staff_users(observer_ids) if observer_ids else []
+    decisions = run_deciders(ticket, ticket_facts(ticket, now=now)) if has_deciders() else {}
+    ticket.priority_weight = ticket.priority.weight
     drawn_by_database = number_in_insert()
     if not drawn_by_database:
         ticket.number = next_ticket_number()
-    run_before_insert(ticket)
     insert(ticket, from_database=drawn_by_database)
-    if observer_ids:
-        ticket.observers.set(_staff_users(observer_ids))
+    observers += _decided_observers(decisions, already=observers)
+    if observers:
+        ticket.observers.set(observers)
     search.index_ticket_text(ticket.pk, search.ticket_text(ticket))  # no comments yet
-    event_record(
-        ticket=ticket,
-        kind=Kind.CREATED,
-        actor=actor,
-        channel=channel,
-        data={"number": ticket.number},
-    )
+    payload = payloads.Created(number=ticket.number, decisions=decisions)
+    event_record(ticket=ticket, actor=actor, channel=channel, payload=payload)
     return ticket
+
+
+def _decided_observers(decisions: Mapping[str, Any], *, already: Sequence[User]) -> list[User]:
+    """Observers the deciders asked for: active staff only (a deleted one is dropped quietly)."""
+    wanted = {
+        user_id
+        for record in decisions.values()
+        if isinstance(record, dict)
+        for user_id in record.get("observer_ids", ())
+    }
+    wanted -= {u.pk for u in already}
+    if not wanted:
+        return []
+    return list(User.objects.filter(pk__in=wanted, is_active=True).exclude(role=Role.CONTACT))
 
 
 def _staff_users(ids: Sequence[int]) -> list[User]:
@@ -212,7 +227,7 @@ def ticket_update(
     ticket = lock_ticket(actor, number, version)
     before = {f: _current(ticket, f) for f in changes if f != "observer_ids"}
     before["custom_fields"] = dict(ticket.custom_fields)
-    diff: dict[str, list[Any]] = {}
+    diff: dict[str, tuple[Any, Any]] = {}
     for field, value in changes.items():
         if field == "title":
             ticket.title = _clean_title(value)
@@ -224,7 +239,7 @@ def ticket_update(
             old = sorted(ticket.observers.values_list("pk", flat=True))
             ticket.observers.set(_staff_users(value or []))
             if old != sorted(value or []):
-                diff["observer_ids"] = [old, sorted(value or [])]
+                diff["observer_ids"] = (old, sorted(value or []))
             continue
         elif field == "parent_number":
             ticket.parent = resolve("parent", value)
@@ -251,16 +266,15 @@ def ticket_update(
             continue
         after = _current(ticket, field)
         if after != before[field]:
-            diff[field] = [before[field], after]
+            diff[field] = (before[field], after)
     if not diff:
         return ticket
-    touch(ticket, [
-        "title", "description", "type", "category", "priority", "priority_weight", "company",
-        "contact", "site", "equipment", "contract", "not_covered", "parent", "custom_fields",
-    ])  # fmt: skip
     if "title" in diff or "description" in diff:
         search.reindex_ticket(ticket)
-    event_record(ticket=ticket, kind=Kind.UPDATED, actor=actor, changes=diff)
+    write_change(ticket, [
+        "title", "description", "type", "category", "priority", "priority_weight", "company",
+        "contact", "site", "equipment", "contract", "not_covered", "parent", "custom_fields",
+    ], actor=actor, payload=payloads.Updated(fields=diff))  # fmt: skip
     return ticket
 
 
@@ -314,12 +328,13 @@ def ticket_change_status(
     before = ticket.status
     ticket.status, ticket.phase = target, target.phase
     stamped = _phase_timestamps(ticket, target.phase)
-    touch(ticket, ["status", "phase", *stamped])
-    event_record(
-        ticket=ticket,
-        kind=Kind.STATUS_CHANGED,
+    write_change(
+        ticket,
+        ["status", "phase", *stamped],
         actor=actor,
-        changes={"status": [before.code, target.code], "phase": [before.phase, target.phase]},
+        payload=payloads.StatusChanged(
+            status=(before.code, target.code), phase=(before.phase, target.phase)
+        ),
     )
     if comment.strip():
         comment_add(
@@ -371,16 +386,72 @@ def ticket_assign(
     if before == [team_id, assignee_id]:
         return ticket
     ticket.team, ticket.assignee = team, assignee
-    touch(ticket, ["team", "assignee"])
-    changes = {}
-    if before[0] != team_id:
-        changes["team_id"] = [before[0], team_id]
-    if before[1] != assignee_id:
-        changes["assignee_id"] = [before[1], assignee_id]
-    event_record(
-        ticket=ticket, kind=Kind.ASSIGNED, actor=actor, changes=changes, data={"reason": reason}
+    payload = payloads.Assigned(
+        team_id=(before[0], team_id) if before[0] != team_id else None,
+        assignee_id=(before[1], assignee_id) if before[1] != assignee_id else None,
+        reason=reason,
     )
+    write_change(ticket, ["team", "assignee"], actor=actor, payload=payload)
     return ticket
+
+
+@transaction.atomic
+def ticket_escalate(
+    *,
+    actor: User,
+    number: int,
+    team_id: int,
+    assignee_id: int | None,
+    line: tuple[int, int],
+    direction: str,
+    reason: str,
+    assignment: str = "",
+) -> Ticket:
+    """Give the ticket to another line's team (decided by routing), as one `escalated` event."""
+    require_staff(actor)
+    ticket = lock_ticket(actor, number, None)
+    team, assignee = resolve("team", team_id), resolve("assignee", assignee_id)
+    check_assignee(team, assignee)
+    before_team = ticket.team_id
+    ticket.team, ticket.assignee = team, assignee
+    payload = payloads.Escalated(
+        team_id=(before_team, team_id),
+        line=line,
+        direction=direction,
+        reason=reason.strip(),
+        assignment=assignment,
+    )
+    write_change(ticket, ["team", "assignee"], actor=actor, payload=payload)
+    return ticket
+
+
+@transaction.atomic
+def ticket_sla_changed(*, actor: User, number: int, payload: payloads.Payload) -> Ticket:
+    """Record an SLA change made by the SLA app (a deadline set by hand) on the ticket, with the
+    derived columns it moves, as one event."""
+    ticket = lock_ticket(actor, number, None)
+    write_change(ticket, [], actor=actor, payload=payload)
+    return ticket
+
+
+def tickets_mark_breached(*, deadline: str, now: datetime) -> int:
+    """Flag open, running tickets whose `deadline` (reaction or resolution) has passed, and
+    record one `sla_breached` event each. Breach flags are derived columns: no version bump,
+    so a person's edit in progress does not conflict with the clock."""
+    column, due_column = f"{deadline}_breached", f"{deadline}_due"
+    running = Q(phase__in=OPEN_PHASES) & Q(sla__paused_since__isnull=True)
+    if deadline == "reaction":
+        running &= Q(reacted_at__isnull=True)
+    due = Ticket.objects.filter(running, **{f"{due_column}__lt": now, column: False})
+    flagged = 0
+    for ticket in due.order_by("pk").iterator(chunk_size=500):
+        with transaction.atomic():
+            if not Ticket.objects.filter(pk=ticket.pk, **{column: False}).update(**{column: True}):
+                continue  # another run flagged it meanwhile
+            payload = payloads.SlaBreached(deadline=deadline, due=getattr(ticket, due_column))
+            event_record(ticket=ticket, actor=None, payload=payload, at=now)
+            flagged += 1
+    return flagged
 
 
 @transaction.atomic
@@ -400,13 +471,11 @@ def ticket_rate(*, actor: User, number: int, rating: int, comment: str = "") -> 
         )
     before = ticket.rating
     ticket.rating = rating
-    touch(ticket, ["rating"])
-    event_record(
-        ticket=ticket,
-        kind=TicketEvent.Kind.RATED,
+    write_change(
+        ticket,
+        ["rating"],
         actor=actor,
-        changes={"rating": [before, rating]},
-        data={"comment": comment.strip()[:2000]},
+        payload=payloads.Rated(rating=(before, rating), comment=comment.strip()[:2000]),
     )
     if comment.strip():
         comment_add(actor=actor, number=number, body=comment, is_public=True)
@@ -421,9 +490,12 @@ __all__ = [
     "ticket_assign",
     "ticket_change_status",
     "ticket_create",
+    "ticket_escalate",
     "ticket_link",
     "ticket_merge",
     "ticket_rate",
+    "ticket_sla_changed",
+    "tickets_mark_breached",
     "ticket_unlink",
     "ticket_update",
 ]

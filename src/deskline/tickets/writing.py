@@ -1,7 +1,9 @@
-"""Helpers shared by the ticket write functions: locking, version bump, body cleaning."""
+"""Helpers shared by the ticket write functions: locking, writing a change with its derived
+columns and its event, body cleaning."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -10,7 +12,10 @@ from deskline.accounts.models import User
 from deskline.core.errors import Conflict, NotFound
 from deskline.core.html import sanitize_html, text_to_html
 from deskline.tickets.access import tickets_visible_to
-from deskline.tickets.models import Ticket
+from deskline.tickets.deciders import run_derivers
+from deskline.tickets.events import event_record
+from deskline.tickets.models import Ticket, TicketEvent
+from deskline.tickets.payloads import Payload
 
 
 def lock_ticket(actor: User | None, number: int, version: int | None) -> Ticket:
@@ -31,11 +36,30 @@ def lock_ticket(actor: User | None, number: int, version: int | None) -> Ticket:
     return ticket
 
 
-def touch(ticket: Ticket, fields: list[str]) -> None:
+def touch(ticket: Ticket, fields: list[str], *, now: datetime | None = None) -> None:
     """Save the given fields with a new updated_at and the next version."""
-    ticket.updated_at = timezone.now()
+    ticket.updated_at = now or timezone.now()
     ticket.version += 1
     ticket.save(update_fields=[*fields, "updated_at", "version"])
+
+
+def write_change(
+    ticket: Ticket,
+    fields: list[str],
+    *,
+    actor: User | None,
+    payload: Payload,
+    channel: str = "",
+    at: datetime | None = None,
+) -> TicketEvent:
+    """The end of every ticket service: the derived columns the change moves (SLA), one UPDATE
+    of the changed and derived fields with the next version, and the change's one event."""
+    now = at or timezone.now()
+    derived = run_derivers(ticket, payload, now)
+    for name, value in derived.items():
+        setattr(ticket, name, value)
+    touch(ticket, [*fields, *derived], now=now)
+    return event_record(ticket=ticket, actor=actor, payload=payload, channel=channel, at=now)
 
 
 def clean_body(text: str, *, is_html: bool) -> str:

@@ -1,4 +1,9 @@
-"""Turning a ticket (or the fields of a would-be ticket) into the facts that rules look at."""
+"""Turning a ticket (or the fields of a would-be ticket) into the facts that rules look at.
+
+Facts are a flat mapping of plain values that routing rules, automation triggers and deciders
+read (see `routing.matching` for the conditions over them). Deciders may add facts of their own
+(triage adds `predicted.<field>`) for later stages.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.utils import timezone
 
 from deskline.core.html import html_to_text
-from deskline.routing.strategies import working_hours
 from deskline.tickets.models import Ticket
+
+
+def working_hours(local_weekday: int, local_minute: int, start: int = 540, end: int = 1080) -> bool:
+    """Default working time: Monday to Friday, 09:00-18:00 local (minutes from midnight)."""
+    return local_weekday < 5 and start <= local_minute < end
 
 
 def is_working_time(now: dt.datetime, zone: str) -> bool:

@@ -1,0 +1,115 @@
+"""Routing a new ticket: the "route" decider that `ticket_create` runs before its INSERT.
+
+It evaluates the active rule sets over the proposed ticket's facts, sets the fields the rules
+decide (priority, type, category) on the unsaved ticket, gives it a team and an assignee (the
+creator's explicit choice wins; otherwise the rules' team, then the team's assignment
+strategy) and returns the whole decision with its reasons, which the create stores in its one
+`created` event. A rule action that does not fit (a deleted priority, an assignee outside the
+team) is skipped and explained instead of failing the creation. A policy a rule names is
+passed on as the fact `sla_policy_id`, which the SLA decider honours.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskline.accounts.models import Team, User
+from deskline.core.errors import DomainError
+from deskline.routing import selectors
+from deskline.routing.assignment import assignee_pick
+from deskline.routing.matching import Decision, decide
+from deskline.routing.models import TeamRouting, TicketTag
+from deskline.routing.strategies import MANUAL
+from deskline.tickets import configuration
+from deskline.tickets.models import Category, Priority, Ticket, TicketEvent, TicketType
+from deskline.tickets.payloads import Created, RoutingOutcome
+from deskline.tickets.references import check_assignee
+
+#: Rule actions that set one of the ticket's reference fields, with the cached model.
+FIELD_ACTIONS: dict[str, type[Priority] | type[TicketType] | type[Category]] = {
+    "priority_id": Priority,
+    "type_id": TicketType,
+    "category_id": Category,
+}
+
+
+def _apply_fields(ticket: Ticket, decision: Decision) -> tuple[dict[str, Any], dict[str, str]]:
+    applied: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    for key, model in FIELD_ACTIONS.items():
+        value = decision.values.get(key)
+        if value is None or value == getattr(ticket, key):
+            continue
+        row: Any = configuration.row(model, value)
+        if row is None or not getattr(row, "is_active", True):
+            skipped[key] = f"no {key[:-3]} with id {value}"
+            continue
+        setattr(ticket, key[:-3], row)
+        applied[key] = value
+    return applied, skipped
+
+
+def _strategy_applies(team_id: int | None) -> bool:
+    if team_id is None:
+        return False
+    return TeamRouting.objects.filter(team_id=team_id).exclude(strategy=MANUAL).exists()
+
+
+def _assign(ticket: Ticket, decision: Decision) -> dict[str, Any]:
+    """Team and assignee: the creator's explicit choice wins, then the rules, then the strategy."""
+    team_id = ticket.team_id or decision.values.get("team_id")
+    assignee_id = ticket.assignee_id or decision.values.get("assignee_id")
+    result: dict[str, Any] = {}
+    if team_id is not None and assignee_id is None:
+        choice = assignee_pick(team_id, ticket)
+        assignee_id = choice.user_id
+        result["strategy"] = choice.reason
+    if [team_id, assignee_id] == [ticket.team_id, ticket.assignee_id]:
+        return result
+    team = Team.objects.filter(pk=team_id, is_active=True).first() if team_id else None
+    assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
+    try:
+        if team_id is not None and team is None:
+            raise DomainError(f"no active team with id {team_id}")
+        check_assignee(team, assignee)
+    except DomainError as exc:
+        result["skipped"] = "; ".join(exc.fields.values()) or exc.message
+        return result
+    ticket.team, ticket.assignee = team, assignee
+    result.update(team_id=team_id, assignee_id=assignee_id)
+    return result
+
+
+def route_new_ticket(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
+    """The decider: route the unsaved ticket; the record of what was decided, or None."""
+    decision = decide(selectors.active_rule_sets(), facts)
+    if not decision.matched and not _strategy_applies(ticket.team_id):
+        return None
+    applied, skipped = _apply_fields(ticket, decision)
+    assignment = _assign(ticket, decision)
+    policy_id = decision.values.get("sla_policy_id")
+    if policy_id is not None:
+        facts["sla_policy_id"] = policy_id
+    outcome = RoutingOutcome(
+        **decision.as_data(),
+        applied=applied,
+        skipped=skipped,
+        assignment=assignment,
+        sla_policy_id=policy_id,
+    )
+    record = outcome.model_dump(mode="json")
+    if decision.observer_ids:
+        record["observer_ids"] = list(decision.observer_ids)
+    return record
+
+
+def tags_on_created(event: TicketEvent) -> None:
+    """The in-transaction observer: store the tags the rules gave a new ticket (routing's table)."""
+    if not isinstance(event.payload, Created):
+        return
+    outcome = event.payload.routing
+    tags = outcome.set.get("tags") if outcome else None
+    if tags:
+        TicketTag.objects.bulk_create(
+            [TicketTag(ticket_id=event.ticket_id, tag=t) for t in tags], ignore_conflicts=True
+        )
