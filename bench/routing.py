@@ -127,9 +127,9 @@ def _queries_per_ticket(admin: object, fixtures: list[dict[str, int]]) -> int:
 
 
 def _pure(n: int, rng: random.Random) -> float:
-    from deskline.tickets.facts import ticket_facts
     from deskline.routing.matching import decide
     from deskline.routing.selectors import active_rule_sets
+    from deskline.tickets.facts import ticket_facts
     from deskline.tickets.models import Ticket
 
     rule_sets = active_rule_sets()
