@@ -32,3 +32,7 @@ def contractor(db: None) -> User:
 
 def status(code: str) -> Status:
     return Status.objects.get(code=code)
+
+
+from tests.channels.conftest import mailbox  # noqa: E402,F401 - fixture
+from tests.routing.conftest import add_rule, agents, make_team, rule_set  # noqa: E402,F401

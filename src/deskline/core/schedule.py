@@ -29,6 +29,7 @@ class Periodic:
 
 PERIODIC = (
     Periodic("mail polling", "deskline.channels.tasks.mail_poll_all", 60),
+    Periodic("event sweeper", "deskline.tickets.tasks.ticket_events_sweep", 60),
     Periodic("notification outbox", "deskline.notifications.tasks.outbox_send_due", 60),
     Periodic("SLA escalation and risk", "deskline.sla.tasks.sla_tick", 60),
     Periodic("time triggers", "deskline.routing.tasks.automation_scan_time", 300),

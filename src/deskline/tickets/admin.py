@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from deskline.tickets.events import failure_retry
 from deskline.tickets.models import (
     Category,
     CustomField,
+    EventReactionFailure,
     Priority,
     Status,
     StatusTransition,
@@ -92,3 +94,28 @@ class TicketEventAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "kind", "actor", "created_at", "dispatched_at")
     list_select_related = ("ticket", "actor")
     show_full_result_count = False
+
+
+@admin.register(EventReactionFailure)
+class EventReactionFailureAdmin(admin.ModelAdmin[EventReactionFailure]):
+    """Reactions that raised on an event: retried by the sweeper, or given up (retry by hand)."""
+
+    list_display = (
+        "reaction",
+        "event",
+        "attempts",
+        "next_attempt_at",
+        "given_up_at",
+        "resolved_at",
+    )
+    list_filter = ("reaction", ("given_up_at", admin.EmptyFieldListFilter))
+    readonly_fields = [f.name for f in EventReactionFailure._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Retry the selected reactions now")
+    def retry_now(self, request: HttpRequest, queryset: Any) -> None:
+        succeeded = sum(failure_retry(f.pk, force=True) for f in queryset)
+        self.message_user(request, f"{succeeded} of {queryset.count()} succeeded.")

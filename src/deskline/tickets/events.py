@@ -158,9 +158,9 @@ def event_dispatch(event_id: int) -> bool:
     return True
 
 
-def failure_retry(failure_id: int, *, force: bool = False) -> bool:
+def failure_retry(failure_id: int, *, force: bool = False, now: datetime | None = None) -> bool:
     """Run a failed reaction again (a due one, or any with `force`); True if it succeeded."""
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         rows = EventReactionFailure.objects.select_for_update(skip_locked=True).filter(
             pk=failure_id, resolved_at__isnull=True
@@ -203,5 +203,5 @@ def events_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[str, 
         .order_by("next_attempt_at")
         .values_list("id", flat=True)[:batch]
     )
-    retried = sum(failure_retry(failure_id) for failure_id in due)
+    retried = sum(failure_retry(failure_id, now=now) for failure_id in due)
     return {"dispatched": dispatched, "retried": retried, "failures_due": len(due)}

@@ -1,0 +1,24 @@
+"""Reading captured SQL as verb and table, so tests can pin a path's statements exactly."""
+
+from __future__ import annotations
+
+from django.test.utils import CaptureQueriesContext
+
+
+def statement_targets(ctx: CaptureQueriesContext, *, selects: bool = True) -> list[str]:
+    """Each captured data statement as its verb and table, e.g. 'INSERT tickets_ticket'.
+
+    Transaction control (savepoints, BEGIN, COMMIT) is left out.
+    """
+    targets = []
+    for query in ctx.captured_queries:
+        words = query["sql"].replace('"', "").split()
+        if words[0] in ("INSERT", "DELETE"):
+            table = words[words.index("INTO") + 1] if "INTO" in words else words[2]
+            targets.append(f"{words[0]} {table}")
+        elif words[0] == "UPDATE":
+            targets.append(f"UPDATE {words[1]}")
+        elif words[0] == "SELECT" and selects:
+            table = words[words.index("FROM") + 1] if "FROM" in words else "?"
+            targets.append(f"SELECT {table}")
+    return targets
