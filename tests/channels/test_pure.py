@@ -10,14 +10,9 @@ from hypothesis import strategies as st
 
 from deskline.channels.loopguard import automatic_reason
 from deskline.channels.mailparse import parse_mail
-from deskline.channels.mailthread import (
-    address_token,
-    decide_thread,
-    strip_reply_prefix,
-    subject_token,
-    subject_with_token,
-)
+from deskline.channels.mailthread import decide_thread, strip_reply_prefix
 from deskline.channels.quoting import strip_quotes
+from deskline.core.mailformat import address_token, subject_token, subject_with_token
 
 
 def _raw(body: str = "Hello", charset: str = "utf-8", **headers: str) -> bytes:

@@ -10,7 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-SUBJECT_TOKEN = re.compile(r"\[#(\d{1,12})\]")
+from deskline.core.mailformat import address_token, subject_token
+
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|ответ|на|отв)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
 
@@ -21,34 +22,8 @@ class Threading:
     by: str
 
 
-def subject_token(subject: str) -> int | None:
-    found = SUBJECT_TOKEN.findall(subject)
-    return int(found[-1]) if found else None
-
-
-def subject_with_token(subject: str, number: int) -> str:
-    """The subject of mail about ticket `number`, with its token (added in front if missing)."""
-    if f"[#{number}]" in subject:
-        return " ".join(subject.split())
-    bare = " ".join(SUBJECT_TOKEN.sub("", subject).split())
-    return f"[#{number}] {bare}".strip()
-
-
 def strip_reply_prefix(subject: str) -> str:
     return _REPLY_PREFIX.sub("", subject).strip()
-
-
-def address_token(recipients: Sequence[str], mailbox_address: str) -> int | None:
-    """The ticket number in support+N@domain when that is our mailbox's address."""
-    local, _, domain = mailbox_address.lower().partition("@")
-    if not local or not domain:
-        return None
-    pattern = re.compile(rf"^{re.escape(local)}\+(\d{{1,12}})@{re.escape(domain)}$")
-    for recipient in recipients:
-        match = pattern.match(recipient.lower())
-        if match:
-            return int(match.group(1))
-    return None
 
 
 def decide_thread(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
@@ -92,3 +92,12 @@ def inbound_pending(*, older_than: dt.datetime) -> QuerySet[InboundMessage]:
     return InboundMessage.objects.filter(
         status=InboundMessage.Status.RECEIVED, received_at__lt=older_than
     ).order_by("pk")
+
+
+def inbound_thread_ids(ticket: Ticket) -> Iterable[tuple[dt.datetime, str]]:
+    """The Message-IDs of mail that came in for the ticket, with when it arrived."""
+    return (
+        InboundMessage.objects.filter(ticket=ticket)
+        .exclude(message_id="")
+        .values_list("received_at", "message_id")
+    )

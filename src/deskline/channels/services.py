@@ -28,16 +28,13 @@ from deskline.channels import selectors
 from deskline.channels.inline import cid_references, link_cids, own_cid_references
 from deskline.channels.loopguard import automatic_reason
 from deskline.channels.mailparse import ParsedMail, parse_mail
-from deskline.channels.mailthread import (
-    address_token,
-    decide_thread,
-    strip_reply_prefix,
-    subject_token,
-)
+from deskline.channels.mailthread import decide_thread, strip_reply_prefix
 from deskline.channels.models import InboundMessage, Mailbox
 from deskline.channels.quoting import strip_quotes
 from deskline.clients.models import Contact
 from deskline.core.errors import DomainError
+from deskline.core.mailformat import address_token, subject_token
+from deskline.notifications.services import notify_sender_refused
 from deskline.tickets.models import Attachment, Ticket
 from deskline.tickets.schemas import attachment_out
 from deskline.tickets.services import (
@@ -189,9 +186,12 @@ def _process(inbound: InboundMessage) -> None:
         return _add_comment(inbound, mail, number, staff, contact)
     if staff is None and contact is None:
         if mailbox.unknown_senders == Mailbox.UnknownSenders.REFUSE:
-            from deskline.notifications.services import notify_sender_refused
-
-            notify_sender_refused(mailbox=mailbox, mail=mail)
+            notify_sender_refused(
+                mailbox_id=mailbox.pk,
+                sender=mail.from_addr,
+                subject=mail.subject,
+                message_id=mail.message_id,
+            )
             return _set(inbound, Status.IGNORED, f"unknown sender refused: {mail.from_addr}")
         contact = _contact_create(mail)
     _open_ticket(inbound, mail, contact)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
 from deskline.accounts.models import User
 from deskline.notifications.defaults import DEFAULT_TEMPLATES
 from deskline.notifications.models import NotificationPreference, NotificationTemplate, Outbox
@@ -27,30 +30,41 @@ def preference_for(user: User | None, event: str) -> tuple[bool, str]:
     return (True, "email") if row is None else (row.enabled, row.channel)
 
 
-def thread_message_ids(ticket: Ticket, limit: int = 20) -> list[str]:
-    """The ticket's mail thread, oldest first: inbound mail, comments from mail and our mail."""
-    from deskline.channels.models import InboundMessage
+MessageSource = Callable[[Ticket], Iterable[tuple[datetime, str]]]
+_thread_sources: dict[str, MessageSource] = {}
 
-    stamped: list[tuple[object, str]] = []
-    for received, message_id in (
-        InboundMessage.objects.filter(ticket=ticket)
-        .exclude(message_id="")
-        .values_list("received_at", "message_id")
-    ):
-        stamped.append((received, message_id))
-    for created, message_id in (
+
+def thread_source(name: str) -> Callable[[MessageSource], MessageSource]:
+    """Register `fn(ticket) -> [(time, message_id), ...]`: mail of the ticket another app keeps
+    (mail intake registers the inbound messages)."""
+
+    def register(fn: MessageSource) -> MessageSource:
+        _thread_sources[name] = fn
+        return fn
+
+    return register
+
+
+def _comment_and_outbox_ids(ticket: Ticket) -> Iterable[tuple[datetime, str]]:
+    yield from (
         Comment.objects.filter(ticket=ticket)
         .exclude(message_id="")
         .values_list("created_at", "message_id")
-    ):
-        stamped.append((created, message_id))
-    for created, message_id in (
+    )
+    yield from (
         Outbox.objects.filter(ticket=ticket, channel="email")
         .exclude(message_id="")
         .values_list("created_at", "message_id")
-    ):
-        stamped.append((created, message_id))
-    stamped.sort(key=lambda pair: pair[0])  # type: ignore[arg-type, return-value]
+    )
+
+
+thread_source("notifications")(_comment_and_outbox_ids)
+
+
+def thread_message_ids(ticket: Ticket, limit: int = 20) -> list[str]:
+    """The ticket's mail thread, oldest first: inbound mail, comments from mail and our mail."""
+    stamped = [pair for source in _thread_sources.values() for pair in source(ticket)]
+    stamped.sort(key=lambda pair: pair[0])
     ordered = list(dict.fromkeys(m for _, m in stamped))
     # Keep the root: it is what mail clients thread on when the middle is cut.
     return ordered if len(ordered) <= limit else [ordered[0], *ordered[-(limit - 1) :]]

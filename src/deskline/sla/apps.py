@@ -10,10 +10,14 @@ class SlaConfig(AppConfig):
         from deskline.core import refcache
         from deskline.sla.engine import sla_decide, sla_derive, sla_observe
         from deskline.sla.resolve import WATCHED
+        from deskline.sla.selectors import at_risk_filter, overdue_filter
+        from deskline.tickets.conditions import ticket_condition
         from deskline.tickets.deciders import ticket_decider, ticket_deriver
         from deskline.tickets.observers import ticket_observer
 
         ticket_decider("sla", stage="derive")(sla_decide)
         ticket_deriver("sla")(sla_derive)
         ticket_observer("sla")(sla_observe)
+        ticket_condition("overdue")(overdue_filter)
+        ticket_condition("at_risk")(at_risk_filter)
         refcache.watch(*WATCHED)

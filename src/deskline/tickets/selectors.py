@@ -12,6 +12,7 @@ from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.tickets import configuration, search
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
+from deskline.tickets.conditions import condition
 from deskline.tickets.listing import (
     FILTER_COLUMNS,
     BadCursor,
@@ -101,15 +102,8 @@ def apply_filters(
         conditions["assignee__isnull"] = filters.unassigned
     queryset = queryset.filter(**conditions)
     if filters.sla_state:
-        queryset = queryset.filter(sla_condition(filters.sla_state))
+        queryset = queryset.filter(condition(filters.sla_state))
     return search.filter_by_text(queryset, filters.text)
-
-
-def sla_condition(state: str) -> Q:
-    """Overdue or at-risk tickets, as the SLA app defines them (it builds on tickets)."""
-    from deskline.sla.selectors import sla_state_filter
-
-    return sla_state_filter(state)
 
 
 def _after(sort: Sort, value: object, row_id: int) -> Q:

@@ -20,13 +20,13 @@ from django.utils import timezone
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.access import tickets_visible_to
+from deskline.tickets.conditions import condition
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import (
     Page,
     TicketFilters,
     apply_filters,
     keyset_page,
-    sla_condition,
 )
 
 COUNT_CAP = 1000
@@ -45,8 +45,8 @@ VIEWS: dict[str, Callable[[User, dt.datetime], Q]] = {
     "mine": lambda user, now: _open() & Q(assignee_id=user.pk),
     "teams": lambda user, now: _open() & Q(team_id__in=_team_ids(user)),
     "unassigned": lambda user, now: _open() & Q(assignee__isnull=True),
-    "overdue": lambda user, now: sla_condition("overdue"),
-    "at_risk": lambda user, now: sla_condition("at_risk"),
+    "overdue": lambda user, now: condition("overdue", now),
+    "at_risk": lambda user, now: condition("at_risk", now),
     "waiting": lambda user, now: Q(phase="waiting"),
     "open": lambda user, now: _open(),
     "all": lambda user, now: Q(),
