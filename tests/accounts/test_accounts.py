@@ -99,3 +99,26 @@ def test_each_request_gets_its_own_copy_of_the_user(agent, settings):
     first.first_name = "Changed by one request"
     second = api_token_authenticate(token)
     assert second is not None and second.first_name != "Changed by one request"
+
+
+def test_system_users_are_never_offered_as_assignees(db):
+    from deskline.accounts.system import system_user
+    from deskline.desk.choices import staff_users
+    from deskline.tickets.reference_selectors import staff_users_for
+
+    automation = system_user("automation")
+    admin = User.objects.create_superuser("root", "root@example.com", "x")
+    assert automation.is_system and not automation.has_usable_password()
+    assert automation not in staff_users()
+    assert automation not in staff_users_for(admin)
+
+
+def test_a_system_user_cannot_be_made_an_assignee(make_ticket, admin):
+    from deskline.accounts.system import system_user
+    from deskline.core.errors import ValidationFailed
+    from deskline.tickets.services import ticket_assign
+
+    ticket = make_ticket()
+    with pytest.raises(ValidationFailed):
+        ticket_assign(actor=admin, number=ticket.number, team_id=None,
+                      assignee_id=system_user("sla").pk)  # fmt: skip

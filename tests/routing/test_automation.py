@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from deskline.accounts.system import SYSTEM_USERS
 from deskline.routing.automation import automation_scan
 from deskline.routing.models import Trigger, TriggerFiring, WebhookDelivery, WebhookSubscription
-from deskline.routing.system import AUTOMATION_USERNAME
 from deskline.sla.escalation import mark_breaches
 from deskline.tickets.conversation import comment_add
 from deskline.tickets.models import Comment, Priority, Status, Ticket
@@ -40,7 +40,7 @@ def test_an_event_trigger_sets_fields_and_comments_from_a_template(make_ticket, 
     quiet.refresh_from_db()
     assert loud.priority == high and quiet.priority != high
     comment = Comment.objects.get(ticket=loud)
-    assert comment.author.username == AUTOMATION_USERNAME
+    assert comment.author.username == SYSTEM_USERS["automation"][0]
     assert f"We are on #{loud.number}: Network outage" in comment.body
     assert TriggerFiring.objects.get().ticket == loud
 
@@ -137,7 +137,10 @@ def test_the_default_trigger_closes_resolved_tickets_after_seven_quiet_days(make
     assert automation_scan(timezone.now() + dt.timedelta(days=8)) == 1
     ticket.refresh_from_db()
     assert ticket.phase == "closed" and ticket.closed_at is not None
-    assert ticket.events.filter(kind="status_changed").last().actor.username == AUTOMATION_USERNAME
+    assert (
+        ticket.events.filter(kind="status_changed").last().actor.username
+        == SYSTEM_USERS["automation"][0]
+    )
 
 
 def test_a_client_reply_keeps_a_resolved_ticket_open(make_ticket, admin):

@@ -25,6 +25,8 @@ class User(AbstractUser):
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     language = models.CharField(_("language"), max_length=8, default="en")
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    #: A service user background work acts as (routing, automation, SLA): never a choice.
+    is_system = models.BooleanField(_("system user"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")

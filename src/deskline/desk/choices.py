@@ -52,7 +52,7 @@ def category_options(categories: dict[int, Category]) -> list[CategoryOption]:
 
 
 def staff_users() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES, is_system=False).order_by(
         "first_name", "last_name", "username"
     )
 

@@ -20,12 +20,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from deskline.accounts.models import Role, User
+from deskline.accounts.system import is_system_user, system_user
 from deskline.core.errors import DomainError
 from deskline.routing import webhooks
 from deskline.routing.assignment import assignee_pick
 from deskline.routing.matching import matches
 from deskline.routing.models import Trigger, TriggerFiring, WebhookSubscription
-from deskline.routing.system import automation_user, is_automation
 from deskline.sla.selectors import working_minutes_for_ticket
 from deskline.tickets.conversation import comment_add
 from deskline.tickets.facts import ticket_facts
@@ -148,7 +148,7 @@ def run_actions(
     trigger: Trigger, ticket: Ticket, event: TicketEvent | None = None
 ) -> dict[str, Any]:
     """Run the trigger's actions in order; an action that fails is reported, the rest still run."""
-    actor = automation_user()
+    actor = system_user("automation")
     result: dict[str, Any] = {}
     for key, value in trigger.actions.items():
         ticket.refresh_from_db()
@@ -177,7 +177,7 @@ def _fire(trigger: Trigger, ticket: Ticket, window: str, event: TicketEvent | No
 
 def automation_on_event(event: TicketEvent) -> None:
     """The event handler: fire every active event trigger whose events and conditions match."""
-    if is_automation(event.actor_id):
+    if is_system_user(event.actor_id, "automation"):
         return
     names = event_names(event)
     triggers = [

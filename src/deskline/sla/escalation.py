@@ -18,11 +18,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from deskline.accounts.system import system_user
 from deskline.sla import resolve
 from deskline.sla.clock import WorkCalendar, WorkingTimeIndex, is_working_time
 from deskline.sla.deadlines import active_minutes, between
 from deskline.sla.models import Calendar, EscalationFiring, EscalationStep, TicketSla, UserCalendar
-from deskline.sla.system import sla_user
 from deskline.tickets.events import event_record
 from deskline.tickets.models import OPEN_PHASES, Priority, Ticket
 from deskline.tickets.payloads import SlaWarning
@@ -182,7 +182,7 @@ def fire(step: EscalationStep, state: TicketSla, calendar: WorkingTimeIndex, ctx
 
 
 def _act(step: EscalationStep, ticket: Ticket) -> None:
-    actor = sla_user()
+    actor = system_user("sla")
     if step.raise_priority:
         higher = (
             Priority.objects.filter(weight__gt=ticket.priority_weight).order_by("weight").first()

@@ -26,4 +26,4 @@ def teams_for(user: User) -> QuerySet[Team]:
 
 def staff_users_for(user: User) -> QuerySet[User]:
     require_staff(user)
-    return User.objects.filter(role__in=STAFF_ROLES).order_by("username")
+    return User.objects.filter(role__in=STAFF_ROLES, is_system=False).order_by("username")

@@ -81,7 +81,7 @@ def check_registry_fit(ticket: Ticket) -> None:
 def check_assignee(team: Team | None, assignee: User | None) -> None:
     if assignee is None:
         return
-    if not assignee.is_active or assignee.role not in STAFF_ROLES:
+    if not assignee.is_active or assignee.role not in STAFF_ROLES or assignee.is_system:
         raise ValidationFailed(
             "the assignee must be an active staff member",
             fields={"assignee_id": "is not an active staff member"},

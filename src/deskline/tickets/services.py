@@ -194,11 +194,17 @@ def _decided_observers(decisions: Mapping[str, Any], *, already: Sequence[User])
     wanted -= {u.pk for u in already}
     if not wanted:
         return []
-    return list(User.objects.filter(pk__in=wanted, is_active=True).exclude(role=Role.CONTACT))
+    return list(
+        User.objects.filter(pk__in=wanted, is_active=True, is_system=False).exclude(
+            role=Role.CONTACT
+        )
+    )
 
 
 def _staff_users(ids: Sequence[int]) -> list[User]:
-    users = list(User.objects.filter(pk__in=ids, is_active=True).exclude(role=Role.CONTACT))
+    users = list(
+        User.objects.filter(pk__in=ids, is_active=True, is_system=False).exclude(role=Role.CONTACT)
+    )
     missing = set(ids) - {u.pk for u in users}
     if missing:
         raise ValidationFailed(
