@@ -84,9 +84,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(Conflict)
 def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
-    from deskline.tickets.schemas import ticket_out
-
-    current = ticket_out(exc.current) if exc.current is not None else None
+    current = exc.rendered_current()
     return error_response(request, 409, exc.code, exc.message, exc.fields, current=current)
 
 

@@ -160,6 +160,7 @@ def scheduler_command() -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     folder = _setup()
+    from django.conf import settings
     from django.db import connections
 
     from deskline.accounts.services import admin_ensure_first
@@ -168,8 +169,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.no_migrate:
         migrate_quietly()
     admin = admin_ensure_first(
-        username=os.environ.get("DESKLINE_ADMIN_USERNAME") or None,
-        password=os.environ.get("DESKLINE_ADMIN_PASSWORD") or None,
+        username=settings.DESKLINE_ADMIN_USERNAME or None,
+        password=settings.DESKLINE_ADMIN_PASSWORD or None,
     )
     _say(f"Admin login: {admin.username}")
     if admin.password:
@@ -370,8 +371,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _exit_code(handler: Any, arg: Any) -> int:
+    from deskline.core.env import SettingError
+
     try:
         return int(handler(arg))
+    except SettingError as exc:  # a setting the environment got wrong: say which, no traceback
+        return _fail(f"configuration: {exc}")
     except KeyboardInterrupt:  # Ctrl-C before any child started (e.g. while migrating)
         print(file=sys.stderr)
         return 130

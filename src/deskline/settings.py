@@ -7,14 +7,22 @@ from pathlib import Path
 
 import dj_database_url
 
-from deskline.core.env import data_dir, env_bool, env_int, env_list, env_str
+from deskline.core.env import (
+    data_dir,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
 from deskline.core.secret import load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
 DEBUG = env_bool("DESKLINE_DEBUG", False)
-SECRET_KEY = load_or_create_secret_key(DATA_DIR)
+SECRET_KEY = load_or_create_secret_key(DATA_DIR, env_str("SECRET_KEY"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -112,9 +120,9 @@ LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DESKLINE_TIME_ZONE", "UTC")
 #: How often each process checks whether reference data (statuses, SLA, rules) changed elsewhere.
-DESKLINE_REFERENCE_CHECK_SECONDS = float(env_str("DESKLINE_REFERENCE_CHECK_SECONDS", "1"))
+DESKLINE_REFERENCE_CHECK_SECONDS = env_float("DESKLINE_REFERENCE_CHECK_SECONDS", 1.0, minimum=0)
 #: How long a process trusts an API token it has checked (revocations elsewhere apply after it).
-DESKLINE_TOKEN_CACHE_SECONDS = float(env_str("DESKLINE_TOKEN_CACHE_SECONDS", "1"))
+DESKLINE_TOKEN_CACHE_SECONDS = env_float("DESKLINE_TOKEN_CACHE_SECONDS", 1.0, minimum=0)
 USE_I18N = True
 USE_TZ = True
 
@@ -146,14 +154,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Uploads: the limit applies to every attachment from every channel.
-DESKLINE_MAX_UPLOAD_BYTES = env_int("DESKLINE_MAX_UPLOAD_MB", 25) * 1024 * 1024
+DESKLINE_MAX_UPLOAD_BYTES = env_int("DESKLINE_MAX_UPLOAD_MB", 25, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail: outgoing through SMTP (notifications are sent by the outbox job, never in a request).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -179,6 +187,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DESKLINE_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "DESKLINE_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
     "loggers": {"django_tasks_db": {"level": "WARNING"}},
 }
+
+# The first administrator `deskline run` creates when none exists.
+DESKLINE_ADMIN_USERNAME = env_str("DESKLINE_ADMIN_USERNAME", "admin")
+DESKLINE_ADMIN_PASSWORD = env_str("DESKLINE_ADMIN_PASSWORD", "")
+#: Encrypts stored mailbox passwords and tokens (Fernet); several keys, comma-separated, rotate.
+DESKLINE_ENCRYPTION_KEY = env_str("DESKLINE_ENCRYPTION_KEY", "")

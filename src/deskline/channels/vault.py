@@ -10,7 +10,6 @@ A value without the prefix is a legacy plain-text value and is returned as it is
 from __future__ import annotations
 
 import base64
-import os
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -33,9 +32,7 @@ def _fernet_key(material: str) -> bytes:
 
 
 def _materials() -> list[str]:
-    configured = getattr(settings, "DESKLINE_ENCRYPTION_KEY", "") or os.environ.get(
-        "DESKLINE_ENCRYPTION_KEY", ""
-    )
+    configured = str(getattr(settings, "DESKLINE_ENCRYPTION_KEY", "") or "")
     explicit = [k.strip() for k in configured.split(",") if k.strip()]
     fallbacks = [str(k) for k in getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return list(dict.fromkeys([*explicit, str(settings.SECRET_KEY), *fallbacks]))

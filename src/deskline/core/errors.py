@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -39,3 +40,25 @@ class Conflict(DomainError):
     def __init__(self, message: str, *, current: Any = None) -> None:
         super().__init__(message)
         self.current = current
+
+    def rendered_current(self) -> Any:
+        """The current row as its app's API shows it (see `conflict_renderer`), or None."""
+        if self.current is None:
+            return None
+        for kind in type(self.current).__mro__:
+            if kind in _renderers:
+                return _renderers[kind](self.current)
+        return None
+
+
+_renderers: dict[type, Callable[[Any], Any]] = {}
+
+
+def conflict_renderer(kind: type) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Register how a row of `kind` is shown in a 409 answer (each app registers its own)."""
+
+    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        _renderers[kind] = fn
+        return fn
+
+    return register

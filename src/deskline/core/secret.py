@@ -7,8 +7,8 @@ import secrets
 from pathlib import Path
 
 
-def load_or_create_secret_key(folder: Path) -> str:
-    from_env = os.environ.get("SECRET_KEY", "")
+def load_or_create_secret_key(folder: Path, from_env: str = "") -> str:
+    """`from_env` (the SECRET_KEY setting) if given, else the key kept in `folder`."""
     if from_env:
         return from_env
     key_file = folder / "secret_key"
