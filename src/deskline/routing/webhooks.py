@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from deskline.core.outbound import may_send
 from deskline.routing.models import WebhookDelivery, WebhookSubscription
+from deskline.tickets.fields import WEBHOOK
 from deskline.tickets.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -54,10 +55,9 @@ def payload(ticket: Ticket, event: TicketEvent | None) -> dict[str, Any]:
         "changes": event.changes if event is not None else {},
         "actor": None if actor is None else {"id": actor.pk, "username": actor.username},
         "ticket": {
-            "number": ticket.number, "title": ticket.title, "status": ticket.status.code,
-            "phase": ticket.phase, "priority": ticket.priority.code, "channel": ticket.channel,
-            "company_id": ticket.company_id, "site_id": ticket.site_id,
-            "team_id": ticket.team_id, "assignee_id": ticket.assignee_id,
+            "number": ticket.number, "status": ticket.status.code, "phase": ticket.phase,
+            "priority": ticket.priority.code, "channel": ticket.channel,
+            **{name: getattr(ticket, name) for name in WEBHOOK},
             "created_at": ticket.created_at.isoformat(),
             "updated_at": ticket.updated_at.isoformat(), "version": ticket.version,
         },

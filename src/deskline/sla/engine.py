@@ -27,6 +27,7 @@ from deskline.sla import resolve
 from deskline.sla.clock import WorkCalendar, working_minutes_between
 from deskline.sla.deadlines import Override, active_minutes, deadline, pause_minutes
 from deskline.sla.models import SlaPolicy, TicketSla, TicketStatusPeriod
+from deskline.tickets.fields import SLA_CHOICE
 from deskline.tickets.models import Phase, Ticket, TicketEvent
 from deskline.tickets.payloads import (
     Commented,
@@ -39,9 +40,7 @@ from deskline.tickets.payloads import (
 
 STOPPED_PHASES = frozenset({Phase.RESOLVED, Phase.CLOSED})
 #: Ticket fields the choice of policy or calendar depends on.
-CHOICE_FIELDS = frozenset(
-    {"priority_id", "type_id", "category_id", "company_id", "site_id", "contract_id"}
-)
+CHOICE_FIELDS = SLA_CHOICE
 DEFAULT_PAUSE_PHASES = (Phase.WAITING,)
 
 

@@ -21,6 +21,7 @@ from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.core.inserts import insert
 from deskline.core.permissions import require_staff
 from deskline.tickets import configuration, payloads, search
+from deskline.tickets import fields as ticket_fields
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
 from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
@@ -41,20 +42,9 @@ from deskline.tickets.references import check_assignee, check_registry_fit, reso
 from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
 from deskline.tickets.writing import clean_body, lock_ticket, pk_of, would_cycle, write_change
 
-#: Fields that `ticket_update` changes (status and assignment have their own functions).
-UPDATABLE_FIELDS = frozenset(
-    {
-        "title", "description", "type_id", "category_id", "priority_id", "company_id",
-        "contact_id", "site_id", "equipment_id", "contract_id", "parent_number", "custom_fields",
-        "observer_ids",
-    }
-)  # fmt: skip
-#: References every ticket holds (NOT NULL): an update may change them, never clear them.
-REQUIRED_REFERENCES = frozenset({"type_id", "priority_id"})
-#: What a client may set when creating a ticket.
-CLIENT_FIELDS = frozenset(
-    {"title", "description", "type_id", "site_id", "equipment_id", "custom_fields"}
-)
+UPDATABLE_FIELDS = ticket_fields.UPDATABLE
+REQUIRED_REFERENCES = ticket_fields.REQUIRED
+CLIENT_FIELDS = ticket_fields.CLIENT_SETS
 Kind = TicketEvent.Kind
 
 
@@ -277,10 +267,12 @@ def ticket_update(
         return ticket
     if "title" in diff or "description" in diff:
         search.reindex_ticket(ticket)
-    write_change(ticket, [
-        "title", "description", "type", "category", "priority", "priority_weight", "company",
-        "contact", "site", "equipment", "contract", "not_covered", "parent", "custom_fields",
-    ], actor=actor, payload=payloads.Updated(fields=diff))  # fmt: skip
+    write_change(
+        ticket,
+        list(ticket_fields.UPDATE_COLUMNS),
+        actor=actor,
+        payload=payloads.Updated(fields=diff),
+    )
     return ticket
 
 
