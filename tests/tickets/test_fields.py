@@ -15,4 +15,3 @@ def test_the_create_body_offers_every_declared_field():
 
 def test_the_update_body_offers_exactly_the_updatable_fields():
     assert set(TicketUpdateIn.model_fields) - NOT_FIELDS == fields.UPDATABLE
-

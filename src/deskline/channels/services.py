@@ -32,6 +32,7 @@ from deskline.channels.mailthread import decide_thread, strip_reply_prefix
 from deskline.channels.models import InboundMessage, Mailbox
 from deskline.channels.quoting import strip_quotes
 from deskline.clients.models import Contact
+from deskline.clients.services import contact_create
 from deskline.core.errors import DomainError
 from deskline.core.mailformat import address_token, subject_token
 from deskline.notifications.services import notify_sender_refused
@@ -269,7 +270,16 @@ def _contact_create(mail: ParsedMail) -> Contact | None:
         return None
     company = selectors.company_for_domain(mail.from_addr.rpartition("@")[2])
     name = (mail.from_name or mail.from_addr.partition("@")[0])[:300]
-    return Contact.objects.create(name=name, email=mail.from_addr, company=company)
+    try:
+        with transaction.atomic():
+            return contact_create(
+                actor=None,
+                company_id=company.pk if company else None,
+                name=name,
+                email=mail.from_addr,
+            )
+    except DomainError:  # an address the registry refuses: the ticket comes without a contact
+        return None
 
 
 def _open_ticket(inbound: InboundMessage, mail: ParsedMail, contact: Contact | None) -> None:

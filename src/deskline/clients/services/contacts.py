@@ -32,7 +32,7 @@ CONTACT_FIELDS = frozenset(
 @transaction.atomic
 def contact_create(
     *,
-    actor: User,
+    actor: User | None,
     company_id: int | None,
     name: str,
     email: str = "",
@@ -43,7 +43,9 @@ def contact_create(
     language: str = "en",
     is_active: bool = True,
 ) -> Contact:
-    require_registry_writer(actor)
+    """A new contact. `actor` None is the system: a channel meeting an unknown sender."""
+    if actor is not None:
+        require_registry_writer(actor)
     values = {
         "company_id": company_id, "name": name, "email": email, "phone": phone,
         "telegram": telegram, "position": position, "language": language,
