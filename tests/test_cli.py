@@ -88,7 +88,7 @@ def get_status(port: int, path: str) -> int:
 
 
 #: Usually ~5 s (migrating a fresh SQLite database, booting the web server); more when loaded.
-STARTUP_LIMIT = 60
+STARTUP_LIMIT = 180
 
 
 def wait_until_serving(process: subprocess.Popen[str], port: int, output: list[str]) -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from deskline.core import refcache
 from deskline.core.models import ReferenceGeneration
 from deskline.sla.models import SlaPolicy
-from deskline.tickets import configuration
+from deskline.tickets import config_cache
 from deskline.tickets.models import Phase, Status
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +74,9 @@ def test_a_rolled_back_change_does_not_leave_its_values_cached():
 
     with pytest.raises(Boom), transaction.atomic():
         Status.objects.create(code="ghost", name="Ghost", phase=Phase.OPEN, order=99)
-        assert "ghost" in {s.code for s in configuration.rows_by_id(Status).values()}
+        assert "ghost" in {s.code for s in config_cache.rows_by_id(Status).values()}
         raise Boom
-    assert "ghost" not in {s.code for s in configuration.rows_by_id(Status).values()}
+    assert "ghost" not in {s.code for s in config_cache.rows_by_id(Status).values()}
 
 
 def test_a_many_to_many_change_reloads_the_value():

@@ -15,8 +15,8 @@ from django.utils import timezone
 from deskline.accounts.models import Team, User
 from deskline.desk.views import lists
 from deskline.tickets.models import Priority, Status, Ticket
+from deskline.tickets.saved_views import view_counts
 from deskline.tickets.search import filter_by_text
-from deskline.tickets.views_selectors import view_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -125,7 +125,7 @@ KILLED_WORKER = textwrap.dedent(
 )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_dispatch_loses_no_reaction(tmp_path: Path):
     contact = ContactFactory(email="anna@client.example")
     ticket = ticket_create(actor=None, title="Lift stuck", contact_id=contact.pk, channel="email")

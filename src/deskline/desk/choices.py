@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from deskline.accounts.models import STAFF_ROLES, Team, User
-from deskline.tickets.configuration import rows_by_id
+from deskline.tickets.config_cache import rows_by_id
 from deskline.tickets.models import Category, Priority, Status, StatusTransition, TicketType
 
 

@@ -12,7 +12,7 @@ from ninja import Status as Created
 from deskline.accounts.api_auth import request_user
 from deskline.core.permissions import require_admin
 from deskline.core.schema import InSchema
-from deskline.routing import configuration
+from deskline.routing import config_services
 from deskline.routing.models import Trigger, WebhookDelivery, WebhookSubscription
 
 router = Router(tags=["routing"])
@@ -97,20 +97,20 @@ def triggers(request: HttpRequest) -> Any:
 @router.post("/triggers", response={201: TriggerOut})
 def trigger_create(request: HttpRequest, payload: TriggerIn) -> Any:
     return Created(
-        201, configuration.trigger_save(actor=request_user(request), values=_given(payload))
+        201, config_services.trigger_save(actor=request_user(request), values=_given(payload))
     )
 
 
 @router.patch("/triggers/{trigger_id}", response=TriggerOut)
 def trigger_update(request: HttpRequest, trigger_id: int, payload: TriggerIn) -> Any:
-    return configuration.trigger_save(
+    return config_services.trigger_save(
         actor=request_user(request), values=_given(payload), trigger_id=trigger_id
     )
 
 
 @router.delete("/triggers/{trigger_id}", response={204: None})
 def trigger_delete(request: HttpRequest, trigger_id: int) -> Any:
-    configuration.trigger_delete(actor=request_user(request), trigger_id=trigger_id)
+    config_services.trigger_delete(actor=request_user(request), trigger_id=trigger_id)
     return Created(204, None)
 
 
@@ -123,20 +123,20 @@ def webhooks(request: HttpRequest) -> Any:
 @router.post("/webhooks", response={201: WebhookCreated}, summary="Subscribe (the secret is shown)")
 def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
     return Created(
-        201, configuration.webhook_save(actor=request_user(request), values=_given(payload))
+        201, config_services.webhook_save(actor=request_user(request), values=_given(payload))
     )
 
 
 @router.patch("/webhooks/{subscription_id}", response=WebhookOut)
 def webhook_update(request: HttpRequest, subscription_id: int, payload: WebhookIn) -> Any:
-    return configuration.webhook_save(
+    return config_services.webhook_save(
         actor=request_user(request), values=_given(payload), subscription_id=subscription_id
     )
 
 
 @router.delete("/webhooks/{subscription_id}", response={204: None})
 def webhook_delete(request: HttpRequest, subscription_id: int) -> Any:
-    configuration.webhook_delete(actor=request_user(request), subscription_id=subscription_id)
+    config_services.webhook_delete(actor=request_user(request), subscription_id=subscription_id)
     return Created(204, None)
 
 

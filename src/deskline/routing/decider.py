@@ -20,10 +20,10 @@ from deskline.routing.assignment import assignee_pick
 from deskline.routing.matching import Decision, decide
 from deskline.routing.models import TeamRouting, TicketTag
 from deskline.routing.strategies import MANUAL
-from deskline.tickets import configuration
+from deskline.tickets import config_cache
 from deskline.tickets.models import Category, Priority, Ticket, TicketEvent, TicketType
 from deskline.tickets.payloads import Created, RoutingOutcome
-from deskline.tickets.references import check_assignee
+from deskline.tickets.resolving import check_assignee
 
 #: Rule actions that set one of the ticket's reference fields, with the cached model.
 FIELD_ACTIONS: dict[str, type[Priority] | type[TicketType] | type[Category]] = {
@@ -40,7 +40,7 @@ def _apply_fields(ticket: Ticket, decision: Decision) -> tuple[dict[str, Any], d
         value = decision.values.get(key)
         if value is None or value == getattr(ticket, key):
             continue
-        row: Any = configuration.row(model, value)
+        row: Any = config_cache.row(model, value)
         if row is None or not getattr(row, "is_active", True):
             skipped[key] = f"no {key[:-3]} with id {value}"
             continue

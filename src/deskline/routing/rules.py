@@ -15,7 +15,7 @@ from deskline.routing import matching, selectors
 from deskline.routing.models import Rule, RuleSet
 from deskline.tickets.facts import ticket_facts
 from deskline.tickets.models import Channel, Priority, Status, Ticket, TicketType
-from deskline.tickets.references import check_registry_fit, resolve
+from deskline.tickets.resolving import check_registry_fit, resolve
 
 RULE_SET_FIELDS = ("name", "mode", "order", "is_active")
 RULE_FIELDS = ("name", "order", "conditions", "actions", "is_active")

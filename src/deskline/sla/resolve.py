@@ -25,7 +25,7 @@ from deskline.sla.models import (
     SlaRule,
     SlaTarget,
 )
-from deskline.tickets import configuration as ticket_configuration
+from deskline.tickets import config_cache as ticket_configuration
 from deskline.tickets.models import Category, Ticket
 
 #: Watched by core.refcache: a change to any of these reloads the SLA configuration.

@@ -9,7 +9,7 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from deskline.core import refcache
         from deskline.core.errors import conflict_renderer
-        from deskline.tickets.configuration import WATCHED
+        from deskline.tickets.config_cache import WATCHED
         from deskline.tickets.models import Ticket
         from deskline.tickets.schemas import ticket_out
 

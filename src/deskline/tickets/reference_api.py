@@ -10,7 +10,7 @@ from ninja import Status as Created
 
 from deskline.accounts.api_auth import request_user
 from deskline.core.schema import InSchema
-from deskline.tickets import reference
+from deskline.tickets import reference_services
 from deskline.tickets.models import (
     Category,
     Priority,
@@ -127,7 +127,9 @@ def statuses(request: HttpRequest) -> Any:
 
 @router.post("/statuses", response={201: StatusOut})
 def create_status(request: HttpRequest, payload: StatusIn) -> Any:
-    return Created(201, reference.status_create(actor=request_user(request), **payload.dict()))
+    return Created(
+        201, reference_services.status_create(actor=request_user(request), **payload.dict())
+    )
 
 
 @router.get("/status-transitions", response=list[TransitionOut])
@@ -137,7 +139,9 @@ def transitions(request: HttpRequest) -> Any:
 
 @router.post("/status-transitions", response={201: TransitionOut})
 def create_transition(request: HttpRequest, payload: TransitionIn) -> Any:
-    return Created(201, reference.transition_create(actor=request_user(request), **payload.dict()))
+    return Created(
+        201, reference_services.transition_create(actor=request_user(request), **payload.dict())
+    )
 
 
 @router.get("/ticket-types", response=list[TypeOut])
@@ -157,7 +161,9 @@ def categories(request: HttpRequest) -> Any:
 
 @router.post("/categories", response={201: CategoryOut})
 def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
-    return Created(201, reference.category_create(actor=request_user(request), **payload.dict()))
+    return Created(
+        201, reference_services.category_create(actor=request_user(request), **payload.dict())
+    )
 
 
 @router.get("/custom-fields", response=list[CustomFieldOut])

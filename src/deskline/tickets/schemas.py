@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from pydantic import Field
 
 from deskline.core.schema import InSchema, OutSchema
-from deskline.tickets import configuration
+from deskline.tickets import config_cache
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 
 
@@ -277,7 +277,7 @@ class LinksOut(OutSchema):
 
 
 def client_field_codes() -> frozenset[str]:
-    return configuration.client_field_codes()
+    return config_cache.client_field_codes()
 
 
 def brief(ticket: Ticket) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.core.inserts import insert
 from deskline.core.permissions import require_staff
-from deskline.tickets import configuration, payloads, search
+from deskline.tickets import config_cache, payloads, search
 from deskline.tickets import fields as ticket_fields
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
@@ -38,8 +38,8 @@ from deskline.tickets.models import (
     TicketType,
 )
 from deskline.tickets.numbering import next_ticket_number, number_in_insert
-from deskline.tickets.references import check_assignee, check_registry_fit, resolve
 from deskline.tickets.relations import ticket_link, ticket_merge, ticket_unlink
+from deskline.tickets.resolving import check_assignee, check_registry_fit, resolve
 from deskline.tickets.writing import clean_body, lock_ticket, pk_of, would_cycle, write_change
 
 UPDATABLE_FIELDS = ticket_fields.UPDATABLE
@@ -63,7 +63,7 @@ def _clean_custom(
     try:
         return clean_custom_fields(
             values,
-            configuration.field_definitions(ticket_type.pk, for_client=client),
+            config_cache.field_definitions(ticket_type.pk, for_client=client),
             existing=existing,
         )
     except CustomFieldErrors as exc:
@@ -132,9 +132,9 @@ def ticket_create(
         title=_clean_title(title),
         description=clean_body(description, is_html=description_is_html),
         channel=channel,
-        type=resolve("type", type_id) or configuration.default_type(),
+        type=resolve("type", type_id) or config_cache.default_type(),
         category=resolve("category", category_id),
-        priority=resolve("priority", priority_id) or configuration.default_priority(),
+        priority=resolve("priority", priority_id) or config_cache.default_priority(),
         company=resolve("company", company_id),
         contact=resolve("contact", contact_id),
         site=resolve("site", site_id),
@@ -153,7 +153,7 @@ def ticket_create(
     check_assignee(ticket.team, ticket.assignee)
     ticket.custom_fields = _clean_custom(ticket.type, custom_fields or {}, {}, is_client)
     _apply_contract(ticket)
-    status = configuration.initial_status()
+    status = config_cache.initial_status()
     now = timezone.now()
     ticket.status, ticket.phase = status, status.phase
     ticket.created_at = ticket.updated_at = now

@@ -31,15 +31,15 @@ from deskline.desk.filtering import (
 from deskline.desk.models import SavedFilter
 from deskline.desk.selectors import registry_names_for, saved_filter_get_for, saved_filters_for
 from deskline.desk.web import field_errors, is_htmx, staff_page
-from deskline.tickets.configuration import rows_by_id
+from deskline.tickets.config_cache import rows_by_id
 from deskline.tickets.models import Category, Phase
+from deskline.tickets.saved_views import ticket_list_in_view, view_counts
 from deskline.tickets.services import (
     ticket_assign,
     ticket_change_status,
     ticket_merge,
     ticket_update,
 )
-from deskline.tickets.views_selectors import ticket_list_in_view, view_counts
 
 PAGE_SIZE = 50
 

@@ -9,7 +9,7 @@ from django.db import models
 from deskline.accounts.models import STAFF_ROLES, Team, User
 from deskline.clients.models import Company, Contact, Contract, Equipment, Site
 from deskline.core.errors import ValidationFailed
-from deskline.tickets import configuration
+from deskline.tickets import config_cache
 from deskline.tickets.models import Category, Priority, Ticket, TicketType
 
 REFERENCE_MODELS: dict[str, type[models.Model]] = {
@@ -41,7 +41,7 @@ def resolve(field: str, value: int | None) -> Any:
         return None
     model = REFERENCE_MODELS[field]
     if field in CACHED_FIELDS:
-        row: Any = configuration.row(CACHED_FIELDS[field], value)
+        row: Any = config_cache.row(CACHED_FIELDS[field], value)
     else:
         lookup = {"number": value} if field == "parent" else {"pk": value}
         row = model._default_manager.filter(**lookup).first()
