@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
 from deskline.accounts.models import Role, Team, TeamMembership, User
@@ -20,6 +21,7 @@ from deskline.clients.models import (
     Manufacturer,
     Site,
 )
+from deskline.clients.phones import phone_normalize
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -80,6 +82,10 @@ class ContactFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"contact{n}@client.example")
+    phone = ""
+    phone_normalized = factory.LazyAttribute(
+        lambda c: phone_normalize(c.phone, region=settings.DESKLINE_PHONE_REGION)
+    )
 
 
 class ContactUserFactory(UserFactory):

@@ -119,6 +119,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DESKLINE_TIME_ZONE", "UTC")
+#: Country assumed for phone numbers written without one (ISO 3166 code, e.g. RU: 8 912… = +7 912…).
+DESKLINE_PHONE_REGION = env_str("DESKLINE_PHONE_REGION", "RU").upper()
 #: How often each process checks whether reference data (statuses, SLA, rules) changed elsewhere.
 DESKLINE_REFERENCE_CHECK_SECONDS = env_float("DESKLINE_REFERENCE_CHECK_SECONDS", 1.0, minimum=0)
 #: How long a process trusts an API token it has checked (revocations elsewhere apply after it).

@@ -1,5 +1,7 @@
 """Admin pages for the client registry."""
 
+from typing import Any
+
 from django.contrib import admin
 
 from deskline.clients.models import (
@@ -13,6 +15,7 @@ from deskline.clients.models import (
     Manufacturer,
     Site,
 )
+from deskline.clients.services.contacts import contact_phone_index
 
 
 @admin.register(CompanyCategory)
@@ -34,6 +37,10 @@ class ContactAdmin(admin.ModelAdmin[Contact]):
     list_select_related = ("company",)
     autocomplete_fields = ("company",)
     raw_id_fields = ("user",)
+
+    def save_model(self, request: Any, obj: Contact, form: Any, change: bool) -> None:
+        contact_phone_index(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Site)

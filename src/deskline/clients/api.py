@@ -152,6 +152,7 @@ def contact_list(request: HttpRequest, query: Query[ContactQuery]) -> dict[str, 
         request_user(request),
         company_id=query.company_id,
         email=query.email,
+        phone=query.phone,
         after_id=query.after_id,
         limit=query.limit,
     )

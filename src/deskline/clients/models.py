@@ -57,6 +57,8 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=300)
     email = models.EmailField(_("email"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    #: `phone` in E.164 (clients/phones.py), kept by contact services; "" when unreadable.
+    phone_normalized = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
     telegram = models.CharField(_("Telegram"), max_length=64, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
     user = models.OneToOneField(

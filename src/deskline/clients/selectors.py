@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from django.conf import settings
 from django.db.models import Model, Prefetch, Q, QuerySet
 
 from deskline.accounts.models import STAFF_ROLES, User
@@ -29,6 +30,7 @@ from deskline.clients.models import (
     Manufacturer,
     Site,
 )
+from deskline.clients.phones import phone_normalize
 from deskline.core.errors import NotFound, PermissionDenied
 
 M = TypeVar("M", bound=Model)
@@ -234,6 +236,7 @@ def contact_list_for(
     *,
     company_id: int | None = None,
     email: str | None = None,
+    phone: str | None = None,
     after_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[Contact]:
@@ -242,11 +245,26 @@ def contact_list_for(
         queryset = queryset.filter(company_id=company_id)
     if email:
         queryset = queryset.filter(email__iexact=email.strip())
+    if phone:
+        queryset = queryset.filter(phone_normalized=_e164(phone) or "-")
     return _page(queryset, after_id=after_id, limit=limit)
 
 
 def contact_get_for(user: User, *, contact_id: int) -> Contact:
     return _get(_contacts_for(user), contact_id, "contact")
+
+
+def _e164(raw: str) -> str:
+    return phone_normalize(raw, region=settings.DESKLINE_PHONE_REGION)
+
+
+def contact_find_by_phone(raw: str) -> QuerySet[Contact]:
+    """Active contacts whose phone is `raw` however either was written (for channels: a caller
+    id, a number shared in a messenger). Empty when `raw` is not a phone number."""
+    number = _e164(raw)
+    if not number:
+        return Contact.objects.none()
+    return Contact.objects.filter(phone_normalized=number, is_active=True).order_by("pk")
 
 
 # Sites, equipment and contracts: a client sees those of their own company.

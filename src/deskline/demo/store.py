@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from deskline.accounts.models import Role, Team, TeamMembership, User
@@ -25,6 +26,7 @@ from deskline.clients.models import (
     Manufacturer,
     Site,
 )
+from deskline.clients.phones import phone_normalize
 from deskline.demo import names
 from deskline.demo.catalog import COMPANY_CATEGORIES, EQUIPMENT_KINDS, TICKET_CATEGORIES
 from deskline.demo.refs import TeamRef
@@ -252,6 +254,7 @@ def _create_contacts(specs: list[CompanySpec], company_ids: list[int], password_
     Contact.objects.bulk_create([
         Contact(
             company_id=company_id, name=c.name, email=c.email, phone=c.phone, position=c.position,
+            phone_normalized=phone_normalize(c.phone, region=settings.DESKLINE_PHONE_REGION),
             user=logins.pop(c.email) if c.portal and c.email in logins else None,
             sees_company_tickets=c.sees_company_tickets, language=c.language,
         )

@@ -13,6 +13,8 @@ from deskline.clients.schemas.common import In, ListQuery, PageOf
 class ContactQuery(ListQuery):
     company_id: int | None = None
     email: str | None = None
+    #: Any way of writing the number: `+7 (912) 345-67-89`, `89123456789`.
+    phone: str | None = None
 
 
 class ContactIn(In):

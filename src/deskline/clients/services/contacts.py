@@ -12,6 +12,7 @@ from django.db import transaction
 
 from deskline.accounts.models import Role, User
 from deskline.clients.models import Company, Contact
+from deskline.clients.phones import phone_normalize
 from deskline.clients.services.common import (
     Unique,
     assign,
@@ -61,6 +62,7 @@ def contact_update(*, actor: User, contact_id: int, changes: Mapping[str, Any]) 
 
 def _contact_apply(contact: Contact, values: Mapping[str, Any]) -> Contact:
     assign(contact, values, CONTACT_FIELDS - {"company_id"})
+    contact_phone_index(contact)
     if "company_id" in values:
         contact.company = ref(Company, "company_id", values["company_id"])
     if contact.language not in dict(settings.LANGUAGES):
@@ -69,6 +71,11 @@ def _contact_apply(contact: Contact, values: Mapping[str, Any]) -> Contact:
     if contact.user_id is not None and "email" in values:
         _login_follow_email(contact, contact.user_id)
     return contact
+
+
+def contact_phone_index(contact: Contact) -> None:
+    """Keep the contact's E.164 phone (what lookups compare) in step with what was typed."""
+    contact.phone_normalized = phone_normalize(contact.phone, region=settings.DESKLINE_PHONE_REGION)
 
 
 def _login_named(email: str, why: str = "already taken") -> Unique:
