@@ -13,7 +13,8 @@ from deskline.accounts import token_cache
 from deskline.accounts.models import Role, User
 from deskline.accounts.services import api_token_create
 from deskline.core import refcache
-from deskline.tickets.models import Ticket
+from deskline.tickets.events import event_dispatch
+from deskline.tickets.models import Ticket, TicketEvent
 from deskline.tickets.services import ticket_create
 from tests.factories import AdminFactory, UserFactory
 
@@ -112,3 +113,23 @@ def django_db_serialized_rollback() -> bool:
     # Transactional tests (threads, live server, subprocesses) flush the tables; restoring the
     # serialised contents brings back the statuses, types and priorities seeded by migrations.
     return True
+
+
+@pytest.fixture
+def dispatch() -> Callable[[], int]:
+    """Run the event-dispatch job for every undispatched event, until none is left."""
+
+    def run() -> int:
+        done = 0
+        while True:
+            ids = list(
+                TicketEvent.objects.filter(dispatched_at__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if not ids:
+                return done
+            for pk in ids:
+                done += event_dispatch(pk)
+
+    return run

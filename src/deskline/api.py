@@ -113,6 +113,7 @@ ROUTERS = [
     ("/sla", "deskline.sla.api"),
     ("/routing", "deskline.routing.api"),
     ("/channels", "deskline.channels.api"),
+    ("/channels", "deskline.channels.api_webhooks"),
     ("/notifications", "deskline.notifications.api"),
 ]
 

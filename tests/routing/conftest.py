@@ -8,8 +8,6 @@ import pytest
 
 from deskline.accounts.models import Role, Team, User
 from deskline.routing.models import AgentProfile, Rule, RuleSet, TeamRouting
-from deskline.tickets.events import event_dispatch
-from deskline.tickets.models import TicketEvent
 from tests.factories import TeamFactory, UserFactory
 
 
@@ -45,26 +43,6 @@ def add_rule(rule_set: RuleSet) -> Callable[..., Rule]:
         )
 
     return add
-
-
-@pytest.fixture
-def dispatch() -> Callable[[], int]:
-    """Run the event-dispatch job for every undispatched event, until none is left."""
-
-    def run() -> int:
-        done = 0
-        while True:
-            ids = list(
-                TicketEvent.objects.filter(dispatched_at__isnull=True)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            if not ids:
-                return done
-            for pk in ids:
-                done += event_dispatch(pk)
-
-    return run
 
 
 def set_profile(user: User, **fields) -> AgentProfile:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from deskline.accounts.models import Role
-from deskline.routing.models import Trigger, WebhookDelivery, WebhookSubscription
+from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
+from deskline.routing.models import Trigger
 from tests.factories import UserFactory
 from tests.routing.conftest import leaf
 
@@ -51,27 +52,29 @@ def test_invalid_triggers_are_refused(admin_api, body, fields):
 
 def test_admin_subscribes_a_webhook_and_sees_its_deliveries(admin_api, make_ticket, dispatch):
     created = admin_api.post(
-        "routing/webhooks",
+        "channels/webhooks",
         {"name": "CRM", "url": "http://127.0.0.1:9/x", "event_kinds": ["created"]},
     )
     assert created.status_code == 201
     body = created.json()
     assert len(body["secret"]) >= 32  # generated and shown once
-    assert "secret" not in admin_api.get("routing/webhooks").json()[0]
+    assert "secret" not in admin_api.get("channels/webhooks").json()[0]
     make_ticket()
     dispatch()
-    deliveries = admin_api.get(f"routing/webhooks/{body['id']}/deliveries").json()
+    deliveries = admin_api.get(f"channels/webhooks/{body['id']}/deliveries").json()
     assert [d["state"] for d in deliveries] == ["pending"]
 
 
 def test_webhook_validation_and_re_enabling(admin_api):
-    bad = admin_api.post("routing/webhooks", {"name": "x", "url": "ftp://x", "event_kinds": ["no"]})
+    bad = admin_api.post(
+        "channels/webhooks", {"name": "x", "url": "ftp://x", "event_kinds": ["no"]}
+    )
     assert set(bad.json()["error"]["fields"]) == {"url", "event_kinds"}
     sub = WebhookSubscription.objects.create(
         name="x", url="http://127.0.0.1:9/", secret="s", is_active=False,
         consecutive_failures=10, disabled_reason="disabled after 10 failed attempts",
     )  # fmt: skip
-    body = admin_api.patch(f"routing/webhooks/{sub.pk}", {"is_active": True}).json()
+    body = admin_api.patch(f"channels/webhooks/{sub.pk}", {"is_active": True}).json()
     assert body["is_active"] and body["consecutive_failures"] == 0 and body["disabled_reason"] == ""
     assert not WebhookDelivery.objects.exists()
 
@@ -79,6 +82,6 @@ def test_webhook_validation_and_re_enabling(admin_api):
 @pytest.mark.parametrize("role", [Role.AGENT, Role.DISPATCHER])
 def test_only_admins_manage_automation(api_for, role):
     api = api_for(UserFactory(username=f"x-{role}", role=role))
-    for path in ("routing/triggers", "routing/webhooks"):
+    for path in ("routing/triggers", "channels/webhooks"):
         assert api.get(path).status_code == 403
         assert api.post(path, {"name": "x"}).status_code == 403

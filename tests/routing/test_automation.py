@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from deskline.accounts.system import SYSTEM_USERS
+from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
 from deskline.routing.automation import automation_scan
-from deskline.routing.models import Trigger, TriggerFiring, WebhookDelivery, WebhookSubscription
+from deskline.routing.models import Trigger, TriggerFiring
 from deskline.sla.escalation import mark_breaches
 from deskline.tickets.conversation import comment_add
 from deskline.tickets.models import Comment, Priority, Status, Ticket

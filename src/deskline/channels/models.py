@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from deskline.channels.oauthwire import token_url_allowed
+from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription  # noqa: F401
 from deskline.tickets.models import Comment, Ticket
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Admin for routing rules, strategies, agent presence, triggers and webhooks."""
+"""Admin for routing rules, strategies, agent presence and triggers."""
 
 from __future__ import annotations
 
@@ -55,17 +55,3 @@ class TriggerAdmin(admin.ModelAdmin[models.Trigger]):
 class TriggerFiringAdmin(admin.ModelAdmin[models.TriggerFiring]):
     list_display = ["trigger", "ticket", "window", "fired_at"]
     raw_id_fields = ["ticket", "event"]
-
-
-@admin.register(models.WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin[models.WebhookSubscription]):
-    list_display = ["name", "url", "is_active", "consecutive_failures", "disabled_at"]
-    list_filter = ["is_active"]
-    readonly_fields = ["consecutive_failures", "disabled_at", "disabled_reason"]
-
-
-@admin.register(models.WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin[models.WebhookDelivery]):
-    list_display = ["pk", "subscription", "state", "attempts", "last_status", "created_at"]
-    list_filter = ["state", "subscription"]
-    raw_id_fields = ["event"]

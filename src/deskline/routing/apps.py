@@ -10,7 +10,6 @@ class RoutingConfig(AppConfig):
         from deskline.routing.automation import automation_on_event
         from deskline.routing.decider import route_new_ticket, tags_on_created
         from deskline.routing.selectors import WATCHED
-        from deskline.routing.webhooks import webhooks_on_event
         from deskline.tickets.deciders import ticket_decider
         from deskline.tickets.events import on_ticket_event
         from deskline.tickets.observers import ticket_observer
@@ -19,4 +18,3 @@ class RoutingConfig(AppConfig):
         ticket_observer("routing.tags")(tags_on_created)
         refcache.watch(*WATCHED)
         on_ticket_event("routing.automation")(automation_on_event)
-        on_ticket_event("routing.webhooks")(webhooks_on_event)

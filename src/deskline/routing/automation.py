@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from deskline.accounts.models import Role, User
 from deskline.accounts.system import is_system_user, system_user
+from deskline.channels.webhooks import webhook_queue
 from deskline.core.errors import DomainError
-from deskline.routing import webhooks
 from deskline.routing.assignment import assignee_pick
 from deskline.routing.matching import matches
-from deskline.routing.models import Trigger, TriggerFiring, WebhookSubscription
+from deskline.routing.models import Trigger, TriggerFiring
 from deskline.sla.selectors import working_minutes_for_ticket
 from deskline.tickets.conversation import comment_add
 from deskline.tickets.facts import ticket_facts
@@ -123,11 +123,8 @@ def _act(actor: User, ticket: Ticket, key: str, value: Any, event: TicketEvent |
         )
         return "commented"
     if key == "webhook_id":
-        subscription = WebhookSubscription.objects.filter(pk=value, is_active=True).first()
-        if subscription is None:
-            return "no active subscription"
-        webhooks.delivery_create(subscription, webhooks.payload(ticket, event))
-        return "webhook queued"
+        queued = webhook_queue(subscription_id=value, ticket=ticket, event=event)
+        return "webhook queued" if queued else "no active subscription"
     if key == "child":
         child = ticket_create(
             actor=actor,

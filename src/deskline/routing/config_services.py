@@ -1,8 +1,7 @@
-"""Writes for automation triggers and webhook subscriptions (admins only), with validation."""
+"""Writes for automation triggers (admins only), with validation."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,16 +14,13 @@ from deskline.core.permissions import require_admin
 from deskline.core.records import save_checked
 from deskline.routing import matching
 from deskline.routing.automation import EVENT_NAMES
-from deskline.routing.models import Trigger, WebhookSubscription
-from deskline.tickets.models import TicketEvent
+from deskline.routing.models import Trigger
 
 TRIGGER_FIELDS = ("name", "when", "events", "hours", "days", "status_code", "conditions",
                   "actions", "order", "is_active")  # fmt: skip
 TRIGGER_ACTIONS = frozenset(
     {"set", "assign", "status_id", "comment", "webhook_id", "child", "close"}
 )
-WEBHOOK_FIELDS = ("name", "url", "secret", "event_kinds", "is_active", "max_attempts",
-                  "disable_after")  # fmt: skip
 
 
 def trigger_errors(values: Mapping[str, Any]) -> dict[str, str]:
@@ -62,21 +58,6 @@ def trigger_errors(values: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-def webhook_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not str(values.get("name", "")).strip():
-        errors["name"] = "must not be empty"
-    if not str(values.get("url", "")).startswith(("http://", "https://")):
-        errors["url"] = "must be an http or https URL"
-    kinds = values.get("event_kinds", [])
-    if not isinstance(kinds, list) or set(kinds) - set(TicketEvent.Kind.values):
-        errors["event_kinds"] = f"a list of {sorted(TicketEvent.Kind.values)}"
-    for key in ("max_attempts", "disable_after"):
-        if key in values and not 1 <= int(values[key]) <= 100:
-            errors[key] = "between 1 and 100"
-    return errors
-
-
 def _get(model: type[Model], pk: int) -> Any:
     row = model._default_manager.filter(pk=pk).first()
     if row is None:
@@ -109,29 +90,6 @@ def trigger_save(
 
 
 @transaction.atomic
-def webhook_save(
-    *, actor: User, values: Mapping[str, Any], subscription_id: int | None = None
-) -> WebhookSubscription:
-    """Create or change a subscription; re-enabling one clears its failure streak."""
-    require_admin(actor)
-    sub = _get(WebhookSubscription, subscription_id) if subscription_id else WebhookSubscription()
-    values = {k: v for k, v in values.items() if k in WEBHOOK_FIELDS}
-    if sub.pk is None and not values.get("secret"):
-        values["secret"] = secrets.token_urlsafe(32)
-    merged = {f: getattr(sub, f) for f in WEBHOOK_FIELDS} | dict(values)
-    if values.get("is_active") and not sub.is_active:
-        sub.consecutive_failures, sub.disabled_at, sub.disabled_reason = 0, None, ""
-    saved: WebhookSubscription = _save(sub, values, webhook_errors(merged))
-    return saved
-
-
-@transaction.atomic
 def trigger_delete(*, actor: User, trigger_id: int) -> None:
     require_admin(actor)
     _get(Trigger, trigger_id).delete()
-
-
-@transaction.atomic
-def webhook_delete(*, actor: User, subscription_id: int) -> None:
-    require_admin(actor)
-    _get(WebhookSubscription, subscription_id).delete()

@@ -1,16 +1,10 @@
-"""Background jobs of the routing app: webhook delivery attempts and the time-trigger scan."""
+"""Background jobs of the routing app: the time-trigger scan."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from deskline.routing.automation import automation_scan
-from deskline.routing.webhooks import delivery_attempt
-
-
-@task()
-def webhook_deliver(*, delivery_id: int) -> str:
-    return delivery_attempt(delivery_id)
 
 
 @task()

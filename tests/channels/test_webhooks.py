@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from deskline.routing.models import WebhookDelivery, WebhookSubscription
-from deskline.routing.webhooks import SIGNATURE_HEADER, backoff, delivery_attempt, sign
+from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
+from deskline.channels.webhooks import SIGNATURE_HEADER, backoff, delivery_attempt, sign
 from deskline.tickets.services import ticket_update
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
+from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
 from deskline.core.outbound import may_send
-from deskline.routing.models import WebhookDelivery, WebhookSubscription
 from deskline.tickets.fields import WEBHOOK
 from deskline.tickets.models import Ticket, TicketEvent
 
@@ -68,13 +69,20 @@ def delivery_create(
     subscription: WebhookSubscription, body: dict[str, Any], event: TicketEvent | None = None
 ) -> WebhookDelivery:
     """Log the delivery and queue its first attempt when the caller's transaction commits."""
-    from deskline.routing.tasks import webhook_deliver
-
     delivery = WebhookDelivery.objects.create(
         subscription=subscription, event=event, payload=body, next_attempt_at=timezone.now()
     )
     webhook_deliver.enqueue(delivery_id=delivery.pk)
     return delivery
+
+
+def webhook_queue(*, subscription_id: int, ticket: Ticket, event: TicketEvent | None) -> bool:
+    """Queue one delivery to an active subscription (automation's "send webhook" action)."""
+    subscription = WebhookSubscription.objects.filter(pk=subscription_id, is_active=True).first()
+    if subscription is None:
+        return False
+    delivery_create(subscription, payload(ticket, event))
+    return True
 
 
 def webhooks_on_event(event: TicketEvent) -> None:
@@ -127,8 +135,6 @@ def _record_failure(delivery: WebhookDelivery, status: int | None, error: str) -
         if sub.is_active and delivery.attempts < sub.max_attempts:
             delivery.next_attempt_at = now + backoff(delivery.attempts)
             delivery.save(update_fields=["last_status", "last_error", "next_attempt_at"])
-            from deskline.routing.tasks import webhook_deliver
-
             webhook_deliver.using(run_after=delivery.next_attempt_at).enqueue(
                 delivery_id=delivery.pk
             )
@@ -171,3 +177,9 @@ def delivery_attempt(delivery_id: int) -> str:
             WebhookSubscription.objects.filter(pk=sub.pk).update(consecutive_failures=0)
         return "delivered"
     return _record_failure(delivery, status, error)
+
+
+@task()
+def webhook_deliver(*, delivery_id: int) -> str:
+    """The background job: one delivery attempt (safe to run twice: attempts are claimed)."""
+    return delivery_attempt(delivery_id)
