@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from deskline.accounts.models import Team, User
@@ -27,7 +28,10 @@ from deskline.demo.lifecycle import TicketPlan, creation_times, plan_ticket
 from deskline.demo.refs import CompanyRef, ContactRef, EquipmentRef, Refs, SiteRef, TeamRef
 from deskline.demo.registry import company_spec
 from deskline.demo.writer import Written
-from deskline.tickets.models import Comment, Ticket, TicketEvent
+from deskline.sla import resolve
+from deskline.sla.engine import due_dates
+from deskline.sla.models import TicketSla
+from deskline.tickets.models import OPEN_PHASES, Comment, Ticket, TicketEvent
 from deskline.tickets.search import filter_by_text
 from deskline.tickets.services import ticket_create
 
@@ -314,3 +318,50 @@ def test_running_the_demo_twice_adds_tickets_and_reuses_reference_data(
 def test_the_management_command_makes_the_same_demo_data() -> None:
     call_command("demo", tickets=30, seed=7, stdout=io.StringIO())
     assert Ticket.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_every_demo_ticket_has_the_sla_state_its_facts_choose(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run_demo(capsys, "--tickets", "200", "--seed", "6")
+    states = TicketSla.objects.select_related("ticket__company")
+    assert states.count() == Ticket.objects.count() == 200
+    for state in states:
+        choice = resolve.choose_for(resolve.facts_of(state.ticket))
+        assert (state.policy_id, state.calendar_id) == (
+            choice.policy.pk if choice.policy else None,
+            choice.calendar.pk if choice.calendar else None,
+        )
+
+
+@pytest.mark.django_db
+def test_demo_deadlines_are_those_of_the_policys_working_calendar(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run_demo(capsys, "--tickets", "200", "--seed", "7")
+    checked = 0
+    for state in TicketSla.objects.select_related("ticket", "policy", "calendar"):
+        ticket = state.ticket
+        expected = due_dates(ticket, state)
+        assert ticket.resolution_due == expected["resolution_due"]
+        if ticket.reacted_at is None:
+            assert ticket.reaction_due == expected["reaction_due"]
+        checked += expected["resolution_due"] is not None
+    assert checked > 100
+
+
+@pytest.mark.django_db
+def test_open_demo_tickets_carry_breach_flags_and_risk_as_of_now(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run_demo(capsys, "--tickets", "300", "--seed", "8")
+    now = timezone.now()
+    open_states = TicketSla.objects.filter(ticket__phase__in=OPEN_PHASES).select_related("ticket")
+    assert open_states.exists()
+    for state in open_states:
+        ticket = state.ticket
+        if ticket.resolution_due is not None:
+            assert ticket.resolution_breached == (ticket.resolution_due < now)
+        assert state.risk_computed_at is not None
+    assert Ticket.objects.filter(resolution_breached=True).exists()

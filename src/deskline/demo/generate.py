@@ -19,6 +19,7 @@ from deskline.demo.lifecycle import TicketPlan, creation_times, plan_ticket
 from deskline.demo.load import load_companies
 from deskline.demo.refs import Refs
 from deskline.demo.registry import agent_count, company_count
+from deskline.demo.sla import demo_sla_attach
 from deskline.demo.writer import Written, analyze, write_plans
 from deskline.tickets.numbering import next_ticket_numbers
 
@@ -82,6 +83,8 @@ def demo_generate(
     finally:
         if collecting:
             gc.enable()
+    if numbers:
+        demo_sla_attach(first_number=min(numbers), last_number=max(numbers), now=now)
     analyze()
     return DemoSummary(
         seed=seed,

@@ -99,9 +99,9 @@ def _store_risks(rows: list[tuple[int, float | None]], now: dt.datetime) -> None
             )
 
 
-def risk_update(now: dt.datetime | None = None) -> dict[str, int]:
+def risk_update(now: dt.datetime | None = None, *, warn: bool = True) -> dict[str, int]:
     """Recompute and store every open ticket's breach risk; warn the manager once above the
-    policy's threshold (inside their working hours)."""
+    policy's threshold (inside their working hours) unless `warn` is off."""
     now = now or timezone.now()
     model = risk_model_fit(now)
     people, teams = _assignee_queues(), _team_queues()
@@ -117,7 +117,7 @@ def risk_update(now: dt.datetime | None = None) -> dict[str, int]:
         )
         risk = ticket_risk(state, model, queue, now, ctx.index(state.calendar))
         risks.append((ticket.pk, None if risk is None else round(risk, 4)))
-        if risk is not None and state.policy and risk >= state.policy.risk_threshold:
+        if warn and risk is not None and state.policy and risk >= state.policy.risk_threshold:
             warned += _warn(state, risk, ctx)
     _store_risks(risks, now)
     return {"scored": len(risks), "warned": warned}

@@ -73,14 +73,21 @@ def deadlines_recompute(
     *,
     calendar_ids: Iterable[int] | None = None,
     policy_ids: Iterable[int] | None = None,
+    states: QuerySet[TicketSla] | None = None,
+    first_time: bool = False,
     batch_size: int = BATCH_SIZE,
 ) -> int:
     """Recompute the deadlines of open tickets on these calendars/policies (all if neither).
 
+    `states` replaces "open tickets" with other SLA rows; `first_time` says their deadlines were
+    never computed, so a reaction deadline is set even where the reaction already happened
+    (tickets loaded in bulk: the demo, an import).
     Returns the number of tickets whose deadlines changed. Each batch is its own transaction,
     so a long run does not hold locks on every open ticket at once.
     """
-    queryset = TicketSla.objects.filter(ticket__phase__in=OPEN_PHASES)
+    queryset = (
+        states if states is not None else TicketSla.objects.filter(ticket__phase__in=OPEN_PHASES)
+    )
     if calendar_ids is not None:
         queryset = queryset.filter(calendar_id__in=list(calendar_ids))
     if policy_ids is not None:
@@ -102,7 +109,9 @@ def deadlines_recompute(
             return changed_total
         last = rows[-1][0]
         changed = [
-            r for r in (_recompute_row(row, indexes, fallback, targets) for row in rows) if r
+            r
+            for r in (_recompute_row(row, indexes, fallback, targets, first_time) for row in rows)
+            if r
         ]
         with transaction.atomic():
             write_deadlines(changed)
@@ -128,13 +137,14 @@ def _recompute_row(
     indexes: dict[int, WorkingTimeIndex],
     fallback: WorkingTimeIndex,
     targets: Targets,
+    first_time: bool = False,
 ) -> Row | None:
     (ticket_id, calendar_id, policy_id, priority_id, created, paused, reacted,
      reaction_override, resolution_override, override_paused, old_reaction, old_resolution) = row  # fmt: skip
     index = indexes.get(calendar_id, fallback)
     reaction, resolution = targets.get((policy_id, priority_id), (None, None))
     new_reaction = old_reaction
-    if not reacted:
+    if not reacted or first_time:
         new_reaction = _due(index, created, reaction, 0, reaction_override, override_paused)
     new_resolution = _due(index, created, resolution, paused, resolution_override, override_paused)
     if (new_reaction, new_resolution) == (old_reaction, old_resolution):
