@@ -80,7 +80,7 @@ def _states_create(tickets: Any) -> int:
 def _breaches_mark(tickets: Any, now: dt.datetime) -> None:
     """Breach flags from the computed deadlines: late work, or no work yet and the time is up."""
 
-    def late(done: str, due: str) -> ExpressionWrapper[BooleanField]:
+    def late(done: str, due: str) -> ExpressionWrapper[Q]:
         return ExpressionWrapper(
             Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})
             | Q(**{f"{done}__isnull": True, f"{due}__lt": now}),
