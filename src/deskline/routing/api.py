@@ -14,6 +14,7 @@ from deskline.core.errors import NotFound
 from deskline.core.permissions import require_admin
 from deskline.core.schema import InSchema
 from deskline.routing import presence, rules, services
+from deskline.routing.api_automation import router as automation_router
 from deskline.routing.models import Rule, RuleSet
 
 router = Router(tags=["routing"])
@@ -204,10 +205,4 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> Any:
     return presence.agent_check_in(actor=request_user(request), **payload.dict())
 
 
-def _mount_automation() -> None:
-    from deskline.routing.api_automation import router as automation_router
-
-    router.add_router("", automation_router)
-
-
-_mount_automation()
+router.add_router("", automation_router)

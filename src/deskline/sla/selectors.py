@@ -12,16 +12,17 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from deskline.accounts.models import User
+from deskline.clients.models import Company
 from deskline.core.errors import ValidationFailed
 from deskline.core.permissions import require_staff
 from deskline.sla import resolve
 from deskline.sla.clock import working_minutes_between
 from deskline.sla.deadlines import deadline
-from deskline.sla.engine import is_pausing, state_of
+from deskline.sla.engine import calendar_of, is_pausing, state_of
 from deskline.sla.matching import TicketFacts
 from deskline.sla.models import TicketSla, TicketStatusPeriod
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
-from deskline.tickets.models import OPEN_PHASES, Ticket
+from deskline.tickets.models import OPEN_PHASES, Priority, Ticket
 from deskline.tickets.selectors import list_rows
 
 #: Tickets due within this wall-clock window count as at risk even before a risk is computed.
@@ -156,9 +157,6 @@ class Preview:
 def sla_preview(*, user: User, facts: dict[str, Any], created_at: dt.datetime) -> Preview:
     """What deadlines a ticket with these fields, created at `created_at`, would get, and why."""
     require_staff(user)
-    from deskline.clients.models import Company
-    from deskline.tickets.models import Priority
-
     priority_id = (
         facts.get("priority_id")
         or Priority.objects.filter(is_default=True).values_list("pk", flat=True).first()
@@ -192,10 +190,6 @@ def sla_preview(*, user: User, facts: dict[str, Any], created_at: dt.datetime) -
 
 def working_minutes_for_ticket(ticket: Ticket, start: dt.datetime, end: dt.datetime) -> int | None:
     """Working minutes between two instants on the ticket's SLA calendar; None without SLA state."""
-    from deskline.sla.clock import working_minutes_between
-    from deskline.sla.engine import calendar_of
-    from deskline.sla.models import TicketSla
-
     state = TicketSla.objects.select_related("calendar").filter(ticket=ticket).first()
     if state is None or state.calendar is None:
         return None
