@@ -1,1 +1,1 @@
-"""Inbound and outbound channels: email (IMAP, SMTP, push), later Telegram and webhooks."""
+"""Inbound and outbound channels: email (IMAP, SMTP, push) and outgoing webhooks."""

@@ -1,1 +1,1 @@
-"""Routing rules, assignment strategies, lines of support, automation triggers, webhooks."""
+"""Routing rules, assignment strategies, lines of support and automation triggers."""
