@@ -12,7 +12,7 @@ import pytest
 
 from deskline.accounts.models import Role
 from deskline.notifications.models import Outbox
-from deskline.sla.escalation import escalate
+from deskline.sla.escalation import sla_escalate
 from deskline.sla.models import EscalationStep, SlaPolicy
 from deskline.tickets.models import Ticket
 from deskline.tickets.services import ticket_create, ticket_update
@@ -60,7 +60,7 @@ def _warned(people: dict[str, object], jobs, admin) -> list[str]:
     )
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.resolution_due is not None
-    escalate(ticket.resolution_due - dt.timedelta(minutes=30))
+    sla_escalate(ticket.resolution_due - dt.timedelta(minutes=30))
     jobs()
     rows = Outbox.objects.filter(event="sla_warning", ticket=ticket).order_by("recipient")
     return [row.recipient.split("@")[0] for row in rows]

@@ -11,7 +11,7 @@ from deskline.accounts.system import SYSTEM_USERS
 from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
 from deskline.routing.automation import automation_scan
 from deskline.routing.models import Trigger, TriggerFiring
-from deskline.sla.escalation import mark_breaches
+from deskline.sla.escalation import breaches_mark
 from deskline.tickets.conversation import comment_add
 from deskline.tickets.models import Comment, Priority, Status, Ticket
 from deskline.tickets.services import ticket_change_status, ticket_update
@@ -78,7 +78,7 @@ def test_status_changed_and_sla_breach_triggers(make_ticket, dispatch, admin):
     ticket_change_status(actor=admin, number=ticket.number, status_id=status("in_progress").pk)
     ticket.refresh_from_db()
     # The real producer: the SLA job flags the passed resolution deadline.
-    mark_breaches(ticket.resolution_due + dt.timedelta(minutes=1))
+    breaches_mark(ticket.resolution_due + dt.timedelta(minutes=1))
     dispatch()
     assert on_status.firings.count() == 1
     # both deadlines passed: one breach event each, and the trigger fires on each

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connections
 
-from deskline.sla.escalation import escalate
+from deskline.sla.escalation import sla_escalate
 from deskline.sla.models import EscalationFiring
 from deskline.tickets.models import TicketEvent
 from tests.factories import CompanyFactory, UserFactory
@@ -28,7 +28,7 @@ def test_concurrent_runs_fire_each_step_once(make_ticket, clock):
     def run() -> None:
         try:
             start.wait()
-            escalate()
+            sla_escalate()
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:

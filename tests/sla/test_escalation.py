@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deskline.sla.escalation import escalate
+from deskline.sla.escalation import sla_escalate
 from deskline.sla.models import Calendar, EscalationFiring, EscalationStep, UserCalendar
 from deskline.tickets.models import Ticket, TicketEvent
 from deskline.tickets.services import ticket_change_status
@@ -30,10 +30,10 @@ def warnings(ticket) -> list[dict]:
 
 def test_the_default_step_warns_the_manager_24_working_hours_before(ticket, manager, clock):
     clock.set(msk(17, 12, 59))
-    escalate()
+    sla_escalate()
     assert warnings(ticket) == []
     clock.set(msk(17, 13))  # Tue 13:00 -> Fri 10:00 is exactly 1440 working minutes
-    escalate()
+    sla_escalate()
     [data] = warnings(ticket)
     assert (data["recipients"], data["deadline"]) == ([manager.pk], "resolution")
 
@@ -41,7 +41,7 @@ def test_the_default_step_warns_the_manager_24_working_hours_before(ticket, mana
 def test_a_step_fires_once_however_often_the_job_runs(ticket, clock):
     clock.set(msk(18, 12))
     for _ in range(3):
-        escalate()
+        sla_escalate()
     assert len(warnings(ticket)) == 1
     assert EscalationFiring.objects.filter(ticket=ticket).count() == 1
 
@@ -49,17 +49,17 @@ def test_a_step_fires_once_however_often_the_job_runs(ticket, clock):
 def test_no_warning_reaches_a_manager_outside_their_working_hours(ticket, manager, clock):
     UserCalendar.objects.create(user=manager, calendar=Calendar.objects.get(is_default=True))
     clock.set(msk(18, 20))  # Wednesday evening
-    escalate()
+    sla_escalate()
     assert warnings(ticket) == []
     clock.set(msk(19, 9, 5))
-    escalate()
+    sla_escalate()
     assert len(warnings(ticket)) == 1
 
 
 def test_an_any_time_step_notifies_at_night(ticket, manager, clock, standard):
     standard.steps.update(any_time=True)
     clock.set(msk(18, 23))
-    escalate()
+    sla_escalate()
     assert len(warnings(ticket)) == 1
 
 
@@ -69,7 +69,7 @@ def test_a_paused_ticket_is_not_escalated(ticket, admin, clock):
         actor=admin, number=ticket.number, status_id=status("waiting_client").pk, comment="?"
     )
     clock.set(msk(18, 12))
-    escalate()
+    sla_escalate()
     assert warnings(ticket) == []
 
 
@@ -79,8 +79,8 @@ def test_the_breach_step_raises_the_priority_and_reassigns(ticket, clock, standa
         policy=standard, name="Breached", trigger="breach", raise_priority=True, reassign_team=team
     )
     clock.set(msk(20, 10, 1))
-    escalate()
-    escalate()
+    sla_escalate()
+    sla_escalate()
     stored = Ticket.objects.get(pk=ticket.pk)
     assert (stored.priority.code, stored.team_id, stored.resolution_breached) == (
         "high",
@@ -103,14 +103,14 @@ def test_an_elapsed_share_step_notifies_the_assignee(make_ticket, agent, clock, 
         any_time=True,
     )
     clock.set(msk(16, 10, 14))
-    escalate()
+    sla_escalate()
     assert warnings(ticket) == []
     clock.set(msk(16, 10, 15))
-    escalate()
+    sla_escalate()
     assert [w["recipients"] for w in warnings(ticket)] == [[agent.pk]]
 
 
 def test_overdue_running_tickets_are_flagged(ticket, clock):
     clock.set(msk(16, 14, 1))
-    escalate()
+    sla_escalate()
     assert Ticket.objects.get(pk=ticket.pk).reaction_breached is True

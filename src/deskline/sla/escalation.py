@@ -32,7 +32,7 @@ from deskline.tickets.writing import lock_ticket
 logger = logging.getLogger(__name__)
 
 
-def claim(ticket_id: int, key: str, step_id: int | None, now: datetime) -> bool:
+def escalation_claim(ticket_id: int, key: str, step_id: int | None, now: datetime) -> bool:
     """Insert the once-only row; False if this (ticket, key) has fired already."""
     try:
         with transaction.atomic():
@@ -44,7 +44,7 @@ def claim(ticket_id: int, key: str, step_id: int | None, now: datetime) -> bool:
     return True
 
 
-def mark_breaches(now: datetime) -> int:
+def breaches_mark(now: datetime) -> int:
     """Flag open, running tickets whose deadlines have passed (the flags never clear), each
     with an `sla_breached` event."""
     return tickets_mark_breached(deadline="reaction", now=now) + tickets_mark_breached(
@@ -140,7 +140,9 @@ def in_hours(user_id: int, calendar: WorkCalendar, ctx: Context) -> bool:
     return is_working_time(ctx.user_calendars.get(user_id, calendar), ctx.now)
 
 
-def fire(step: EscalationStep, state: TicketSla, calendar: WorkingTimeIndex, ctx: Context) -> int:
+def escalation_step_fire(
+    step: EscalationStep, state: TicketSla, calendar: WorkingTimeIndex, ctx: Context
+) -> int:
     """Run the step's not-yet-fired parts for one ticket, atomically; the number fired."""
     ticket, now, fired = state.ticket, ctx.now, 0
     pending = [
@@ -158,7 +160,7 @@ def fire(step: EscalationStep, state: TicketSla, calendar: WorkingTimeIndex, ctx
         told = [
             user_id
             for user_id in pending
-            if claim(ticket.pk, f"step:{step.pk}:user:{user_id}", step.pk, now)
+            if escalation_claim(ticket.pk, f"step:{step.pk}:user:{user_id}", step.pk, now)
         ]
         if told:
             due = ticket.reaction_due if step.deadline == "reaction" else ticket.resolution_due
@@ -175,7 +177,7 @@ def fire(step: EscalationStep, state: TicketSla, calendar: WorkingTimeIndex, ctx
             )
             event_record(ticket=ticket, actor=None, payload=payload)
             fired += 1
-        if act and claim(ticket.pk, f"step:{step.pk}", step.pk, now):
+        if act and escalation_claim(ticket.pk, f"step:{step.pk}", step.pk, now):
             _act(step, ticket)
             fired += 1
     return fired
@@ -207,11 +209,11 @@ def open_states() -> Any:
     )
 
 
-def escalate(now: datetime | None = None) -> dict[str, int]:
+def sla_escalate(now: datetime | None = None) -> dict[str, int]:
     """One run of the job over all open tickets; returns counts for the log."""
     now = now or timezone.now()
     ctx = Context.load(now)
-    breaches = mark_breaches(now)
+    breaches = breaches_mark(now)
     steps: dict[int, list[EscalationStep]] = {}
     for step in EscalationStep.objects.filter(is_active=True).order_by("id"):
         steps.setdefault(step.policy_id, []).append(step)
@@ -221,7 +223,7 @@ def escalate(now: datetime | None = None) -> dict[str, int]:
         for step in steps[state.policy_id]:
             if step_is_due(step, state, calendar, ctx):
                 try:
-                    fired += fire(step, state, calendar, ctx)
+                    fired += escalation_step_fire(step, state, calendar, ctx)
                 except Exception:
                     # One ticket's failure (e.g. a deleted team) must not stop the others.
                     logger.exception("SLA step %s failed on ticket %s", step.pk, state.ticket_id)

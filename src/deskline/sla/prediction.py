@@ -17,7 +17,7 @@ from deskline.accounts.models import TeamMembership
 from deskline.sla import resolve
 from deskline.sla.clock import WorkingTimeIndex
 from deskline.sla.deadlines import active_minutes, between
-from deskline.sla.escalation import Context, claim, in_hours, open_states
+from deskline.sla.escalation import Context, escalation_claim, in_hours, open_states
 from deskline.sla.models import TicketSla
 from deskline.sla.risk import RiskModel, Sample
 from deskline.tickets.events import event_record
@@ -136,7 +136,7 @@ def _warn(state: TicketSla, risk: float, ctx: Context) -> int:
         return 0
     with transaction.atomic():
         lock_ticket(None, ticket.number, None)
-        if not claim(ticket.pk, RISK_KEY, None, ctx.now):
+        if not escalation_claim(ticket.pk, RISK_KEY, None, ctx.now):
             return 0
         event_record(
             ticket=ticket,

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from deskline.sla.escalation import escalate
+from deskline.sla.escalation import sla_escalate
 from deskline.sla.prediction import risk_update
 from deskline.sla.recompute import deadlines_recompute
 
@@ -23,7 +23,7 @@ def sla_recompute(*, calendar_ids: list[int], policy_ids: list[int]) -> int:
 
 def sla_run(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    return {**escalate(now), **risk_update(now)}
+    return {**sla_escalate(now), **risk_update(now)}
 
 
 @task()
