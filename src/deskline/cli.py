@@ -334,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     mail = commands.add_parser("mail", help="mail intake: ingest FILE..., poll [--loop]")
     mail.add_argument("action", choices=sorted(PASS_THROUGH["mail"]))
     commands.add_parser("smtpd", help="SMTP listener feeding mail intake", add_help=False)
+    commands.add_parser("backup", help="backup FILE: database and uploads, checked", add_help=False)
+    commands.add_parser("restore", help="restore FILE into an empty installation", add_help=False)
     commands.add_parser("sla", help="SLA jobs: escalate [--loop], calibration", add_help=False)
     return parser
 
@@ -347,8 +349,8 @@ PASS_THROUGH = {
 
 def _pass_through(args_list: list[str]) -> list[str] | None:
     """`mail ingest F...` -> `mail_ingest F...`; None when the words name no such command."""
-    if args_list[:1] == ["smtpd"]:
-        return ["smtpd", *args_list[1:]]
+    if args_list[:1] in (["smtpd"], ["backup"], ["restore"]):
+        return [*args_list]
     actions = PASS_THROUGH.get(args_list[0]) if args_list else None
     if actions and len(args_list) > 1 and args_list[1] in actions:
         return [actions[args_list[1]], *args_list[2:]]

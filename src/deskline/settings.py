@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "deskline.desk",
     "deskline.portal",
     "deskline.demo",
+    "deskline.operations",
 ]
 
 MIDDLEWARE = [
