@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,7 @@ def test_run_serves_health_and_the_api_schema_then_stops_on_sigint(tmp_path: Pat
     }
     env.update(
         DESKLINE_DATA_DIR=str(tmp_path),
+        DESKLINE_METRICS_TOKEN="scrape-token",
         PYTHONPATH=os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]),
     )
     port = free_port()
@@ -126,6 +128,13 @@ def test_run_serves_health_and_the_api_schema_then_stops_on_sigint(tmp_path: Pat
     try:
         wait_until_serving(process, port, output)
         assert get_status(port, "/api/v1/openapi.json") == 200
+        scrape = urllib.request.Request(
+            f"http://127.0.0.1:{port}/metrics", headers={"Authorization": "Bearer scrape-token"}
+        )
+        with urllib.request.urlopen(scrape, timeout=10) as response:  # noqa: S310
+            metrics = response.read().decode()
+        # The web server's processes share their counters through the run's metrics folder.
+        assert 'route="api/v1/openapi.json",status="200"' in metrics
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=15) == 0
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -132,6 +133,14 @@ def child_env(folder: Path) -> dict[str, str]:
     return env
 
 
+def metrics_folder(folder: Path) -> Path:
+    """A fresh folder where the web processes of this run share their request metrics."""
+    path = folder / "metrics"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
 def web_server_command(
     host: str, port: int, workers: int, threads: int = 4, *, access_log: bool = True
 ) -> list[str]:
@@ -177,6 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _say(f"One-time admin password: {admin.password}  (shown once; change it after logging in)")
     connections.close_all()  # the children open their own
     env = child_env(folder)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder(folder))
     supervisor = Supervisor()
     supervisor.start("web server", web_server_command(args.host, args.port, args.web_workers), env)
     supervisor.start("task worker", worker_command(), env)

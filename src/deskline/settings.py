@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "deskline.operations.middleware.request_observed",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "deskline.core.middleware.reject_nul_in_query",
@@ -186,10 +187,27 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 
+#: `text` for people, `json` (one object per line, with the request id) for log collectors.
+DESKLINE_LOG_FORMAT = env_choice("DESKLINE_LOG_FORMAT", "text", ("text", "json"))
+#: Bearer token a Prometheus scraper sends to /metrics; empty switches /metrics off.
+DESKLINE_METRICS_TOKEN = env_str("DESKLINE_METRICS_TOKEN", "")
+#: /readyz fails when a due job has waited longer than this (no worker is taking jobs).
+DESKLINE_READY_QUEUE_MAX_AGE = env_float("DESKLINE_READY_QUEUE_MAX_AGE", 600.0, minimum=1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "deskline.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "deskline.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": DESKLINE_LOG_FORMAT,
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(

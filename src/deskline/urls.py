@@ -1,4 +1,4 @@
-"""URL map: the REST API under /api/v1/, the admin, health check."""
+"""URL map: the REST API under /api/v1/, the admin, health, readiness and metrics."""
 
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from deskline.api import api
+from deskline.operations.views import healthz, metrics, readyz
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -23,6 +24,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("health", health),
+    path("healthz", healthz),
+    path("readyz", readyz),
+    path("metrics", metrics),
     path("portal/", include("deskline.portal.urls")),
     path("", include("deskline.desk.urls")),
 ]
