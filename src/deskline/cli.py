@@ -344,6 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
     mail = commands.add_parser("mail", help="mail intake: ingest FILE..., poll [--loop]")
     mail.add_argument("action", choices=sorted(PASS_THROUGH["mail"]))
     commands.add_parser("smtpd", help="SMTP listener feeding mail intake", add_help=False)
+    sandbox = commands.add_parser(
+        "sandbox", help="a copy where nothing is sent: create, run, remove"
+    )
+    sandbox.add_argument("action", choices=sorted(PASS_THROUGH["sandbox"]))
     commands.add_parser("backup", help="backup FILE: database and uploads, checked", add_help=False)
     commands.add_parser("restore", help="restore FILE into an empty installation", add_help=False)
     commands.add_parser("sla", help="SLA jobs: escalate [--loop], calibration", add_help=False)
@@ -354,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
 PASS_THROUGH = {
     "mail": {"ingest": "mail_ingest", "poll": "mail_poll"},
     "sla": {"escalate": "sla_escalate", "calibration": "sla_calibration"},
+    "sandbox": {"create": "sandbox_create", "run": "sandbox_run", "remove": "sandbox_remove"},
 }
 
 
