@@ -132,6 +132,9 @@ def _env(database_url: str, data_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="deskline.settings",
         PYTHONPATH=str(ROOT / "src"),
         DESKLINE_LOG_LEVEL="WARNING",
+        # The load driver is one client with one token, far beyond any per-client limit.
+        DESKLINE_API_RATE_PER_TOKEN="0",
+        DESKLINE_API_RATE_PER_ADDRESS="0",
     )
     return env
 

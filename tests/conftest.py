@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from deskline.accounts import token_cache
@@ -100,6 +101,12 @@ def _fresh_reference_cache(settings: Any) -> None:
     # trusted until a change in this process empties them (tests of the windows set their own).
     settings.DESKLINE_REFERENCE_CHECK_SECONDS = 3600
     settings.DESKLINE_TOKEN_CACHE_SECONDS = 3600
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # API rate-limit windows count per process; each test starts with none used.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "deskline.core.middleware.reject_nul_in_query",
+    "deskline.operations.ratelimit.api_rate_limited",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +193,9 @@ if REDIS_URL:
 DESKLINE_LOG_FORMAT = env_choice("DESKLINE_LOG_FORMAT", "text", ("text", "json"))
 #: Bearer token a Prometheus scraper sends to /metrics; empty switches /metrics off.
 DESKLINE_METRICS_TOKEN = env_str("DESKLINE_METRICS_TOKEN", "")
+#: API requests per minute per token and per client address (0: no limit); 429 beyond.
+DESKLINE_API_RATE_PER_TOKEN = env_int("DESKLINE_API_RATE_PER_TOKEN", 3000, minimum=0)
+DESKLINE_API_RATE_PER_ADDRESS = env_int("DESKLINE_API_RATE_PER_ADDRESS", 6000, minimum=0)
 #: /readyz fails when a due job has waited longer than this (no worker is taking jobs).
 DESKLINE_READY_QUEUE_MAX_AGE = env_float("DESKLINE_READY_QUEUE_MAX_AGE", 600.0, minimum=1)
 LOGGING = {
