@@ -348,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox", help="a copy where nothing is sent: create, run, remove"
     )
     sandbox.add_argument("action", choices=sorted(PASS_THROUGH["sandbox"]))
+    commands.add_parser("import", help="import KIND FILE [--dry-run]: CSV or XLSX", add_help=False)
     commands.add_parser("backup", help="backup FILE: database and uploads, checked", add_help=False)
     commands.add_parser("restore", help="restore FILE into an empty installation", add_help=False)
     commands.add_parser("sla", help="SLA jobs: escalate [--loop], calibration", add_help=False)
@@ -366,6 +367,8 @@ def _pass_through(args_list: list[str]) -> list[str] | None:
     """`mail ingest F...` -> `mail_ingest F...`; None when the words name no such command."""
     if args_list[:1] in (["smtpd"], ["backup"], ["restore"]):
         return [*args_list]
+    if args_list[:1] == ["import"]:
+        return ["import_data", *args_list[1:]]
     actions = PASS_THROUGH.get(args_list[0]) if args_list else None
     if actions and len(args_list) > 1 and args_list[1] in actions:
         return [actions[args_list[1]], *args_list[2:]]

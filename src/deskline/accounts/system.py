@@ -17,6 +17,7 @@ SYSTEM_USERS = {
     "routing": ("deskline-routing", "Routing"),
     "automation": ("deskline-automation", "Automation"),
     "sla": ("deskline-sla", "SLA"),
+    "import": ("deskline-import", "Import"),
 }
 _ids: dict[str, int] = {}
 
