@@ -115,6 +115,7 @@ ROUTERS = [
     ("/channels", "deskline.channels.api"),
     ("/channels", "deskline.channels.api_webhooks"),
     ("/notifications", "deskline.notifications.api"),
+    ("/", "deskline.operations.api"),
 ]
 
 

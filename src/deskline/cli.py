@@ -348,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox", help="a copy where nothing is sent: create, run, remove"
     )
     sandbox.add_argument("action", choices=sorted(PASS_THROUGH["sandbox"]))
+    export = commands.add_parser("export", help="export company ID FILE: a company's data as ZIP")
+    export.add_argument("what", choices=sorted(PASS_THROUGH["export"]))
     commands.add_parser("import", help="import KIND FILE [--dry-run]: CSV or XLSX", add_help=False)
     commands.add_parser("backup", help="backup FILE: database and uploads, checked", add_help=False)
     commands.add_parser("restore", help="restore FILE into an empty installation", add_help=False)
@@ -359,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
 PASS_THROUGH = {
     "mail": {"ingest": "mail_ingest", "poll": "mail_poll"},
     "sla": {"escalate": "sla_escalate", "calibration": "sla_calibration"},
+    "export": {"company": "export_company"},
     "sandbox": {"create": "sandbox_create", "run": "sandbox_run", "remove": "sandbox_remove"},
 }
 
