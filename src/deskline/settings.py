@@ -196,6 +196,8 @@ DESKLINE_METRICS_TOKEN = env_str("DESKLINE_METRICS_TOKEN", "")
 #: API requests per minute per token and per client address (0: no limit); 429 beyond.
 DESKLINE_API_RATE_PER_TOKEN = env_int("DESKLINE_API_RATE_PER_TOKEN", 3000, minimum=0)
 DESKLINE_API_RATE_PER_ADDRESS = env_int("DESKLINE_API_RATE_PER_ADDRESS", 6000, minimum=0)
+#: Where the web processes of one `deskline run` share request metrics (the CLI sets it).
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "")
 #: /readyz fails when a due job has waited longer than this (no worker is taking jobs).
 DESKLINE_READY_QUEUE_MAX_AGE = env_float("DESKLINE_READY_QUEUE_MAX_AGE", 600.0, minimum=1)
 LOGGING = {

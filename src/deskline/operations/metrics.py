@@ -8,10 +8,10 @@ breaches) are read from the database at scrape time, so every process reports th
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -74,7 +74,7 @@ def _by_state(name: str, documentation: str, rows: Any, column: str) -> GaugeMet
 
 def metrics_text() -> bytes:
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.PROMETHEUS_MULTIPROC_DIR:
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         for collector in (REQUESTS, LATENCY):
