@@ -1,17 +1,20 @@
-"""REST endpoints of operations: a company's export (admins)."""
+"""REST endpoints of operations (admins): a company's export, the routing what-if."""
 
 from __future__ import annotations
 
 import tempfile
+from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 
 from deskline.accounts.api_auth import request_user
 from deskline.clients.models import Company
 from deskline.core.errors import NotFound
 from deskline.core.permissions import require_admin
+from deskline.core.schema import InSchema
 from deskline.operations.export import company_export
+from deskline.operations.whatif import routing_what_if
 
 router = Router(tags=["operations"])
 
@@ -31,3 +34,27 @@ def company_export_download(request: HttpRequest, company_id: int) -> FileRespon
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"company-{company_id}.zip",
                         content_type="application/zip")  # fmt: skip
+
+
+class WhatIfIn(InSchema):
+    #: How far back to replay (1-366 days; at most the 5,000 newest tickets).
+    days: int = 30
+    #: The proposed routing configuration: rule sets with their rules, as the routing API shows them.
+    rule_sets: list[dict[str, Any]]
+
+
+class WhatIfOut(Schema):
+    tickets: int
+    days: int
+    changed: int
+    fields: dict[str, int]
+    sla: dict[str, int]
+    rules: list[dict[str, Any]]
+
+
+@router.post("/config/what-if", response=WhatIfOut,
+             summary="Replay recent tickets through proposed routing rules, writing nothing")  # fmt: skip
+def what_if(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
+    return routing_what_if(
+        actor=request_user(request), rule_sets=payload.rule_sets, days=payload.days
+    )

@@ -1,8 +1,11 @@
-"""Rows owned by operations: what an import has already brought in (its idempotency key)."""
+"""Rows owned by operations: what an import has already brought in (its idempotency key),
+and the admin's what-if page."""
 
 from __future__ import annotations
 
 from django.db import models
+
+from deskline.routing.models import RuleSet
 
 
 class ImportedRecord(models.Model):
@@ -23,3 +26,12 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.kind} {self.external_id} -> {self.object_id}"
+
+
+class RoutingWhatIf(RuleSet):
+    """The admin's what-if page (a proxy: no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "routing what-if"
+        verbose_name_plural = "routing what-if"
