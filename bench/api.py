@@ -133,7 +133,7 @@ def _env(database_url: str, data_dir: Path) -> dict[str, str]:
         PYTHONPATH=str(ROOT / "src"),
         DESKLINE_LOG_LEVEL="WARNING",
         # The load driver is one client with one token, far beyond any per-client limit.
-        DESKLINE_API_RATE_PER_TOKEN="0",
+        DESKLINE_API_RATE_PER_TOKEN="0",  # noqa: S106 - a limit, not a password
         DESKLINE_API_RATE_PER_ADDRESS="0",
     )
     return env
