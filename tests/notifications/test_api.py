@@ -28,7 +28,7 @@ def test_an_unknown_event_is_a_validation_error(api_for, agent):
     assert response.status_code == 422
 
 
-def test_staff_see_delivery_status_in_the_outbox(admin_api):
+def test_admins_see_delivery_status_in_the_outbox(admin_api):
     notification_queue(event="sender_refused", recipient="a@b.example", context={})
     (row,) = admin_api.get("notifications/outbox").json()
     assert row["status"] == "queued" and row["recipient"] == "a@b.example"
@@ -39,3 +39,13 @@ def test_clients_cannot_read_the_outbox(api_for, db):
 
     client = ContactUserFactory(username="c@client.example", email="c@client.example")
     assert api_for(client).get("notifications/outbox").status_code == 403
+
+
+def test_agents_and_contractors_cannot_read_the_outbox(api_for, agent):
+    """Issue 13 item 2: outbox rows name clients' addresses and other teams' ticket titles."""
+    from tests.factories import UserFactory
+
+    notification_queue(event="sender_refused", recipient="a@b.example", context={})
+    contractor = UserFactory(role="contractor")
+    assert api_for(agent).get("notifications/outbox").status_code == 403
+    assert api_for(contractor).get("notifications/outbox").status_code == 403
