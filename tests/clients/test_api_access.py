@@ -49,7 +49,10 @@ def test_a_wrong_bearer_token_gets_401() -> None:
 # Staff.
 
 
-@pytest.mark.parametrize("role", READ_ONLY_STAFF_ROLES + WRITER_ROLES)
+REGISTRY = {"companies", "contacts", "sites", "equipment", "contracts"}
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, *WRITER_ROLES])
 @by_path
 def test_staff_read_the_whole_registry(api_for: Any, res: Resource, role: str) -> None:
     row = res.make()
@@ -246,3 +249,35 @@ def test_client_whose_contact_is_inactive_sees_nothing(api_for: Any) -> None:
     response = api_for(user).get(f"companies/{user.contact.company_id}")
 
     assert response.status_code == 404
+
+
+# Contractors (issue 13 item 3): the registry rows their visible tickets name, no contract.
+
+
+@by_path
+def test_a_contractor_reads_no_registry_row_its_tickets_do_not_name(
+    api_for: Any, res: Resource
+) -> None:
+    row = res.make()
+    response = api_for(staff(Role.CONTRACTOR)).get(f"{res.path}/{row.pk}")
+    assert response.status_code == (404 if res.path in REGISTRY else 200)
+
+
+def test_a_contractor_reads_the_company_contact_site_and_equipment_of_its_teams_ticket(
+    api_for: Any,
+) -> None:
+    from deskline.tickets.services import ticket_create
+    from tests.factories import AdminFactory, EquipmentFactory, SiteFactory, TeamFactory
+
+    contractor = staff(Role.CONTRACTOR)
+    team = TeamFactory(members=[contractor])
+    contact = ContactFactory()
+    site = SiteFactory(company=contact.company)
+    equipment = EquipmentFactory(company=contact.company, site=site)
+    ticket_create(actor=AdminFactory(), title="Chiller alarm", contact_id=contact.pk,
+                  site_id=site.pk, equipment_id=equipment.pk, team_id=team.pk)  # fmt: skip
+    api = api_for(contractor)
+    for path, pk in (("companies", contact.company_id), ("contacts", contact.pk),
+                     ("sites", site.pk), ("equipment", equipment.pk)):  # fmt: skip
+        assert api.get(f"{path}/{pk}").status_code == 200, path
+    assert [c["id"] for c in api.get("contacts").json()["items"]] == [contact.pk]

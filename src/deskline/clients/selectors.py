@@ -12,13 +12,14 @@ queries per page does not depend on the page size.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import Model, Prefetch, Q, QuerySet
 
-from deskline.accounts.models import STAFF_ROLES, User
+from deskline.accounts.models import STAFF_ROLES, Role, User
 from deskline.clients.models import (
     Company,
     CompanyCategory,
@@ -85,7 +86,33 @@ def _get(queryset: QuerySet[M], pk: int, label: str) -> M:
     return row
 
 
-def _of_own_company(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
+#: (user, ticket column) -> the values of that column over the tickets `user` may see; the
+#: tickets app registers it (clients cannot import tickets: tickets import clients).
+TicketScope = Callable[[User, str], QuerySet[Any]]
+_ticket_scope: list[TicketScope] = []
+
+
+def registry_ticket_scope(fn: TicketScope) -> TicketScope:
+    _ticket_scope[:] = [fn]
+    return fn
+
+
+def _is_contractor(user: User) -> bool:
+    return user.role == Role.CONTRACTOR and not user.is_superuser
+
+
+def _of_contractor(user: User, queryset: QuerySet[M], ticket_column: str | None) -> QuerySet[M]:
+    """A contractor sees the registry rows its visible tickets name, and no contract."""
+    if ticket_column is None or not _ticket_scope:
+        return queryset.none()
+    return queryset.filter(pk__in=_ticket_scope[0](user, ticket_column))
+
+
+def _of_own_company(
+    user: User, queryset: QuerySet[M], ticket_column: str | None = None
+) -> QuerySet[M]:
+    if _is_contractor(user):
+        return _of_contractor(user, queryset, ticket_column)
     scope = client_scope(user)
     if scope is None:
         return queryset
@@ -173,6 +200,8 @@ def equipment_model_get_for(user: User, *, model_id: int) -> EquipmentModel:
 
 def _companies_for(user: User) -> QuerySet[Company]:
     queryset = Company.objects.select_related("category")
+    if _is_contractor(user):
+        return _of_contractor(user, queryset, "company_id")
     scope = client_scope(user)
     if scope is None:
         return queryset
@@ -206,6 +235,8 @@ def company_get_for(user: User, *, company_id: int) -> Company:
 
 def _contacts_for(user: User) -> QuerySet[Contact]:
     queryset = Contact.objects.all()
+    if _is_contractor(user):
+        return _of_contractor(user, queryset, "contact_id")
     scope = client_scope(user)
     if scope is None:
         return queryset
@@ -223,12 +254,12 @@ def contacts_visible_to(user: User) -> QuerySet[Contact]:
 
 def sites_visible_to(user: User) -> QuerySet[Site]:
     """The sites `user` may see (all of them for staff, their company's for a client)."""
-    return _of_own_company(user, Site.objects.all())
+    return _of_own_company(user, Site.objects.all(), "site_id")
 
 
 def equipment_visible_to(user: User) -> QuerySet[Equipment]:
     """The equipment `user` may see (all of it for staff, their company's for a client)."""
-    return _of_own_company(user, Equipment.objects.all())
+    return _of_own_company(user, Equipment.objects.all(), "equipment_id")
 
 
 def contact_list_for(
@@ -277,19 +308,19 @@ def site_list_for(
     after_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[Site]:
-    queryset = _of_own_company(user, Site.objects.all())
+    queryset = _of_own_company(user, Site.objects.all(), "site_id")
     if company_id is not None:
         queryset = queryset.filter(company_id=company_id)
     return _page(queryset, after_id=after_id, limit=limit)
 
 
 def site_get_for(user: User, *, site_id: int) -> Site:
-    return _get(_of_own_company(user, Site.objects.all()), site_id, "site")
+    return _get(_of_own_company(user, Site.objects.all(), "site_id"), site_id, "site")
 
 
 def _equipment_for(user: User) -> QuerySet[Equipment]:
     queryset = Equipment.objects.select_related("kind", "manufacturer", "model")
-    return _of_own_company(user, queryset)
+    return _of_own_company(user, queryset, "equipment_id")
 
 
 def equipment_list_for(

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from deskline.core.errors import NotFound, ValidationFailed
-from deskline.core.permissions import require_admin, require_staff
+from deskline.core.permissions import require_admin
 from deskline.core.schema import InSchema
 from deskline.notifications.context import sample_context, ticket_context
 from deskline.notifications.models import (

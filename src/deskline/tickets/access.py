@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from deskline.accounts.models import Role, User
@@ -43,6 +45,12 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     condition = visibility_filter(user)
     queryset = Ticket.objects.all()
     return queryset if condition is None else queryset.filter(condition)
+
+
+def registry_values_on_visible_tickets(user: User, column: str) -> QuerySet[Any]:
+    """The values of `column` (company_id, contact_id, ...) over the tickets `user` may see."""
+    visible: QuerySet[Any] = tickets_visible_to(user).exclude(**{f"{column}__isnull": True})
+    return visible.values(column)
 
 
 def ticket_get_visible(user: User, number: int) -> Ticket:

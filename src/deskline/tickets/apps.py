@@ -7,11 +7,14 @@ class TicketsConfig(AppConfig):
     verbose_name = "Tickets"
 
     def ready(self) -> None:
+        from deskline.clients.selectors import registry_ticket_scope
         from deskline.core import refcache
         from deskline.core.errors import conflict_renderer
+        from deskline.tickets.access import registry_values_on_visible_tickets
         from deskline.tickets.config_cache import WATCHED
         from deskline.tickets.models import Ticket
         from deskline.tickets.schemas import ticket_out
 
         refcache.watch(*WATCHED)
         conflict_renderer(Ticket)(ticket_out)
+        registry_ticket_scope(registry_values_on_visible_tickets)
