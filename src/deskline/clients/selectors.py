@@ -247,6 +247,16 @@ def _contacts_for(user: User) -> QuerySet[Contact]:
     return queryset.filter(pk=scope.contact_id)
 
 
+def companies_visible_to(user: User) -> QuerySet[Company]:
+    """The companies `user` may see (and so name in a write)."""
+    return _companies_for(user)
+
+
+def contracts_visible_to(user: User) -> QuerySet[Contract]:
+    """The contracts `user` may see (and so name in a write)."""
+    return _of_own_company(user, Contract.objects.all())
+
+
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
     """The contacts `user` may see (all of them for staff)."""
     return _contacts_for(user)

@@ -8,8 +8,16 @@ from django.db import models
 
 from deskline.accounts.models import STAFF_ROLES, Team, User
 from deskline.clients.models import Company, Contact, Contract, Equipment, Site
+from deskline.clients.selectors import (
+    companies_visible_to,
+    contacts_visible_to,
+    contracts_visible_to,
+    equipment_visible_to,
+    sites_visible_to,
+)
 from deskline.core.errors import ValidationFailed
 from deskline.tickets import config_cache
+from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.models import Category, Priority, Ticket, TicketType
 
 REFERENCE_MODELS: dict[str, type[models.Model]] = {
@@ -35,16 +43,32 @@ def _api_name(field: str) -> str:
     return "parent_number" if field == "parent" else f"{field}_id"
 
 
-def resolve(field: str, value: int | None) -> Any:
-    """The row for `<field>_id`, or None; ValidationFailed naming the field if it is unknown."""
+def _visible_to(actor: User, field: str) -> models.QuerySet[Any] | None:
+    """The rows of `field` that `actor` may name in a write (None: no narrowing)."""
+    if field == "parent":
+        return tickets_visible_to(actor)
+    scoped = {"company": companies_visible_to, "contact": contacts_visible_to,
+              "site": sites_visible_to, "equipment": equipment_visible_to,
+              "contract": contracts_visible_to}  # fmt: skip
+    return scoped[field](actor) if field in scoped else None
+
+
+def resolve(field: str, value: int | None, actor: User | None = None) -> Any:
+    """The row for `<field>_id`, or None; ValidationFailed naming the field if it is unknown.
+
+    With an `actor`, a row the actor may not read is unknown too (the same answer, so a write
+    never confirms that a row exists): linking to another team's ticket or naming another
+    company's contact goes through the same visibility as reading it.
+    """
     if value is None:
         return None
     model = REFERENCE_MODELS[field]
+    lookup = {"number": value} if field == "parent" else {"pk": value}
     if field in CACHED_FIELDS:
         row: Any = config_cache.row(CACHED_FIELDS[field], value)
     else:
-        lookup = {"number": value} if field == "parent" else {"pk": value}
-        row = model._default_manager.filter(**lookup).first()
+        visible = _visible_to(actor, field) if actor is not None else None
+        row = (visible if visible is not None else model._default_manager).filter(**lookup).first()
     if row is None:
         raise ValidationFailed(
             f"unknown {field}: {value}",

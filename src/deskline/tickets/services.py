@@ -135,14 +135,14 @@ def ticket_create(
         type=resolve("type", type_id) or config_cache.default_type(),
         category=resolve("category", category_id),
         priority=resolve("priority", priority_id) or config_cache.default_priority(),
-        company=resolve("company", company_id),
-        contact=resolve("contact", contact_id),
-        site=resolve("site", site_id),
-        equipment=resolve("equipment", equipment_id),
-        contract=resolve("contract", contract_id),
+        company=resolve("company", company_id, actor),
+        contact=resolve("contact", contact_id, actor),
+        site=resolve("site", site_id, actor),
+        equipment=resolve("equipment", equipment_id, actor),
+        contract=resolve("contract", contract_id, actor),
         team=resolve("team", team_id),
         assignee=resolve("assignee", assignee_id),
-        parent=resolve("parent", parent_number),
+        parent=resolve("parent", parent_number, actor),
         created_by=actor,
     )
     if is_client and not ticket.type.open_to_clients:
@@ -238,13 +238,13 @@ def ticket_update(
                 diff["observer_ids"] = (old, sorted(value or []))
             continue
         elif field == "parent_number":
-            ticket.parent = resolve("parent", value)
+            ticket.parent = resolve("parent", value, actor)
         elif value is None and field in REQUIRED_REFERENCES:
             raise ValidationFailed(
                 "a ticket always has a type and a priority", fields={field: "must not be null"}
             )
         else:
-            setattr(ticket, field[: -len("_id")], resolve(field[: -len("_id")], value))
+            setattr(ticket, field[: -len("_id")], resolve(field[: -len("_id")], value, actor))
     if "custom_fields" in changes:
         ticket.custom_fields = _clean_custom(
             ticket.type, changes["custom_fields"] or {}, ticket.custom_fields, False
