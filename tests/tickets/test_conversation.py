@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from deskline.core.errors import ValidationFailed
+from deskline.core.errors import Conflict, ValidationFailed
 from deskline.tickets.models import Comment, TicketEvent, TicketLink
 from deskline.tickets.payloads import Commented
 from deskline.tickets.services import (
@@ -149,5 +149,21 @@ def test_merge_moves_comments_and_closes_the_source(make_ticket, admin):
 def test_merging_an_already_merged_ticket_is_refused(make_ticket, admin):
     source, first, second = make_ticket(), make_ticket(), make_ticket()
     ticket_merge(actor=admin, number=source.number, into_number=first.number)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict):  # a merged ticket is read-only
         ticket_merge(actor=admin, number=source.number, into_number=second.number)
+
+
+def test_a_merged_ticket_is_read_only_through_every_write(admin_api, make_ticket, admin):
+    """Issue 13 item 12: a merged duplicate could be reopened through the API."""
+    source, target = make_ticket(), make_ticket()
+    ticket_merge(actor=admin, number=source.number, into_number=target.number)
+    for method, path, body in (
+        ("post", f"tickets/{source.number}/status", {"status": "open"}),
+        ("patch", f"tickets/{source.number}", {"title": "Reopened"}),
+        ("post", f"tickets/{source.number}/comments", {"body": "Still broken"}),
+    ):
+        response = getattr(admin_api, method)(path, body)
+        assert response.status_code == 409, (path, response.json())
+        assert "merged" in response.json()["error"]["message"]
+    source.refresh_from_db()
+    assert source.phase == "closed" and source.title != "Reopened"

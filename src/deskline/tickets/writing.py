@@ -28,6 +28,10 @@ def lock_ticket(actor: User | None, number: int, version: int | None) -> Ticket:
     ticket = rows.select_for_update(of=("self",)).filter(number=number).first()
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
+    if ticket.merged_into_id is not None:
+        # A merged duplicate is history: everything goes on in the ticket it was merged into.
+        raise Conflict(f"ticket {number} was merged into another ticket and is read-only",
+                       current=ticket)  # fmt: skip
     if version is not None and ticket.version != version:
         raise Conflict(
             f"ticket {number} was changed by someone else (version {ticket.version}, not {version})",
