@@ -36,6 +36,9 @@ def test_admin_manages_triggers(admin_api):
         ({"name": "a", "events": ["exploded"]}, {"events"}),
         ({"name": "a", "when": "time_in_status"}, {"hours"}),
         ({"name": "a", "when": "no_client_reply"}, {"days"}),
+        # Issue 13 item 18: a status that does not exist was accepted (201).
+        ({"name": "a", "when": "time_in_status", "hours": 2, "status_code": "nonexistent"},
+         {"status_code"}),
         ({"name": "", "when": "later"}, {"name", "when"}),
         ({"name": "a", "events": ["created"], "actions": {"launch": 1, "set": 3}},
          {"actions.launch", "actions.set"}),

@@ -15,6 +15,7 @@ from deskline.core.records import save_checked
 from deskline.routing import matching
 from deskline.routing.automation import EVENT_NAMES
 from deskline.routing.models import Trigger
+from deskline.tickets.models import Status
 
 TRIGGER_FIELDS = ("name", "when", "events", "hours", "days", "status_code", "conditions",
                   "actions", "order", "is_active")  # fmt: skip
@@ -42,6 +43,9 @@ def trigger_errors(values: Mapping[str, Any]) -> dict[str, str]:
         errors["hours"] = "a positive number of hours is required"
     if when == Trigger.When.NO_CLIENT_REPLY and not values.get("days"):
         errors["days"] = "a positive number of days is required"
+    status_code = values.get("status_code") or ""
+    if status_code and not Status.objects.filter(code=status_code).exists():
+        errors["status_code"] = f"no status with code {status_code!r}"
     try:
         matching.validate_conditions(values.get("conditions", []))
     except matching.ConditionError as exc:
