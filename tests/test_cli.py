@@ -164,6 +164,25 @@ def test_mail_ingest_command_turns_a_file_into_a_ticket(tmp_path, capsys):
     assert f"{message}: ticket " in capsys.readouterr().out
 
 
+@pytest.mark.django_db
+def test_mail_ingest_says_duplicate_for_a_message_seen_before(tmp_path):
+    """Issue 13 item 23: a second ingest of the same message printed `ticket N` as if new."""
+    import io
+
+    from django.core.management import call_command
+
+    message = tmp_path / "hello.eml"
+    message.write_bytes(
+        b"From: Client <client@example.com>\r\nTo: support@localhost\r\n"
+        b"Subject: Printer jammed\r\nMessage-ID: <cli-dup-1@example.com>\r\n\r\nHelp\r\n"
+    )
+    first, second = io.StringIO(), io.StringIO()
+    call_command("mail_ingest", str(message), stdout=first)
+    call_command("mail_ingest", str(message), stdout=second)
+    number = first.getvalue().strip().rsplit(" ", 1)[1]
+    assert second.getvalue().strip() == f"{message}: duplicate of ticket {number}"
+
+
 def test_unknown_mail_action_is_a_usage_error(capsys):
     from deskline.cli import main
 

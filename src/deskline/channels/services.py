@@ -60,8 +60,12 @@ class IntakeResult:
 
     @property
     def summary(self) -> str:
-        """`ticket N`, `comment on N`, `ignored: why` or `quarantined: why`."""
+        """`ticket N`, `comment on N`, `duplicate of ticket N` (seen before), `ignored: why` or
+        `quarantined: why`."""
         if self.status == Status.PROCESSED:
+            if self.duplicate:
+                kind = "comment on" if self.comment_id is not None else "ticket"
+                return f"duplicate of {kind} {self.ticket_number}"
             if self.comment_id is not None:
                 return f"comment on {self.ticket_number}"
             return f"ticket {self.ticket_number}"
