@@ -18,6 +18,7 @@ from deskline.notifications.models import (
     Outbox,
 )
 from deskline.notifications.rendering import render_message
+from deskline.notifications.senders import channels_available
 from deskline.tickets.access import ticket_get_visible
 
 router = Router(tags=["notifications"])
@@ -82,6 +83,12 @@ def preference_set(request: HttpRequest, payload: PreferenceIn) -> dict[str, obj
         raise ValidationFailed("unknown event", fields={"event": f"one of {Event.values}"})
     if payload.channel not in ("email", "telegram", "sms"):
         raise ValidationFailed("unknown channel", fields={"channel": "email, telegram or sms"})
+    available = channels_available()
+    if payload.channel not in available:
+        raise ValidationFailed(
+            f"{payload.channel} is not connected in this installation",
+            fields={"channel": f"not connected here; one of {', '.join(available)}"},
+        )
     NotificationPreference.objects.update_or_create(
         user=request.user,
         event=payload.event,

@@ -17,6 +17,7 @@ from deskline.core.html import html_to_text
 from deskline.notifications import selectors
 from deskline.notifications.context import ticket_context
 from deskline.notifications.models import Event
+from deskline.notifications.senders import channels_available
 from deskline.notifications.services import notification_queue
 from deskline.tickets.models import Comment, Ticket, TicketEvent
 from deskline.tickets.payloads import Assigned, Commented, Created, SlaWarning, StatusChanged
@@ -41,7 +42,10 @@ def _notify(
     enabled, channel = selectors.preference_for(user or (contact.user if contact else None), kind)
     if not enabled:
         return
-    recipient = _address(channel, user, contact)
+    recipient = _address(channel, user, contact) if channel in channels_available() else ""
+    if not recipient and channel != "email":
+        # No such channel here, or no address on it: never drop the notification, mail it.
+        channel, recipient = "email", _address("email", user, contact)
     if not recipient:
         return
     language = (contact.language if contact else "") or (user.language if user else "en")

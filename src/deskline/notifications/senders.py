@@ -52,6 +52,11 @@ def register_sender(channel: str, sender: Sender) -> None:
     _senders[channel] = sender
 
 
+def channels_available() -> list[str]:
+    """The channels a notification can go out by in this installation (email always)."""
+    return sorted(_senders)
+
+
 def sender_for(channel: str) -> Sender:
     try:
         return _senders[channel]
