@@ -60,3 +60,37 @@ def test_a_body_carrying_no_version_documents_no_409() -> None:
     )
 
     assert "409" not in errors and {"400", "404"} <= set(errors)
+
+
+def _handlers_body_classes() -> dict[str, Any]:
+    """operationId -> the body class its handler reads (`payload: X`)."""
+    import typing
+
+    from deskline.api import api
+
+    found: dict[str, Any] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                hints = typing.get_type_hints(operation.view_func)
+                if "payload" in hints:
+                    found[api.get_openapi_operation_id(operation)] = hints["payload"]
+    return found
+
+
+def test_every_operation_documents_the_body_its_handler_reads(document: dict[str, Any]) -> None:
+    """Issue 13 item 22: schemas sharing a name across modules (PreviewIn, RuleIn) made
+    `POST /sla/preview` and the SLA rule operations document another operation's body."""
+    components = document["components"]["schemas"]
+    documented = {}
+    for item in document["paths"].values():
+        for operation in item.values():
+            body = operation.get("requestBody", {}).get("content", {})
+            for content in body.values():
+                ref = content["schema"].get("$ref", "")
+                documented[operation["operationId"]] = components.get(ref.rsplit("/", 1)[-1], {})
+    expected = _handlers_body_classes()
+    assert len(expected) > 40
+    for operation_id, body_class in expected.items():
+        fields = set(body_class.model_json_schema().get("properties", {}))
+        assert set(documented.get(operation_id, {}).get("properties", {})) == fields, operation_id

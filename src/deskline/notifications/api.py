@@ -24,19 +24,21 @@ from deskline.tickets.access import ticket_get_visible
 router = Router(tags=["notifications"])
 
 
-class PreviewIn(InSchema):
+class TemplatePreviewIn(InSchema):
     subject: str | None = None
     body: str | None = None
     ticket_number: int | None = None
 
 
-class PreviewOut(Schema):
+class TemplatePreviewOut(Schema):
     subject: str
     body: str
 
 
-@router.post("/templates/{template_id}/preview", response=PreviewOut)
-def template_preview(request: HttpRequest, template_id: int, payload: PreviewIn) -> dict[str, str]:
+@router.post("/templates/{template_id}/preview", response=TemplatePreviewOut)
+def template_preview(
+    request: HttpRequest, template_id: int, payload: TemplatePreviewIn
+) -> dict[str, str]:
     """Render a template (or unsaved subject/body) with a ticket's values or sample values."""
     require_admin(request.user)  # type: ignore[arg-type]
     template = NotificationTemplate.objects.filter(pk=template_id).first()

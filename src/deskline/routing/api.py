@@ -42,7 +42,7 @@ class RuleSetOut(Schema):
     is_active: bool
 
 
-class RuleIn(InSchema):
+class RoutingRuleIn(InSchema):
     rule_set_id: int
     name: str
     order: int = 0
@@ -60,7 +60,7 @@ class RulePatch(InSchema):
     is_active: bool | None = None
 
 
-class RuleOut(Schema):
+class RoutingRuleOut(Schema):
     id: int
     rule_set_id: int
     name: str
@@ -132,19 +132,19 @@ def rule_set_delete(request: HttpRequest, rule_set_id: int) -> Any:
     return Created(204, None)
 
 
-@router.get("/rules", response=list[RuleOut])
+@router.get("/rules", response=list[RoutingRuleOut])
 def rule_list(request: HttpRequest, rule_set_id: int | None = None) -> Any:
     require_admin(request_user(request))
     rows = Rule.objects.all()
     return rows if rule_set_id is None else rows.filter(rule_set_id=rule_set_id)
 
 
-@router.post("/rules", response={201: RuleOut})
-def rule_create(request: HttpRequest, payload: RuleIn) -> Any:
+@router.post("/rules", response={201: RoutingRuleOut})
+def rule_create(request: HttpRequest, payload: RoutingRuleIn) -> Any:
     return Created(201, rules.rule_create(actor=request_user(request), **payload.dict()))
 
 
-@router.get("/rules/{rule_id}", response=RuleOut)
+@router.get("/rules/{rule_id}", response=RoutingRuleOut)
 def rule_get(request: HttpRequest, rule_id: int) -> Any:
     require_admin(request_user(request))
     row = Rule.objects.filter(pk=rule_id).first()
@@ -153,7 +153,7 @@ def rule_get(request: HttpRequest, rule_id: int) -> Any:
     return row
 
 
-@router.patch("/rules/{rule_id}", response=RuleOut)
+@router.patch("/rules/{rule_id}", response=RoutingRuleOut)
 def rule_update(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
     return rules.rule_update(actor=request_user(request), rule_id=rule_id, changes=_patch(payload))
 

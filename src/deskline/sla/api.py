@@ -21,10 +21,10 @@ from deskline.sla.schemas import (
     OverrideIn,
     PolicyIn,
     PolicyOut,
-    PreviewIn,
-    PreviewOut,
-    RuleIn,
-    RuleOut,
+    SlaPreviewIn,
+    SlaPreviewOut,
+    SlaRuleIn,
+    SlaRuleOut,
     TicketSlaOut,
     calendar_out,
     named,
@@ -166,20 +166,20 @@ def delete_policy(request: HttpRequest, policy_id: int) -> Created[None]:
     return Created(204, None)
 
 
-@router.get("/rules", response=list[RuleOut], summary="Policy matching rules, in order")
+@router.get("/rules", response=list[SlaRuleOut], summary="Policy matching rules, in order")
 def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
     _staff(request)
     return [rule_out(r) for r in SlaRule.objects.all()]
 
 
-@router.post("/rules", response={201: RuleOut}, summary="Add a matching rule (admins)")
-def create_rule(request: HttpRequest, payload: RuleIn) -> Created[dict[str, Any]]:
+@router.post("/rules", response={201: SlaRuleOut}, summary="Add a matching rule (admins)")
+def create_rule(request: HttpRequest, payload: SlaRuleIn) -> Created[dict[str, Any]]:
     rule = services.rule_save(actor=request_user(request), rule_id=None, data=payload.dict())
     return Created(201, rule_out(rule))
 
 
-@router.put("/rules/{int:rule_id}", response=RuleOut, summary="Change a matching rule")
-def update_rule(request: HttpRequest, rule_id: int, payload: RuleIn) -> dict[str, Any]:
+@router.put("/rules/{int:rule_id}", response=SlaRuleOut, summary="Change a matching rule")
+def update_rule(request: HttpRequest, rule_id: int, payload: SlaRuleIn) -> dict[str, Any]:
     return rule_out(
         services.rule_save(actor=request_user(request), rule_id=rule_id, data=payload.dict())
     )
@@ -193,10 +193,10 @@ def delete_rule(request: HttpRequest, rule_id: int) -> Created[None]:
 
 @router.post(
     "/preview",
-    response=PreviewOut,
+    response=SlaPreviewOut,
     summary="The deadlines a ticket with these fields created at a moment would get, and why",
 )
-def preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
+def preview(request: HttpRequest, payload: SlaPreviewIn) -> dict[str, Any]:
     data = payload.dict()
     created_at = data.pop("created_at")
     result = selectors.sla_preview(user=request_user(request), facts=data, created_at=created_at)

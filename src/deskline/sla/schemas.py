@@ -120,7 +120,7 @@ def policy_out(policy: SlaPolicy) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class RuleIn(InSchema):
+class SlaRuleIn(InSchema):
     order: int = 0
     policy_id: int
     contract_id: int | None = None
@@ -133,15 +133,15 @@ class RuleIn(InSchema):
     is_active: bool = True
 
 
-class RuleOut(RuleIn):
+class SlaRuleOut(SlaRuleIn):
     id: int
 
 
 def rule_out(rule: SlaRule) -> dict[str, Any]:
-    return {"id": rule.pk, **{name: getattr(rule, name) for name in RuleIn.model_fields}}
+    return {"id": rule.pk, **{name: getattr(rule, name) for name in SlaRuleIn.model_fields}}
 
 
-class PreviewIn(InSchema):
+class SlaPreviewIn(InSchema):
     created_at: dt.datetime
     type_id: int | None = None
     category_id: int | None = None
@@ -156,7 +156,7 @@ class NamedRef(Schema):
     name: str
 
 
-class PreviewOut(Schema):
+class SlaPreviewOut(Schema):
     policy: NamedRef | None
     rule_id: int | None
     policy_reason: str
