@@ -17,7 +17,7 @@ from pydantic_core import ValidationError as PydanticValidationError
 from deskline.accounts.api_auth import BearerTokenAuth, SessionAuth
 from deskline.core.errors import Conflict, DomainError
 from deskline.core.openapi import document_errors
-from deskline.core.schema import has_nul, nul_error
+from deskline.core.schema import has_huge_int, has_nul, int_range_error, nul_error
 
 
 class QueryParser(Parser):
@@ -32,7 +32,18 @@ class QueryParser(Parser):
             raise PydanticValidationError.from_exception_data(
                 "query", [{"type": nul_error(), "loc": (key,), "input": ""} for key in bad]
             )
+        huge = [key for key, values in data.lists() if any(_huge_integer(v) for v in values)]
+        if huge:
+            raise PydanticValidationError.from_exception_data(
+                "query", [{"type": int_range_error(), "loc": (key,), "input": ""} for key in huge]
+            )
         return super().parse_querydict(data, list_fields, request)
+
+
+def _huge_integer(text: str) -> bool:
+    """A query value that is an integer no database column can hold (also inside a list)."""
+    digits = (part.strip().lstrip("+-") for part in text.split(","))
+    return any(d.isdigit() and (len(d) > 19 or has_huge_int(int(d))) for d in digits)
 
 
 class DesklineAPI(NinjaAPI):
@@ -91,6 +102,13 @@ def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A number in the address too large for the database (the body and query are checked)."""
+    return error_response(request, 422, "validation_error", "a number is out of range",
+                          {"path": "out of range: at most 19 digits (a 64-bit integer)"})  # fmt: skip
 
 
 @api.exception_handler(AuthenticationError)

@@ -135,3 +135,33 @@ def test_a_write_to_an_address_no_endpoint_has_is_a_json_404_even_with_a_session
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+HUGE = 1245369216164353277952
+
+
+@pytest.mark.parametrize(
+    "query", [f"priority={HUGE}", f"site_ids={HUGE}", f"limit={HUGE}", f"team_id=1,{HUGE}"]
+)
+def test_an_integer_beyond_64_bits_in_the_query_is_a_422_naming_it(admin_api, query):
+    """Issue 13 item 20: such integers were a 500 on SQLite (OverflowError)."""
+    response = admin_api.get(f"/api/v1/tickets?{query}")
+    assert response.status_code == 422
+    assert query.split("=")[0] in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "body", [{"title": "x", "observer_ids": [HUGE]}, {"title": "x", "company_id": HUGE},
+             {"title": "x", "custom_fields": {"count": HUGE}}],
+)  # fmt: skip
+def test_an_integer_beyond_64_bits_in_a_body_is_a_422_naming_the_field(admin_api, body):
+    response = admin_api.post("tickets", body)
+    assert response.status_code == 422
+    assert set(response.json()["error"]["fields"]) & {"observer_ids", "company_id", "custom_fields"}
+
+
+def test_an_integer_beyond_64_bits_in_the_path_is_a_422(admin_api):
+    for path in (f"tickets/{HUGE}", f"companies/{HUGE}", f"routing/rule-sets/{HUGE}"):
+        response = admin_api.get(path)
+        assert response.status_code in (404, 422), path
+        assert response["Content-Type"].startswith("application/json")

@@ -7,7 +7,7 @@ their shapes are plain pydantic models and validate entirely in pydantic's compi
 
 Request shapes refuse what the database cannot store, so that such input gets a 422 naming
 the field instead of failing in the database: NUL characters (PostgreSQL text and jsonb hold
-none), and time zone offsets PostgreSQL refuses (it accepts up to ±15:59, Python up to ±24h):
+none), integers beyond 64 bits (SQLite raised OverflowError, a 500), and time zone offsets PostgreSQL refuses (it accepts up to ±15:59, Python up to ±24h):
 every datetime is taken to UTC, and a naive one is read in the server's time zone.
 """
 
@@ -46,6 +46,27 @@ def has_nul(value: object) -> bool:
     return False
 
 
+#: The widest integer every database column holds (PostgreSQL bigint, SQLite INTEGER).
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+def has_huge_int(value: object) -> bool:
+    """Whether an integer anywhere in `value` is beyond 64 bits (no column can hold it)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not INT_MIN <= value <= INT_MAX
+    if isinstance(value, dict):
+        return any(has_huge_int(v) for v in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(has_huge_int(item) for item in value)
+    return False
+
+
+def int_range_error() -> PydanticCustomError:
+    return PydanticCustomError("int_range", "out of range: at most 19 digits (a 64-bit integer)")
+
+
 def nul_error() -> PydanticCustomError:
     return PydanticCustomError("nul_character", "must not contain NUL characters")
 
@@ -69,6 +90,8 @@ def storable(value: Any) -> Any:
             raise PydanticCustomError("datetime_range", str(exc)) from None
     if has_nul(value):
         raise nul_error()
+    if has_huge_int(value):
+        raise int_range_error()
     return value
 
 
