@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "deskline.core.middleware.reject_nul_in_query",
+    "deskline.core.middleware.api_body_limits",
     "deskline.operations.ratelimit.api_rate_limited",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,6 +162,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Uploads: the limit applies to every attachment from every channel.
 DESKLINE_MAX_UPLOAD_BYTES = env_int("DESKLINE_MAX_UPLOAD_MB", 25, minimum=1) * 1024 * 1024
+#: The largest raw message the mail push endpoint takes (`deskline mail ingest` has no limit).
+DESKLINE_MAX_MAIL_BYTES = env_int("DESKLINE_MAX_MAIL_MB", 50, minimum=1) * 1024 * 1024
+#: Other API bodies (JSON); larger ones get a 413 in the API's error shape.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -93,3 +93,25 @@ def test_smtp_listener_ingests_mail_for_our_address_and_rejects_others():
     inbound = InboundMessage.objects.get()
     assert inbound.status == "processed" and inbound.mailbox.name == "support"
     assert Ticket.objects.count() == 1
+
+
+def test_a_message_over_5_mb_within_the_mail_limit_is_taken(mailbox):
+    """Issue 13 item 21: the push endpoint refused any message over Django's 5 MB."""
+    token = mailbox_token_create(mailbox_id=mailbox.pk)
+    big = make_raw(message_id="<big@x>", body="x" * (6 * 1024 * 1024))
+    response = _post(big, token)
+    assert response.status_code == 202, response.content[:200]
+
+
+def test_a_message_over_the_mail_limit_is_a_413_in_the_api_error_shape(mailbox, settings):
+    settings.DESKLINE_MAX_MAIL_BYTES = 1024 * 1024
+    token = mailbox_token_create(mailbox_id=mailbox.pk)
+    response = _post(make_raw(message_id="<huge@x>", body="x" * (2 * 1024 * 1024)), token)
+    assert response.status_code == 413
+    assert response.json()["error"]["fields"] == {"body": "over 1048576 bytes"}
+
+
+def test_a_json_body_over_5_mb_is_a_413_in_the_api_error_shape(admin_api):
+    response = admin_api.post("tickets", {"title": "x", "description": "y" * (6 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"

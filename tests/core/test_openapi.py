@@ -46,7 +46,7 @@ def test_a_ticket_update_documents_409_and_404(document: dict[str, Any]) -> None
 def test_a_list_without_path_parameters_or_body_documents_neither_404_nor_400() -> None:
     errors = errors_for("/api/v1/tickets", {"responses": {}}, {})
 
-    assert set(errors) == {"401", "403", "422"}
+    assert set(errors) == {"401", "403", "422", "429"}
 
 
 def test_a_body_carrying_no_version_documents_no_409() -> None:

@@ -39,7 +39,7 @@ def mail_inbound(request: HttpRequest) -> Status[dict[str, object]]:
     if mailbox is None:
         raise MailboxAuthFailed("a valid X-Mailbox-Token header is required")
     raw = request.body
-    limit = getattr(settings, "DESKLINE_MAX_MAIL_BYTES", 50 * 1024 * 1024)
+    limit = settings.DESKLINE_MAX_MAIL_BYTES
     if not raw.strip():
         raise ValidationFailed("the body must be a raw RFC 822 message", fields={"body": "empty"})
     if len(raw) > limit:

@@ -1,5 +1,10 @@
 """Request guards that every page shares.
 
+`api_body_limits`: each API endpoint has its own body limit (raw mail pushed to
+`/channels/mail/inbound`: DESKLINE_MAX_MAIL_MB; file uploads: DESKLINE_MAX_UPLOAD_MB; JSON
+bodies: 5 MB), and a body over it gets a 413 in the API's error shape instead of Django's HTML
+"Bad Request (400)".
+
 `reject_nul_in_query`: a query string holding a NUL character (`%00`) gets a 400 on the web
 pages. PostgreSQL cannot store or compare NUL in text, so such a search would otherwise fail
 inside the database as a 500; forms already refuse NUL (Django's form fields do), and the API
@@ -10,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from deskline.core.schema import NUL
@@ -28,6 +34,52 @@ def reject_nul_in_query(
                 _("The address holds a NUL character, which no search or filter can use."),
                 content_type="text/plain; charset=utf-8",
             )
+        return get_response(request)
+
+    return middleware
+
+
+MAIL_PUSH_SUFFIX = "/channels/mail/inbound"
+MULTIPART_OVERHEAD = 1024 * 1024
+
+
+def _body_limit(request: HttpRequest) -> int:
+    if request.path.endswith(MAIL_PUSH_SUFFIX):
+        return int(settings.DESKLINE_MAX_MAIL_BYTES)
+    if request.content_type == "multipart/form-data":
+        return int(settings.DESKLINE_MAX_UPLOAD_BYTES) + MULTIPART_OVERHEAD
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+def too_large(limit: int) -> JsonResponse:
+    error = {"code": "too_large", "message": f"the request body is larger than {limit} bytes",
+             "fields": {"body": f"over {limit} bytes"}}  # fmt: skip
+    return JsonResponse({"error": error}, status=413)
+
+
+def api_body_limits(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX) or request.method in ("GET", "HEAD", "OPTIONS"):
+            return get_response(request)
+        limit = _body_limit(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return too_large(limit)
+        if (
+            limit > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            and request.content_type != "multipart/form-data"
+        ):
+            # Read it here, within this endpoint's own limit, so Django's smaller global one
+            # (which answers an HTML 400) does not apply to it.
+            body = request.read(limit + 1)
+            if len(body) > limit:
+                return too_large(limit)
+            request._body = body
         return get_response(request)
 
     return middleware

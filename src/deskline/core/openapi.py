@@ -4,7 +4,8 @@ Handlers declare only their success shape; the errors come from shared handlers 
 `deskline.api`), so they are documented here in one place, each with the one error shape:
 400 for a body that is not JSON, 401 without credentials, 403 when the role does not allow
 it, 404 when a path names a row that does not exist (or that the caller may not see), 409
-for writes that carry the `version` they read, 422 for input that is not valid.
+for writes that carry the `version` they read (and writes to a merged ticket), 413 for a body
+over the endpoint's limit, 422 for input that is not valid, 429 over the rate limit.
 """
 
 from __future__ import annotations
@@ -43,15 +44,22 @@ def _body_schema(operation: dict[str, Any], components: dict[str, Any]) -> dict[
     return components.get(ref.rsplit("/", 1)[-1], {}) if ref else schema  # type: ignore[no-any-return]
 
 
-def errors_for(path: str, operation: dict[str, Any], components: dict[str, Any]) -> dict[str, str]:
+def errors_for(
+    path: str, operation: dict[str, Any], components: dict[str, Any], method: str = "get"
+) -> dict[str, str]:
     """The error statuses `operation` at `path` can answer, with what each means."""
     errors = {
         "401": "Authentication required: a Bearer token or a session",
         "403": "The caller's role does not allow this",
         "422": "The request is not valid; `fields` names what is wrong",
+        "429": "Too many requests for this token or address; `Retry-After` says when to retry",
     }
     if "requestBody" in operation:
         errors["400"] = "The body cannot be parsed"
+    if method in ("post", "put", "patch"):
+        errors["413"] = "The body is larger than this endpoint takes"
+    if method != "get" and "/tickets/{number}" in path:
+        errors["409"] = "The ticket was merged into another and is read-only, or changed meanwhile"
     if "{" in path:
         errors["404"] = "No such row, or not one the caller may see"
     if "version" in _body_schema(operation, components).get("properties", {}):
@@ -70,7 +78,7 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
-            for status, description in errors_for(path, operation, components).items():
+            for status, description in errors_for(path, operation, components, method).items():
                 responses.setdefault(
                     status,
                     {
