@@ -227,3 +227,17 @@ def test_all_and_any_agree_with_python(flags):
     assert evaluate({"all": leaves}, facts)[0] is all(flags)
     assert evaluate({"any": leaves}, facts)[0] is any(flags)
     assert evaluate({"not": {"any": leaves}}, facts)[0] is not any(flags)
+
+
+def test_a_catastrophic_pattern_is_matched_in_linear_time():
+    """Issue 13 item 17: `(a+)+$` took 1.9 s at 24 characters with a backtracking engine and
+    doubled per character; at 60 characters this test would not finish without RE2."""
+    validate_conditions([leaf("title", "regex", "(a+)+$")])
+    ok, _ = evaluate(leaf("title", "regex", "(a+)+$"), {"title": "a" * 60 + "!"})
+    assert ok is False
+
+
+def test_a_pattern_that_needs_backtracking_is_refused_with_the_reason():
+    with pytest.raises(ConditionError) as caught:
+        validate_conditions([leaf("title", "regex", r"(?<=ERR)\d+")])
+    assert "RE2" in caught.value.errors["conditions[0].value"]

@@ -20,11 +20,12 @@ accumulate. That keeps first_match a special case of all_matching.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+import re2
 
 OPERATORS = frozenset({"eq", "ne", "in", "not_in", "contains", "regex", "gt", "lt", "is_empty"})
 #: Facts a condition may name; custom fields are "custom.<code>".
@@ -43,6 +44,8 @@ SCALAR_ACTIONS = frozenset(
 LIST_ACTIONS = frozenset({"tags", "observer_ids"})
 MODES = frozenset({"first_match", "all_matching"})
 MAX_DEPTH = 8
+#: The most text a pattern is matched against (a ticket can be long).
+MAX_MATCHED_TEXT = 100_000
 MAX_REGEX = 500
 
 
@@ -54,9 +57,23 @@ class ConditionError(ValueError):
         self.errors = errors
 
 
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # a bad pattern is reported to the admin, not to stderr
+    options.max_mem = 8 << 20  # bounds what one pattern may compile to
+    return options
+
+
+_RE2_OPTIONS = _re2_options()
+
+
 @lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _compiled(pattern: str) -> Any:
+    """An admin's pattern, compiled by RE2: matching time grows linearly with the text, so no
+    pattern (`(a+)+$` included) can stall ticket creation; features that need backtracking
+    (look-around, back-references) are refused when the rule is saved."""
+    return re2.compile(pattern, options=_RE2_OPTIONS)
 
 
 def _check_leaf(cond: Mapping[str, Any], path: str, errors: dict[str, str]) -> None:
@@ -81,8 +98,9 @@ def _check_leaf(cond: Mapping[str, Any], path: str, errors: dict[str, str]) -> N
             return
         try:
             _compiled(value)
-        except re.error as exc:
-            errors[f"{path}.value"] = f"invalid regular expression: {exc}"
+        except re2.error as exc:
+            reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+            errors[f"{path}.value"] = f"invalid regular expression (RE2 syntax): {reason}"
 
 
 def _check(cond: Any, path: str, depth: int, errors: dict[str, str]) -> None:
@@ -181,7 +199,7 @@ def _leaf(cond: Mapping[str, Any], facts: Mapping[str, Any]) -> tuple[bool, str]
             hay = _text(have).casefold()
             ok = any(_text(n).casefold() in hay for n in needles if _text(n))
     elif op == "regex":
-        ok = _compiled(want).search(_text(have)) is not None
+        ok = _compiled(want).search(_text(have)[:MAX_MATCHED_TEXT]) is not None
     elif op in ("gt", "lt"):
         number = have if isinstance(have, int | float) and not isinstance(have, bool) else None
         ok = number is not None and (number > want if op == "gt" else number < want)
