@@ -34,7 +34,11 @@ class QueryParser(Parser):
             raise PydanticValidationError.from_exception_data(
                 "query", [{"type": nul_error(), "loc": (key,), "input": ""} for key in bad]
             )
-        huge = [key for key, values in data.lists() if any(_huge_integer(v) for v in values)]
+        huge = [
+            key
+            for key, values in data.lists()
+            if any(isinstance(v, str) and _huge_integer(v) for v in values)
+        ]
         if huge:
             raise PydanticValidationError.from_exception_data(
                 "query", [{"type": int_range_error(), "loc": (key,), "input": ""} for key in huge]
