@@ -87,7 +87,12 @@ def _breaches_mark(tickets: Any, now: dt.datetime) -> None:
             output_field=BooleanField(),
         )
 
-    tickets.update(
+    # Only rows whose flags change are written (PostgreSQL rewrites every row an UPDATE touches).
+    flags = tickets.alias(
+        reaction_now=late("reacted_at", "reaction_due"),
+        resolution_now=late("resolved_at", "resolution_due"),
+    ).exclude(reaction_breached=F("reaction_now"), resolution_breached=F("resolution_now"))
+    Ticket.objects.filter(pk__in=flags.values("pk")).update(
         reaction_breached=late("reacted_at", "reaction_due"),
         resolution_breached=late("resolved_at", "resolution_due"),
     )
