@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deskline.notifications.context import sample_context
+from deskline.notifications.rendering import template_errors
 from deskline.tickets.models import Ticket
 
 
@@ -76,6 +79,13 @@ class NotificationTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} ({self.language})"
+
+    def clean(self) -> None:
+        """A template must render: checked with sample values when it is saved, so a typo
+        never silently costs a client their notification."""
+        errors = template_errors(self.subject, self.body, sample_context())
+        if errors:
+            raise ValidationError(errors)
 
 
 class NotificationPreference(models.Model):

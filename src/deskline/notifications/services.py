@@ -19,6 +19,7 @@ from django.utils import timezone
 from deskline.core.mailformat import mail_domain, reply_address, subject_with_token
 from deskline.notifications import selectors
 from deskline.notifications.context import ticket_context
+from deskline.notifications.defaults import DEFAULT_TEMPLATES
 from deskline.notifications.models import Event, Outbox
 from deskline.notifications.rendering import render_message
 from deskline.notifications.senders import sender_for
@@ -66,7 +67,7 @@ def notification_queue(
         return None
     if dedupe_key and Outbox.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    subject, body = render_message(*selectors.template_for(event, language), context)
+    subject, body, problem = _rendered(event, language, context)
     if ticket is not None:
         subject = subject_with_token(subject, ticket.number)
     now = timezone.now()
@@ -82,9 +83,23 @@ def notification_queue(
         dedupe_key=dedupe_key,
         next_attempt_at=now,
         created_at=now,
+        last_error=problem,
     )
     transaction.on_commit(lambda: _nudge(row.pk, None))
     return row
+
+
+def _rendered(event: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, body, problem): an admin's template that fails to render gives way to the
+    built-in one, and the row says so (visible in the outbox) rather than the client getting
+    nothing."""
+    try:
+        return (*render_message(*selectors.template_for(event, language), context), "")
+    except Exception as exc:  # noqa: BLE001 - whatever broke, the built-in template still sends
+        logger.error("notification template %s/%s failed: %s", event, language, exc)
+        shipped = DEFAULT_TEMPLATES.get((event, language)) or DEFAULT_TEMPLATES[(event, "en")]
+        problem = f"the {language} template for {event} failed ({exc}); the built-in one was used"
+        return (*render_message(*shipped, context), problem[:500])
 
 
 def _nudge(outbox_id: int, run_after: dt.datetime | None) -> None:
@@ -127,9 +142,9 @@ def outbox_deliver(*, outbox_id: int) -> str:
         )
         _nudge(outbox_id, retry_at)
         return "retry"
-    Outbox.objects.filter(pk=outbox_id).update(
-        status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    # last_error stays: a sent row keeps the note of a template that fell back, or of the
+    # failure before the retry that worked.
+    Outbox.objects.filter(pk=outbox_id).update(status=Outbox.Status.SENT, sent_at=timezone.now())
     return "sent"
 
 
