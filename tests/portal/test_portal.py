@@ -323,3 +323,23 @@ def test_portal_ticket_page_runs_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         carl_client.get(f"/portal/tickets/{carl_ticket.number}/")
     assert len(many) == len(few)
+
+
+def test_files_attached_without_a_comment_show_on_both_ticket_pages(
+    client: Client, carl: User, admin: User
+) -> None:
+    """Issue 13 item 13: such files were listed by the API only."""
+    import io
+
+    from deskline.tickets.services import attachment_add
+
+    ticket = ticket_create(actor=carl, title="Scanner broken")
+    for name, public in (("photo.png.txt", True), ("notes.txt", False)):
+        attachment_add(actor=admin, number=ticket.number, filename=name,
+                       content=io.BytesIO(b"data"), size=4, is_public=public)  # fmt: skip
+    client.force_login(carl)
+    portal = client.get(f"/portal/tickets/{ticket.number}/").content.decode()
+    assert "photo.png.txt" in portal and "notes.txt" not in portal
+    client.force_login(admin)
+    desk = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert "photo.png.txt" in desk and "notes.txt" in desk

@@ -23,6 +23,7 @@ from deskline.tickets.models import Phase, StatusTransition, Ticket
 from deskline.tickets.selectors import (
     TicketFilters,
     attachment_for,
+    attachments_without_comment,
     comments_of,
     history_of,
     ticket_detail_for,
@@ -139,6 +140,7 @@ def render_ticket(
         "ticket": ticket,
         "timeline": timeline,
         "created": request.GET.get("created") == "1",
+        "files": attachments_without_comment(user=user, ticket=ticket),
         "low_rating": request.GET.get("low") == "1",
         **_client_transitions(ticket),
         **extra,

@@ -212,6 +212,15 @@ def attachments_for(*, user: User, number: int) -> list[Attachment]:
     return list(_attachments_visible(user, number))
 
 
+def attachments_without_comment(*, user: User, ticket: Ticket) -> list[Attachment]:
+    """Files added to the ticket itself (not to a comment), as `user` may see them: the
+    ticket page lists them beside the conversation. `ticket` is one `user` may see."""
+    rows = Attachment.objects.filter(ticket=ticket, comment__isnull=True)
+    if user.is_client:
+        rows = rows.filter(is_public=True)
+    return list(rows.order_by("created_at", "pk"))
+
+
 def attachment_for(*, user: User, number: int, attachment_id: int) -> Attachment:
     attachment = _attachments_visible(user, number).filter(pk=attachment_id).first()
     if attachment is None:

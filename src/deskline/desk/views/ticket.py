@@ -19,6 +19,7 @@ from deskline.knowledge.selectors import reply_templates_for
 from deskline.tickets.models import Ticket
 from deskline.tickets.selectors import (
     attachment_for,
+    attachments_without_comment,
     comments_of,
     history_of,
     links_of,
@@ -87,6 +88,7 @@ def render_ticket(
         "choices": choices,
         "transitions": transitions_from(ticket.status_id),
         "links": links_of(user=user, ticket=ticket),
+        "files": attachments_without_comment(user=user, ticket=ticket),
         "cards": _cards(user, ticket),
         "custom_fields": sorted(ticket.custom_fields.items()),
         "reply_templates": reply_templates_for(
