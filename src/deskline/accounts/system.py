@@ -18,6 +18,7 @@ SYSTEM_USERS = {
     "automation": ("deskline-automation", "Automation"),
     "sla": ("deskline-sla", "SLA"),
     "import": ("deskline-import", "Import"),
+    "mail": ("deskline-mail", "Mail intake"),
 }
 _ids: dict[str, int] = {}
 

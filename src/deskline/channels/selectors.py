@@ -11,7 +11,7 @@ from deskline.accounts.models import Role, User
 from deskline.channels.models import InboundMessage, Mailbox
 from deskline.clients.models import Company, Contact
 from deskline.notifications.models import Outbox
-from deskline.tickets.models import Comment, Ticket
+from deskline.tickets.models import Comment, Phase, Ticket
 
 
 def known_thread_ids(message_ids: Sequence[str]) -> dict[str, int]:
@@ -40,6 +40,25 @@ def existing_ticket_numbers(numbers: Sequence[int | None]) -> list[int]:
     if not wanted:
         return []
     return list(Ticket.objects.filter(number__in=wanted).values_list("number", flat=True))
+
+
+def surviving_ticket_number(number: int) -> int:
+    """The ticket mail to `number` belongs to: the one it was merged into, followed to the end."""
+    seen = {number}
+    while True:
+        target = (
+            Ticket.objects.filter(number=number, merged_into__isnull=False)
+            .values_list("merged_into__number", flat=True)
+            .first()
+        )
+        if target is None or target in seen:  # not merged (or a cycle, which merging forbids)
+            return number
+        seen.add(target)
+        number = target
+
+
+def ticket_is_closed(number: int) -> bool:
+    return Ticket.objects.filter(number=number, phase=Phase.CLOSED).exists()
 
 
 def contact_by_email(address: str) -> Contact | None:

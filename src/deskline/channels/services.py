@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from deskline.accounts.models import User
+from deskline.accounts.system import system_user
 from deskline.channels import selectors
 from deskline.channels.inline import cid_references, link_cids, own_cid_references
 from deskline.channels.loopguard import automatic_reason
@@ -43,6 +44,8 @@ from deskline.tickets.services import (
     comment_add,
     inline_images_link,
     ticket_create,
+    ticket_link,
+    ticket_reopen_on_client_reply,
 )
 
 logger = logging.getLogger(__name__)
@@ -187,8 +190,16 @@ def _process(inbound: InboundMessage) -> None:
     staff = selectors.staff_by_email(mail.from_addr)
     contact = None if staff else selectors.contact_by_email(mail.from_addr)
     number = _thread(mail, mailbox, contact, staff)
+    earlier = None
     if number is not None:
-        return _add_comment(inbound, mail, number, staff, contact)
+        number = selectors.surviving_ticket_number(number)  # a merged duplicate's survivor
+        if staff is not None or not selectors.ticket_is_closed(number):
+            _add_comment(inbound, mail, number, staff, contact)
+            if staff is None:
+                _reopen(inbound, number)
+            return None
+        earlier = number  # a client writing to a closed ticket starts a new one, linked
+        inbound.reason = f"ticket {number} is closed: a new ticket linked to it"
     if staff is None and contact is None:
         if mailbox.unknown_senders == Mailbox.UnknownSenders.REFUSE:
             notify_sender_refused(
@@ -200,8 +211,20 @@ def _process(inbound: InboundMessage) -> None:
             return _set(inbound, Status.IGNORED, f"unknown sender refused: {mail.from_addr}")
         contact = _contact_create(mail)
     _open_ticket(inbound, mail, contact)
+    if earlier is not None and inbound.ticket is not None:
+        ticket_link(actor=system_user("mail"), number=inbound.ticket.number, other_number=earlier)
     if contact is None and staff is None:
         inbound.reason = f"no contact: sender address not valid: {mail.from_addr}"[:500]
+
+
+def _reopen(inbound: InboundMessage, number: int) -> None:
+    """Reopen a resolved ticket the client answered; if its workflow refuses, the reply still
+    stands and the message says why."""
+    try:
+        with transaction.atomic():
+            ticket_reopen_on_client_reply(number=number)
+    except DomainError as exc:
+        inbound.reason = f"not reopened: {exc.message}"[:500]
 
 
 def _rate_limited(inbound: InboundMessage, mailbox: Mailbox) -> bool:

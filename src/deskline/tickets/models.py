@@ -45,6 +45,11 @@ class Status(models.Model):
         _("initial"), default=False, help_text=_("New tickets start in this status.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    reopens_on_client_reply = models.BooleanField(
+        _("a client's reply reopens"),
+        default=True,
+        help_text=_("For resolved statuses: a reply by mail from the client reopens the ticket."),
+    )
 
     class Meta:
         ordering = ["order", "id"]

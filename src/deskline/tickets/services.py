@@ -14,8 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from deskline.accounts.models import Role, User
+from deskline.accounts.system import system_user
 from deskline.clients.selectors import contract_covering
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.core.inserts import insert
@@ -32,7 +34,9 @@ from deskline.tickets.guards import guard_problems
 from deskline.tickets.models import (
     OPEN_PHASES,
     Channel,
+    Phase,
     Status,
+    StatusTransition,
     Ticket,
     TicketEvent,
     TicketType,
@@ -497,3 +501,32 @@ __all__ = [
     "ticket_unlink",
     "ticket_update",
 ]
+
+
+@transaction.atomic
+def ticket_reopen_on_client_reply(*, number: int) -> Ticket | None:
+    """A client answered a resolved ticket ("reply if the problem remains"): move it back to
+    work along the first allowed transition into an open phase, when its status says so.
+    Returns the ticket if it was reopened."""
+    ticket = Ticket.objects.select_related("status").filter(number=number).first()
+    if (
+        ticket is None
+        or ticket.phase != Phase.RESOLVED
+        or not ticket.status.reopens_on_client_reply
+    ):
+        return None
+    back = (
+        StatusTransition.objects.filter(
+            from_status_id=ticket.status_id, to_status__is_active=True,
+            to_status__phase__in=(Phase.OPEN, Phase.NEW),
+        )
+        .order_by("-clients_may_use", "to_status__order", "pk")
+        .values_list("to_status_id", flat=True)
+        .first()
+    )  # fmt: skip
+    if back is None:
+        return None
+    return ticket_change_status(
+        actor=system_user("mail"), number=number, status_id=back, comment_is_public=False,
+        comment=gettext("Reopened: the client replied by mail to the resolved ticket."),
+    )  # fmt: skip
