@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ninja",  # its static files serve the API docs page offline
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "deskline.core",
     "deskline.accounts",
     "deskline.clients",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it answers a locked-out login attempt (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "deskline.urls"
@@ -112,6 +115,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-deskline-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Brute force: django-axes counts failed logins (desk, portal, admin) by account and by address
+# apart; past the limit both are locked out for a cool-off that doubles with each lockout of the
+# day (accounts/lockout.py). Admins unlock in the admin (Axes > Access attempts: delete) or with
+# `deskline manage axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DESKLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "deskline.accounts.lockout.cool_off"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+#: Failed API token attempts one address may make in 15 minutes before it gets 429s.
+DESKLINE_TOKEN_FAILURE_LIMIT = env_int("DESKLINE_TOKEN_FAILURE_LIMIT", 20, minimum=1)
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from deskline.accounts.lockout import token_failure_count, token_path_blocked
         from deskline.accounts.services import api_token_authenticate
 
+        address = request.META.get("REMOTE_ADDR", "")
+        if token_path_blocked(address):
+            raise HttpError(429, "too many wrong API tokens from this address; retry later")
         user = api_token_authenticate(token)
         if user is None:
+            token_failure_count(address)
             return None
         request.user = user
         return user
