@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "deskline.core",
     "deskline.accounts",
     "deskline.clients",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "csp.middleware.CSPMiddleware",
     "deskline.operations.middleware.request_observed",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -115,6 +117,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-deskline-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Content-Security-Policy on every page (django-csp): scripts, styles, fonts and images from this
+# site only, no inline script, no framing. Style attributes stay allowed for the status colours
+# (`style="--c: #hex"`). Remote images in mail are blocked unless an agent asks to see them on
+# one ticket (the ticket page widens img-src for that answer only). The interactive API docs
+# (Swagger UI) are excluded: they are a developer's page that styles itself inline.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # Brute force: django-axes counts failed logins (desk, portal, admin) by account and by address
 # apart; past the limit both are locked out for a cool-off that doubles with each lockout of the
 # day (accounts/lockout.py). Admins unlock in the admin (Axes > Access attempts: delete) or with

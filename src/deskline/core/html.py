@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -41,3 +42,27 @@ def html_to_text(markup: str) -> str:
     """A rough plain-text version of HTML, for search and previews."""
     stripped = nh3.clean(markup.replace("<br>", "\n").replace("</p>", "\n\n"), tags=set())
     return html.unescape(stripped).strip()
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_REMOTE_SRC = re.compile(r"""\ssrc\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+_ALT = re.compile(r'\salt\s*=\s*"([^"]*)"', re.IGNORECASE)
+
+
+def has_remote_images(markup: str) -> bool:
+    return any(_REMOTE_SRC.search(tag) for tag in _IMG_TAG.findall(markup or ""))
+
+
+def remote_images_blocked(markup: str) -> str:
+    """Sanitised HTML with every image loaded from another site replaced by a marker: opening a
+    ticket must not tell a mail's sender (a tracking pixel) that it was read."""
+
+    def replace(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if not _REMOTE_SRC.search(tag):
+            return tag
+        alt = _ALT.search(tag)
+        label = html.escape(html.unescape(alt.group(1)) if alt else "")
+        return f'<span class="remote-image-blocked">[{label or "image"}]</span>'
+
+    return _IMG_TAG.sub(replace, markup or "")

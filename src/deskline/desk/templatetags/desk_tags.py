@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from deskline.core.html import sanitize_html
+from deskline.core.html import remote_images_blocked, sanitize_html
 from deskline.tickets.models import Ticket
 
 register = template.Library()
@@ -75,10 +75,13 @@ def local_name(row: Any) -> str:
 
 
 @register.filter
-def clean_html(value: str) -> SafeString:
+def clean_html(value: str, remote_images: str = "") -> SafeString:
     # Bodies are sanitised when stored; cleaning again on output costs little and guards
-    # against rows written by anything that skipped the write path.
-    return mark_safe(sanitize_html(value or ""))  # noqa: S308
+    # against rows written by anything that skipped the write path. Images from other sites
+    # are blocked unless the page says "show" (the agent asked, for this ticket).
+    clean = sanitize_html(value or "")
+    shown = clean if remote_images == "show" else remote_images_blocked(clean)
+    return mark_safe(shown)  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
 from deskline.core.errors import Conflict, DomainError, NotFound
+from deskline.core.html import has_remote_images
 from deskline.desk.choices import load_choices, transitions_from
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, staff_page
@@ -81,6 +82,7 @@ def render_ticket(
         raise Http404(str(exc)) from exc
     choices = load_choices()
     comments = comments_of(user=user, ticket=ticket)
+    show_images = request.GET.get("images") == "show"
     timeline = build_timeline(comments, history_of(user=user, ticket=ticket), choices)
     context = {
         "ticket": ticket,
@@ -89,6 +91,11 @@ def render_ticket(
         "transitions": transitions_from(ticket.status_id),
         "links": links_of(user=user, ticket=ticket),
         "files": attachments_without_comment(user=user, ticket=ticket),
+        "images": "show" if show_images else "",
+        "remote_images_blocked": not show_images
+        and any(
+            has_remote_images(body) for body in (ticket.description, *(c.body for c in comments))
+        ),
         "cards": _cards(user, ticket),
         "custom_fields": sorted(ticket.custom_fields.items()),
         "reply_templates": reply_templates_for(
@@ -96,7 +103,10 @@ def render_ticket(
         ),
         **extra,
     }
-    return render(request, "desk/ticket.html", context, status=status)
+    response = render(request, "desk/ticket.html", context, status=status)
+    if show_images:  # this answer only: the agent asked to see this ticket's remote images
+        response._csp_update = {"img-src": ["https:", "http:"]}  # type: ignore[attr-defined]
+    return response
 
 
 @staff_page
