@@ -56,10 +56,14 @@ def test_staff_opening_the_portal_go_to_the_desk(agent: User) -> None:
 
 
 def test_password_reset_by_email(client: Client, carl: User) -> None:
+    from deskline.notifications.models import Outbox
+
     response = client.post("/portal/password-reset/", {"email": "carl@x.example"})
     assert response["Location"] == "/portal/password-reset/sent/"
-    assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/portal/password-reset/\S+/\S+/)", mail.outbox[0].body)
+    # Issue 13 item 7: queued in the outbox (with its retries), not sent inside the request.
+    assert mail.outbox == []
+    queued = Outbox.objects.get(event="password_reset", recipient="carl@x.example")
+    link = re.search(r"http://testserver(/portal/password-reset/\S+/\S+/)", queued.body)
     assert link is not None
     form = client.get(link.group(1), follow=True)
     assert form.status_code == 200
@@ -343,3 +347,24 @@ def test_files_attached_without_a_comment_show_on_both_ticket_pages(
     client.force_login(admin)
     desk = client.get(f"/tickets/{ticket.number}/").content.decode()
     assert "photo.png.txt" in desk and "notes.txt" in desk
+
+
+def test_staff_reset_their_password_from_the_desk_and_the_portal_resets_no_staff(
+    client: Client, admin: User
+) -> None:
+    """Issue 13 item 7: password reset existed on the portal only."""
+    from deskline.notifications.models import Outbox
+
+    client.post("/portal/password-reset/", {"email": admin.email})
+    assert not Outbox.objects.filter(event="password_reset").exists()
+    response = client.post("/password-reset/", {"email": admin.email})
+    assert response["Location"] == "/password-reset/sent/"
+    queued = Outbox.objects.get(event="password_reset", recipient=admin.email)
+    link = re.search(r"http://testserver(/password-reset/\S+/\S+/)", queued.body)
+    assert link is not None and "service desk" in queued.subject
+    form = client.get(link.group(1), follow=True)
+    done = client.post(form.redirect_chain[-1][0],
+                       {"new_password1": "Fresh-pass-987", "new_password2": "Fresh-pass-987"})  # fmt: skip
+    assert done["Location"] == "/password-reset/done/"
+    admin.refresh_from_db()
+    assert admin.check_password("Fresh-pass-987")

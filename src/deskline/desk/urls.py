@@ -10,6 +10,14 @@ app_name = "desk"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", lists.ticket_list, name="list"),
     path("login/", auth.desk_login, name="login"),
+    path("password-reset/", auth.password_reset, name="password_reset"),
+    path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth.password_reset_confirm,
+        name="password_reset_confirm",
+    ),  # fmt: skip
+    path("password-reset/done/", auth.password_reset_complete, name="password_reset_complete"),
     path("logout/", auth.desk_logout, name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tickets/bulk/", lists.ticket_bulk, name="bulk"),

@@ -21,6 +21,7 @@ class Event(models.TextChoices):
     TICKET_ASSIGNED = "ticket_assigned", _("Ticket assigned (to the agent)")
     SLA_WARNING = "sla_warning", _("SLA warning (to the manager)")
     SENDER_REFUSED = "sender_refused", _("Unknown sender refused")
+    PASSWORD_RESET = "password_reset", _("Password reset link")
 
 
 class Channel(models.TextChoices):

@@ -89,6 +89,19 @@ def notification_queue(
     return row
 
 
+def message_queue(*, event: str, recipient: str, subject: str, body: str) -> Outbox:
+    """Queue a message already written (not from a notification template): a password reset
+    link. It goes out with the outbox's retries, never from inside the request."""
+    now = timezone.now()
+    row = Outbox.objects.create(
+        channel="email", event=event, recipient=recipient, subject=subject[:500], body=body,
+        headers={}, message_id=make_msgid(domain=mail_domain()).strip("<>"),
+        next_attempt_at=now, created_at=now,
+    )  # fmt: skip
+    transaction.on_commit(lambda: _nudge(row.pk, None))
+    return row
+
+
 def _rendered(event: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, body, problem): an admin's template that fails to render gives way to the
     built-in one, and the row says so (visible in the outbox) rather than the client getting

@@ -18,6 +18,7 @@ from deskline.core.errors import DomainError, NotFound
 from deskline.desk.choices import client_ticket_types, status_choices, transitions_from
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, client_page, field_errors
+from deskline.notifications.password_reset import ContactPasswordResetForm
 from deskline.portal.forms import EmailAuthenticationForm, NewTicketForm
 from deskline.tickets.models import Phase, StatusTransition, Ticket
 from deskline.tickets.selectors import (
@@ -43,6 +44,7 @@ portal_login = auth_views.LoginView.as_view(
 )
 portal_logout = auth_views.LogoutView.as_view(next_page="/portal/login/")
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=ContactPasswordResetForm,
     template_name="portal/password_reset.html",
     email_template_name="portal/password_reset_email.txt",
     subject_template_name="portal/password_reset_subject.txt",

@@ -3,8 +3,34 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+
+from deskline.notifications.password_reset import StaffPasswordResetForm
 
 desk_login = auth_views.LoginView.as_view(
     template_name="desk/login.html", redirect_authenticated_user=True, next_page="/"
 )
 desk_logout = auth_views.LogoutView.as_view(next_page="/login/")
+
+#: The desk's own password reset (staff logins), with the portal's pages in the desk's frame.
+_RESET_CONTEXT = {"base_template": "desk/skeleton.html", "login_url": "/login/",
+                  "reset_url": "/password-reset/"}  # fmt: skip
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=StaffPasswordResetForm,
+    template_name="portal/password_reset.html",
+    email_template_name="portal/password_reset_email.txt",
+    subject_template_name="portal/password_reset_subject.txt",
+    extra_email_context={"confirm_url_name": "desk:password_reset_confirm"},
+    extra_context=_RESET_CONTEXT,
+    success_url=reverse_lazy("desk:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="portal/password_reset_done.html", extra_context=_RESET_CONTEXT
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="portal/password_reset_confirm.html", extra_context=_RESET_CONTEXT,
+    success_url=reverse_lazy("desk:password_reset_complete"),
+)  # fmt: skip
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="portal/password_reset_complete.html", extra_context=_RESET_CONTEXT
+)
