@@ -205,6 +205,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Uploads: the limit applies to every attachment from every channel.
 DESKLINE_MAX_UPLOAD_BYTES = env_int("DESKLINE_MAX_UPLOAD_MB", 25, minimum=1) * 1024 * 1024
+#: authserv-ids of this installation's own mail servers, whose Authentication-Results headers
+#: (DKIM/SPF/DMARC pass) prove a sender; empty: only the signed reply address proves one.
+DESKLINE_MAIL_TRUSTED_AUTHSERV_IDS = env_list("DESKLINE_MAIL_TRUSTED_AUTHSERV_IDS", [])
 #: The largest raw message the mail push endpoint takes (`deskline mail ingest` has no limit).
 DESKLINE_MAX_MAIL_BYTES = env_int("DESKLINE_MAX_MAIL_MB", 50, minimum=1) * 1024 * 1024
 #: Other API bodies (JSON); larger ones get a 413 in the API's error shape.

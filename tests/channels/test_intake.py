@@ -75,24 +75,69 @@ def test_reply_to_our_notification_threads_by_message_id(mailbox, jobs):
     assert mail_ingest(mailbox=mailbox, raw=raw).summary == f"comment on {first.ticket_number}"
 
 
-def test_agent_reply_by_mail_is_a_public_comment_by_that_agent(mailbox, jobs):
+def _agent_reply(mailbox, jobs, *, to="support@desk.example", headers=None):  # type: ignore[no-untyped-def]
     agent = UserFactory(email="ivan@desk.example", role="admin")
     first = mail_ingest(mailbox=mailbox, raw=make_raw())
     jobs()
     ack = Outbox.objects.get(event="ticket_created")
     raw = make_raw(
-        sender="Ivan <IVAN@desk.example>",
-        subject="Re: [#1]",
+        sender="Ivan <IVAN@desk.example>", to=to, subject="Re: [#1]",
         body="Please restart the printer.\n-- \nIvan",
-        headers={"References": f"<{ack.message_id}>"},
-    )
+        headers={"References": f"<{ack.message_id}>", **(headers or {})},
+    )  # fmt: skip
     result = mail_ingest(mailbox=mailbox, raw=raw)
-    comment = Comment.objects.get(pk=result.comment_id)
+    return agent, first, Comment.objects.get(pk=result.comment_id)
+
+
+def test_agent_reply_to_the_signed_reply_address_is_a_public_comment_by_that_agent(
+    mailbox, jobs, settings
+):
+    from deskline.core.mailformat import reply_address
+
+    settings.DESKLINE_MAIL_REPLY_TO, settings.DESKLINE_MAIL_PLUS_ADDRESSING = (
+        "support@desk.example", True,
+    )  # fmt: skip
+    agent, first, comment = _agent_reply(mailbox, jobs, to=reply_address(1))
     assert comment.ticket.number == first.ticket_number
     assert comment.author == agent and comment.is_public and "Ivan" not in comment.body
     jobs()
     relayed = Outbox.objects.get(event="agent_replied")
     assert relayed.recipient == "anna@client.example" and "restart" in relayed.body
+
+
+def test_agent_reply_proven_by_the_trusted_mail_servers_dkim_pass_is_public(
+    mailbox, jobs, settings
+):
+    settings.DESKLINE_MAIL_TRUSTED_AUTHSERV_IDS = ["mx.desk.example"]
+    results = "mx.desk.example; dkim=pass header.d=desk.example header.s=s1; spf=none"
+    agent, _, comment = _agent_reply(mailbox, jobs, headers={"Authentication-Results": results})
+    assert comment.author == agent and comment.is_public and comment.sender_verified
+
+
+def test_a_forged_agent_from_becomes_an_internal_unverified_note_and_mails_no_client(
+    mailbox, jobs, settings
+):
+    """Issue 13 item 4: From: an agent's address posted a public comment as that agent."""
+    settings.DESKLINE_MAIL_TRUSTED_AUTHSERV_IDS = ["mx.desk.example"]
+    forged = "evil.example; dkim=pass header.d=desk.example"  # not our server's header
+    agent, _, comment = _agent_reply(mailbox, jobs, headers={"Authentication-Results": forged})
+    assert comment.author is None and not comment.is_public and not comment.sender_verified
+    assert "unverified sender" in comment.body
+    jobs()
+    assert not Outbox.objects.filter(event="agent_replied").exists()
+
+
+def test_a_client_writing_about_another_companys_ticket_is_unverified(mailbox, jobs):
+    first = mail_ingest(mailbox=mailbox, raw=make_raw()).ticket_number
+    jobs()
+    ack = Outbox.objects.get(event="ticket_created")
+    ContactFactory(email="eve@other.example")
+    raw = make_raw(sender="eve@other.example", subject="Re: printer",
+                   headers={"References": f"<{ack.message_id}>"})  # fmt: skip
+    result = mail_ingest(mailbox=mailbox, raw=raw)
+    comment = Comment.objects.get(pk=result.comment_id)
+    assert comment.ticket.number == first and not comment.is_public
+    assert not comment.sender_verified
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from html import escape
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -32,6 +33,7 @@ from deskline.channels.mailparse import ParsedMail, parse_mail
 from deskline.channels.mailthread import decide_thread, strip_reply_prefix
 from deskline.channels.models import InboundMessage, Mailbox
 from deskline.channels.quoting import strip_quotes
+from deskline.channels.senderproof import Verdict, sender_verdict
 from deskline.clients.models import Contact
 from deskline.clients.services import contact_create
 from deskline.core.errors import DomainError
@@ -270,15 +272,24 @@ def _add_comment(
     staff: User | None,
     contact: Contact | None,
 ) -> None:
+    verdict = _sender_verdict(mail, inbound.mailbox, number, staff, contact)
+    body = _reply_text(mail)
+    if not verdict.verified:
+        # Not proven to come from who From: names: an internal note, posted by nobody.
+        body = f"[unverified sender: {mail.from_addr}; {verdict.reason}]\n\n{body}"
+        staff = None
     comment = comment_add(
         actor=staff,
         number=number,
-        body=_reply_text(mail),
+        body=body,
         channel="email",
         author_contact_id=contact.pk if contact else None,
         message_id=mail.message_id,
+        sender_verified=verdict.verified,
     )
     inbound.ticket_id, inbound.comment = comment.ticket_id, comment
+    if not verdict.verified:
+        inbound.reason = f"unverified sender: {verdict.reason}"[:500]
     notes, stored = _attach(mail, number, staff, comment.pk)
     images = _inline_images(own_cid_references(mail.html), stored, number)
     if images:
@@ -287,6 +298,27 @@ def _add_comment(
             ticket_id=comment.ticket_id, comment_id=comment.pk, comment_body=comment.body + images
         )
     _set(inbound, Status.PROCESSED, notes)
+
+
+def _sender_verdict(
+    mail: ParsedMail, mailbox: Mailbox, number: int, staff: User | None, contact: Contact | None
+) -> Verdict:
+    """Mail that speaks for staff, or for a client about another company's ticket, must prove
+    its sender; a client writing about their own company's ticket need not."""
+    if staff is None and contact is not None:
+        ticket = Ticket.objects.filter(number=number).values("contact_id", "company_id").first()
+        own = ticket is not None and (
+            ticket["contact_id"] == contact.pk
+            or (ticket["company_id"] is not None and ticket["company_id"] == contact.company_id)
+        )
+        if own:
+            return Verdict(True, "the ticket's own client")
+    return sender_verdict(
+        number=number, recipients=mail.recipients, mailbox_address=mailbox.address,
+        from_address=mail.from_addr, authentication_results=mail.headers.get(
+            "authentication-results", []),
+        trusted_authserv_ids=settings.DESKLINE_MAIL_TRUSTED_AUTHSERV_IDS,
+    )  # fmt: skip
 
 
 def _contact_create(mail: ParsedMail) -> Contact | None:

@@ -34,14 +34,20 @@ def comment_add(
     channel: str = Channel.API,
     author_contact_id: int | None = None,
     message_id: str = "",
+    sender_verified: bool = True,
 ) -> Comment:
-    """Add a public reply or an internal note. Clients' comments are always public."""
+    """Add a public reply or an internal note. Clients' comments are always public.
+
+    `sender_verified` False (mail whose From: proves nothing, see channels/senderproof.py)
+    makes it an internal note flagged as such: never public, never mailed to the client."""
     ticket = lock_ticket(actor, number, None)
     author_contact: Contact | None = None
     if actor is not None and actor.role == Role.CONTACT:
         author_contact, is_public = contact_for_client(actor), True
     elif author_contact_id is not None:
         author_contact = Contact.objects.filter(pk=author_contact_id).first()
+    if not sender_verified:
+        is_public = False
     cleaned = clean_body(body, is_html=is_html)
     if not html_to_text(cleaned) and "<img" not in cleaned:
         raise ValidationFailed("the comment is empty", fields={"body": "must not be empty"})
@@ -54,6 +60,7 @@ def comment_add(
         is_public=is_public,
         channel=channel,
         message_id=message_id[:998],
+        sender_verified=sender_verified,
         created_at=now,
     )
     by_staff = actor is not None and actor.role != Role.CONTACT
@@ -64,7 +71,12 @@ def comment_add(
         [],
         actor=actor,
         channel=channel,
-        payload=Commented(comment_id=comment.pk, is_public=is_public, by_client=not by_staff),
+        payload=Commented(
+            comment_id=comment.pk,
+            is_public=is_public,
+            by_client=not by_staff,
+            sender_verified=sender_verified,
+        ),  # fmt: skip
         at=now,
     )
     return comment

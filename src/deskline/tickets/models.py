@@ -344,6 +344,8 @@ class Comment(models.Model):
     is_public = models.BooleanField(_("public"), default=True)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.API)
     message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    #: False for mail whose From: could not be proven (it is then an internal note).
+    sender_verified = models.BooleanField(_("sender verified"), default=True)
     moved_from = models.ForeignKey(
         Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
