@@ -109,15 +109,26 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+def missing_required(
+    values: Mapping[str, Any], definitions: Sequence[FieldDefinition]
+) -> list[str]:
+    """Codes of the required fields that `values` leaves empty."""
+    return [d.code for d in definitions if d.required and _is_empty(values.get(d.code))]
+
+
 def clean_custom_fields(
     values: Mapping[str, Any],
     definitions: Sequence[FieldDefinition],
     *,
     existing: Mapping[str, Any] | None = None,
+    enforce_required: bool = True,
 ) -> dict[str, Any]:
     """Merge `values` into `existing`, validating each; None removes a value.
 
-    Raises CustomFieldErrors naming every bad field (`custom_fields.<code>`).
+    Raises CustomFieldErrors naming every bad field (`custom_fields.<code>`). The ticket
+    services pass `enforce_required=False`: a channel that cannot supply a field (mail, a
+    phone event) must still create the ticket; required fields are enforced when an agent
+    resolves or closes it (`missing_required`, the tickets' status guard).
     """
     by_code = {d.code: d for d in definitions}
     result = dict(existing or {})
@@ -134,9 +145,8 @@ def clean_custom_fields(
             result[code] = clean_value(definition, value)
         except ValueError as exc:
             errors[f"custom_fields.{code}"] = str(exc)
-    for definition in definitions:
-        if definition.required and _is_empty(result.get(definition.code)):
-            errors.setdefault(f"custom_fields.{definition.code}", "is required")
+    for code in missing_required(result, definitions) if enforce_required else ():
+        errors.setdefault(f"custom_fields.{code}", "is required")
     if errors:
         raise CustomFieldErrors(errors)
     return result

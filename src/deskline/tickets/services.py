@@ -69,6 +69,7 @@ def _clean_custom(
             values,
             config_cache.field_definitions(ticket_type.pk, for_client=client),
             existing=existing,
+            enforce_required=False,
         )
     except CustomFieldErrors as exc:
         raise ValidationFailed("invalid custom fields", fields=exc.errors) from exc

@@ -18,6 +18,7 @@ from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, staff_page
 from deskline.knowledge.selectors import reply_templates_for
 from deskline.tickets.models import Ticket
+from deskline.tickets.required_fields import required_fields_missing
 from deskline.tickets.selectors import (
     attachment_for,
     attachments_without_comment,
@@ -91,6 +92,7 @@ def render_ticket(
         "transitions": transitions_from(ticket.status_id),
         "links": links_of(user=user, ticket=ticket),
         "files": attachments_without_comment(user=user, ticket=ticket),
+        "missing_fields": required_fields_missing(ticket),
         "images": "show" if show_images else "",
         "remote_images_blocked": not show_images
         and any(
