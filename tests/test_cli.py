@@ -147,7 +147,7 @@ def test_run_serves_health_and_the_api_schema_then_stops_on_sigint(tmp_path: Pat
     reader.join(timeout=5)
     text = "".join(output)
     assert "Admin login: admin" in text
-    assert "One-time admin password: " in text
+    assert "Initial admin password: " in text and "changepassword admin" in text
     assert f"http://127.0.0.1:{port}/" in text
 
 
@@ -187,3 +187,55 @@ def test_unknown_mail_action_is_a_usage_error(capsys):
     from deskline.cli import main
 
     assert main(["mail", "explode"]) == 2
+
+
+def test_deskline_without_a_command_lists_the_commands(capsys):
+    """Issue 14 item 8: it printed only "the following arguments are required"."""
+    from deskline.cli import main
+
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    for command in ("run", "demo", "token", "backup", "import"):
+        assert f"    {command} " in out
+
+
+def test_a_command_in_a_folder_without_a_database_says_what_to_run_and_creates_nothing(
+    tmp_path,
+):
+    """Issue 14 item 7: it made an empty ./var and died with a 59-line traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DESKLINE_"))}
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-m", "deskline.cli", "token", "create", "admin"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert str(tmp_path / "var") in done.stderr and "deskline run" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert not (tmp_path / "var").exists()
+
+
+def test_run_refuses_a_port_that_is_taken(tmp_path, capsys):
+    """Issue 14 item 6: a second `deskline run` shared the port with the first."""
+    import socket
+
+    from deskline.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["run", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"port {port}" in err and "--port" in err
+
+
+@pytest.mark.django_db
+def test_demo_prints_one_login_of_each_kind_and_the_password(capsys):
+    from deskline.cli import main
+
+    assert main(["demo", "--tickets", "50", "--seed", "3", "--users-password", "Demo-pass-1"]) == 0
+    out = capsys.readouterr().out
+    for role in ("agent", "team lead", "contractor", "portal contact"):
+        assert f"  {role}" in out
+    assert "Their password: Demo-pass-1" in out

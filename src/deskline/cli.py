@@ -25,17 +25,55 @@ SETTINGS = "deskline.settings"
 STOP_TIMEOUT = 10.0  # seconds a child gets to stop after SIGTERM before it is killed
 
 
-def _setup() -> Path:
-    """Point Django at our settings, create the data folder, set Django up; the data folder."""
+class NoDatabase(Exception):
+    """A command that needs an installed database found none; the message says what to run."""
+
+
+def _setup(*, install: bool = True) -> Path:
+    """Point Django at our settings and set Django up; the data folder.
+
+    `install` (run, demo, restore, manage): create the data folder if needed. Other commands
+    work on an existing installation and refuse, naming the folder and the database they looked
+    at, rather than creating an empty one as a side effect.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     from deskline.core.env import data_dir
 
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    if install:
+        folder.mkdir(parents=True, exist_ok=True)
+    elif not os.environ.get("DATABASE_URL") and not folder.is_dir():
+        raise NoDatabase(_no_database(folder, str(folder / "deskline.sqlite3")))
     import django
 
     django.setup()
+    if not install:
+        _require_migrated(folder)
     return folder
+
+
+def _no_database(folder: Path, database: str) -> str:
+    return (
+        f"no Deskline database here: data folder {folder}, database {database}. "
+        "Run `deskline run` in the folder where you installed it (or set DESKLINE_DATA_DIR / "
+        "DATABASE_URL to it); for a new installation, `deskline run` or "
+        "`deskline manage migrate` creates the database."
+    )
+
+
+def _require_migrated(folder: Path) -> None:
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and not Path(name).is_file():  # connecting would create it
+        raise NoDatabase(_no_database(folder, name))
+    try:
+        tables = connection.introspection.table_names()
+    except OperationalError as exc:
+        raise NoDatabase(f"cannot reach the database: {exc}") from exc
+    if "django_migrations" not in tables:
+        raise NoDatabase(_no_database(folder, str(connection.settings_dict["NAME"])))
 
 
 def _say(message: str) -> None:
@@ -167,7 +205,26 @@ def scheduler_command() -> list[str]:
 # --- subcommands -----------------------------------------------------------------------------
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on (host, port): a second `deskline run` would
+    otherwise share the port with the first (the web server binds with SO_REUSEPORT)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    if port_taken(args.host, args.port):
+        return _fail(
+            f"port {args.port} on {args.host} is already in use (another `deskline run`?); "
+            f"stop it, or choose another port with --port, e.g. --port {args.port + 1}"
+        )
     folder = _setup()
     from django.conf import settings
     from django.db import connections
@@ -183,7 +240,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     _say(f"Admin login: {admin.username}")
     if admin.password:
-        _say(f"One-time admin password: {admin.password}  (shown once; change it after logging in)")
+        _say(f"Initial admin password: {admin.password}  (shown only now: change it after signing "
+             f"in; a lost one is reset with `deskline manage changepassword {admin.username}`)")  # fmt: skip
     connections.close_all()  # the children open their own
     env = child_env(folder)
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder(folder))
@@ -199,7 +257,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    folder = _setup()
+    folder = _setup(install=False)
     if args.processes == 1:
         from django.core.management import call_command
 
@@ -214,7 +272,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    _setup()
+    _setup(install=False)
     from deskline.core.schedule import run_forever
 
     _say("Scheduler: enqueueing mail polling, outbox, SLA escalation and time triggers.")
@@ -226,7 +284,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
-    _setup()
+    _setup(install=False)
     from deskline.accounts.services import api_token_create
     from deskline.core.errors import NotFound
 
@@ -265,9 +323,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"({summary.tickets_per_second:,.0f} tickets/s); seed {summary.seed}."
     )
     _say(f"Demo companies: {summary.companies:,} ({summary.companies_created:,} new).")
-    if not args.users_password:
-        _say("Demo logins (agent001…, contacts' e-mails) have no password: rerun with --users-password "
-             "on a fresh database, or set one with `deskline manage changepassword agent001`.")  # fmt: skip
+    from deskline.demo.store import demo_logins
+
+    _say("Demo logins:")
+    for role, username, where in demo_logins():
+        _say(f"  {role:<16} {username:<34} {where}")
+    if args.users_password:
+        _say(f"Their password: {args.users_password}")
+    else:
+        _say("They have no password: rerun with --users-password on a fresh database, or set one "
+             "with `deskline manage changepassword <login>`.")  # fmt: skip
     return 0
 
 
@@ -381,14 +446,28 @@ def _pass_through(args_list: list[str]) -> list[str] | None:
     return None
 
 
+#: Pass-through commands that work without an installed database.
+INSTALLING = frozenset({"restore"})
+
+
+def cmd_installed(command: list[str]) -> int:
+    """A management command on an existing installation (checked first, nothing created)."""
+    if command[0] not in INSTALLING:
+        _setup(install=False)
+    return cmd_manage(command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["manage"]:
         return _exit_code(cmd_manage, args_list[1:])
     command = _pass_through(args_list)
     if command is not None:
-        return _exit_code(cmd_manage, command)
+        return _exit_code(cmd_installed, command)
     parser = build_parser()
+    if not args_list:  # no command: say what the commands are, one line each
+        parser.print_help()
+        return 2
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # usage errors (2) and --help (0)
@@ -403,6 +482,8 @@ def _exit_code(handler: Any, arg: Any) -> int:
         return int(handler(arg))
     except SettingError as exc:  # a setting the environment got wrong: say which, no traceback
         return _fail(f"configuration: {exc}")
+    except NoDatabase as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:  # Ctrl-C before any child started (e.g. while migrating)
         print(file=sys.stderr)
         return 130

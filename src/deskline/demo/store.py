@@ -290,3 +290,23 @@ def _create_contracts(
             ]
     equipment_link.objects.bulk_create(equipment_links)
     site_link.objects.bulk_create(site_links)
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, login, where to sign in) for one demo login of each kind, to try the roles."""
+    staff_page, portal = "/login/", "/portal/login/"
+    found: list[tuple[str, str, str]] = []
+    agent = (
+        User.objects.filter(role=Role.AGENT, username__startswith="agent")
+        .order_by("username")
+        .first()
+    )
+    lead = Team.objects.filter(lead__isnull=False).select_related("lead").order_by("pk").first()
+    contractor = User.objects.filter(role=Role.CONTRACTOR).order_by("username").first()
+    for label, user in (("agent", agent), ("team lead", lead.lead if lead else None),
+                        ("contractor", contractor)):  # fmt: skip
+        if user is not None:
+            found.append((label, user.username, staff_page))
+    contacts = User.objects.filter(role=Role.CONTACT, contact__isnull=False).order_by("pk")[:2]
+    found += [("portal contact", user.username, portal) for user in contacts]
+    return found
