@@ -86,3 +86,26 @@ def test_bad_user_time_zone_falls_back_to_utc(make_ticket: Any, db: None) -> Non
 
 def test_contact_user_object_is_a_user(client_user: User) -> None:
     assert client_user.role == Role.CONTACT
+
+
+def test_pages_come_in_the_language_saved_on_the_profile_until_the_switcher_says_otherwise(
+    client, agent
+):
+    """Issue 13 item 19: the saved language was ignored until the switcher was used."""
+    from django.conf import settings
+
+    agent.language = "ru"
+    agent.save(update_fields=["language"])
+    client.force_login(agent)
+    assert "Выйти" in client.get("/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Log out" in client.get("/").content.decode()
+
+
+def test_a_russian_status_mail_names_the_status_in_russian(admin, db):
+    from deskline.notifications.context import ticket_context
+    from deskline.tickets.services import ticket_create
+
+    ticket = ticket_create(actor=admin, title="Принтер")
+    assert ticket_context(ticket, language="ru")["status_name"] == "Новая"
+    assert ticket_context(ticket, language="en")["status_name"] == "New"

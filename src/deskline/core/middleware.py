@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from deskline.core.schema import NUL
@@ -80,6 +81,25 @@ def api_body_limits(
             if len(body) > limit:
                 return too_large(limit)
             request._body = body
+        return get_response(request)
+
+    return middleware
+
+
+def user_language(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Pages in the language saved on the signed-in user's profile, unless the language
+    switcher chose another for this browser (its cookie wins): the saved language was
+    ignored until the switcher was used."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        saved = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if saved and not chosen and saved in dict(settings.LANGUAGES):
+            translation.activate(saved)
+            request.LANGUAGE_CODE = saved
         return get_response(request)
 
     return middleware

@@ -18,7 +18,7 @@ def _when(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
 
 
-def ticket_context(ticket: Ticket | None, **extra: Any) -> dict[str, Any]:
+def ticket_context(ticket: Ticket | None, *, language: str = "en", **extra: Any) -> dict[str, Any]:
     base = base_url()
     context: dict[str, Any] = {
         "site_name": getattr(settings, "DESKLINE_SITE_NAME", "Deskline"),
@@ -29,7 +29,9 @@ def ticket_context(ticket: Ticket | None, **extra: Any) -> dict[str, Any]:
         context |= {
             "ticket": ticket,
             "contact_name": ticket.contact.name if ticket.contact else "",
-            "status_name": ticket.status.name,
+            # The status in the reader's language (a Russian mail said "Статус: Closed").
+            "status_name": (ticket.status.name_ru if language == "ru" else "")
+            or ticket.status.name,
             "reaction_due": _when(ticket.reaction_due),
             "resolution_due": _when(ticket.resolution_due),
             "ticket_url": f"{base}/portal/tickets/{number}/",

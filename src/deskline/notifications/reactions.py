@@ -52,7 +52,7 @@ def _notify(
     notification_queue(
         event=kind,
         recipient=recipient,
-        context=ticket_context(event.ticket, **extra),
+        context=ticket_context(event.ticket, language=language, **extra),
         language=language,
         ticket=event.ticket,
         channel=channel,
