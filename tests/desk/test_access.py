@@ -109,3 +109,17 @@ def test_a_russian_status_mail_names_the_status_in_russian(admin, db):
     ticket = ticket_create(actor=admin, title="Принтер")
     assert ticket_context(ticket, language="ru")["status_name"] == "Новая"
     assert ticket_context(ticket, language="en")["status_name"] == "New"
+
+
+def test_priorities_and_types_are_named_in_russian_on_a_russian_page(client, agent, admin):
+    """Issue 13 item 19: priority, type and team names stayed English in the Russian UI."""
+    from deskline.tickets.services import ticket_create
+
+    ticket = ticket_create(actor=admin, title="Принтер")
+    agent.language = "ru"
+    agent.save(update_fields=["language"])
+    client.force_login(admin)
+    admin.language = "ru"
+    admin.save(update_fields=["language"])
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert "Обычный" in page and "Инцидент" in page

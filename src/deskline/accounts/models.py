@@ -62,6 +62,7 @@ class Team(models.Model):
         THIRD = 3, _("3rd line")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
     line = models.PositiveSmallIntegerField(_("line of support"), choices=Line.choices, default=1)
     is_contractor = models.BooleanField(_("contractor"), default=False)
     lead = models.ForeignKey(

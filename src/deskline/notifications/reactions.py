@@ -82,15 +82,23 @@ def _on_commented(event: TicketEvent, ticket: Ticket, payload: Commented) -> Non
         )
 
 
+#: What a warning is about, in the reader's words (a Russian mail showed the code breach_risk).
+WARNING_WORDS = {
+    "en": {"reaction": "reaction", "resolution": "resolution", "breach_risk": "breach risk"},
+    "ru": {"reaction": "реакция", "resolution": "решение", "breach_risk": "риск нарушения срока"},
+}
+
+
 def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
     """Tell each person the producer chose (assignee, team lead, manager, ...)."""
     users = User.objects.filter(pk__in=payload.recipients, is_active=True).order_by("pk")
     for user in users:
+        words = WARNING_WORDS.get(user.language, WARNING_WORDS["en"])
         _notify(
             event,
             Event.SLA_WARNING,
             user=user,
-            warning=payload.deadline,
+            warning=words.get(payload.deadline, payload.deadline.replace("_", " ")),
             step=payload.step_name,
             due=payload.due.isoformat() if payload.due else "",
             minutes_left=payload.minutes_left,

@@ -92,6 +92,7 @@ class StatusTransition(models.Model):
 class TicketType(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
     open_to_clients = models.BooleanField(_("clients may choose it"), default=True)
     is_default = models.BooleanField(_("default"), default=False)
 
@@ -105,6 +106,7 @@ class TicketType(models.Model):
 class Priority(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
     weight = models.PositiveSmallIntegerField(
         _("weight"), unique=True, help_text=_("Higher is more urgent.")
     )
@@ -121,6 +123,7 @@ class Priority(models.Model):
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
