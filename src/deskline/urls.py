@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from deskline.api import api
@@ -18,6 +19,11 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
     error = {"code": "not_found", "message": f"no API endpoint at {request.path}", "fields": {}}
     return JsonResponse({"error": error}, status=404)
 
+
+admin.site.site_header = "Deskline"
+admin.site.site_title = "Deskline"
+admin.site.index_title = _("Settings")
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
 
@@ -19,3 +20,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     list_display = ["pk", "subscription", "state", "attempts", "last_status", "created_at"]
     list_filter = ["state", "subscription"]
     raw_id_fields = ["event"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:  # a log of deliveries
+        return False

@@ -55,3 +55,6 @@ class TriggerAdmin(admin.ModelAdmin[models.Trigger]):
 class TriggerFiringAdmin(admin.ModelAdmin[models.TriggerFiring]):
     list_display = ["trigger", "ticket", "window", "fired_at"]
     raw_id_fields = ["ticket", "event"]
+
+    def has_add_permission(self, request: Any) -> bool:  # a log: rows come from firings
+        return False

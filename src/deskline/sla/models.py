@@ -221,6 +221,10 @@ class SiteCalendar(models.Model):
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="sla_calendar")
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="+")
 
+    class Meta:
+        verbose_name = _("site calendar")
+        verbose_name_plural = _("site calendars")
+
     def __str__(self) -> str:
         return f"{self.site}: {self.calendar}"
 
@@ -234,6 +238,10 @@ class ContractSla(models.Model):
         Calendar, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
+    class Meta:
+        verbose_name = _("contract SLA")
+        verbose_name_plural = _("contract SLAs")
+
     def __str__(self) -> str:
         return f"{self.contract}: {self.policy or '-'} / {self.calendar or '-'}"
 
@@ -245,6 +253,10 @@ class UserCalendar(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sla_calendar"
     )
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("user calendar")
+        verbose_name_plural = _("user calendars")
 
     def __str__(self) -> str:
         return f"{self.user}: {self.calendar}"
