@@ -49,7 +49,10 @@ class QueryParser(Parser):
 def _huge_integer(text: str) -> bool:
     """A query value that is an integer no database column can hold (also inside a list)."""
     digits = (part.strip().lstrip("+-") for part in text.split(","))
-    return any(d.isdigit() and (len(d) > 19 or has_huge_int(int(d))) for d in digits)
+    # isascii: "³¹".isdigit() is True, and int() refuses it.
+    return any(
+        d.isascii() and d.isdigit() and (len(d) > 19 or has_huge_int(int(d))) for d in digits
+    )
 
 
 class DesklineAPI(NinjaAPI):

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "deskline.core.middleware.reject_nul_in_query",
     "deskline.core.middleware.api_body_limits",
+    "deskline.core.middleware.ApiPathIntegers",
     "deskline.operations.ratelimit.api_rate_limited",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -165,3 +165,16 @@ def test_an_integer_beyond_64_bits_in_the_path_is_a_422(admin_api):
         response = admin_api.get(path)
         assert response.status_code in (404, 422), path
         assert response["Content-Type"].startswith("application/json")
+
+
+def test_superscript_digits_in_a_query_are_a_422_not_a_500(admin_api):
+    """schemathesis found `?phase=³¹` and `?cursor=²` crashing the integer range check."""
+    for query in ("type=%C2%B3%C2%B9", "cursor=%C2%B2", "site=%C2%B3"):
+        response = admin_api.get(f"/api/v1/tickets?{query}")
+        assert response.status_code in (200, 422), query
+
+
+def test_a_huge_id_in_a_path_evaluated_late_is_a_422(admin_api):
+    response = admin_api.get(f"channels/webhooks/{HUGE}/deliveries")
+    assert response.status_code == 422
+    assert "subscription_id" in response.json()["error"]["fields"]

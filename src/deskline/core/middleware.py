@@ -14,13 +14,14 @@ answers its own 422 naming the parameter (see `deskline.api.QueryParser`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from deskline.core.schema import NUL
+from deskline.core.schema import INT_MAX, NUL
 
 API_PREFIX = "/api/"
 
@@ -103,3 +104,27 @@ def user_language(
         return get_response(request)
 
     return middleware
+
+
+class ApiPathIntegers:
+    """An integer in an API address beyond 64 bits is a 422 in the API's error shape before any
+    handler runs (a handler's query would fail in the database, even late, while serialising)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        if not request.path.startswith(API_PREFIX):
+            return None
+        for name, value in kwargs.items():
+            text = str(value).lstrip("+-")
+            if text.isascii() and text.isdigit() and (len(text) > 19 or int(text) > INT_MAX):
+                error = {"code": "validation_error", "message": "a number is out of range",
+                         "fields": {name: "out of range: at most 19 digits (a 64-bit integer)"}}  # fmt: skip
+                return JsonResponse({"error": error}, status=422)
+        return None

@@ -23,6 +23,14 @@ router = Router(tags=["operations"])
     "/companies/{company_id}/export",
     summary="Everything the company owns as a ZIP (CSV, JSON lines, attachments)",
     response={200: bytes},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The ZIP archive",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def company_export_download(request: HttpRequest, company_id: int) -> FileResponse:
     require_admin(request_user(request))
