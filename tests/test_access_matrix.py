@@ -1,0 +1,91 @@
+"""The README's access matrix ("Who sees what"), enforced row by row through the API.
+
+One world: company A with a ticket routed to team T (with its contact, site, equipment and
+contract), company B with an unrouted ticket, and a third ticket of company B routed to another
+team. Each row of the matrix is one role; each column what the API lists for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from deskline.accounts.models import Role
+from deskline.tickets.services import ticket_create
+from tests.factories import (
+    AdminFactory,
+    ContactFactory,
+    ContactUserFactory,
+    ContractFactory,
+    EquipmentFactory,
+    SiteFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    admin = AdminFactory()
+    team, other_team = TeamFactory(), TeamFactory()
+    a_contact, b_contact = ContactFactory(), ContactFactory()
+    a, b = a_contact.company, b_contact.company
+    site, site_b = SiteFactory(company=a), SiteFactory(company=b)
+    equipment = EquipmentFactory(company=a, site=site)
+    EquipmentFactory(company=b, site=site_b)
+    ContractFactory(company=a)
+    ContractFactory(company=b)
+    routed = ticket_create(actor=admin, title="A routed", contact_id=a_contact.pk, site_id=site.pk,
+                           equipment_id=equipment.pk, team_id=team.pk)  # fmt: skip
+    unrouted = ticket_create(actor=admin, title="B unrouted", contact_id=b_contact.pk)
+    elsewhere = ticket_create(actor=admin, title="B other team", contact_id=b_contact.pk,
+                              team_id=other_team.pk)  # fmt: skip
+    portal = ContactUserFactory(username="p@a.example", email="p@a.example", contact=a_contact)
+    return {"team": team, "a": a, "b": b, "portal": portal,
+            "tickets": {"routed": routed.number, "unrouted": unrouted.number,
+                        "elsewhere": elsewhere.number}}  # fmt: skip
+
+
+def _user(role: str, world: dict[str, Any]) -> Any:
+    if role == "contact":
+        return world["portal"]
+    user = UserFactory(role=role)
+    world["team"].members.add(user)
+    return user
+
+
+def _listed(api: Any, path: str) -> set[Any]:
+    response = api.get(path)
+    if response.status_code == 403:
+        return {"forbidden"}
+    body = response.json()
+    rows = body["items"] if isinstance(body, dict) else body
+    return {row.get("number", row.get("id")) for row in rows}
+
+
+#: role -> (tickets it lists, companies it lists ("a", "b"), contracts it lists)
+MATRIX = {
+    Role.ADMIN: ({"routed", "unrouted", "elsewhere"}, {"a", "b"}, {"a", "b"}),
+    Role.SUPERVISOR: ({"routed", "unrouted", "elsewhere"}, {"a", "b"}, {"a", "b"}),
+    Role.DISPATCHER: ({"routed", "unrouted", "elsewhere"}, {"a", "b"}, {"a", "b"}),
+    Role.AGENT: ({"routed", "unrouted"}, {"a", "b"}, {"a", "b"}),
+    Role.CONTRACTOR: ({"routed"}, {"a"}, set()),
+    "contact": ({"routed"}, {"a"}, {"a"}),
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_each_role_sees_exactly_its_row_of_the_matrix(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    tickets, companies, contracts = MATRIX[role]
+    api = api_for(_user(role, world))
+    numbers = world["tickets"]
+    assert _listed(api, "tickets") == {numbers[name] for name in tickets}
+    ids = {"a": world["a"].pk, "b": world["b"].pk}
+    assert _listed(api, "companies") == {ids[name] for name in companies}
+    listed_contracts = {c["company_id"] for c in api.get("contracts").json()["items"]}
+    assert listed_contracts == {ids[name] for name in contracts}
