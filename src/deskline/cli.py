@@ -37,12 +37,12 @@ def _setup(*, install: bool = True) -> Path:
     at, rather than creating an empty one as a side effect.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    from deskline.core.env import data_dir
+    from deskline.core.env import data_dir, database_url_given
 
     folder = data_dir()
     if install:
         folder.mkdir(parents=True, exist_ok=True)
-    elif not os.environ.get("DATABASE_URL") and not folder.is_dir():
+    elif not database_url_given() and not folder.is_dir():
         raise NoDatabase(_no_database(folder, str(folder / "deskline.sqlite3")))
     import django
 

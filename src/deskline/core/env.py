@@ -97,3 +97,8 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 def data_dir() -> Path:
     """The folder holding the SQLite database, uploads and the generated secret key."""
     return Path(env_str("DESKLINE_DATA_DIR", "var")).resolve()
+
+
+def database_url_given() -> bool:
+    """Whether the database is named by DATABASE_URL (else it is SQLite in the data folder)."""
+    return bool(env_raw("DATABASE_URL"))
