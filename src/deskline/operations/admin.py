@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 
 from deskline.core.errors import DomainError
 from deskline.core.roles import Role
-from deskline.operations.models import RoutingWhatIf
+from deskline.operations.models import AuditEntry, RoutingWhatIf
 from deskline.operations.whatif import routing_what_if
 from deskline.routing.models import RuleSet
 
@@ -68,3 +68,20 @@ class RoutingWhatIfAdmin(admin.ModelAdmin[RoutingWhatIf]):
                    "days": days, "rule_sets_json": raw, "report": report, "error": error,
                    "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "operations/what_if.html", context)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+    list_display = ["at", "actor_name", "action", "model", "object_repr", "path"]
+    list_filter = ["action", "model"]
+    search_fields = ["actor_name", "object_repr", "object_id", "request_id"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

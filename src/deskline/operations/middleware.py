@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from deskline.operations.audit import CURRENT_REQUEST
 from deskline.operations.logs import REQUEST_ID, request_id_for
 from deskline.operations.metrics import LATENCY, REQUESTS
 
@@ -19,11 +20,13 @@ def request_observed(
     def middleware(request: HttpRequest) -> HttpResponse:
         request_id = request_id_for(request.headers.get(HEADER))
         token = REQUEST_ID.set(request_id)
+        audited = CURRENT_REQUEST.set(request)
         started = time.perf_counter()
         try:
             response = get_response(request)
         finally:
             REQUEST_ID.reset(token)
+            CURRENT_REQUEST.reset(audited)
         match = getattr(request, "resolver_match", None)
         # The URL pattern, never the path: one series per route, not one per ticket number.
         route = match.route if match is not None and match.route else "unmatched"
