@@ -239,3 +239,21 @@ def test_demo_prints_one_login_of_each_kind_and_the_password(capsys):
     for role in ("agent", "team lead", "contractor", "portal contact"):
         assert f"  {role}" in out
     assert "Their password: Demo-pass-1" in out
+
+
+@pytest.mark.django_db
+def test_the_generated_admin_password_must_be_changed_at_first_sign_in(client):
+    """Issue 14 item 9: the printed password could stay forever."""
+    from deskline.accounts.services import admin_ensure_first
+
+    first = admin_ensure_first(username="boss", password=None)
+    assert (
+        client.post("/login/", {"username": "boss", "password": first.password}).status_code == 302
+    )
+    assert client.get("/")["Location"].startswith("/password/change/")
+    assert client.get("/admin/")["Location"].startswith("/password/change/")
+    response = client.post("/password/change/", {
+        "old_password": first.password, "new_password1": "Own-pass-2026!",
+        "new_password2": "Own-pass-2026!"})  # fmt: skip
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200

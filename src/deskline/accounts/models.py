@@ -27,6 +27,9 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     #: A service user background work acts as (routing, automation, SLA): never a choice.
     is_system = models.BooleanField(_("system user"), default=False, editable=False)
+    #: Set when the password was generated (the first admin's, printed once): the next sign-in
+    #: asks for a new one before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -30,8 +30,9 @@ def admin_ensure_first(*, username: str | None, password: str | None) -> FirstAd
     name = username or "admin"
     generated = None if password else secrets.token_urlsafe(12)
     User.objects.create_superuser(
-        username=name, email="", password=password or generated, role=Role.ADMIN
-    )
+        username=name, email="", password=password or generated, role=Role.ADMIN,
+        must_change_password=generated is not None,
+    )  # fmt: skip
     return FirstAdmin(username=name, password=generated, created=True)
 
 

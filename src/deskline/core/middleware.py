@@ -17,7 +17,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -128,3 +134,29 @@ class ApiPathIntegers:
                          "fields": {name: "out of range: at most 19 digits (a 64-bit integer)"}}  # fmt: skip
                 return JsonResponse({"error": error}, status=422)
         return None
+
+
+#: Pages a user who must change their password may still open.
+PASSWORD_CHANGE_PATH = "/password/change/"  # noqa: S105 - a page address
+_ALWAYS_OPEN = (PASSWORD_CHANGE_PATH, "/logout/", "/portal/logout/", "/admin/logout/", "/static/",
+                "/i18n/", API_PREFIX, "/healthz", "/readyz", "/health", "/metrics")  # fmt: skip
+
+
+def password_change_first(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A user whose password was generated (the first admin's) sets their own before anything
+    else, on the desk or in the admin."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(_ALWAYS_OPEN)
+        ):
+            return HttpResponseRedirect(f"{PASSWORD_CHANGE_PATH}?next={request.path}")
+        return get_response(request)
+
+    return middleware

@@ -10,6 +10,7 @@ app_name = "desk"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", lists.ticket_list, name="list"),
     path("login/", auth.desk_login, name="login"),
+    path("password/change/", auth.password_change, name="password_change"),
     path("password-reset/", auth.password_reset, name="password_reset"),
     path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
     path(

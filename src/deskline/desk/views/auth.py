@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import reverse_lazy
 
+from deskline.accounts.models import User
 from deskline.notifications.password_reset import StaffPasswordResetForm
 
 desk_login = auth_views.LoginView.as_view(
@@ -34,3 +38,18 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="portal/password_reset_complete.html", extra_context=_RESET_CONTEXT
 )
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Change one's own password; it also clears "must change password" (the first admin's)."""
+
+    template_name = "desk/password_change.html"
+    success_url = "/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        User.objects.filter(pk=self.request.user.pk or 0).update(must_change_password=False)
+        return response
+
+
+password_change = PasswordChange.as_view()
