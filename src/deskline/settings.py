@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "deskline.core",
     "deskline.accounts",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "deskline.accounts.middleware.second_factor",
     "deskline.core.middleware.user_language",
     "deskline.core.middleware.password_change_first",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,6 +160,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+#: Administrators must set up an authenticator (TOTP) before using the desk or the admin.
+DESKLINE_REQUIRE_2FA_FOR_ADMINS = env_bool("DESKLINE_REQUIRE_2FA_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = "Deskline"
 #: Failed API token attempts one address may make in 15 minutes before it gets 429s.
 DESKLINE_TOKEN_FAILURE_LIMIT = env_int("DESKLINE_TOKEN_FAILURE_LIMIT", 20, minimum=1)
 AUTH_USER_MODEL = "accounts.User"

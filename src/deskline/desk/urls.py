@@ -3,7 +3,16 @@
 from django.urls import URLPattern, URLResolver, path
 from django.views.i18n import set_language
 
-from deskline.desk.views import auth, lists, registry, replies, saved_filters, suggest, ticket
+from deskline.desk.views import (
+    auth,
+    lists,
+    registry,
+    replies,
+    saved_filters,
+    suggest,
+    ticket,
+    two_factor,
+)
 from deskline.desk.web import staff_page
 
 app_name = "desk"
@@ -11,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", lists.ticket_list, name="list"),
     path("login/", auth.desk_login, name="login"),
     path("password/change/", auth.password_change, name="password_change"),
+    path("login/verify/", two_factor.verify, name="two_factor_verify"),
+    path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("password-reset/", auth.password_reset, name="password_reset"),
     path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
     path(
