@@ -148,6 +148,11 @@ def _deskline(env: dict[str, str], *args: str) -> str:
 
 def _recreate_database(database_url: str) -> None:
     parsed = urlparse(database_url)
+    if parsed.scheme == "sqlite":  # a file: start from none (and none of its WAL files)
+        path = Path(parsed.path[1:] if parsed.path.startswith("//") else parsed.path)
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        return
     name = parsed.path.lstrip("/")
     admin_url = parsed._replace(path="/postgres").geturl()
     import psycopg
@@ -354,7 +359,7 @@ def database_for(args: argparse.Namespace, size: int) -> dict[str, str]:
     database_url = (
         f"{args.database_url}_{size}"
         if not args.database_url.startswith("sqlite")
-        else args.database_url
+        else args.database_url.replace(".sqlite3", f"_{size}.sqlite3")
     )
     data_dir = Path(args.data_dir) / str(size)
     data_dir.mkdir(parents=True, exist_ok=True)
