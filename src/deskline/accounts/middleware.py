@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from deskline.accounts.two_factor import has_two_factor, two_factor_required
+from deskline.accounts.two_factor import session_has_two_factor, two_factor_required
 from deskline.core.roles import STAFF_ROLES
 
 VERIFY_PATH, SETUP_PATH = "/login/verify/", "/account/two-factor/"
@@ -29,7 +29,7 @@ def second_factor(
             or getattr(user, "role", "") not in STAFF_ROLES
         ):
             return get_response(request)
-        if has_two_factor(user):
+        if session_has_two_factor(request, user):
             if not user.is_verified():
                 return HttpResponseRedirect(f"{VERIFY_PATH}?next={request.path}")
         elif two_factor_required(user, admins_must=settings.DESKLINE_REQUIRE_2FA_FOR_ADMINS):

@@ -9,8 +9,12 @@ itself a secret that is never typed).
 from __future__ import annotations
 
 import base64
+from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,6 +23,9 @@ from deskline.core.errors import ValidationFailed
 from deskline.core.roles import Role
 
 DEVICE_NAME = "authenticator"
+#: Whether the signed-in user has an authenticator, kept in the session at sign-in so that pages
+#: cost no query for it (their query counts are pinned).
+SESSION_FLAG = "deskline_two_factor"
 
 
 def two_factor_required(user: User, *, admins_must: bool) -> bool:
@@ -57,3 +64,21 @@ def totp_verify(*, user: User, token: str) -> TOTPDevice | None:
     """The confirmed device that accepts `token` (throttled by django-otp), or None."""
     device: TOTPDevice | None = match_token(user, token.strip())
     return device
+
+
+def session_has_two_factor(request: HttpRequest, user: User) -> bool:
+    """The session's note of whether `user` has an authenticator (looked up once if missing)."""
+    flag = request.session.get(SESSION_FLAG)
+    if flag is None:
+        flag = request.session[SESSION_FLAG] = has_two_factor(user)
+    return bool(flag)
+
+
+def note_two_factor(request: HttpRequest, *, has_device: bool) -> None:
+    request.session[SESSION_FLAG] = has_device
+
+
+@receiver(user_logged_in)
+def _on_login(sender: Any, request: HttpRequest | None, user: User, **_: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        note_two_factor(request, has_device=has_two_factor(user))

@@ -12,6 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from deskline.accounts.models import User
 from deskline.accounts.two_factor import (
+    has_two_factor,
+    note_two_factor,
     secret_base32,
     totp_device_confirm,
     totp_device_start,
@@ -31,6 +33,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     error = ""
+    if not has_two_factor(user):  # removed meanwhile (by an admin): nothing to ask for
+        note_two_factor(request, has_device=False)
+        return HttpResponseRedirect(_next(request))
     if request.method == "POST":
         device = totp_verify(user=user, token=request.POST.get("token", ""))
         if device is not None:
@@ -51,6 +56,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         except ValidationFailed:
             return _setup_page(request, user, error="wrong", status=422)
         otp_login(request, device)
+        note_two_factor(request, has_device=True)
         return HttpResponseRedirect(_next(request))
     return _setup_page(request, user)
 
