@@ -15,6 +15,7 @@ from deskline.core.permissions import require_admin
 from deskline.core.schema import InSchema
 from deskline.operations.export import company_export
 from deskline.operations.whatif import routing_what_if
+from deskline.operations.whatif_sla import sla_what_if
 
 router = Router(tags=["operations"])
 
@@ -66,3 +67,26 @@ def what_if(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
     return routing_what_if(
         actor=request_user(request), rule_sets=payload.rule_sets, days=payload.days
     )
+
+
+class SlaWhatIfIn(InSchema):
+    days: int = 30
+    #: The proposed policy rules (replacing those in force), as the SLA API shows them.
+    rules: list[dict[str, Any]] | None = None
+    #: Targets to change: {policy_id, priority_id, reaction_minutes, resolution_minutes}.
+    targets: list[dict[str, Any]] | None = None
+
+
+class SlaWhatIfOut(Schema):
+    tickets: int
+    days: int
+    changed: int
+    sla: dict[str, int]
+    rules: list[dict[str, Any]]
+
+
+@router.post("/config/what-if/sla", response=SlaWhatIfOut,
+             summary="Replay recent tickets through proposed SLA rules and targets, writing nothing")  # fmt: skip
+def what_if_sla(request: HttpRequest, payload: SlaWhatIfIn) -> dict[str, Any]:
+    return sla_what_if(actor=request_user(request), rules=payload.rules, targets=payload.targets,
+                       days=payload.days)  # fmt: skip

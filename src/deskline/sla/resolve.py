@@ -175,10 +175,16 @@ class Choice:
     calendar_source: str
 
 
-def choose_for(facts: matching.TicketFacts, *, policy_id: int | None = None) -> Choice:
+def choose_for(
+    facts: matching.TicketFacts,
+    *,
+    policy_id: int | None = None,
+    config: SlaConfiguration | None = None,
+) -> Choice:
     """The policy and calendar for tickets with these facts, and why. A `policy_id` (a routing
-    rule named it) wins over the SLA rules when that policy exists."""
-    config = configuration()
+    rule named it) wins over the SLA rules when that policy exists. `config` replaces the one
+    in force (the what-if replays tickets against a proposed one)."""
+    config = config or configuration()
     contract_policy_id, contract_calendar_id = (
         config.contracts.get(facts.contract_id, (None, None)) if facts.contract_id else (None, None)
     )
