@@ -16,6 +16,7 @@ from deskline.core.schema import InSchema
 from deskline.operations.export import company_export
 from deskline.operations.whatif import routing_what_if
 from deskline.operations.whatif_sla import sla_what_if
+from deskline.operations.whatif_triggers import triggers_what_if
 
 router = Router(tags=["operations"])
 
@@ -90,3 +91,22 @@ class SlaWhatIfOut(Schema):
 def what_if_sla(request: HttpRequest, payload: SlaWhatIfIn) -> dict[str, Any]:
     return sla_what_if(actor=request_user(request), rules=payload.rules, targets=payload.targets,
                        days=payload.days)  # fmt: skip
+
+
+class TriggersWhatIfIn(InSchema):
+    days: int = 30
+    #: Proposed event triggers: {name, events, conditions} as the routing API shows them.
+    triggers: list[dict[str, Any]]
+
+
+class TriggersWhatIfOut(Schema):
+    events: int
+    days: int
+    triggers: list[dict[str, Any]]
+
+
+@router.post("/config/what-if/triggers", response=TriggersWhatIfOut,
+             summary="How often proposed event triggers would have fired, writing nothing")  # fmt: skip
+def what_if_triggers(request: HttpRequest, payload: TriggersWhatIfIn) -> dict[str, Any]:
+    return triggers_what_if(actor=request_user(request), triggers=payload.triggers,
+                            days=payload.days)  # fmt: skip
