@@ -242,6 +242,8 @@ DESKLINE_MAIL_PLUS_ADDRESSING = env_bool("DESKLINE_MAIL_PLUS_ADDRESSING", False)
 DESKLINE_MAIL_DOMAIN = env_str("DESKLINE_MAIL_DOMAIN", "")
 #: A sandbox copy: every outbound message is logged (core.outbound), none is sent.
 DESKLINE_SANDBOX = env_bool("DESKLINE_SANDBOX", False)
+#: When the sandbox was made (ISO): tickets created after it are practice for the leaderboard.
+DESKLINE_SANDBOX_SINCE = env_str("DESKLINE_SANDBOX_SINCE", "")
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

@@ -11,6 +11,7 @@ from deskline.desk.views import (
     saved_filters,
     suggest,
     ticket,
+    training,
     two_factor,
 )
 from deskline.desk.web import staff_page
@@ -21,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", auth.desk_login, name="login"),
     path("password/change/", auth.password_change, name="password_change"),
     path("login/verify/", two_factor.verify, name="two_factor_verify"),
+    path("training/", training.training_board, name="training"),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("password-reset/", auth.password_reset, name="password_reset"),
     path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),

@@ -10,6 +10,7 @@ never take production's mail) and, when asked, the data is anonymised.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -105,7 +106,10 @@ def sandbox_create(
         archive = Path(scratch) / "copy.tar.gz"
         backup_create(archive)
         backup_restore(archive, database=target, media_root=folder / "media", data_dir=folder)
-    (folder / ENV_FILE).write_text(f"DATABASE_URL={url}\nDESKLINE_SANDBOX=true\n")
+    since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    (folder / ENV_FILE).write_text(
+        f"DATABASE_URL={url}\nDESKLINE_SANDBOX=true\nDESKLINE_SANDBOX_SINCE={since}\n"
+    )
     (folder / ENV_FILE).chmod(0o600)
     _prepare(folder, anonymise)
     return Sandbox(folder, url)
