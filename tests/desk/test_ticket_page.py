@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -292,3 +293,13 @@ def test_ticket_page_runs_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         admin_client_desk.get(f"/tickets/{ticket.number}/")
     assert len(many) == len(few)
+
+
+def test_the_history_names_each_event_kind(client, admin):
+    """Event kinds became an open field: the page showed an empty name for them."""
+    from deskline.tickets.services import ticket_create
+
+    ticket = ticket_create(actor=admin, title="Printer")
+    client.force_login(admin)
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert re.search(r"</strong> · Created", page)
