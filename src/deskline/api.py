@@ -150,6 +150,7 @@ ROUTERS = [
     ("/channels", "deskline.channels.api_webhooks"),
     ("/notifications", "deskline.notifications.api"),
     ("/", "deskline.operations.api"),
+    ("/staffing", "deskline.analytics.api"),
 ]
 
 

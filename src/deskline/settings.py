@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "deskline.portal",
     "deskline.demo",
     "deskline.operations",
+    "deskline.analytics",
 ]
 
 MIDDLEWARE = [
