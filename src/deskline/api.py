@@ -151,6 +151,7 @@ ROUTERS = [
     ("/notifications", "deskline.notifications.api"),
     ("/", "deskline.operations.api"),
     ("/staffing", "deskline.analytics.api"),
+    ("/reports", "deskline.analytics.api_reports"),
 ]
 
 
