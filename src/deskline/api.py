@@ -152,6 +152,7 @@ ROUTERS = [
     ("/", "deskline.operations.api"),
     ("/staffing", "deskline.analytics.api"),
     ("/reports", "deskline.analytics.api_reports"),
+    ("/feedback", "deskline.feedback.api"),
 ]
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "deskline.demo",
     "deskline.operations",
     "deskline.analytics",
+    "deskline.feedback",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+"""Addresses of the survey pages (signed tokens, no login)."""
+
+from django.urls import path
+
+from deskline.feedback import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("s/<str:token>/<int:score>/", views.survey_score, name="score"),
+    path("s/<str:token>/comment/", views.survey_comment, name="comment"),
+]
