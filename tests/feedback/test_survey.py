@@ -65,3 +65,24 @@ def test_a_forged_or_out_of_range_link_records_nothing(resolved, client):
 
 def test_a_client_may_not_read_the_call_back_list(resolved, api_for):
     assert api_for(resolved["client"]).get("feedback/callbacks").status_code == 403
+
+
+def test_the_team_lead_sees_the_poor_score_on_the_call_back_page(resolved, client,
+                                                                django_assert_max_num_queries):  # fmt: skip
+    token = survey_token(invite=SurveyInvite.objects.get(ticket=resolved["ticket"]))
+    client.get(f"/feedback/s/{token}/2/")
+    client.force_login(resolved["lead"])
+    client.get("/feedback/callbacks/")
+    with django_assert_max_num_queries(12):
+        page = client.get("/feedback/callbacks/").content.decode()
+    assert f"#{resolved['ticket'].number}" in page
+    callback = CallBack.objects.get()
+    client.post(f"/feedback/callbacks/{callback.pk}/done/")
+    assert (
+        f"#{resolved['ticket'].number}" not in client.get("/feedback/callbacks/").content.decode()
+    )
+
+
+def test_a_client_is_sent_to_the_portal_from_the_call_back_page(resolved, client):
+    client.force_login(resolved["client"])
+    assert client.get("/feedback/callbacks/")["Location"] == "/portal/"
