@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from deskline.analytics.models import DailyTicketStats, TicketFact
+from deskline.analytics.models import DailyTeamStats, DailyTicketStats, TicketFact
 from deskline.analytics.selectors import (
     StatsFilter,
     stats_breakdown,
@@ -75,10 +75,28 @@ def test_a_rebuild_gives_the_same_rows_as_the_event_stream(world):
             )  # fmt: skip
         )
 
-    before = snapshot()
+    def rollup():
+        return sorted(
+            DailyTeamStats.objects.exclude(
+                created=0, resolved=0, reaction_met=0, reaction_breached=0
+            ).values_list(  # fmt: skip
+                "day",
+                "team_id",
+                "priority_id",
+                "type_id",
+                "channel",
+                "created",
+                "resolved",
+                "resolution_minutes",
+                "rating_sum",
+            )  # fmt: skip
+        )
+
+    before, rolled = snapshot(), rollup()
     DailyTicketStats.objects.all().delete()
     assert stats_rebuild() == 30
     assert snapshot() == before
+    assert rollup() == rolled
 
 
 def test_the_rebuild_command_reports_the_tickets(world, capsys):

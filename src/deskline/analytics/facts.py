@@ -126,3 +126,18 @@ def fact_merge(total: Contribution, part: Contribution) -> None:
         bucket = total.setdefault(key, {})
         for name, value in counters.items():
             bucket[name] = bucket.get(name, 0) + value
+
+
+def fact_rollup(delta: Contribution) -> Contribution:
+    """The same counters keyed without agent and company (for the rollup rows)."""
+    out: Contribution = {}
+    for key, counters in delta.items():
+        day, team, _agent, _company, priority, type_, channel = key.split("|", 6)
+        fact_merge(out, {"|".join([day, team, priority, type_, channel]): counters})
+    return out
+
+
+def rollup_key_split(key: str) -> dict[str, Any]:
+    day, team, priority, type_, channel = key.split("|", 4)
+    return {"day": dt.date.fromisoformat(day), "team_id": int(team),
+            "priority_id": int(priority), "type_id": int(type_), "channel": channel}  # fmt: skip

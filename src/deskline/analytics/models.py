@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 
 DIMENSIONS = ("team_id", "agent_id", "company_id", "priority_id", "type_id", "channel")
+ROLLUP_DIMENSIONS = ("team_id", "priority_id", "type_id", "channel")
 COUNTERS = (
     "created",
     "resolved",
@@ -59,6 +60,39 @@ class DailyTicketStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} team {self.team_id} agent {self.agent_id} company {self.company_id}"
+
+
+class DailyTeamStats(models.Model):
+    """The same counters rolled up without agent and company: what most reports read (a year
+    is a few thousand rows whatever the number of tickets)."""
+
+    day = models.DateField()
+    team_id = models.BigIntegerField(default=0)
+    priority_id = models.BigIntegerField(default=0)
+    type_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    created = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    reaction_met = models.IntegerField(default=0)
+    reaction_breached = models.IntegerField(default=0)
+    resolution_met = models.IntegerField(default=0)
+    resolution_breached = models.IntegerField(default=0)
+    first_response_minutes = models.BigIntegerField(default=0)
+    first_response_count = models.IntegerField(default=0)
+    resolution_minutes = models.BigIntegerField(default=0)
+    resolution_count = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    rating_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", *ROLLUP_DIMENSIONS], name="daily_team_stats_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id}"
 
 
 class TicketFact(models.Model):

@@ -10,11 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Q, QuerySet, Sum
 
 from deskline.analytics.figures import quantile
-from deskline.analytics.models import COUNTERS, DailyTicketStats
+from deskline.analytics.models import COUNTERS, DailyTeamStats, DailyTicketStats
 from deskline.clients.models import Company
 from deskline.tickets.models import Ticket
 
@@ -64,8 +63,16 @@ def _dimension_q(f: StatsFilter) -> Q:
     return q
 
 
-def stats_rows(*, f: StatsFilter) -> QuerySet[DailyTicketStats]:
-    return DailyTicketStats.objects.filter(_dimension_q(f), day__gte=f.start, day__lte=f.end)
+def _needs_detail(f: StatsFilter, by: str = "") -> bool:
+    """Whether the filter or breakdown names an agent or a company (not in the rollup)."""
+    detail = (f.agent, f.company, f.company_category)
+    return any(v is not None for v in detail) or by in ("agent", "company")
+
+
+def stats_rows(*, f: StatsFilter, by: str = "") -> QuerySet[Any]:
+    """The daily rows of the filter: the small rollup unless agent or company matter."""
+    model = DailyTicketStats if _needs_detail(f, by) else DailyTeamStats
+    return model.objects.filter(_dimension_q(f), day__gte=f.start, day__lte=f.end)
 
 
 def _sums() -> dict[str, Any]:
@@ -81,34 +88,36 @@ def stats_totals(*, f: StatsFilter) -> dict[str, int]:
     return _clean(stats_rows(f=f).aggregate(**_sums()))
 
 
-def stats_series(*, f: StatsFilter, grain: Grain = "day") -> list[dict[str, Any]]:
-    """Counters per day, week (starting Monday) or month, oldest first."""
-    rows = stats_rows(f=f)
+def _bucket(day: dt.date, grain: Grain) -> dt.date:
     if grain == "week":
-        rows = rows.annotate(period=TruncWeek("day"))
-    elif grain == "month":
-        rows = rows.annotate(period=TruncMonth("day"))
-    else:
-        rows = rows.annotate(period=F("day"))
-    out = []
-    for row in rows.values("period").annotate(**_sums()).order_by("period"):
-        period = row["period"]
-        if isinstance(period, dt.datetime):
-            period = period.date()
-        out.append({"period": period, **_clean(row)})
-    return out
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def stats_series(*, f: StatsFilter, grain: Grain = "day") -> list[dict[str, Any]]:
+    """Counters per day, week (starting Monday) or month, oldest first (days summed in SQL,
+    weeks and months bucketed here: at most a few hundred rows)."""
+    buckets: dict[dt.date, dict[str, int]] = {}
+    for row in stats_rows(f=f).values("day").annotate(**_sums()).order_by("day"):
+        bucket = buckets.setdefault(_bucket(row["day"], grain), dict.fromkeys(COUNTERS, 0))
+        for name, value in _clean(row).items():
+            bucket[name] += value
+    return [{"period": period, **counters} for period, counters in sorted(buckets.items())]
 
 
 def stats_breakdown(*, f: StatsFilter, by: str) -> list[dict[str, Any]]:
     """Counters per value of one dimension (team, agent, company, priority, type, channel)."""
     column = BREAKDOWNS[by]
-    rows = stats_rows(f=f).values(column).annotate(**_sums()).order_by(column)
+    rows = stats_rows(f=f, by=by).values(column).annotate(**_sums()).order_by(column)
     return [{"key": row[column], **_clean(row)} for row in rows]
 
 
 def stats_backlog_before(*, f: StatsFilter) -> int:
     """Tickets created before the period and not resolved before it (for the backlog line)."""
-    before = DailyTicketStats.objects.filter(_dimension_q(f), day__lt=f.start).aggregate(
+    model = DailyTicketStats if _needs_detail(f) else DailyTeamStats
+    before = model.objects.filter(_dimension_q(f), day__lt=f.start).aggregate(
         created=Sum("created"), resolved=Sum("resolved")
     )
     return int(before["created"] or 0) - int(before["resolved"] or 0)

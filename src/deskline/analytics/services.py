@@ -13,9 +13,11 @@ from deskline.analytics.facts import (
     fact_contribution,
     fact_delta,
     fact_merge,
+    fact_rollup,
     key_split,
+    rollup_key_split,
 )
-from deskline.analytics.models import DailyTicketStats, TicketFact
+from deskline.analytics.models import DailyTeamStats, DailyTicketStats, TicketFact
 from deskline.tickets.models import Ticket, TicketEvent
 
 REBUILD_CHUNK = 5000
@@ -39,13 +41,20 @@ def stats_ticket_refresh(*, ticket_id: int) -> None:
 
 
 def _apply(delta: Contribution) -> None:
-    for key, changes in sorted(delta.items()):
-        fields = key_split(key)
-        updated = DailyTicketStats.objects.filter(**fields).update(
-            **{name: F(name) + value for name, value in changes.items()}
-        )
-        if not updated:
-            DailyTicketStats.objects.create(**fields, **changes)
+    for model, split, part in (
+        (DailyTicketStats, key_split, delta),
+        (DailyTeamStats, rollup_key_split, fact_rollup(delta)),
+    ):
+        for key, changes in sorted(part.items()):
+            changes = {k: v for k, v in changes.items() if v}
+            if not changes:
+                continue
+            fields = split(key)
+            updated = model.objects.filter(**fields).update(
+                **{name: F(name) + value for name, value in changes.items()}
+            )
+            if not updated:
+                model.objects.create(**fields, **changes)
 
 
 def stats_on_event(event: TicketEvent) -> None:
@@ -60,6 +69,7 @@ def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     count = 0
     with transaction.atomic():
         DailyTicketStats.objects.all().delete()
+        DailyTeamStats.objects.all().delete()
         TicketFact.objects.all().delete()
         last = 0
         while True:
@@ -82,6 +92,10 @@ def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
                 progress(len(rows))
         DailyTicketStats.objects.bulk_create(
             (DailyTicketStats(**key_split(k), **v) for k, v in totals.items()),
+            batch_size=REBUILD_CHUNK,
+        )
+        DailyTeamStats.objects.bulk_create(
+            (DailyTeamStats(**rollup_key_split(k), **v) for k, v in fact_rollup(totals).items()),
             batch_size=REBUILD_CHUNK,
         )
     return count
