@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from deskline.accounts.api_auth import request_user
 from deskline.core.permissions import require_staff
 from deskline.core.roles import ROLES_SEEING_ALL
 from deskline.feedback.selectors import callbacks_open
 from deskline.feedback.services import callback_done
+from deskline.feedback.stress import stress_alerts_for, stress_mark
 
 router = Router(tags=["feedback"])
 
@@ -52,7 +53,38 @@ def list_callbacks(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/callbacks/{callback_id}/done", response={204: None}, summary="Called back")
-def mark_callback_done(request: HttpRequest, callback_id: int) -> tuple[int, None]:
+def mark_callback_done(request: HttpRequest, callback_id: int) -> Status[None]:
     require_staff(request_user(request))
     callback_done(callback_id=callback_id)
-    return 204, None
+    return Status(204, None)
+
+
+class StressIn(Schema):
+    level: str
+
+
+class StressAlertOut(Schema):
+    agent: str
+    created_at: dt.datetime
+    suggestion: str
+
+
+@router.post("/stress", response={204: None}, summary="Mark one's own stress level (agents)")
+def mark_stress(request: HttpRequest, payload: StressIn) -> Status[None]:
+    stress_mark(actor=request_user(request), level=payload.level)
+    return Status(204, None)
+
+
+@router.get("/stress/alerts", response=list[StressAlertOut], summary="Stress alerts (team lead)")
+def list_stress_alerts(request: HttpRequest) -> list[dict[str, Any]]:
+    """Only the alerts addressed to the caller as a team lead."""
+    user = request_user(request)
+    require_staff(user)
+    return [
+        {
+            "agent": a.agent.get_full_name() or a.agent.username,
+            "created_at": a.created_at,
+            "suggestion": "give a break or move some of the load",
+        }  # fmt: skip
+        for a in stress_alerts_for(lead=user)
+    ]

@@ -40,3 +40,35 @@ class CallBack(models.Model):
 
     def __str__(self) -> str:
         return f"call back on ticket {self.ticket_id}"
+
+
+class StressLevel(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class StressMark(models.Model):
+    """An agent's own stress check-in during a shift (reported per team, never per person)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=8, choices=StressLevel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="stress_mark_user")]
+
+    def __str__(self) -> str:
+        return f"{self.level} at {self.created_at}"
+
+
+class StressAlert(models.Model):
+    """Three "high" marks in one shift: shown to the agent's team lead only."""
+
+    lead = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"stress alert for {self.agent_id}"
