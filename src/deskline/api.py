@@ -150,6 +150,9 @@ ROUTERS = [
     ("/channels", "deskline.channels.api_webhooks"),
     ("/notifications", "deskline.notifications.api"),
     ("/", "deskline.operations.api"),
+    ("/staffing", "deskline.analytics.api"),
+    ("/reports", "deskline.analytics.api_reports"),
+    ("/feedback", "deskline.feedback.api"),
 ]
 
 

@@ -420,6 +420,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("backup", help="backup FILE: database and uploads, checked", add_help=False)
     commands.add_parser("restore", help="restore FILE into an empty installation", add_help=False)
     commands.add_parser("sla", help="SLA jobs: escalate [--loop], calibration", add_help=False)
+    commands.add_parser(
+        "analytics", help="analytics rebuild: recompute the report aggregates", add_help=False
+    )
     return parser
 
 
@@ -427,6 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
 PASS_THROUGH = {
     "mail": {"ingest": "mail_ingest", "poll": "mail_poll"},
     "sla": {"escalate": "sla_escalate", "calibration": "sla_calibration"},
+    "analytics": {"rebuild": "analytics_rebuild"},
     "export": {"company": "export_company"},
     "sandbox": {"create": "sandbox_create", "run": "sandbox_run", "remove": "sandbox_remove"},
 }

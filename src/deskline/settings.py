@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "deskline.portal",
     "deskline.demo",
     "deskline.operations",
+    "deskline.analytics",
+    "deskline.feedback",
 ]
 
 MIDDLEWARE = [

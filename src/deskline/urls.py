@@ -34,5 +34,6 @@ urlpatterns = [
     path("readyz", readyz),
     path("metrics", metrics),
     path("portal/", include("deskline.portal.urls")),
+    path("feedback/", include("deskline.feedback.urls")),
     path("", include("deskline.desk.urls")),
 ]

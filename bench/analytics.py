@@ -1,0 +1,118 @@
+"""Analytics benchmark: rebuild time of the daily aggregates and report latency over a year.
+
+For each size it seeds a PostgreSQL database with `deskline demo --tickets N --seed 18` (unless
+`--reuse`), rebuilds the aggregates (`stats_rebuild`, timed), then times the reports over the
+last 365 days, median of 7 runs after a warm-up: all filters empty, and with three filters
+(team, priority, channel). Each size runs in its own process (one database per process).
+
+    .venv/bin/python bench/analytics.py --tickets 100000 1000000
+    .venv/bin/python bench/analytics.py --tickets 100000 --reuse     # keep a seeded database
+    BENCH_SQLITE=1 .venv/bin/python bench/analytics.py --tickets 100000   # SQLite files in /tmp
+
+Nothing here is part of the test suite; it only prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+SERVER = "postgres://postgres@127.0.0.1:5432"
+REPORTS = [("sla", "week", "team"), ("flow", "day", "team"), ("breakdown", "day", "agent"),
+           ("csat", "month", "team"), ("channels", "day", "team")]  # fmt: skip
+
+
+SQLITE = os.environ.get("BENCH_SQLITE") == "1"
+
+
+def database(n: int) -> str:
+    if SQLITE:
+        return f"sqlite:////tmp/deskline_analytics_bench_{n}.sqlite3"
+    return f"{SERVER}/deskline_analytics_bench_{n}"
+
+
+def seed(n: int) -> None:
+    if SQLITE:
+        Path(database(n).removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        name = database(n).rsplit("/", 1)[1]
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": database(n)}
+    started = time.perf_counter()
+    subprocess.run([str(ROOT / ".venv/bin/deskline"), "demo", "--tickets", str(n), "--seed", "18"],
+                   env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    print(f"seeded {n:,} tickets in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def measure(n: int) -> None:
+    """In this process: DATABASE_URL points at the seeded database."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from deskline.analytics.models import DailyTicketStats
+    from deskline.analytics.reports import report_build
+    from deskline.analytics.selectors import StatsFilter
+    from deskline.analytics.services import stats_rebuild
+    from deskline.tickets.models import Ticket
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    done = stats_rebuild()
+    rebuild = time.perf_counter() - started
+    print(f"{n:>9,} tickets: rebuild {done:,} tickets in {rebuild:.1f} s "
+          f"→ {DailyTicketStats.objects.count():,} daily rows", flush=True)  # fmt: skip
+    end = dt.datetime.now(tz=dt.UTC).date()
+    start = end - dt.timedelta(days=364)
+    everything = StatsFilter(start=start, end=end)
+    sample = Ticket.objects.exclude(team=None).values("team_id", "priority_id", "channel").first()
+    assert sample is not None
+    three = StatsFilter(start=start, end=end, team=sample["team_id"],
+                        priority=sample["priority_id"], channel=sample["channel"])  # fmt: skip
+    print(f"{'report':<12}{'grain/by':<10}{'no filter ms':>14}{'3 filters ms':>14}")
+    for name, grain, by in REPORTS:
+        figures = []
+        for f in (everything, three):
+            report_build(name=name, f=f, grain=grain, by=by)  # type: ignore[arg-type]
+            times = []
+            for _ in range(7):
+                t0 = time.perf_counter()
+                report_build(name=name, f=f, grain=grain, by=by)  # type: ignore[arg-type]
+                times.append((time.perf_counter() - t0) * 1000)
+            figures.append(statistics.median(times))
+        print(f"{name:<12}{grain + '/' + by:<10}{figures[0]:>14.1f}{figures[1]:>14.1f}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--reuse", action="store_true", help="keep already seeded databases")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        measure(args.one)
+        return 0
+    for n in args.tickets:
+        if not args.reuse:
+            seed(n)
+        env = {**os.environ, "DATABASE_URL": database(n)}
+        subprocess.run([sys.executable, __file__, "--one", str(n)], env=env, check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

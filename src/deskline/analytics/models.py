@@ -1,0 +1,105 @@
+"""Pre-aggregated daily ticket figures and each ticket's last contribution to them.
+
+`DailyTicketStats` holds one row per day × team × agent × company × priority × type × channel
+(0 stands for "none" so that the key is unique in every database). `TicketFact` remembers what
+each ticket last added, so that a change subtracts the old contribution and adds the new one.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+DIMENSIONS = ("team_id", "agent_id", "company_id", "priority_id", "type_id", "channel")
+ROLLUP_DIMENSIONS = ("team_id", "priority_id", "type_id", "channel")
+COUNTERS = (
+    "created",
+    "resolved",
+    "reaction_met",
+    "reaction_breached",
+    "resolution_met",
+    "resolution_breached",
+    "first_response_minutes",
+    "first_response_count",
+    "resolution_minutes",
+    "resolution_count",
+    "rating_sum",
+    "rating_count",
+)
+
+
+class DailyTicketStats(models.Model):
+    day = models.DateField()
+    team_id = models.BigIntegerField(default=0)
+    agent_id = models.BigIntegerField(default=0)
+    company_id = models.BigIntegerField(default=0)
+    priority_id = models.BigIntegerField(default=0)
+    type_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    created = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    reaction_met = models.IntegerField(default=0)
+    reaction_breached = models.IntegerField(default=0)
+    resolution_met = models.IntegerField(default=0)
+    resolution_breached = models.IntegerField(default=0)
+    first_response_minutes = models.BigIntegerField(default=0)
+    first_response_count = models.IntegerField(default=0)
+    resolution_minutes = models.BigIntegerField(default=0)
+    resolution_count = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    rating_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", *DIMENSIONS], name="daily_stats_key"),
+        ]
+        indexes = [
+            models.Index(fields=["team_id", "day"], name="daily_stats_team"),
+            models.Index(fields=["company_id", "day"], name="daily_stats_company"),
+            models.Index(fields=["agent_id", "day"], name="daily_stats_agent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} agent {self.agent_id} company {self.company_id}"
+
+
+class DailyTeamStats(models.Model):
+    """The same counters rolled up without agent and company: what most reports read (a year
+    is a few thousand rows whatever the number of tickets)."""
+
+    day = models.DateField()
+    team_id = models.BigIntegerField(default=0)
+    priority_id = models.BigIntegerField(default=0)
+    type_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
+    created = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    reaction_met = models.IntegerField(default=0)
+    reaction_breached = models.IntegerField(default=0)
+    resolution_met = models.IntegerField(default=0)
+    resolution_breached = models.IntegerField(default=0)
+    first_response_minutes = models.BigIntegerField(default=0)
+    first_response_count = models.IntegerField(default=0)
+    resolution_minutes = models.BigIntegerField(default=0)
+    resolution_count = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    rating_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", *ROLLUP_DIMENSIONS], name="daily_team_stats_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id}"
+
+
+class TicketFact(models.Model):
+    """The rows a ticket last contributed: {"YYYY-MM-DD|team|agent|...": {counter: value}}."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+    contribution = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"ticket {self.ticket_id}"

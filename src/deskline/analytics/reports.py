@@ -1,0 +1,141 @@
+"""The reports as tables (columns + rows) built from the selectors: one shape for the API,
+CSV and XLSX exports, pages and PDFs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import Team, User
+from deskline.analytics import selectors
+from deskline.analytics.figures import backlog_line, sla_figures
+from deskline.analytics.selectors import Grain, StatsFilter
+from deskline.clients.models import Company
+from deskline.tickets.models import Priority, TicketType
+
+REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels")
+
+
+@dataclass
+class Table:
+    """A report: a title, (key, label) columns and rows of plain values."""
+
+    name: str
+    title: Any
+    columns: list[tuple[str, Any]]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": str(self.title),
+            "columns": [{"key": k, "label": str(label)} for k, label in self.columns],
+            "rows": self.rows,
+        }
+
+
+def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "team") -> Table:
+    """The named report over the filter."""
+    if name == "sla":
+        return _sla(f, grain)
+    if name == "flow":
+        return _flow(f, grain)
+    if name == "distribution":
+        return _distribution(f)
+    if name == "breakdown":
+        return _breakdown(f, by)
+    if name == "csat":
+        return _csat(f, grain)
+    if name == "channels":
+        return _breakdown(f, "channel", name="channels", title=_("Channel mix"))
+    raise KeyError(name)
+
+
+def _sla(f: StatsFilter, grain: Grain) -> Table:
+    table = Table("sla", _("SLA compliance"), [
+        ("period", _("Period")), ("reaction_met", _("Reactions met")),
+        ("reaction_breached", _("Reactions breached")), ("reaction_met_pct", _("Reaction met, %")),
+        ("resolution_met", _("Resolutions met")), ("resolution_breached", _("Resolutions breached")),
+        ("resolution_met_pct", _("Resolution met, %")),
+    ])  # fmt: skip
+    for row in selectors.stats_series(f=f, grain=grain):
+        figures = sla_figures(row)
+        table.rows.append({
+            "period": row["period"].isoformat(),
+            "reaction_met": row["reaction_met"], "reaction_breached": row["reaction_breached"],
+            "reaction_met_pct": figures["reaction_met_pct"],
+            "resolution_met": row["resolution_met"],
+            "resolution_breached": row["resolution_breached"],
+            "resolution_met_pct": figures["resolution_met_pct"],
+        })  # fmt: skip
+    return table
+
+
+def _flow(f: StatsFilter, grain: Grain) -> Table:
+    table = Table("flow", _("Created and resolved"), [
+        ("period", _("Period")), ("created", _("Created")), ("resolved", _("Resolved")),
+        ("backlog", _("Backlog at the end")),
+    ])  # fmt: skip
+    series = selectors.stats_series(f=f, grain=grain)
+    backlog = backlog_line(series, start=selectors.stats_backlog_before(f=f))
+    for row, open_now in zip(series, backlog, strict=True):
+        table.rows.append({"period": row["period"].isoformat(), "created": row["created"],
+                           "resolved": row["resolved"], "backlog": open_now})  # fmt: skip
+    return table
+
+
+def _distribution(f: StatsFilter) -> Table:
+    table = Table("distribution", _("Response and resolution times (minutes, wall time)"), [
+        ("measure", _("Measure")), ("count", _("Tickets")), ("median", _("Median")),
+        ("p90", _("90th percentile")),
+    ])  # fmt: skip
+    labels = {"first_response": _("First response"), "resolution": _("Resolution")}
+    for key, figures in selectors.stats_distribution(f=f).items():
+        table.rows.append({"measure": str(labels[key]), "count": int(figures["count"] or 0),
+                           "median": figures["median"], "p90": figures["p90"]})  # fmt: skip
+    return table
+
+
+def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
+    """Names for the keys of a breakdown, one query."""
+    if by == "channel":
+        return {k: k or "—" for k in keys}
+    model = {"team": Team, "agent": User, "company": Company, "priority": Priority,
+             "type": TicketType}[by]  # fmt: skip
+    names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=keys)}  # type: ignore[attr-defined]
+    return {k: names.get(k, "—") for k in keys}
+
+
+def _breakdown(f: StatsFilter, by: str, *, name: str = "breakdown", title: Any = None) -> Table:
+    table = Table(name, title or _("Per %(dimension)s") % {"dimension": by}, [
+        ("key", _("Id")), ("label", _("Name")), ("created", _("Created")),
+        ("resolved", _("Resolved")), ("reaction_met_pct", _("Reaction met, %")),
+        ("resolution_met_pct", _("Resolution met, %")),
+        ("first_response_avg_minutes", _("First response, average minutes")),
+        ("resolution_avg_minutes", _("Resolution, average minutes")), ("csat_avg", _("CSAT")),
+    ])  # fmt: skip
+    rows = selectors.stats_breakdown(f=f, by=by)
+    labels = _labels(by, [r["key"] for r in rows])
+    for row in rows:
+        figures = sla_figures(row)
+        table.rows.append({
+            "key": row["key"], "label": labels[row["key"]], "created": row["created"],
+            "resolved": row["resolved"], "reaction_met_pct": figures["reaction_met_pct"],
+            "resolution_met_pct": figures["resolution_met_pct"],
+            "first_response_avg_minutes": figures["first_response_avg_minutes"],
+            "resolution_avg_minutes": figures["resolution_avg_minutes"],
+            "csat_avg": figures["csat_avg"],
+        })  # fmt: skip
+    return table
+
+
+def _csat(f: StatsFilter, grain: Grain) -> Table:
+    table = Table("csat", _("Client satisfaction"), [
+        ("period", _("Period")), ("ratings", _("Ratings")), ("csat_avg", _("Average score")),
+    ])  # fmt: skip
+    for row in selectors.stats_series(f=f, grain=grain):
+        table.rows.append({"period": row["period"].isoformat(), "ratings": row["rating_count"],
+                           "csat_avg": sla_figures(row)["csat_avg"]})  # fmt: skip
+    return table

@@ -1,0 +1,215 @@
+"""Reads of the analytics app: report figures from the daily aggregates, with one filter set.
+
+Every report reads `DailyTicketStats`; `stats_direct_totals` computes the same totals straight
+from the tickets (the aggregates must match it exactly; the tests compare the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db.models import Q, QuerySet, Sum
+
+from deskline.analytics.figures import quantile
+from deskline.analytics.models import COUNTERS, DailyTeamStats, DailyTicketStats
+from deskline.clients.models import Company
+from deskline.tickets.models import Ticket
+
+Grain = Literal["day", "week", "month"]
+BREAKDOWNS = {
+    "team": "team_id",
+    "agent": "agent_id",
+    "company": "company_id",
+    "priority": "priority_id",
+    "type": "type_id",
+    "channel": "channel",
+}
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    """Period (inclusive UTC days) and the optional dimensions of every report."""
+
+    start: dt.date
+    end: dt.date
+    team: int | None = None
+    agent: int | None = None
+    company: int | None = None
+    company_category: int | None = None
+    type: int | None = None
+    priority: int | None = None
+    channel: str | None = None
+
+
+def _dimension_q(f: StatsFilter) -> Q:
+    q = Q()
+    for name, column in (
+        ("team", "team_id"),
+        ("agent", "agent_id"),
+        ("company", "company_id"),
+        ("type", "type_id"),
+        ("priority", "priority_id"),
+    ):
+        value = getattr(f, name)
+        if value is not None:
+            q &= Q(**{column: value})
+    if f.channel:
+        q &= Q(channel=f.channel)
+    if f.company_category is not None:
+        ids = Company.objects.filter(category_id=f.company_category).values("pk")
+        q &= Q(company_id__in=ids)
+    return q
+
+
+def _needs_detail(f: StatsFilter, by: str = "") -> bool:
+    """Whether the filter or breakdown names an agent or a company (not in the rollup)."""
+    detail = (f.agent, f.company, f.company_category)
+    return any(v is not None for v in detail) or by in ("agent", "company")
+
+
+def stats_rows(*, f: StatsFilter, by: str = "") -> QuerySet[Any]:
+    """The daily rows of the filter: the small rollup unless agent or company matter."""
+    model = DailyTicketStats if _needs_detail(f, by) else DailyTeamStats
+    return model.objects.filter(_dimension_q(f), day__gte=f.start, day__lte=f.end)
+
+
+def _sums() -> dict[str, Any]:
+    return {name: Sum(name) for name in COUNTERS}
+
+
+def _clean(values: dict[str, Any]) -> dict[str, int]:
+    return {name: int(values.get(name) or 0) for name in COUNTERS}
+
+
+def stats_totals(*, f: StatsFilter) -> dict[str, int]:
+    """Each counter summed over the filter."""
+    return _clean(stats_rows(f=f).aggregate(**_sums()))
+
+
+def _bucket(day: dt.date, grain: Grain) -> dt.date:
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def stats_series(*, f: StatsFilter, grain: Grain = "day") -> list[dict[str, Any]]:
+    """Counters per day, week (starting Monday) or month, oldest first (days summed in SQL,
+    weeks and months bucketed here: at most a few hundred rows)."""
+    buckets: dict[dt.date, dict[str, int]] = {}
+    for row in stats_rows(f=f).values("day").annotate(**_sums()).order_by("day"):
+        bucket = buckets.setdefault(_bucket(row["day"], grain), dict.fromkeys(COUNTERS, 0))
+        for name, value in _clean(row).items():
+            bucket[name] += value
+    return [{"period": period, **counters} for period, counters in sorted(buckets.items())]
+
+
+def stats_breakdown(*, f: StatsFilter, by: str) -> list[dict[str, Any]]:
+    """Counters per value of one dimension (team, agent, company, priority, type, channel)."""
+    column = BREAKDOWNS[by]
+    rows = stats_rows(f=f, by=by).values(column).annotate(**_sums()).order_by(column)
+    return [{"key": row[column], **_clean(row)} for row in rows]
+
+
+def stats_backlog_before(*, f: StatsFilter) -> int:
+    """Tickets created before the period and not resolved before it (for the backlog line)."""
+    model = DailyTicketStats if _needs_detail(f) else DailyTeamStats
+    before = model.objects.filter(_dimension_q(f), day__lt=f.start).aggregate(
+        created=Sum("created"), resolved=Sum("resolved")
+    )
+    return int(before["created"] or 0) - int(before["resolved"] or 0)
+
+
+def _ticket_q(f: StatsFilter) -> Q:
+    q = Q()
+    for name, column in (
+        ("team", "team_id"),
+        ("agent", "assignee_id"),
+        ("company", "company_id"),
+        ("type", "type_id"),
+        ("priority", "priority_id"),
+    ):
+        value = getattr(f, name)
+        if value is not None:
+            q &= Q(**{column: value})
+    if f.channel:
+        q &= Q(channel=f.channel)
+    if f.company_category is not None:
+        q &= Q(company__category_id=f.company_category)
+    return q
+
+
+def _within(field: str, f: StatsFilter) -> Q:
+    start = dt.datetime.combine(f.start, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _minutes(start: Any, end: Any) -> int:
+    """Whole minutes from start to end (never negative), as the daily rows count them."""
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def stats_direct_totals(*, f: StatsFilter) -> dict[str, int]:
+    """The same totals as `stats_totals`, counted over the tickets themselves (slow; checks)."""
+    tickets = Ticket.objects.filter(_ticket_q(f))
+    created = tickets.filter(_within("created_at", f)).count()
+    reacted = tickets.filter(_within("reacted_at", f)).values_list("created_at", "reacted_at",
+                                                                     "reaction_breached")  # fmt: skip
+    unreacted = tickets.filter(reacted_at__isnull=True, reaction_breached=True)
+    late_unreacted = unreacted.filter(
+        Q(reaction_due__isnull=False) & _within("reaction_due", f)
+        | Q(reaction_due__isnull=True) & _within("created_at", f)
+    ).count()
+    resolved = list(
+        tickets.filter(_within("resolved_at", f)).values_list(
+            "created_at", "resolved_at", "resolution_breached", "rating"
+        )
+    )
+    out = dict.fromkeys(COUNTERS, 0)
+    out["created"] = created
+    for created_at, reacted_at, late in reacted:
+        out["reaction_breached" if late else "reaction_met"] += 1
+        out["first_response_minutes"] += _minutes(created_at, reacted_at)
+        out["first_response_count"] += 1
+    out["reaction_breached"] += late_unreacted
+    for created_at, resolved_at, late, rating in resolved:
+        out["resolved"] += 1
+        out["resolution_breached" if late else "resolution_met"] += 1
+        out["resolution_minutes"] += _minutes(created_at, resolved_at)
+        out["resolution_count"] += 1
+        if rating is not None:
+            out["rating_sum"] += rating
+            out["rating_count"] += 1
+    return out
+
+
+def stats_distribution(*, f: StatsFilter) -> dict[str, dict[str, float | None]]:
+    """Median and 90th percentile of first response and resolution minutes (wall time)."""
+    tickets = Ticket.objects.filter(_ticket_q(f))
+    first = sorted(
+        _span(c, r)
+        for c, r in tickets.filter(_within("reacted_at", f)).values_list("created_at", "reacted_at")
+    )
+    resolution = sorted(
+        _span(c, r)
+        for c, r in tickets.filter(_within("resolved_at", f)).values_list(
+            "created_at", "resolved_at"
+        )
+    )
+    return {"first_response": _quantiles(first), "resolution": _quantiles(resolution)}
+
+
+def _span(start: Any, end: Any) -> float:
+    return float((end - start).total_seconds() / 60)
+
+
+def _quantiles(values: list[float]) -> dict[str, float | None]:
+    return {
+        "count": float(len(values)),
+        "median": quantile(values, 0.5),
+        "p90": quantile(values, 0.9),
+    }

@@ -1,0 +1,15 @@
+"""The feedback app: satisfaction surveys after resolution and the "to call back" queue."""
+
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "deskline.feedback"
+    label = "feedback"
+    verbose_name = "Feedback"
+
+    def ready(self) -> None:
+        from deskline.feedback.services import survey_on_event
+        from deskline.tickets.events import on_ticket_event
+
+        on_ticket_event("feedback.survey", kinds=["status_changed"])(survey_on_event)

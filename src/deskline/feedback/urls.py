@@ -1,0 +1,13 @@
+"""Addresses of the survey pages (signed tokens, no login)."""
+
+from django.urls import path
+
+from deskline.feedback import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("s/<str:token>/<int:score>/", views.survey_score, name="score"),
+    path("s/<str:token>/comment/", views.survey_comment, name="comment"),
+    path("callbacks/", views.callback_list, name="callbacks"),
+    path("callbacks/<int:callback_id>/done/", views.callback_mark_done, name="callback_done"),
+]

@@ -1,0 +1,62 @@
+"""Pages of the feedback app: the one-click score from the e-mail, then an optional comment.
+
+No login: the signed token in the address is the authority (django.core.signing).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from deskline.accounts.models import User
+from deskline.core.errors import DomainError
+from deskline.core.roles import ROLES_SEEING_ALL
+from deskline.desk.web import staff_page
+from deskline.feedback import services
+from deskline.feedback.selectors import callbacks_open
+
+
+@require_http_methods(["GET", "POST"])
+def survey_score(request: HttpRequest, token: str, score: int) -> HttpResponse:
+    """The score link in the e-mail: records the score, asks for an optional comment."""
+    try:
+        invite = services.survey_answer(token=token, score=score)
+    except DomainError as exc:
+        return render(request, "feedback/survey_error.html", {"message": exc.message},
+                      status=exc.status)  # fmt: skip
+    return render(request, "feedback/survey_thanks.html", {"invite": invite, "token": token})
+
+
+@require_http_methods(["POST"])
+def survey_comment(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = services.survey_comment(token=token, comment=request.POST.get("comment", ""))
+    except DomainError as exc:
+        return render(request, "feedback/survey_error.html", {"message": exc.message},
+                      status=exc.status)  # fmt: skip
+    return render(request, "feedback/survey_thanks.html",
+                  {"invite": invite, "token": token, "commented": True})  # fmt: skip
+
+
+def _led_teams(user: User) -> list[int] | None:
+    """None (every team) for supervisors and admins; otherwise the teams the user leads."""
+    if user.role in ROLES_SEEING_ALL:
+        return None
+    return list(user.led_teams.values_list("pk", flat=True))
+
+
+@staff_page
+def callback_list(request: HttpRequest) -> HttpResponse:
+    """The team lead's "to call back" list: poor scores not yet called back."""
+    user = request.user
+    assert isinstance(user, User)
+    rows = list(callbacks_open(team_ids=_led_teams(user)))
+    return render(request, "feedback/callbacks.html", {"callbacks": rows})
+
+
+@require_http_methods(["POST"])
+@staff_page
+def callback_mark_done(request: HttpRequest, callback_id: int) -> HttpResponse:
+    services.callback_done(callback_id=callback_id)
+    return HttpResponseRedirect("/feedback/callbacks/")

@@ -1,0 +1,88 @@
+"""The micro-survey after resolution: invite, one-click score by a signed link, comment, and
+the poor score on the team lead's "to call back" list."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import signing
+
+from deskline.accounts.models import Role
+from deskline.feedback.models import CallBack, SurveyInvite
+from deskline.feedback.services import SALT, survey_token
+from deskline.tickets.models import Ticket
+from deskline.tickets.services import ticket_change_status
+from tests.factories import ContactUserFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def resolved(admin, make_ticket, dispatch):
+    client_user = ContactUserFactory(username="client")
+    contact = client_user.contact
+    lead = UserFactory(username="lead", role=Role.AGENT)
+    team = TeamFactory(lead=lead)
+    ticket = make_ticket(company_id=contact.company_id, contact_id=contact.pk, team_id=team.pk)
+    ticket_change_status(actor=admin, number=ticket.number, status_code="resolved")
+    dispatch()
+    return {"ticket": ticket, "lead": lead, "client": client_user}
+
+
+def test_resolution_sends_one_invite(resolved):
+    assert SurveyInvite.objects.filter(ticket=resolved["ticket"]).count() == 1
+
+
+def test_a_poor_score_from_the_email_link_rates_and_goes_to_call_back(resolved, client, api_for):
+    invite = SurveyInvite.objects.get(ticket=resolved["ticket"])
+    response = client.get(f"/feedback/s/{survey_token(invite=invite)}/2/")
+    assert response.status_code == 200
+    assert "2 of 5" in response.content.decode()
+    assert Ticket.objects.get(pk=resolved["ticket"].pk).rating == 2
+    assert CallBack.objects.filter(ticket=resolved["ticket"], score=2).exists()
+    rows = api_for(resolved["lead"]).get("feedback/callbacks").json()
+    assert [r["ticket_number"] for r in rows] == [resolved["ticket"].number]
+    other_lead = UserFactory(username="other", role=Role.AGENT)
+    TeamFactory(lead=other_lead)
+    assert api_for(other_lead).get("feedback/callbacks").json() == []
+
+
+def test_the_comment_page_saves_the_comment(resolved, client):
+    token = survey_token(invite=SurveyInvite.objects.get(ticket=resolved["ticket"]))
+    client.get(f"/feedback/s/{token}/5/")
+    response = client.post(f"/feedback/s/{token}/comment/", {"comment": "Quick and polite"})
+    assert response.status_code == 200
+    invite = SurveyInvite.objects.get(ticket=resolved["ticket"])
+    assert (invite.score, invite.comment) == (5, "Quick and polite")
+    assert not CallBack.objects.exists()
+
+
+def test_a_forged_or_out_of_range_link_records_nothing(resolved, client):
+    invite = SurveyInvite.objects.get(ticket=resolved["ticket"])
+    forged = signing.dumps(invite.pk, salt="another salt", compress=True)
+    assert client.get(f"/feedback/s/{forged}/1/").status_code == 404
+    good = signing.dumps(invite.pk, salt=SALT, compress=True)
+    assert client.get(f"/feedback/s/{good}/9/").status_code == 422
+    assert SurveyInvite.objects.get(pk=invite.pk).score is None
+
+
+def test_a_client_may_not_read_the_call_back_list(resolved, api_for):
+    assert api_for(resolved["client"]).get("feedback/callbacks").status_code == 403
+
+
+def test_the_team_lead_sees_the_poor_score_on_the_call_back_page(resolved, client,
+                                                                django_assert_max_num_queries):  # fmt: skip
+    token = survey_token(invite=SurveyInvite.objects.get(ticket=resolved["ticket"]))
+    client.get(f"/feedback/s/{token}/2/")
+    client.force_login(resolved["lead"])
+    client.get("/feedback/callbacks/")
+    with django_assert_max_num_queries(12):
+        page = client.get("/feedback/callbacks/").content.decode()
+    assert f"#{resolved['ticket'].number}" in page
+    callback = CallBack.objects.get()
+    client.post(f"/feedback/callbacks/{callback.pk}/done/")
+    assert (
+        f"#{resolved['ticket'].number}" not in client.get("/feedback/callbacks/").content.decode()
+    )
+
+
+def test_a_client_is_sent_to_the_portal_from_the_call_back_page(resolved, client):
+    client.force_login(resolved["client"])
+    assert client.get("/feedback/callbacks/")["Location"] == "/portal/"
