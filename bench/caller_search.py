@@ -73,7 +73,7 @@ def _seed(contacts: int, rng: random.Random) -> None:
         for i in range(contacts // 10)
     )
     sites = Site.objects.bulk_create(Site(company=c, name="Main") for c in companies)
-    kind = EquipmentKind.objects.first() or EquipmentKind.objects.create(name="POS", slug="pos")
+    kind = EquipmentKind.objects.first() or EquipmentKind.objects.create(name="POS", code="pos")
     Equipment.objects.bulk_create(
         (
             Equipment(company=s.company, site=s, kind=kind, serial_number=f"SN{i:07d}")

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from deskline.desk.views import (
     auth,
+    intake,
     lists,
     registry,
     replies,
@@ -33,6 +34,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth.desk_logout, name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tickets/bulk/", lists.ticket_bulk, name="bulk"),
+    path("tickets/new/", intake.ticket_new, name="new"),
+    path("tickets/new/callers/", intake.caller_results, name="callers"),
     path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<int:number>/edit/", ticket.ticket_edit, name="edit"),
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="reply"),

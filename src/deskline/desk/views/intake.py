@@ -1,0 +1,99 @@
+"""The intake page a dispatcher uses while on the phone: find the caller, see their open
+tickets, record the request (first slice of issue 14).
+
+The caller box asks `caller_results` as the dispatcher types (htmx); each hit is a link that
+reloads the page with company, contact, site and equipment picked, so the form is filled and
+the caller's open tickets are listed beside it. Saving goes through `ticket_create`.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.shortcuts import render
+
+from deskline.accounts.models import User
+from deskline.clients.caller import caller_search
+from deskline.clients.models import Company, Contact, Equipment
+from deskline.clients.selectors import is_registry_staff
+from deskline.core.errors import DomainError
+from deskline.desk.web import staff_page
+from deskline.tickets.models import OPEN_PHASES, Channel, Priority, Ticket, TicketType
+from deskline.tickets.services import ticket_create
+
+PICKED = ("company", "contact", "site", "equipment")
+
+
+def _ids(data: dict[str, str]) -> dict[str, int | None]:
+    return {k: int(v) if (v := str(data.get(k, "")).strip()).isdigit() else None for k in PICKED}
+
+
+@staff_page
+def caller_results(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not is_registry_staff(user):
+        return HttpResponseForbidden()
+    hits = caller_search(user=user, query=request.GET.get("q", ""))
+    return render(request, "desk/_callers.html", {"hits": hits})
+
+
+@staff_page
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not is_registry_staff(user):
+        return HttpResponseForbidden()
+    source = request.POST if request.method == "POST" else request.GET
+    ids = _ids(source.dict())
+    error = ""
+    if request.method == "POST":
+        try:
+            ticket = ticket_create(
+                actor=user,
+                title=request.POST.get("title", ""),
+                description=request.POST.get("description", ""),
+                channel=request.POST.get("channel") or Channel.PHONE,
+                type_id=_int(request.POST.get("type")),
+                priority_id=_int(request.POST.get("priority")),
+                company_id=ids["company"],
+                contact_id=ids["contact"],
+                site_id=ids["site"],
+                equipment_id=ids["equipment"],
+            )
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            return HttpResponseRedirect(f"/tickets/{ticket.number}/")
+    company = Company.objects.filter(pk=ids["company"]).first() if ids["company"] else None
+    contact = Contact.objects.filter(pk=ids["contact"]).first() if ids["contact"] else None
+    equipment = (
+        Equipment.objects.select_related("kind", "model").filter(pk=ids["equipment"]).first()
+        if ids["equipment"]
+        else None
+    )
+    open_tickets: list[Ticket] = []
+    if company is not None:
+        open_tickets = list(
+            Ticket.objects.filter(company_id=company.pk, status__phase__in=OPEN_PHASES)
+            .select_related("status")
+            .order_by("-pk")[:10]
+        )
+    context = {
+        "nav": "new",
+        "ids": ids,
+        "company": company,
+        "contact": contact,
+        "equipment": equipment,
+        "open_tickets": open_tickets,
+        "types": TicketType.objects.all(),
+        "priorities": Priority.objects.order_by("weight"),
+        "channels": Channel.choices,
+        "channel": source.get("channel") or Channel.PHONE,
+        "form": source,
+        "error": error,
+    }
+    return render(request, "desk/ticket_new.html", context, status=400 if error else 200)
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None

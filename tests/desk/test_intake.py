@@ -1,0 +1,49 @@
+"""The intake page: find the caller by phone however typed, see open tickets, save a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from deskline.tickets.models import Channel, Ticket
+from tests.factories import ContactFactory, EquipmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_phone_typed_differently_finds_the_caller(agent_client: Client, company: Any) -> None:
+    contact = ContactFactory(company=company, name="Ivan Caller", phone="+7 (912) 345-67-89")
+    body = agent_client.get("/tickets/new/callers/", {"q": "89123456789"}).content.decode()
+    assert "Ivan Caller" in body and f"contact={contact.pk}" in body
+
+
+def test_picked_caller_shows_open_tickets_and_saving_creates_a_phone_ticket(
+    agent_client: Client, company: Any, make_ticket: Any
+) -> None:
+    contact = ContactFactory(company=company, name="Ivan Caller")
+    unit = EquipmentFactory(site__company=company, serial_number="SN-77")
+    old = make_ticket(title="Printer jams", company_id=company.pk)
+    page = agent_client.get(
+        "/tickets/new/", {"company": company.pk, "contact": contact.pk, "equipment": unit.pk}
+    ).content.decode()
+    assert f"#{old.number}" in page and "SN-77" in page
+    response = agent_client.post(
+        "/tickets/new/",
+        {"company": company.pk, "contact": contact.pk, "equipment": unit.pk, "title": "No power"},
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(title="No power")
+    assert response["Location"] == f"/tickets/{ticket.number}/"
+    assert (ticket.channel, ticket.contact_id, ticket.equipment_id) == (
+        Channel.PHONE,
+        contact.pk,
+        unit.pk,
+    )
+
+
+def test_clients_cannot_use_the_intake(client_user: Any) -> None:
+    client = Client()
+    client.force_login(client_user)
+    assert client.get("/tickets/new/callers/", {"q": "acme"}).status_code == 302
