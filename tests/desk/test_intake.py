@@ -47,3 +47,10 @@ def test_clients_cannot_use_the_intake(client_user: Any) -> None:
     client = Client()
     client.force_login(client_user)
     assert client.get("/tickets/new/callers/", {"q": "acme"}).status_code == 302
+
+
+def test_preview_shows_sla_deadlines_before_saving(agent_client: Client, company: Any) -> None:
+    response = agent_client.post("/tickets/new/preview/", {"company": company.pk, "title": "x"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Reaction due" in body and "Resolution due" in body

@@ -8,8 +8,12 @@ the caller's open tickets are listed beside it. Saving goes through `ticket_crea
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.clients.caller import caller_search
@@ -17,6 +21,8 @@ from deskline.clients.models import Company, Contact, Equipment
 from deskline.clients.selectors import is_registry_staff
 from deskline.core.errors import DomainError
 from deskline.desk.web import staff_page
+from deskline.routing.rules import routing_dry_run
+from deskline.sla.selectors import sla_preview
 from deskline.tickets.models import OPEN_PHASES, Channel, Priority, Ticket, TicketType
 from deskline.tickets.services import ticket_create
 
@@ -97,3 +103,28 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
+
+
+@staff_page
+def intake_preview(request: HttpRequest) -> HttpResponse:
+    """Which deadlines (SLA) and, for admins, which routing the form's fields would get."""
+    user = request.user
+    assert isinstance(user, User)
+    if not is_registry_staff(user):
+        return HttpResponseForbidden()
+    data = request.POST
+    facts: dict[str, Any] = {f"{k}_id": v for k, v in _ids(data.dict()).items()}
+    facts["type_id"] = _int(data.get("type"))
+    facts["priority_id"] = _int(data.get("priority"))
+    context: dict[str, Any] = {"sla": None, "routing": None}
+    with contextlib.suppress(DomainError):
+        context["sla"] = sla_preview(user=user, facts=facts, created_at=timezone.now())
+    try:
+        routed = routing_dry_run(
+            actor=user,
+            fields={**facts, "title": data.get("title", ""), "channel": data.get("channel")},
+        )
+        context["routing"] = "; ".join(routed.get("explanation") or [])
+    except DomainError:
+        pass
+    return render(request, "desk/_intake_preview.html", context)
