@@ -78,7 +78,13 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         else None
     )
     open_tickets: list[Ticket] = []
+    company_equipment: list[Equipment] = [equipment] if equipment else []
     if company is not None:
+        company_equipment = list(
+            Equipment.objects.filter(company_id=company.pk)
+            .select_related("kind", "model")
+            .order_by("pk")[:100]
+        )
         open_tickets = list(
             Ticket.objects.filter(company_id=company.pk, status__phase__in=OPEN_PHASES)
             .select_related("status")
@@ -90,6 +96,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         "company": company,
         "contact": contact,
         "equipment": equipment,
+        "company_equipment": company_equipment,
         "open_tickets": open_tickets,
         "types": TicketType.objects.all(),
         "priorities": Priority.objects.order_by("weight"),
