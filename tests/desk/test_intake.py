@@ -54,3 +54,18 @@ def test_preview_shows_sla_deadlines_before_saving(agent_client: Client, company
     assert response.status_code == 200
     body = response.content.decode()
     assert "Reaction due" in body and "Resolution due" in body
+
+
+def test_repeat_call_joins_the_open_ticket_as_a_note(
+    agent_client: Client, company: Any, make_ticket: Any
+) -> None:
+    contact = ContactFactory(company=company, name="Ivan Caller")
+    old = make_ticket(title="Printer jams", company_id=company.pk)
+    response = agent_client.post(
+        "/tickets/new/",
+        {"company": company.pk, "contact": contact.pk, "join": old.number, "title": "Still jams"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{old.number}/"
+    assert not Ticket.objects.filter(title="Still jams").exists()
+    note = old.comments.get()
+    assert "Still jams" in note.body and not note.is_public

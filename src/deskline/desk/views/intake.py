@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
 from deskline.clients.caller import caller_search
@@ -23,6 +24,7 @@ from deskline.core.errors import DomainError
 from deskline.desk.web import staff_page
 from deskline.routing.rules import routing_dry_run
 from deskline.sla.selectors import sla_preview
+from deskline.tickets.conversation import comment_add
 from deskline.tickets.models import OPEN_PHASES, Channel, Priority, Ticket, TicketType
 from deskline.tickets.services import ticket_create
 
@@ -52,7 +54,15 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     ids = _ids(source.dict())
     error = ""
-    if request.method == "POST":
+    join = _int(request.POST.get("join")) if request.method == "POST" else None
+    if join is not None:
+        try:
+            _join(user, join, request.POST.dict(), ids["contact"])
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            return HttpResponseRedirect(f"/tickets/{join}/")
+    elif request.method == "POST":
         try:
             ticket = ticket_create(
                 actor=user,
@@ -106,6 +116,21 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "desk/ticket_new.html", context, status=400 if error else 200)
+
+
+def _join(user: User, number: int, data: dict[str, str], contact_id: int | None) -> None:
+    """A repeat call: what the caller said becomes an internal note on their open ticket."""
+    said = "\n\n".join(
+        p for p in (data.get("title", "").strip(), data.get("description", "").strip()) if p
+    )
+    comment_add(
+        actor=user,
+        number=number,
+        body=said or str(_("Repeat call.")),
+        is_public=False,
+        channel=Channel.PHONE,
+        author_contact_id=contact_id,
+    )
 
 
 def _int(raw: str | None) -> int | None:
