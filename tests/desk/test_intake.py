@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from deskline.accounts.models import Role
 from deskline.tickets.models import Channel, Ticket
-from tests.factories import ContactFactory, EquipmentFactory
+from tests.factories import ContactFactory, EquipmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,28 @@ def test_repeat_call_joins_the_open_ticket_as_a_note(
     assert not Ticket.objects.filter(title="Still jams").exists()
     note = old.comments.get()
     assert "Still jams" in note.body and not note.is_public
+
+
+def test_new_contact_inline_is_picked_for_the_ticket(agent_client: Client, company: Any) -> None:
+    dispatcher = UserFactory(role=Role.DISPATCHER)
+    client = Client()
+    client.force_login(dispatcher)
+    response = client.post(
+        "/tickets/new/",
+        {
+            "action": "contact",
+            "company": company.pk,
+            "contact_name": "Nina New",
+            "contact_phone": "8 (912) 111-22-33",
+            "contact_email": "nina@acme.example",
+        },
+    )
+    assert response.status_code == 302
+    made = company.contacts.get(name="Nina New")
+    assert made.phone_normalized == "+79121112233"
+    assert response["Location"] == f"/tickets/new/?company={company.pk}&contact={made.pk}"
+    # An agent may not write the registry (the API's rule): the page says so.
+    refused = agent_client.post(
+        "/tickets/new/", {"action": "contact", "company": company.pk, "contact_name": "X"}
+    )
+    assert refused.status_code == 400

@@ -20,7 +20,9 @@ from deskline.accounts.models import User
 from deskline.clients.caller import caller_search
 from deskline.clients.models import Company, Contact, Equipment
 from deskline.clients.selectors import is_registry_staff
+from deskline.clients.services.contacts import contact_create
 from deskline.core.errors import DomainError
+from deskline.core.roles import REGISTRY_WRITER_ROLES
 from deskline.desk.web import staff_page
 from deskline.routing.rules import routing_dry_run
 from deskline.sla.selectors import sla_preview
@@ -55,7 +57,22 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     ids = _ids(source.dict())
     error = ""
     join = _int(request.POST.get("join")) if request.method == "POST" else None
-    if join is not None:
+    if request.method == "POST" and request.POST.get("action") == "contact":
+        try:
+            made = contact_create(
+                actor=user,
+                company_id=ids["company"],
+                name=request.POST.get("contact_name", ""),
+                phone=request.POST.get("contact_phone", ""),
+                email=request.POST.get("contact_email", ""),
+            )
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            return HttpResponseRedirect(
+                f"/tickets/new/?company={made.company_id or ''}&contact={made.pk}"
+            )
+    elif join is not None:
         try:
             _join(user, join, request.POST.dict(), ids["contact"])
         except DomainError as exc:
@@ -114,6 +131,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         "channel": source.get("channel") or Channel.PHONE,
         "form": source,
         "error": error,
+        "may_add_contact": user.is_superuser or user.role in REGISTRY_WRITER_ROLES,
     }
     return render(request, "desk/ticket_new.html", context, status=400 if error else 200)
 
