@@ -5,8 +5,10 @@ from django.views.i18n import set_language
 
 from deskline.desk.views import (
     auth,
+    intake,
     lists,
     registry,
+    registry_lists,
     replies,
     saved_filters,
     suggest,
@@ -35,6 +37,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth.desk_logout, name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tickets/bulk/", lists.ticket_bulk, name="bulk"),
+    path("tickets/new/", intake.ticket_new, name="new"),
+    path("tickets/new/callers/", intake.caller_results, name="callers"),
+    path("tickets/new/preview/", intake.intake_preview, name="intake_preview"),
     path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<int:number>/edit/", ticket.ticket_edit, name="edit"),
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="reply"),
@@ -63,6 +68,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("templates/new/", replies.reply_template_new, name="template_new"),
     path("templates/<int:pk>/", replies.reply_template_edit, name="template_edit"),
     path("templates/<int:pk>/delete/", replies.reply_template_remove, name="template_delete"),
+    path("companies/", registry_lists.company_list, name="companies"),
     path("companies/<int:pk>/", staff_page(registry.company_page), name="company"),
     path("contacts/<int:pk>/", staff_page(registry.contact_page), name="contact"),
     path("sites/<int:pk>/", staff_page(registry.site_page), name="site"),

@@ -102,5 +102,15 @@
     }
   }
 
+  /* "n" anywhere on the desk (outside a text box) opens the intake page for a new ticket. */
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "n" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (window.location.pathname.indexOf("/portal/") === 0) return;
+    e.preventDefault();
+    window.location.href = "/tickets/new/";
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setup(document); });
 })();
