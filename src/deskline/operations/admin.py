@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from deskline.core.admin import ReadOnlyAdmin
 from deskline.core.errors import DomainError
 from deskline.core.roles import Role
 from deskline.operations.models import AuditEntry, RoutingWhatIf
@@ -28,7 +29,7 @@ def _rule_sets_in_force() -> list[dict[str, Any]]:
 
 
 @admin.register(RoutingWhatIf)
-class RoutingWhatIfAdmin(admin.ModelAdmin[RoutingWhatIf]):
+class RoutingWhatIfAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         user = request.user
         return bool(
@@ -37,15 +38,6 @@ class RoutingWhatIfAdmin(admin.ModelAdmin[RoutingWhatIf]):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
         if not self.has_view_permission(request):
@@ -71,17 +63,7 @@ class RoutingWhatIfAdmin(admin.ModelAdmin[RoutingWhatIf]):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "action", "model", "object_repr", "path"]
     list_filter = ["action", "model"]
     search_fields = ["actor_name", "object_repr", "object_id", "request_id"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

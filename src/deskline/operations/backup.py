@@ -45,6 +45,19 @@ class BackupError(Exception):
     """A backup or restore that cannot go ahead; the message says why and what to do."""
 
 
+def progress_lines(write: Callable[[str], Any], verb: str, every: int = 100) -> Progress:
+    """A progress callback writing the first item and every `every`th: "  N items <verb>… name"."""
+    count = 0
+
+    def progress(name: str) -> None:
+        nonlocal count
+        count += 1
+        if count == 1 or count % every == 0:
+            write(f"  {count} items {verb}… {name}")
+
+    return progress
+
+
 def _applied_migrations() -> dict[str, str]:
     latest: dict[str, str] = {}
     for app, name in MigrationRecorder(connection).migration_qs.values_list("app", "name"):

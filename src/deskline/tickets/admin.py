@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from deskline.core.admin import ReadOnlyAdmin
 from deskline.tickets.events import failure_retry
 from deskline.tickets.models import (
     Category,
@@ -59,17 +60,6 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
 class CustomFieldAdmin(admin.ModelAdmin[CustomField]):
     list_display = ("code", "name", "field_type", "required", "visible_to_clients")
     filter_horizontal = ("ticket_types",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Ticket)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deskline.operations.backup import BackupError, backup_create
+from deskline.operations.backup import BackupError, backup_create, progress_lines
 
 
 class Command(BaseCommand):
@@ -23,16 +23,8 @@ class Command(BaseCommand):
             raise CommandError(f"the folder {target.parent} does not exist")
         if target.exists():
             raise CommandError(f"{target} exists; choose a new file name")
-        count = 0
-
-        def progress(name: str) -> None:
-            nonlocal count
-            count += 1
-            if count == 1 or count % 100 == 0:
-                self.stderr.write(f"  {count} items… {name}")
-
         try:
-            manifest = backup_create(target, progress=progress)
+            manifest = backup_create(target, progress=progress_lines(self.stderr.write, "copied"))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         size = sum(int(f["size"]) for f in manifest.files.values())

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from deskline.operations.archive import ArchiveError
-from deskline.operations.backup import BackupError, backup_restore
+from deskline.operations.backup import BackupError, backup_restore, progress_lines
 
 
 class Command(BaseCommand):
@@ -22,16 +22,8 @@ class Command(BaseCommand):
         source: Path = options["file"]
         if not source.is_file():
             raise CommandError(f"{source} is not a file")
-        count = 0
-
-        def progress(name: str) -> None:
-            nonlocal count
-            count += 1
-            if count == 1 or count % 100 == 0:
-                self.stderr.write(f"  {count} items checked… {name}")
-
         try:
-            manifest = backup_restore(source, progress=progress)
+            manifest = backup_restore(source, progress=progress_lines(self.stderr.write, "checked"))
         except (BackupError, ArchiveError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
