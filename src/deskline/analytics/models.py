@@ -27,14 +27,9 @@ COUNTERS = (
 )
 
 
-class DailyTicketStats(models.Model):
-    day = models.DateField()
-    team_id = models.BigIntegerField(default=0)
-    agent_id = models.BigIntegerField(default=0)
-    company_id = models.BigIntegerField(default=0)
-    priority_id = models.BigIntegerField(default=0)
-    type_id = models.BigIntegerField(default=0)
-    channel = models.CharField(max_length=16, default="")
+class DailyCounters(models.Model):
+    """The counters every daily table keeps (see COUNTERS)."""
+
     created = models.IntegerField(default=0)
     resolved = models.IntegerField(default=0)
     reaction_met = models.IntegerField(default=0)
@@ -47,6 +42,19 @@ class DailyTicketStats(models.Model):
     resolution_count = models.IntegerField(default=0)
     rating_sum = models.IntegerField(default=0)
     rating_count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyTicketStats(DailyCounters):
+    day = models.DateField()
+    team_id = models.BigIntegerField(default=0)
+    agent_id = models.BigIntegerField(default=0)
+    company_id = models.BigIntegerField(default=0)
+    priority_id = models.BigIntegerField(default=0)
+    type_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=16, default="")
 
     class Meta:
         constraints = [
@@ -62,7 +70,7 @@ class DailyTicketStats(models.Model):
         return f"{self.day} team {self.team_id} agent {self.agent_id} company {self.company_id}"
 
 
-class DailyTeamStats(models.Model):
+class DailyTeamStats(DailyCounters):
     """The same counters rolled up without agent and company: what most reports read (a year
     is a few thousand rows whatever the number of tickets)."""
 
@@ -71,18 +79,6 @@ class DailyTeamStats(models.Model):
     priority_id = models.BigIntegerField(default=0)
     type_id = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=16, default="")
-    created = models.IntegerField(default=0)
-    resolved = models.IntegerField(default=0)
-    reaction_met = models.IntegerField(default=0)
-    reaction_breached = models.IntegerField(default=0)
-    resolution_met = models.IntegerField(default=0)
-    resolution_breached = models.IntegerField(default=0)
-    first_response_minutes = models.BigIntegerField(default=0)
-    first_response_count = models.IntegerField(default=0)
-    resolution_minutes = models.BigIntegerField(default=0)
-    resolution_count = models.IntegerField(default=0)
-    rating_sum = models.IntegerField(default=0)
-    rating_count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

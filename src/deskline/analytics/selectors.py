@@ -44,23 +44,9 @@ class StatsFilter:
 
 
 def _dimension_q(f: StatsFilter) -> Q:
-    q = Q()
-    for name, column in (
-        ("team", "team_id"),
-        ("agent", "agent_id"),
-        ("company", "company_id"),
-        ("type", "type_id"),
-        ("priority", "priority_id"),
-    ):
-        value = getattr(f, name)
-        if value is not None:
-            q &= Q(**{column: value})
-    if f.channel:
-        q &= Q(channel=f.channel)
-    if f.company_category is not None:
-        ids = Company.objects.filter(category_id=f.company_category).values("pk")
-        q &= Q(company_id__in=ids)
-    return q
+    """The filter over the daily tables (ids stored as columns, 0 for none)."""
+    category = Company.objects.filter(category_id=f.company_category).values("pk")
+    return _filter_q(f, agent="agent_id", company_category=Q(company_id__in=category))
 
 
 def _needs_detail(f: StatsFilter, by: str = "") -> bool:
@@ -124,21 +110,22 @@ def stats_backlog_before(*, f: StatsFilter) -> int:
 
 
 def _ticket_q(f: StatsFilter) -> Q:
+    """The same filter over the tickets themselves (what the aggregates must equal)."""
+    return _filter_q(f, agent="assignee_id",
+                     company_category=Q(company__category_id=f.company_category))  # fmt: skip
+
+
+def _filter_q(f: StatsFilter, *, agent: str, company_category: Q) -> Q:
     q = Q()
-    for name, column in (
-        ("team", "team_id"),
-        ("agent", "assignee_id"),
-        ("company", "company_id"),
-        ("type", "type_id"),
-        ("priority", "priority_id"),
-    ):
+    for name, column in (("team", "team_id"), ("agent", agent), ("company", "company_id"),
+                         ("type", "type_id"), ("priority", "priority_id")):  # fmt: skip
         value = getattr(f, name)
         if value is not None:
             q &= Q(**{column: value})
     if f.channel:
         q &= Q(channel=f.channel)
     if f.company_category is not None:
-        q &= Q(company__category_id=f.company_category)
+        q &= company_category
     return q
 
 
