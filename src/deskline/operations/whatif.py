@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
-from deskline.core.permissions import require_admin
+from deskline.operations.replay import recent_tickets, replay_since
 from deskline.routing import matching, selectors
 from deskline.routing.matching import Decision, RuleSetSpec, RuleSpec
 from deskline.sla import resolve
@@ -32,7 +32,6 @@ from deskline.tickets.models import Priority, Status, Ticket, TicketEvent, Ticke
 from deskline.tickets.payloads import Created
 
 COMPARED = ("team_id", "assignee_id", "priority_id", "type_id", "category_id", "sla_policy_id")
-MAX_TICKETS = 5000
 
 
 def rule_sets_parse(raw: Sequence[Mapping[str, Any]]) -> list[RuleSetSpec]:
@@ -130,17 +129,10 @@ def _cause(after: Decision, before: Decision, changed: set[str]) -> str:
 def routing_what_if(
     *, actor: User, rule_sets: Sequence[Mapping[str, Any]], days: int = 30, examples: int = 5
 ) -> dict[str, Any]:
-    require_admin(actor)
-    if not 1 <= days <= 366:
-        raise ValidationFailed("days out of range", fields={"days": "between 1 and 366"})
+    since = replay_since(actor=actor, days=days)
     proposed, current = rule_sets_parse(rule_sets), selectors.active_rule_sets()
     now = timezone.now()
-    tickets = list(
-        Ticket.objects.filter(created_at__gte=now - dt.timedelta(days=days))
-        .select_related("company__category", "site", "equipment__kind", "category", "team",
-                        "type", "priority", "status")
-        .order_by("-created_at")[:MAX_TICKETS]
-    )  # fmt: skip
+    tickets = recent_tickets(since)
     routed = _created_routing([t.pk for t in tickets])
     fields: Counter[str] = Counter()
     sla: Counter[str] = Counter()

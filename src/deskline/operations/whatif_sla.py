@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
-from deskline.core.permissions import require_admin
+from deskline.operations.replay import recent_tickets, replay_since
 from deskline.sla import matching, resolve
 from deskline.sla.deadlines import deadline
 from deskline.tickets.models import Ticket
 
-MAX_TICKETS = 5000
 _RULE_KEYS = frozenset({"id", "policy_id", "order", *matching.CONDITIONS})
 
 
@@ -73,15 +72,10 @@ def sla_what_if(
     days: int = 30,
     examples: int = 5,
 ) -> dict[str, Any]:
-    require_admin(actor)
-    if not 1 <= days <= 366:
-        raise ValidationFailed("days out of range", fields={"days": "between 1 and 366"})
+    since = replay_since(actor=actor, days=days)
     proposed, current = _proposed_config(rules, targets), resolve.configuration()
     now = timezone.now()
-    tickets = list(
-        Ticket.objects.filter(created_at__gte=now - dt.timedelta(days=days))
-        .select_related("company__category", "priority").order_by("-created_at")[:MAX_TICKETS]
-    )  # fmt: skip
+    tickets = recent_tickets(since)
     counts: Counter[str] = Counter()
     by_cause: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for ticket in tickets:

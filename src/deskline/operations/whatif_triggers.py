@@ -10,16 +10,13 @@ are not replayed (they depend on the clock, not on events) and are listed as suc
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.utils import timezone
-
 from deskline.accounts.models import User
 from deskline.core.errors import ValidationFailed
-from deskline.core.permissions import require_admin
+from deskline.operations.replay import FACT_RELATIONS, replay_since
 from deskline.routing.automation import event_names
 from deskline.routing.config_services import trigger_errors
 from deskline.routing.matching import matches
@@ -43,19 +40,15 @@ def _checked(proposed: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def triggers_what_if(
     *, actor: User, triggers: Sequence[Mapping[str, Any]], days: int = 30, examples: int = 5
 ) -> dict[str, Any]:
-    require_admin(actor)
-    if not 1 <= days <= 366:
-        raise ValidationFailed("days out of range", fields={"days": "between 1 and 366"})
+    since = replay_since(actor=actor, days=days)
     proposed = _checked(triggers)
     current = [
         {"name": t.name, "when": t.when, "events": t.events, "conditions": t.conditions}
         for t in Trigger.objects.filter(is_active=True)
     ]
     events = (
-        TicketEvent.objects.filter(created_at__gte=timezone.now() - dt.timedelta(days=days))
-        .select_related("ticket__company__category", "ticket__site", "ticket__equipment__kind",
-                        "ticket__category", "ticket__team", "ticket__type", "ticket__priority",
-                        "ticket__status")
+        TicketEvent.objects.filter(created_at__gte=since)
+        .select_related(*(f"ticket__{r}" for r in FACT_RELATIONS))
         .order_by("-created_at")[:MAX_EVENTS]
     )  # fmt: skip
     fired: dict[tuple[str, str], list[int]] = defaultdict(list)
