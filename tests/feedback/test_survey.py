@@ -86,3 +86,21 @@ def test_the_team_lead_sees_the_poor_score_on_the_call_back_page(resolved, clien
 def test_a_client_is_sent_to_the_portal_from_the_call_back_page(resolved, client):
     client.force_login(resolved["client"])
     assert client.get("/feedback/callbacks/")["Location"] == "/portal/"
+
+
+def test_only_someone_answering_for_the_ticket_may_mark_its_call_back_done(
+    resolved, client, api_for
+):
+    """Any staff member could close any call-back through the API."""
+    invite = SurveyInvite.objects.get(ticket=resolved["ticket"])
+    client.get(f"/feedback/s/{survey_token(invite=invite)}/1/")
+    callback = CallBack.objects.get()
+    other_lead = UserFactory(role="agent")
+    TeamFactory(lead=other_lead)
+    refused = api_for(other_lead).post(f"feedback/callbacks/{callback.pk}/done")
+    assert refused.status_code == 404
+    callback.refresh_from_db()
+    assert callback.done_at is None
+    assert (
+        api_for(resolved["lead"]).post(f"feedback/callbacks/{callback.pk}/done").status_code == 204
+    )

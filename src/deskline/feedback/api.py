@@ -10,8 +10,7 @@ from ninja import Router, Schema, Status
 
 from deskline.accounts.api_auth import request_user
 from deskline.core.permissions import require_staff
-from deskline.core.roles import ROLES_SEEING_ALL
-from deskline.feedback.selectors import callbacks_open
+from deskline.feedback.selectors import callbacks_for
 from deskline.feedback.services import callback_done
 from deskline.feedback.stress import stress_alerts_for, stress_mark
 
@@ -32,11 +31,6 @@ class CallBackOut(Schema):
 @router.get("/callbacks", response=list[CallBackOut], summary="Poor scores to call back")
 def list_callbacks(request: HttpRequest) -> list[dict[str, Any]]:
     """All of them for supervisors and admins; a team lead sees the teams they lead."""
-    user = request_user(request)
-    require_staff(user)
-    teams = (
-        None if user.role in ROLES_SEEING_ALL else list(user.led_teams.values_list("pk", flat=True))
-    )
     return [
         {
             "id": c.pk,
@@ -48,14 +42,13 @@ def list_callbacks(request: HttpRequest) -> list[dict[str, Any]]:
             "comment": c.invite.comment,
             "created_at": c.created_at,
         }  # fmt: skip
-        for c in callbacks_open(team_ids=teams)
+        for c in callbacks_for(request_user(request))
     ]
 
 
 @router.post("/callbacks/{callback_id}/done", response={204: None}, summary="Called back")
 def mark_callback_done(request: HttpRequest, callback_id: int) -> Status[None]:
-    require_staff(request_user(request))
-    callback_done(callback_id=callback_id)
+    callback_done(actor=request_user(request), callback_id=callback_id)
     return Status(204, None)
 
 

@@ -7,8 +7,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from deskline.accounts.models import User
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.feedback.models import CallBack, SurveyInvite
+from deskline.feedback.selectors import callbacks_for
 from deskline.tickets.models import Ticket, TicketEvent
 from deskline.tickets.services import ticket_rate
 
@@ -78,5 +80,8 @@ def survey_comment(*, token: str, comment: str) -> SurveyInvite:
     return invite
 
 
-def callback_done(*, callback_id: int) -> None:
+def callback_done(*, actor: User, callback_id: int) -> None:
+    """Mark a poor score called back; only one of the call-backs `actor` answers for."""
+    if not callbacks_for(actor).filter(pk=callback_id).exists():
+        raise NotFound(f"call-back {callback_id} not found")
     CallBack.objects.filter(pk=callback_id, done_at=None).update(done_at=timezone.now())

@@ -11,10 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from deskline.accounts.models import User
 from deskline.core.errors import DomainError
-from deskline.core.roles import ROLES_SEEING_ALL
 from deskline.desk.web import staff_page
 from deskline.feedback import services
-from deskline.feedback.selectors import callbacks_open
+from deskline.feedback.selectors import callbacks_for
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,24 +38,22 @@ def survey_comment(request: HttpRequest, token: str) -> HttpResponse:
                   {"invite": invite, "token": token, "commented": True})  # fmt: skip
 
 
-def _led_teams(user: User) -> list[int] | None:
-    """None (every team) for supervisors and admins; otherwise the teams the user leads."""
-    if user.role in ROLES_SEEING_ALL:
-        return None
-    return list(user.led_teams.values_list("pk", flat=True))
-
-
 @staff_page
 def callback_list(request: HttpRequest) -> HttpResponse:
     """The team lead's "to call back" list: poor scores not yet called back."""
     user = request.user
     assert isinstance(user, User)
-    rows = list(callbacks_open(team_ids=_led_teams(user)))
+    rows = list(callbacks_for(user))
     return render(request, "feedback/callbacks.html", {"callbacks": rows})
 
 
 @require_http_methods(["POST"])
 @staff_page
 def callback_mark_done(request: HttpRequest, callback_id: int) -> HttpResponse:
-    services.callback_done(callback_id=callback_id)
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        services.callback_done(actor=user, callback_id=callback_id)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
     return HttpResponseRedirect("/feedback/callbacks/")
