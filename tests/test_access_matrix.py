@@ -89,3 +89,49 @@ def test_each_role_sees_exactly_its_row_of_the_matrix(
     assert _listed(api, "companies") == {ids[name] for name in companies}
     listed_contracts = {c["company_id"] for c in api.get("contracts").json()["items"]}
     assert listed_contracts == {ids[name] for name in contracts}
+
+
+# Endpoints and pages added with operations, analytics and feedback: who gets in, role by role.
+ADMINS_ONLY_API = [
+    ("get", "notifications/outbox"),
+    ("get", "companies/{company}/export"),
+    ("post", "config/what-if"),
+    ("post", "config/what-if/sla"),
+    ("post", "config/what-if/triggers"),
+    ("get", "channels/webhooks"),
+]
+REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown")]
+ADMINS = {Role.ADMIN, Role.SUPERVISOR}
+SEEING_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER}
+BODIES = {"config/what-if": {"days": 1, "rule_sets": []},
+          "config/what-if/triggers": {"days": 1, "triggers": []}}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_admin_and_report_endpoints_answer_each_role_as_the_matrix_says(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    api = api_for(_user(role, world))
+    for allowed, endpoints in ((ADMINS, ADMINS_ONLY_API), (SEEING_ALL, REPORT_READERS_API)):
+        for method, path in endpoints:
+            url = path.format(company=world["a"].pk)
+            body = BODIES.get(path, {"days": 1})
+            response = api.get(url) if method == "get" else api.post(url, body)
+            expected = 200 if role in allowed else 403
+            assert response.status_code == expected, (role, path, response.status_code)
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_staff_pages_added_by_this_change_refuse_clients(
+    role: str, world: dict[str, Any], client: Any
+) -> None:
+    client.force_login(_user(role, world))
+    for page in ("/tickets/new/", "/companies/", "/feedback/callbacks/"):
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/", page
+        else:
+            assert response.status_code == 200, (role, page)
+    if role == Role.CONTRACTOR:  # the registry pages follow the contractor's row of the matrix
+        listed = client.get("/companies/").content.decode()
+        assert world["a"].name in listed and world["b"].name not in listed

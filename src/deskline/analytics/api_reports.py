@@ -15,7 +15,7 @@ from deskline.analytics.exports import CONTENT_TYPES, table_export
 from deskline.analytics.reports import report_build
 from deskline.analytics.selectors import StatsFilter
 from deskline.core.errors import ValidationFailed
-from deskline.core.permissions import require_staff
+from deskline.core.permissions import require_report_reader
 
 router = Router(tags=["reports"])
 
@@ -65,7 +65,7 @@ def report_filter(query: ReportQuery) -> StatsFilter:
 
 
 def _report(request: HttpRequest, name: str, query: ReportQuery) -> Any:
-    require_staff(request_user(request))
+    require_report_reader(request_user(request))
     table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
     if query.format == "json":
         return table.as_dict()

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from deskline.core.errors import PermissionDenied
-from deskline.core.roles import ADMIN_ROLES, REGISTRY_WRITER_ROLES, STAFF_ROLES, Role
+from deskline.core.roles import (
+    ADMIN_ROLES,
+    REGISTRY_WRITER_ROLES,
+    ROLES_SEEING_ALL,
+    STAFF_ROLES,
+    Role,
+)
 
 
 class Actor(Protocol):
@@ -44,3 +50,9 @@ def require_admin(actor: Actor) -> None:
 def require_registry_writer(actor: Actor) -> None:
     if not (actor.is_superuser or actor.role in REGISTRY_WRITER_ROLES):
         raise PermissionDenied("only administrators, supervisors and dispatchers may do this")
+
+
+def require_report_reader(actor: Actor) -> None:
+    """Reports show every company's and every agent's figures: those who see all tickets."""
+    if not (actor.is_superuser or actor.role in ROLES_SEEING_ALL):
+        raise PermissionDenied("only administrators, supervisors and dispatchers read reports")
