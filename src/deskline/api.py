@@ -19,7 +19,7 @@ from pydantic_core import ValidationError as PydanticValidationError
 from deskline.accounts.api_auth import BearerTokenAuth, SessionAuth
 from deskline.core.errors import Conflict, DomainError
 from deskline.core.openapi import document_errors
-from deskline.core.schema import has_huge_int, has_nul, int_range_error, nul_error
+from deskline.core.schema import has_nul, huge_integer_text, int_range_error, nul_error
 
 
 class QueryParser(Parser):
@@ -37,22 +37,13 @@ class QueryParser(Parser):
         huge = [
             key
             for key, values in data.lists()
-            if any(isinstance(v, str) and _huge_integer(v) for v in values)
+            if any(isinstance(v, str) and huge_integer_text(v) for v in values)
         ]
         if huge:
             raise PydanticValidationError.from_exception_data(
                 "query", [{"type": int_range_error(), "loc": (key,), "input": ""} for key in huge]
             )
         return super().parse_querydict(data, list_fields, request)
-
-
-def _huge_integer(text: str) -> bool:
-    """A query value that is an integer no database column can hold (also inside a list)."""
-    digits = (part.strip().lstrip("+-") for part in text.split(","))
-    # isascii: "³¹".isdigit() is True, and int() refuses it.
-    return any(
-        d.isascii() and d.isdigit() and (len(d) > 19 or has_huge_int(int(d))) for d in digits
-    )
 
 
 class DesklineAPI(NinjaAPI):

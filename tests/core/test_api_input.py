@@ -178,3 +178,14 @@ def test_a_huge_id_in_a_path_evaluated_late_is_a_422(admin_api):
     response = admin_api.get(f"channels/webhooks/{HUGE}/deliveries")
     assert response.status_code == 422
     assert "subscription_id" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("text", "huge"),
+    [("9223372036854775807", False), ("9223372036854775808", True), ("-9223372036854775808", False),
+     ("-9223372036854775809", True), ("1,99999999999999999999", True), ("³¹", False), ("abc", False)],
+)  # fmt: skip
+def test_the_one_integer_text_check_knows_the_64_bit_edges(text: str, huge: bool) -> None:
+    from deskline.core.schema import huge_integer_text
+
+    assert huge_integer_text(text) is huge

@@ -27,7 +27,7 @@ from django.http import (
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from deskline.core.schema import INT_MAX, NUL
+from deskline.core.schema import NUL, huge_integer_text
 
 API_PREFIX = "/api/"
 
@@ -128,8 +128,7 @@ class ApiPathIntegers:
         if not request.path.startswith(API_PREFIX):
             return None
         for name, value in kwargs.items():
-            text = str(value).lstrip("+-")
-            if text.isascii() and text.isdigit() and (len(text) > 19 or int(text) > INT_MAX):
+            if huge_integer_text(str(value)):
                 error = {"code": "validation_error", "message": "a number is out of range",
                          "fields": {name: "out of range: at most 19 digits (a 64-bit integer)"}}  # fmt: skip
                 return JsonResponse({"error": error}, status=422)

@@ -63,6 +63,22 @@ def has_huge_int(value: object) -> bool:
     return False
 
 
+def huge_integer_text(text: str) -> bool:
+    """Text (a query value, an address part; comma lists too) holding an integer beyond 64
+    bits. ASCII digits only: "³¹".isdigit() is True, and int() refuses it."""
+    for part in text.split(","):
+        digits = part.strip()
+        sign = -1 if digits.startswith("-") else 1
+        digits = digits.lstrip("+-")
+        if (
+            digits.isascii()
+            and digits.isdigit()
+            and (len(digits) > 19 or has_huge_int(sign * int(digits)))
+        ):
+            return True
+    return False
+
+
 def int_range_error() -> PydanticCustomError:
     return PydanticCustomError("int_range", "out of range: at most 19 digits (a 64-bit integer)")
 
