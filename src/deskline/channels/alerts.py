@@ -141,7 +141,7 @@ def _apply(
     outcome: AlertOutcome,
 ) -> str:
     alert = (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("ticket")
         .filter(source=source, fingerprint=notice.fingerprint)
         .first()
