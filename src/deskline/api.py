@@ -139,6 +139,7 @@ ROUTERS = [
     ("/routing", "deskline.routing.api"),
     ("/channels", "deskline.channels.api"),
     ("/channels", "deskline.channels.api_webhooks"),
+    ("/channels", "deskline.channels.api_alerts"),
     ("/notifications", "deskline.notifications.api"),
     ("/", "deskline.operations.api"),
     ("/staffing", "deskline.analytics.api"),

@@ -19,6 +19,8 @@ SYSTEM_USERS = {
     "sla": ("deskline-sla", "SLA"),
     "import": ("deskline-import", "Import"),
     "mail": ("deskline-mail", "Mail intake"),
+    "monitoring": ("deskline-monitoring", "Monitoring"),
+    "telephony": ("deskline-telephony", "Telephony"),
 }
 _ids: dict[str, int] = {}
 

@@ -9,6 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deskline.channels.alert_models import (  # noqa: F401
+    Alert,
+    AlertIncident,
+    AlertPayload,
+    AlertRule,
+    AlertSource,
+)
 from deskline.channels.oauthwire import token_url_allowed
 from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription  # noqa: F401
 from deskline.tickets.models import Comment, Ticket
