@@ -80,7 +80,7 @@ def free_port() -> int:
 
 
 def get_status(port: int, path: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", path)
         return conn.getresponse().status
