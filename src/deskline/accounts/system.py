@@ -20,7 +20,6 @@ SYSTEM_USERS = {
     "import": ("deskline-import", "Import"),
     "mail": ("deskline-mail", "Mail intake"),
     "monitoring": ("deskline-monitoring", "Monitoring"),
-    "telephony": ("deskline-telephony", "Telephony"),
 }
 _ids: dict[str, int] = {}
 

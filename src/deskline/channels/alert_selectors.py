@@ -15,7 +15,8 @@ from deskline.channels.alert_models import (
     AlertSource,
 )
 from deskline.channels.alertrules import MappingRule
-from deskline.tickets.models import Phase, Priority, StatusTransition, Ticket
+from deskline.tickets.config_cache import rows_by_id
+from deskline.tickets.models import Priority
 
 
 def mapping_rules(*, source_id: int) -> list[MappingRule]:
@@ -37,7 +38,8 @@ def mapping_rules(*, source_id: int) -> list[MappingRule]:
 
 
 def priority_id(code: str) -> int | None:
-    return Priority.objects.filter(code=code).values_list("pk", flat=True).first()
+    """The priority with this code, from the reference cache (no query per alert)."""
+    return next((p.pk for p in rows_by_id(Priority).values() if p.code == code), None)
 
 
 def recent_incident(*, site_id: int, since: dt.datetime) -> int | None:
@@ -58,20 +60,6 @@ def recent_alert_tickets(*, site_id: int, since: dt.datetime) -> list[int]:
         )
         .order_by("opened_at")
         .values_list("ticket__number", flat=True)
-    )
-
-
-def reopen_status_id(ticket: Ticket) -> int | None:
-    """The first allowed status back into work from the ticket's resolved status."""
-    return (
-        StatusTransition.objects.filter(
-            from_status_id=ticket.status_id,
-            to_status__is_active=True,
-            to_status__phase__in=(Phase.OPEN, Phase.NEW),
-        )
-        .order_by("to_status__order", "pk")
-        .values_list("to_status_id", flat=True)
-        .first()
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,12 +32,17 @@ from deskline.channels.alertrules import (
     rule_match,
     severity_priority,
 )
-from deskline.channels.services import token_digest
+from deskline.channels.services import secret_new
 from deskline.clients.models import Site
 from deskline.core.errors import DomainError
-from deskline.tickets.models import Channel, Phase, Ticket
+from deskline.tickets.models import OPEN_PHASES, Channel, Ticket
 from deskline.tickets.relations import ticket_link
-from deskline.tickets.services import comment_add, ticket_change_status, ticket_create
+from deskline.tickets.services import (
+    comment_add,
+    ticket_change_status,
+    ticket_create,
+    ticket_reopen,
+)
 
 logger = logging.getLogger(__name__)
 PayloadStatus = AlertPayload.Status
@@ -152,8 +156,7 @@ def _apply(
         state = AlertState(
             firing=alert.is_firing,
             has_ticket=ticket is not None,
-            ticket_open=ticket is not None
-            and ticket.phase in (Phase.NEW, Phase.OPEN, Phase.WAITING),
+            ticket_open=ticket is not None and ticket.phase in OPEN_PHASES,
             resolved_at=alert.resolved_at,
         )
     action = alert_action(
@@ -282,12 +285,10 @@ def _refire(alert: Alert, notice: AlertNotice, now: dt.datetime) -> None:
     alert.flaps += 1
     alert.save(update_fields=["is_firing", "last_fired_at", "firing_count", "flaps"])
     _note(ticket, _("The alert fired again: %(name)s") % {"name": notice.summary or notice.name})
-    target = selectors.reopen_status_id(ticket) if ticket.phase == Phase.RESOLVED else None
-    if target is not None:
-        ticket_change_status(
-            actor=system_user("monitoring"), number=ticket.number, status_id=target,
-            comment=_("Reopened: the alert fired again."), comment_is_public=False,
-        )  # fmt: skip
+    ticket_reopen(
+        actor=system_user("monitoring"), number=ticket.number,
+        comment=_("Reopened: the alert fired again."),
+    )  # fmt: skip
 
 
 def _resolve(source: AlertSource, alert: Alert, notice: AlertNotice, now: dt.datetime) -> None:
@@ -296,7 +297,7 @@ def _resolve(source: AlertSource, alert: Alert, notice: AlertNotice, now: dt.dat
     alert.is_firing, alert.resolved_at = False, now
     alert.save(update_fields=["is_firing", "resolved_at"])
     _note(ticket, _("The alert resolved: %(name)s") % {"name": notice.summary or notice.name})
-    if not source.resolve_on_recovery or ticket.phase not in (Phase.NEW, Phase.OPEN, Phase.WAITING):
+    if not source.resolve_on_recovery or ticket.phase not in OPEN_PHASES:
         return
     try:
         with transaction.atomic():
@@ -309,6 +310,6 @@ def _resolve(source: AlertSource, alert: Alert, notice: AlertNotice, now: dt.dat
 
 def alert_source_token_create(*, source_id: int) -> str:
     """A new secret for the source's endpoint (shown once; only its digest is kept)."""
-    token = f"alr_{secrets.token_urlsafe(32)}"
-    AlertSource.objects.filter(pk=source_id).update(token_digest=token_digest(token))
+    token, digest = secret_new("alr")
+    AlertSource.objects.filter(pk=source_id).update(token_digest=digest)
     return token

@@ -413,13 +413,19 @@ def _attach(
 
 def mailbox_token_create(*, mailbox_id: int) -> str:
     """A new push token for the mailbox (shown once; only its digest is kept)."""
-    token = f"mbx_{secrets.token_urlsafe(32)}"
-    Mailbox.objects.filter(pk=mailbox_id).update(token_digest=token_digest(token))
+    token, digest = secret_new("mbx")
+    Mailbox.objects.filter(pk=mailbox_id).update(token_digest=digest)
     return token
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def secret_new(prefix: str) -> tuple[str, str]:
+    """A new endpoint secret (`<prefix>_...`, shown once) and the digest that is kept of it."""
+    token = f"{prefix}_{secrets.token_urlsafe(32)}"
+    return token, token_digest(token)
 
 
 def mailbox_default() -> Mailbox:

@@ -497,6 +497,7 @@ __all__ = [
     "ticket_link",
     "ticket_merge",
     "ticket_rate",
+    "ticket_reopen",
     "ticket_sla_changed",
     "tickets_mark_breached",
     "ticket_unlink",
@@ -507,14 +508,23 @@ __all__ = [
 @transaction.atomic
 def ticket_reopen_on_client_reply(*, number: int) -> Ticket | None:
     """A client answered a resolved ticket ("reply if the problem remains"): move it back to
-    work along the first allowed transition into an open phase, when its status says so.
-    Returns the ticket if it was reopened."""
+    work when its status says so. Returns the ticket if it was reopened."""
     ticket = Ticket.objects.select_related("status").filter(number=number).first()
-    if (
-        ticket is None
-        or ticket.phase != Phase.RESOLVED
-        or not ticket.status.reopens_on_client_reply
-    ):
+    if ticket is None or not ticket.status.reopens_on_client_reply:
+        return None
+    return ticket_reopen(
+        actor=system_user("mail"), number=number,
+        comment=gettext("Reopened: the client replied by mail to the resolved ticket."),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def ticket_reopen(*, actor: User, number: int, comment: str) -> Ticket | None:
+    """Move a resolved ticket back to work along the first allowed transition into an open
+    phase (those clients may use first), with `comment` as an internal note. Returns the
+    ticket if it was reopened; None when it is not resolved or its workflow has no way back."""
+    ticket = Ticket.objects.filter(number=number).only("status_id", "phase").first()
+    if ticket is None or ticket.phase != Phase.RESOLVED:
         return None
     back = (
         StatusTransition.objects.filter(
@@ -528,6 +538,5 @@ def ticket_reopen_on_client_reply(*, number: int) -> Ticket | None:
     if back is None:
         return None
     return ticket_change_status(
-        actor=system_user("mail"), number=number, status_id=back, comment_is_public=False,
-        comment=gettext("Reopened: the client replied by mail to the resolved ticket."),
-    )  # fmt: skip
+        actor=actor, number=number, status_id=back, comment=comment, comment_is_public=False
+    )
