@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from deskline.accounts.models import Role
+from deskline.channels.alert_models import AlertPayload, AlertSource
+from deskline.channels.alerts import alert_source_token_create
 from deskline.tickets.services import ticket_create
 from tests.factories import (
     AdminFactory,
@@ -135,3 +137,15 @@ def test_staff_pages_added_by_this_change_refuse_clients(
     if role == Role.CONTRACTOR:  # the registry pages follow the contractor's row of the matrix
         listed = client.get("/companies/").content.decode()
         assert world["a"].name in listed and world["b"].name not in listed
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_alert_intake_takes_only_its_source_secret_never_a_users_token(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    source = AlertSource.objects.create(name="prom", kind="generic")
+    alert_source_token_create(source_id=source.pk)
+    body = {"fingerprint": "f1", "status": "firing", "name": "Disk full"}
+    response = api_for(_user(role, world)).post("channels/alerts/prom", body)
+    assert response.status_code == 401, role
+    assert not AlertPayload.objects.exists()

@@ -72,6 +72,14 @@ def test_empty_body_is_a_field_error(source):
     assert response.status_code == 422 and "body" in response.json()["error"]["fields"]
 
 
+def test_body_over_the_alert_limit_is_413_naming_the_body_and_stores_nothing(source):
+    token = alert_source_token_create(source_id=source.pk)
+    big = _body("big", summary="x" * 1_000_000)
+    response = _post(source, big, token)
+    assert response.status_code == 413 and "body" in response.json()["error"]["fields"]
+    assert not AlertPayload.objects.exists()
+
+
 def test_redelivered_body_only_counts_a_repeat_firing(source):
     token = alert_source_token_create(source_id=source.pk)
     body = payload("alertmanager_firing.json")

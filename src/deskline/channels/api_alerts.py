@@ -14,8 +14,6 @@ from deskline.channels.services import token_digest
 from deskline.core.errors import ValidationFailed
 
 router = Router(tags=["channels"])
-#: A notification larger than this is refused (Alertmanager truncates at max_alerts anyway).
-MAX_ALERT_BYTES = 1_000_000
 
 
 class AlertIntakeOut(Schema):
@@ -52,7 +50,5 @@ def alerts_inbound(request: HttpRequest, source: str) -> Status[dict[str, object
     body = request.body
     if not body.strip():
         raise ValidationFailed("the body must be the alert JSON", fields={"body": "empty"})
-    if len(body) > MAX_ALERT_BYTES:
-        raise ValidationFailed("the payload is too large", fields={"body": "too large"})
     outcome = alert_ingest(source=found, body=body)
     return Status(202, asdict(outcome))

@@ -1,8 +1,8 @@
 """Request guards that every page shares.
 
 `api_body_limits`: each API endpoint has its own body limit (raw mail pushed to
-`/channels/mail/inbound`: DESKLINE_MAX_MAIL_MB; file uploads: DESKLINE_MAX_UPLOAD_MB; JSON
-bodies: 5 MB), and a body over it gets a 413 in the API's error shape instead of Django's HTML
+`/channels/mail/inbound`: DESKLINE_MAX_MAIL_MB; monitoring alerts: 1 MB; file uploads:
+DESKLINE_MAX_UPLOAD_MB; JSON bodies: 5 MB), and a body over it gets a 413 in the API's error shape instead of Django's HTML
 "Bad Request (400)".
 
 `reject_nul_in_query`: a query string holding a NUL character (`%00`) gets a 400 on the web
@@ -48,12 +48,17 @@ def reject_nul_in_query(
 
 
 MAIL_PUSH_SUFFIX = "/channels/mail/inbound"
+ALERT_PUSH_PART = "/channels/alerts/"
+#: A monitoring notification over this is refused (Alertmanager truncates at max_alerts anyway).
+MAX_ALERT_BYTES = 1_000_000
 MULTIPART_OVERHEAD = 1024 * 1024
 
 
 def _body_limit(request: HttpRequest) -> int:
     if request.path.endswith(MAIL_PUSH_SUFFIX):
         return int(settings.DESKLINE_MAX_MAIL_BYTES)
+    if ALERT_PUSH_PART in request.path:
+        return MAX_ALERT_BYTES
     if request.content_type == "multipart/form-data":
         return int(settings.DESKLINE_MAX_UPLOAD_BYTES) + MULTIPART_OVERHEAD
     return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
