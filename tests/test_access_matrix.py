@@ -7,6 +7,7 @@ team. Each row of the matrix is one role; each column what the API lists for it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -149,3 +150,20 @@ def test_alert_intake_takes_only_its_source_secret_never_a_users_token(
     response = api_for(_user(role, world)).post("channels/alerts/prom", body)
     assert response.status_code == 401, role
     assert not AlertPayload.objects.exists()
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_ticket_coverage_fragment_follows_ticket_visibility_and_hides_contracts_from_contractors(
+    role: str, world: dict[str, Any], client: Any
+) -> None:
+    client.force_login(_user(role, world))
+    numbers, company = world["tickets"], world["a"].pk
+    elsewhere = client.post(f"/tickets/{numbers['elsewhere']}/coverage/", {"company": company})
+    routed = client.post(f"/tickets/{numbers['routed']}/coverage/", {"company": company})
+    if role == "contact":
+        assert elsewhere.status_code == routed.status_code == 302
+        return
+    assert elsewhere.status_code == (200 if role in SEEING_ALL else 404)
+    assert routed.status_code == 200
+    offers_contracts = re.search(r'<option value="\d', routed.content.decode()) is not None
+    assert offers_contracts == (role != Role.CONTRACTOR)

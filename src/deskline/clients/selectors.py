@@ -407,3 +407,49 @@ def contract_covering(
     if site_id is not None:
         return live.filter(Q(covers_all_sites=True) | Q(sites__id=site_id)).first()
     return live.first()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a ticket's company, site and equipment would be covered by, for a form to show."""
+
+    #: The company's contracts an agent may pick (newest first).
+    contracts: list[Contract]
+    #: The picked contract, when it belongs to the company; None means "find it automatically".
+    chosen: Contract | None
+    #: The contract the ticket would be under: the picked one, or the live one that covers it.
+    covering: Contract | None
+    #: Equipment is named but no contract covers it (the ticket is billable).
+    not_covered: bool
+
+
+COVERAGE_CHOICES = 50
+
+
+def coverage_for(
+    user: User,
+    *,
+    company_id: int | None,
+    site_id: int | None,
+    equipment_id: int | None,
+    contract_id: int | None,
+    day: dt.date,
+) -> Coverage:
+    """The coverage a ticket with these registry fields gets, as the ticket services decide it."""
+    _staff_only(user)
+    if company_id is None or _is_contractor(user):  # a contractor sees no contract
+        return Coverage(contracts=[], chosen=None, covering=None, not_covered=False)
+    of_company = Contract.objects.filter(company_id=company_id)
+    contracts = list(of_company.order_by("-starts_on", "-id")[:COVERAGE_CHOICES])
+    chosen = next((c for c in contracts if c.pk == contract_id), None)
+    if chosen is None and contract_id is not None:
+        chosen = of_company.filter(pk=contract_id).first()
+    covering = chosen or contract_covering(
+        company_id=company_id, site_id=site_id, equipment_id=equipment_id, day=day
+    )
+    return Coverage(
+        contracts=contracts,
+        chosen=chosen,
+        covering=covering,
+        not_covered=equipment_id is not None and covering is None,
+    )

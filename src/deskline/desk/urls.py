@@ -43,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<int:number>/edit/", ticket.ticket_edit, name="edit"),
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="reply"),
+    path("tickets/<int:number>/coverage/", ticket.ticket_coverage, name="coverage"),
     path("tickets/<int:number>/status/", ticket.ticket_status, name="status"),
     path("tickets/<int:number>/assign/", ticket.ticket_assign_view, name="assign"),
     path("tickets/<int:number>/link/", ticket.ticket_link_view, name="link"),

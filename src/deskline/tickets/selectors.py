@@ -23,7 +23,14 @@ from deskline.tickets.listing import (
     pinned_filters,
     pinned_order,
 )
-from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketLink
+from deskline.tickets.models import (
+    Attachment,
+    Comment,
+    CustomField,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+)
 
 #: Rows a ticket list shows. The big per-ticket relations are joined; team and SLA state are
 #: prefetched in one query each, because PostgreSQL spends far longer planning an 8-table join
@@ -301,3 +308,10 @@ def recent_tickets_of(
     )
     config_cache.attach_configuration(rows)
     return rows
+
+
+def custom_fields_of_type(type_id: int | None) -> list[CustomField]:
+    """The custom fields an agent fills for a ticket type, in their configured order."""
+    if type_id is None:
+        return []
+    return list(CustomField.objects.filter(ticket_types=type_id).order_by("order", "pk"))

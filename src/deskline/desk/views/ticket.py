@@ -7,22 +7,27 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
+from deskline.clients.selectors import coverage_for
 from deskline.core.errors import Conflict, DomainError, NotFound
 from deskline.core.html import has_remote_images
 from deskline.desk.choices import load_choices, transitions_from
+from deskline.desk.custom_inputs import custom_inputs, custom_values_from_form
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, staff_page
 from deskline.knowledge.selectors import reply_templates_for
+from deskline.tickets.access import ticket_get_visible
 from deskline.tickets.models import Ticket
 from deskline.tickets.required_fields import required_fields_missing
 from deskline.tickets.selectors import (
     attachment_for,
     attachments_without_comment,
     comments_of,
+    custom_fields_of_type,
     history_of,
     links_of,
     recent_tickets_of,
@@ -38,6 +43,14 @@ from deskline.tickets.services import (
 )
 
 CARD_TICKETS = 3
+#: The registry boxes of the edit form and the ticket fields they set.
+REGISTRY_INPUTS = {
+    "company": "company_id",
+    "contact": "contact_id",
+    "site": "site_id",
+    "equipment": "equipment_id",
+    "contract": "contract_id",
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -99,7 +112,21 @@ def render_ticket(
             has_remote_images(body) for body in (ticket.description, *(c.body for c in comments))
         ),
         "cards": _cards(user, ticket),
-        "custom_fields": sorted(ticket.custom_fields.items()),
+        "custom_inputs": custom_inputs(
+            custom_fields_of_type(ticket.type_id),
+            ticket.custom_fields,
+            timezone.get_current_timezone(),
+        ),
+        "observer_ids": {u.pk for u in ticket.observers.all()},
+        "coverage": coverage_for(
+            user,
+            company_id=ticket.company_id,
+            site_id=ticket.site_id,
+            equipment_id=ticket.equipment_id,
+            contract_id=ticket.contract_id,
+            day=timezone.localdate(),
+        ),
+        "coverage_url": f"/tickets/{number}/coverage/",
         "reply_templates": reply_templates_for(
             user=user, language=ticket.contact.language if ticket.contact else None
         ),
@@ -128,6 +155,16 @@ def ticket_edit(request: HttpRequest, number: int) -> HttpResponse:
     for field in ("priority_id", "type_id", "category_id"):
         if field in post:
             changes[field] = _optional_int(post.get(field))
+    for name, field in REGISTRY_INPUTS.items():
+        if name in post:
+            changes[field] = _optional_int(post.get(name))
+    if "observers_shown" in post:
+        changes["observer_ids"] = [int(v) for v in post.getlist("observers") if v.isdigit()]
+    if "cf_shown" in post and changes.get("type_id"):
+        fields = custom_fields_of_type(changes["type_id"])
+        values = custom_values_from_form(post, fields, timezone.get_current_timezone())
+        if values:
+            changes["custom_fields"] = values
     try:
         ticket_update(
             actor=_user(request),
@@ -143,6 +180,33 @@ def ticket_edit(request: HttpRequest, number: int) -> HttpResponse:
         return render_ticket(request, number, status=422, attempted=changes)
     messages.success(request, _("Ticket saved."))
     return _back(number)
+
+
+@require_POST
+@staff_page
+def ticket_coverage(request: HttpRequest, number: int) -> HttpResponse:
+    """The contract menu and coverage badge for the registry fields the edit form holds now.
+
+    A change of company, site or equipment (`auto`) goes back to the automatic contract, as
+    saving would; a change of the contract menu keeps the picked contract.
+    """
+    post = request.POST
+    ids = {field: _optional_int(post.get(name)) for name, field in REGISTRY_INPUTS.items()}
+    user = _user(request)
+    try:
+        ticket_get_visible(user, number)
+        coverage = coverage_for(
+            user,
+            company_id=ids["company_id"],
+            site_id=ids["site_id"],
+            equipment_id=ids["equipment_id"],
+            contract_id=None if post.get("auto") else ids["contract_id"],
+            day=timezone.localdate(),
+        )
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    context = {"coverage": coverage, "coverage_url": f"/tickets/{number}/coverage/"}
+    return render(request, "desk/_coverage.html", context)
 
 
 @require_POST

@@ -50,8 +50,14 @@
       list.innerHTML = "";
       text.setAttribute("aria-expanded", "false");
     }
+    // The hidden id announces each change, so a form can react (the coverage badge, a preview).
+    function announce() {
+      value.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     text.addEventListener("input", function () {
+      var had = value.value;
       value.value = "";
+      if (had) announce();
       if (!text.value.trim()) close();
     });
     text.addEventListener("keydown", function (e) {
@@ -63,6 +69,7 @@
       value.value = pick.getAttribute("data-combo-pick");
       text.value = pick.textContent;
       close();
+      announce();
       text.focus();
     });
     list.addEventListener("htmx:afterSwap", function () {
