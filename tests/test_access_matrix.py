@@ -167,3 +167,28 @@ def test_ticket_coverage_fragment_follows_ticket_visibility_and_hides_contracts_
     assert routed.status_code == 200
     offers_contracts = re.search(r'<option value="\d', routed.content.decode()) is not None
     assert offers_contracts == (role != Role.CONTRACTOR)
+
+
+REGISTRY_LISTS = ("/companies/", "/contacts/", "/sites/", "/equipment/", "/contracts/")
+REGISTRY_NEW = ("/companies/new/", "/contacts/new/", "/sites/new/", "/equipment/new/",
+                "/contracts/new/")  # fmt: skip
+WRITERS = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_registry_pages_read_by_staff_and_written_by_dispatchers(
+    role: str, world: dict[str, Any], client: Any
+) -> None:
+    client.force_login(_user(role, world))
+    a = world["a"].pk
+    for page in (*REGISTRY_LISTS, *REGISTRY_NEW, f"/companies/{a}/edit/"):
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/", page
+        elif page in REGISTRY_LISTS:
+            assert response.status_code == 200, (role, page)
+        else:
+            assert response.status_code == (200 if role in WRITERS else 403), (role, page)
+    if role == Role.CONTRACTOR:  # the contractor's row: company A's registry, no contract
+        assert world["b"].name not in client.get("/sites/").content.decode()
+        assert "/contracts/" not in client.get("/contracts/").content.decode().split("<table")[1]

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from deskline.accounts.models import User
 from deskline.clients.models import Company
 from deskline.desk.custom_inputs import custom_inputs, custom_values_from_form
 from deskline.tickets.models import CustomField, Ticket
@@ -211,9 +210,7 @@ def test_coverage_keeps_a_picked_contract_unless_the_registry_changed(
     assert "Covered by contract OLD-1" not in reset.content.decode()
 
 
-def test_coverage_of_a_ticket_the_user_cannot_see_is_404(
-    ticket: Ticket, company: Company
-) -> None:
+def test_coverage_of_a_ticket_the_user_cannot_see_is_404(ticket: Ticket, company: Company) -> None:
     outsider = Client()
     outsider.force_login(UserFactory(username="sub", role="contractor"))
     response = outsider.post(f"/tickets/{ticket.number}/coverage/", {"company": company.pk})
@@ -241,5 +238,3 @@ def test_form_values_round_trip_through_the_inputs() -> None:
         "when": "2026-12-05T09:30:00+03:00",
         "n": "2.5",
     }
-
-

@@ -126,6 +126,14 @@ def _staff_only(user: User) -> None:
         raise PermissionDenied("reference data is for staff only")
 
 
+def _starts_with(text: str, *fields: str) -> Q:
+    """Rows whose any of `fields` starts with `text` (case-insensitive): what a search box means."""
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__istartswith": text})
+    return condition
+
+
 def _live_on(day: dt.date) -> Q:
     return Q(is_active=True, starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
@@ -234,7 +242,7 @@ def company_get_for(user: User, *, company_id: int) -> Company:
 
 
 def _contacts_for(user: User) -> QuerySet[Contact]:
-    queryset = Contact.objects.all()
+    queryset = Contact.objects.select_related("company")
     if _is_contractor(user):
         return _of_contractor(user, queryset, "contact_id")
     scope = client_scope(user)
@@ -278,12 +286,17 @@ def contact_list_for(
     company_id: int | None = None,
     email: str | None = None,
     phone: str | None = None,
+    q: str | None = None,
     after_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[Contact]:
     queryset = _contacts_for(user)
     if company_id is not None:
         queryset = queryset.filter(company_id=company_id)
+    if q and q.strip():
+        text = q.strip()
+        by_phone = Q(phone_normalized=_e164(text)) if _e164(text) else Q(pk__in=[])
+        queryset = queryset.filter(_starts_with(text, "name", "email") | by_phone)
     if email:
         queryset = queryset.filter(email__iexact=email.strip())
     if phone:
@@ -315,12 +328,15 @@ def site_list_for(
     user: User,
     *,
     company_id: int | None = None,
+    q: str | None = None,
     after_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[Site]:
-    queryset = _of_own_company(user, Site.objects.all(), "site_id")
+    queryset = _of_own_company(user, Site.objects.select_related("company"), "site_id")
     if company_id is not None:
         queryset = queryset.filter(company_id=company_id)
+    if q and q.strip():
+        queryset = queryset.filter(_starts_with(q.strip(), "name", "address"))
     return _page(queryset, after_id=after_id, limit=limit)
 
 
@@ -329,7 +345,7 @@ def site_get_for(user: User, *, site_id: int) -> Site:
 
 
 def _equipment_for(user: User) -> QuerySet[Equipment]:
-    queryset = Equipment.objects.select_related("kind", "manufacturer", "model")
+    queryset = Equipment.objects.select_related("kind", "manufacturer", "model", "company", "site")
     return _of_own_company(user, queryset, "equipment_id")
 
 
@@ -340,6 +356,7 @@ def equipment_list_for(
     site_id: int | None = None,
     kind_id: int | None = None,
     serial_number: str | None = None,
+    q: str | None = None,
     after_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[Equipment]:
@@ -352,6 +369,8 @@ def equipment_list_for(
         queryset = queryset.filter(kind_id=kind_id)
     if serial_number:
         queryset = queryset.filter(serial_number=serial_number.strip())
+    if q and q.strip():
+        queryset = queryset.filter(_starts_with(q.strip(), "serial_number", "inventory_number"))
     return _page(queryset, after_id=after_id, limit=limit)
 
 
@@ -361,7 +380,7 @@ def equipment_get_for(user: User, *, equipment_id: int) -> Equipment:
 
 def _contracts_for(user: User) -> QuerySet[Contract]:
     # Only ids are shown for what a contract covers, so fetch nothing else of them.
-    queryset = Contract.objects.prefetch_related(
+    queryset = Contract.objects.select_related("company").prefetch_related(
         Prefetch("sites", queryset=Site.objects.only("pk").order_by("pk")),
         Prefetch("equipment", queryset=Equipment.objects.only("pk").order_by("pk")),
     )
@@ -373,12 +392,15 @@ def contract_list_for(
     *,
     company_id: int | None = None,
     active_on: dt.date | None = None,
+    q: str | None = None,
     after_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[Contract]:
     queryset = _contracts_for(user)
     if company_id is not None:
         queryset = queryset.filter(company_id=company_id)
+    if q and q.strip():
+        queryset = queryset.filter(_starts_with(q.strip(), "number", "title"))
     if active_on is not None:
         queryset = queryset.filter(_live_on(active_on))
     return _page(queryset, after_id=after_id, limit=limit)
@@ -453,3 +475,14 @@ def coverage_for(
         covering=covering,
         not_covered=equipment_id is not None and covering is None,
     )
+
+
+def contract_covered(contract: Contract, *, limit: int = 200) -> tuple[list[Site], list[Equipment]]:
+    """The sites and equipment a contract (already visible to the reader) names, for its page."""
+    sites = list(Site.objects.filter(contracts=contract).order_by("name", "pk")[:limit])
+    equipment = list(
+        Equipment.objects.filter(contracts=contract)
+        .select_related("kind", "model", "site")
+        .order_by("pk")[:limit]
+    )
+    return sites, equipment

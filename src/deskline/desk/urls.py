@@ -8,6 +8,7 @@ from deskline.desk.views import (
     intake,
     lists,
     registry,
+    registry_edit,
     registry_lists,
     replies,
     saved_filters,
@@ -74,4 +75,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/<int:pk>/", staff_page(registry.contact_page), name="contact"),
     path("sites/<int:pk>/", staff_page(registry.site_page), name="site"),
     path("equipment/<int:pk>/", staff_page(registry.equipment_page), name="equipment"),
+    path("contracts/<int:pk>/", staff_page(registry.contract_page), name="contract"),
 ]
+# Registry lists, new and edit pages: /contacts/, /contacts/new/, /contacts/<pk>/edit/, ...
+for _kind, _url in (("company", "companies"), ("contact", "contacts"), ("site", "sites"),
+                    ("equipment", "equipment"), ("contract", "contracts")):  # fmt: skip
+    urlpatterns += [
+        path(f"{_url}/new/", registry_edit.registry_new, {"kind": _kind}, name=f"{_kind}_new"),
+        path(
+            f"{_url}/<int:pk>/edit/",
+            registry_edit.registry_edit,
+            {"kind": _kind},
+            name=f"{_kind}_edit",
+        ),  # fmt: skip
+    ]
+    if _kind != "company":
+        urlpatterns.append(
+            path(f"{_url}/", registry_lists.registry_list, {"kind": _kind}, name=f"{_kind}_list")
+        )

@@ -107,9 +107,10 @@ _REGISTRY_FILTERS: dict[str, Callable[[int], TicketFilters]] = {
     "contact": lambda pk: TicketFilters(contact=[pk]),
     "site": lambda pk: TicketFilters(site=[pk]),
     "equipment": lambda pk: TicketFilters(equipment=[pk]),
+    "contract": lambda pk: TicketFilters(contract=[pk]),
 }
 
 
 def registry_filters(kind: str, pk: int) -> TicketFilters:
-    """The list filter for the tickets of one company, contact, site or piece of equipment."""
+    """The list filter for the tickets of one company, contact, site, equipment or contract."""
     return _REGISTRY_FILTERS[kind](pk)

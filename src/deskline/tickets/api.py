@@ -59,6 +59,7 @@ class TicketListQuery(InSchema):
     contact: list[int] = Field(default_factory=list)
     site: list[int] = Field(default_factory=list)
     equipment: list[int] = Field(default_factory=list)
+    contract: list[int] = Field(default_factory=list, description="Contract ids")
     unassigned: bool | None = None
     sla_state: str = Field("", description="overdue or at_risk")
     created_after: dt.datetime | None = None

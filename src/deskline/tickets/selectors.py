@@ -61,6 +61,7 @@ class TicketFilters:
     contact: list[int] = field(default_factory=list)
     site: list[int] = field(default_factory=list)
     equipment: list[int] = field(default_factory=list)
+    contract: list[int] = field(default_factory=list)
     unassigned: bool | None = None
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
@@ -80,7 +81,7 @@ _LIST_FILTERS = {
     "status": "status_id__in", "phase": "phase__in", "priority": "priority_id__in",
     "type": "type_id__in", "category": "category_id__in", "team": "team_id__in",
     "assignee": "assignee_id__in", "company": "company_id__in", "contact": "contact_id__in",
-    "site": "site_id__in", "equipment": "equipment_id__in",
+    "site": "site_id__in", "equipment": "equipment_id__in", "contract": "contract_id__in",
 }  # fmt: skip
 _RANGE_FILTERS = {
     "created_after": "created_at__gte", "created_before": "created_at__lt",

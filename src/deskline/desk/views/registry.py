@@ -13,12 +13,17 @@ from deskline.accounts.models import User
 from deskline.clients.selectors import (
     company_get_for,
     contact_get_for,
+    contact_list_for,
+    contract_covered,
+    contract_get_for,
+    contract_list_for,
     equipment_get_for,
     equipment_list_for,
     site_get_for,
     site_list_for,
 )
 from deskline.core.errors import DomainError
+from deskline.desk.views.registry_edit import may_write_registry
 from deskline.desk.web import registry_filters
 from deskline.tickets.selectors import ticket_list_for
 
@@ -45,7 +50,14 @@ def _registry_page(
         )
     except DomainError as exc:
         raise Http404(exc.message) from exc
-    context = {"kind": kind, "kind_label": title, "row": row, "page": page}
+    context = {
+        "kind": kind,
+        "kind_label": title,
+        "row": row,
+        "page": page,
+        "may_write": may_write_registry(user),
+        "edit_url": f"{request.path.rstrip('/')}/edit/",
+    }
     if extra is not None:
         context |= extra(user, row)
     return render(request, "desk/registry.html", context)
@@ -58,8 +70,10 @@ def company_page(request: HttpRequest, pk: int) -> HttpResponse:
         _("Company"),
         lambda user: company_get_for(user, company_id=pk),
         lambda user, row: {
-            "sites": site_list_for(user, company_id=row.pk, limit=100).items,
-            "equipment": equipment_list_for(user, company_id=row.pk, limit=100).items,
+            "sites": site_list_for(user, company_id=row.pk, limit=100),
+            "equipment": equipment_list_for(user, company_id=row.pk, limit=100),
+            "contacts": contact_list_for(user, company_id=row.pk, limit=100),
+            "contracts": contract_list_for(user, company_id=row.pk, limit=100),
         },
     )
 
@@ -77,7 +91,7 @@ def site_page(request: HttpRequest, pk: int) -> HttpResponse:
         _("Site"),
         lambda user: site_get_for(user, site_id=pk),
         lambda user, row: {
-            "equipment": equipment_list_for(user, site_id=row.pk, limit=100).items,
+            "equipment": equipment_list_for(user, site_id=row.pk, limit=100),
         },
     )
 
@@ -85,4 +99,19 @@ def site_page(request: HttpRequest, pk: int) -> HttpResponse:
 def equipment_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _registry_page(
         request, "equipment", _("Equipment"), lambda user: equipment_get_for(user, equipment_id=pk)
+    )
+
+
+def _contract_extra(user: User, row: Any) -> dict[str, Any]:
+    sites, equipment = contract_covered(row)
+    return {"covered_sites": sites, "covered_equipment": equipment}
+
+
+def contract_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _registry_page(
+        request,
+        "contract",
+        _("Contract"),
+        lambda user: contract_get_for(user, contract_id=pk),
+        _contract_extra,
     )
