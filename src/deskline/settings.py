@@ -244,6 +244,9 @@ DESKLINE_MAIL_PLUS_ADDRESSING = env_bool("DESKLINE_MAIL_PLUS_ADDRESSING", False)
 DESKLINE_MAIL_DOMAIN = env_str("DESKLINE_MAIL_DOMAIN", "")
 #: A sandbox copy: every outbound message is logged (core.outbound), none is sent.
 DESKLINE_SANDBOX = env_bool("DESKLINE_SANDBOX", False)
+#: Staff may record tickets with no client (an internal IT team's own work); `false` makes the
+#: desk and the API ask every staff-made ticket for a company or a contact.
+DESKLINE_INTERNAL_TICKETS = env_bool("DESKLINE_INTERNAL_TICKETS", True)
 #: When the sandbox was made (ISO): tickets created after it are practice for the leaderboard.
 DESKLINE_SANDBOX_SINCE = env_str("DESKLINE_SANDBOX_SINCE", "")
 

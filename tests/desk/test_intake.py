@@ -95,3 +95,97 @@ def test_new_contact_inline_is_picked_for_the_ticket(agent_client: Client, compa
         "/tickets/new/", {"action": "contact", "company": company.pk, "contact_name": "X"}
     )
     assert refused.status_code == 400
+
+
+def test_intake_shows_the_last_closed_tickets_beside_the_open_ones(
+    agent_client: Client, company: Any, make_ticket: Any, admin: Any
+) -> None:
+    from deskline.tickets.models import Status
+    from deskline.tickets.services import ticket_change_status
+
+    done = make_ticket(title="Fixed last week", company_id=company.pk)
+    ticket_change_status(
+        actor=admin,
+        number=done.number,
+        status_id=Status.objects.get(code="closed").pk,
+        comment="Replaced the fuse",
+    )
+    page = agent_client.get("/tickets/new/", {"company": company.pk}).content.decode()
+    closed = page.split('id="closed-tickets"')[1]
+    assert f"#{done.number}" in closed
+
+
+def test_intake_saves_custom_fields_and_attachments(agent_client: Client, company: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deskline.tickets import config_cache
+    from deskline.tickets.models import CustomField
+
+    field = CustomField.objects.create(code="floor", name="Floor", field_type="number")
+    field.ticket_types.add(config_cache.default_type())
+    page = agent_client.get("/tickets/new/").content.decode()
+    assert 'name="cf_floor"' in page
+    response = agent_client.post(
+        "/tickets/new/",
+        {"company": company.pk, "title": "Lift stuck", "cf_shown": "floor", "cf_floor": "3",
+         "files": [SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff", "image/jpeg")]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(title="Lift stuck")
+    assert ticket.custom_fields == {"floor": 3}
+    assert [a.filename for a in ticket.attachments.all()] == ["photo.jpg"]
+
+
+def test_type_change_brings_that_types_custom_fields(agent_client: Client, db: None) -> None:
+    from deskline.tickets.models import CustomField, TicketType
+
+    other = TicketType.objects.exclude(is_default=True).first()
+    assert other is not None
+    field = CustomField.objects.create(code="meter", name="Meter", field_type="string")
+    field.ticket_types.add(other)
+    body = agent_client.get("/tickets/new/fields/", {"type": other.pk}).content.decode()
+    assert 'name="cf_meter"' in body
+
+
+def test_a_call_recorded_on_the_contacts_behalf_says_so_in_the_history(
+    agent_client: Client, company: Any
+) -> None:
+    contact = ContactFactory(company=company, name="Ivan Caller")
+    agent_client.post(
+        "/tickets/new/",
+        {"company": company.pk, "contact": contact.pk, "title": "No power", "on_behalf": "1"},
+    )
+    ticket = Ticket.objects.get(title="No power")
+    created = ticket.events.get(kind="created")
+    assert created.data["on_behalf_of"] == "Ivan Caller"
+    assert (
+        "on behalf of Ivan Caller"
+        in agent_client.get(f"/tickets/{ticket.number}/").content.decode()
+    )
+
+
+def test_internal_tickets_can_be_switched_off(
+    agent_client: Client, company: Any, settings: Any
+) -> None:
+    settings.DESKLINE_INTERNAL_TICKETS = False
+    refused = agent_client.post("/tickets/new/", {"title": "Our own printer"})
+    assert refused.status_code == 400 and "internal tickets" in refused.content.decode()
+    assert not Ticket.objects.filter(title="Our own printer").exists()
+    agent_client.post("/tickets/new/", {"company": company.pk, "title": "Client printer"})
+    assert Ticket.objects.filter(title="Client printer").exists()
+
+
+def test_internal_ticket_allowed_by_default(agent_client: Client, db: None) -> None:
+    response = agent_client.post("/tickets/new/", {"title": "Our own printer"})
+    assert response.status_code == 302
+    assert Ticket.objects.get(title="Our own printer").company_id is None
+
+
+def test_a_contractor_does_not_see_another_companys_tickets_at_intake(
+    company: Any, make_ticket: Any
+) -> None:
+    make_ticket(title="Secret", company_id=company.pk)
+    contractor = Client()
+    contractor.force_login(UserFactory(username="sub", role=Role.CONTRACTOR))
+    page = contractor.get("/tickets/new/", {"company": company.pk}).content.decode()
+    assert "Secret" not in page and "Acme" not in page

@@ -397,3 +397,16 @@ def test_get_loads_no_registry_rows_it_shows_only_the_ids_of(admin_api, make_tic
         linked.contract_id,
     )
     assert body["contract_id"] is not None
+
+
+def test_an_internal_ticket_is_refused_when_the_installation_forbids_them(admin_api, settings):
+    settings.DESKLINE_INTERNAL_TICKETS = False
+    response = admin_api.post("tickets", {"title": "Our own printer"})
+    assert response.status_code == 422
+    assert "company_id" in response.json()["error"]["fields"]
+
+
+def test_on_behalf_of_a_contact_needs_the_contact(admin_api):
+    response = admin_api.post("tickets", {"title": "Call", "on_behalf_of_contact": True})
+    assert response.status_code == 422
+    assert "contact_id" in response.json()["error"]["fields"]

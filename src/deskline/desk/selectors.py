@@ -13,9 +13,9 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 
 from deskline.accounts.models import User
-from deskline.clients.models import Company
+from deskline.clients.models import Company, Contact, Equipment
 from deskline.clients.selectors import (
-    client_scope,
+    companies_visible_to,
     contacts_visible_to,
     equipment_visible_to,
     sites_visible_to,
@@ -23,7 +23,7 @@ from deskline.clients.selectors import (
 from deskline.core.errors import NotFound
 from deskline.desk.models import SavedFilter
 from deskline.tickets.access import tickets_visible_to
-from deskline.tickets.models import Ticket
+from deskline.tickets.models import OPEN_PHASES, Ticket
 
 SUGGESTIONS = 10
 
@@ -39,15 +39,6 @@ def saved_filter_get_for(*, user: User, filter_id: int) -> SavedFilter:
     if row is None:
         raise NotFound(f"saved filter {filter_id} not found")
     return row
-
-
-def _companies_visible_to(user: User) -> QuerySet[Company]:
-    scope = client_scope(user)
-    if scope is None:
-        return Company.objects.all()
-    if scope.company_id is None:
-        return Company.objects.none()
-    return Company.objects.filter(pk=scope.company_id)
 
 
 @dataclass(frozen=True)
@@ -83,7 +74,7 @@ REGISTRY_KINDS = tuple(_SEARCHES)
 
 def _visible(user: User, kind: str) -> QuerySet[Any]:
     if kind == "company":
-        return _companies_visible_to(user)
+        return companies_visible_to(user)
     if kind == "contact":
         return contacts_visible_to(user)
     if kind == "site":
@@ -184,3 +175,46 @@ def ticket_for_reply(*, user: User, number: int) -> Ticket:
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
     return ticket
+
+
+@dataclass(frozen=True)
+class IntakeRegistry:
+    """What the intake page shows about the picked caller: who they are, their equipment, and
+    their company's open tickets and last closed ones (to join a repeat call)."""
+
+    company: Company | None
+    contact: Contact | None
+    equipment: Equipment | None
+    company_equipment: list[Equipment]
+    open_tickets: list[Ticket]
+    closed_tickets: list[Ticket]
+
+
+INTAKE_EQUIPMENT = 100
+INTAKE_OPEN = 10
+INTAKE_CLOSED = 5
+
+
+def intake_registry_for(
+    *, user: User, company_id: int | None, contact_id: int | None, equipment_id: int | None
+) -> IntakeRegistry:
+    """The picked caller's rows that `user` may see (a hidden one reads as not picked)."""
+    company = companies_visible_to(user).filter(pk=company_id).first() if company_id else None
+    contact = contacts_visible_to(user).filter(pk=contact_id).first() if contact_id else None
+    items = equipment_visible_to(user).select_related("kind", "model")
+    equipment = items.filter(pk=equipment_id).first() if equipment_id else None
+    if company is None:
+        return IntakeRegistry(None, contact, equipment, [equipment] if equipment else [], [], [])
+    tickets = tickets_visible_to(user).filter(company_id=company.pk).select_related("status")
+    return IntakeRegistry(
+        company=company,
+        contact=contact,
+        equipment=equipment,
+        company_equipment=list(
+            items.filter(company_id=company.pk).order_by("pk")[:INTAKE_EQUIPMENT]
+        ),
+        open_tickets=list(tickets.filter(phase__in=OPEN_PHASES).order_by("-pk")[:INTAKE_OPEN]),
+        closed_tickets=list(
+            tickets.exclude(phase__in=OPEN_PHASES).order_by("-updated_at", "-pk")[:INTAKE_CLOSED]
+        ),
+    )

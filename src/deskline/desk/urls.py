@@ -41,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tickets/new/", intake.ticket_new, name="new"),
     path("tickets/new/callers/", intake.caller_results, name="callers"),
     path("tickets/new/preview/", intake.intake_preview, name="intake_preview"),
+    path("tickets/new/fields/", intake.intake_fields, name="intake_fields"),
     path("tickets/<int:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<int:number>/edit/", ticket.ticket_edit, name="edit"),
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="reply"),

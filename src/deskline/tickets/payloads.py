@@ -126,6 +126,8 @@ class Created(Payload):
     number: int
     #: Each decider's record by its name ("triage", "routing", "sla"); see `deciders.py`.
     decisions: dict[str, Any] = Field(default_factory=dict)
+    #: The contact an agent recorded the request for (a call): the requester in their words.
+    on_behalf_of: str = ""
 
     @property
     def routing(self) -> RoutingOutcome | None:

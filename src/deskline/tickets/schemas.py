@@ -167,6 +167,9 @@ class TicketCreateIn(InSchema):
     parent_number: int | None = None
     observer_ids: list[int] = Field(default_factory=list)
     custom_fields: dict[str, Any] = Field(default_factory=dict)
+    on_behalf_of_contact: bool = Field(
+        False, description="Staff record the contact's own request (a call): the history names them"
+    )
 
 
 class TicketUpdateIn(InSchema):

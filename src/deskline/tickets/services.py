@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -121,8 +122,14 @@ def ticket_create(
     parent_number: int | None = None,
     observer_ids: Sequence[int] = (),
     custom_fields: Mapping[str, Any] | None = None,
+    on_behalf_of_contact: bool = False,
 ) -> Ticket:
-    """Create a ticket from any channel. `actor` is None for anonymous channels (mail)."""
+    """Create a ticket from any channel. `actor` is None for anonymous channels (mail).
+
+    `on_behalf_of_contact`: staff record the contact's own request (a phone call); the history
+    names the contact as the requester. Without a company or contact, a staff member's ticket
+    is internal, which the installation may forbid (`DESKLINE_INTERNAL_TICKETS`).
+    """
     is_client = actor is not None and actor.role == Role.CONTACT
     if is_client:
         assert actor is not None
@@ -155,6 +162,7 @@ def ticket_create(
             "this ticket type is not open to clients", fields={"type_id": "not open to clients"}
         )
     check_registry_fit(ticket)
+    _check_client_named(actor, ticket, on_behalf_of_contact)
     check_assignee(ticket.team, ticket.assignee)
     ticket.custom_fields = _clean_custom(ticket.type, custom_fields or {}, {}, is_client)
     _apply_contract(ticket)
@@ -173,9 +181,26 @@ def ticket_create(
     if observers:
         ticket.observers.set(observers)
     search.index_ticket_text(ticket.pk, search.ticket_text(ticket))  # no comments yet
-    payload = payloads.Created(number=ticket.number, decisions=decisions)
+    on_behalf = ticket.contact.name if on_behalf_of_contact and ticket.contact else ""
+    payload = payloads.Created(number=ticket.number, decisions=decisions, on_behalf_of=on_behalf)
     event_record(ticket=ticket, actor=actor, channel=channel, payload=payload)
     return ticket
+
+
+def _check_client_named(actor: User | None, ticket: Ticket, on_behalf: bool) -> None:
+    """A request on a contact's behalf names the contact; an internal one must be allowed."""
+    if on_behalf and ticket.contact_id is None:
+        raise ValidationFailed(
+            "a request on a contact's behalf names the contact",
+            fields={"contact_id": "required when created on the contact's behalf"},
+        )
+    staff = actor is not None and actor.role != Role.CONTACT and not actor.is_system
+    internal = ticket.company_id is None and ticket.contact_id is None
+    if staff and internal and not settings.DESKLINE_INTERNAL_TICKETS:
+        raise ValidationFailed(
+            "this installation does not take internal tickets: name the client",
+            fields={"company_id": "required: internal tickets are switched off"},
+        )
 
 
 def _decided_observers(decisions: Mapping[str, Any], *, already: Sequence[User]) -> list[User]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,16 +20,19 @@ from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
 from deskline.clients.caller import caller_search
-from deskline.clients.models import Company, Contact, Equipment
 from deskline.clients.selectors import is_registry_staff
 from deskline.clients.services.contacts import contact_create
 from deskline.core.errors import DomainError
 from deskline.core.roles import REGISTRY_WRITER_ROLES
-from deskline.desk.web import staff_page
+from deskline.desk.custom_inputs import custom_inputs, custom_values_from_form, posted_values
+from deskline.desk.selectors import intake_registry_for
+from deskline.desk.web import attach_files, staff_page
 from deskline.routing.rules import routing_dry_run
 from deskline.sla.selectors import sla_preview
+from deskline.tickets import config_cache
 from deskline.tickets.conversation import comment_add
-from deskline.tickets.models import OPEN_PHASES, Channel, Priority, Ticket, TicketType
+from deskline.tickets.models import Channel, Priority, TicketType
+from deskline.tickets.selectors import custom_fields_of_type
 from deskline.tickets.services import ticket_create
 
 PICKED = ("company", "contact", "site", "equipment")
@@ -81,50 +86,36 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(f"/tickets/{join}/")
     elif request.method == "POST":
         try:
-            ticket = ticket_create(
-                actor=user,
-                title=request.POST.get("title", ""),
-                description=request.POST.get("description", ""),
-                channel=request.POST.get("channel") or Channel.PHONE,
-                type_id=_int(request.POST.get("type")),
-                priority_id=_int(request.POST.get("priority")),
-                company_id=ids["company"],
-                contact_id=ids["contact"],
-                site_id=ids["site"],
-                equipment_id=ids["equipment"],
-            )
+            ticket = _create(user, request, ids)
         except DomainError as exc:
             error = str(exc)
         else:
+            for refused in attach_files(user, ticket.number, request.FILES.getlist("files"),
+                                        is_public=True):  # fmt: skip
+                messages.error(request, _("File not attached: %s") % refused)
             return HttpResponseRedirect(f"/tickets/{ticket.number}/")
-    company = Company.objects.filter(pk=ids["company"]).first() if ids["company"] else None
-    contact = Contact.objects.filter(pk=ids["contact"]).first() if ids["contact"] else None
-    equipment = (
-        Equipment.objects.select_related("kind", "model").filter(pk=ids["equipment"]).first()
-        if ids["equipment"]
-        else None
+    registry = intake_registry_for(
+        user=user,
+        company_id=ids["company"],
+        contact_id=ids["contact"],
+        equipment_id=ids["equipment"],
     )
-    open_tickets: list[Ticket] = []
-    company_equipment: list[Equipment] = [equipment] if equipment else []
-    if company is not None:
-        company_equipment = list(
-            Equipment.objects.filter(company_id=company.pk)
-            .select_related("kind", "model")
-            .order_by("pk")[:100]
-        )
-        open_tickets = list(
-            Ticket.objects.filter(company_id=company.pk, status__phase__in=OPEN_PHASES)
-            .select_related("status")
-            .order_by("-pk")[:10]
-        )
+    type_id = _int(source.get("type")) or config_cache.default_type().pk
+    fields = custom_fields_of_type(type_id)
+    typed = posted_values(request.POST, fields) if request.method == "POST" else {}
     context = {
         "nav": "new",
         "ids": ids,
-        "company": company,
-        "contact": contact,
-        "equipment": equipment,
-        "company_equipment": company_equipment,
-        "open_tickets": open_tickets,
+        "company": registry.company,
+        "contact": registry.contact,
+        "equipment": registry.equipment,
+        "company_equipment": registry.company_equipment,
+        "open_tickets": registry.open_tickets,
+        "closed_tickets": registry.closed_tickets,
+        "type_id": type_id,
+        "custom_inputs": custom_inputs(fields, typed, timezone.get_current_timezone()),
+        "on_behalf": request.method != "POST" or "on_behalf" in request.POST,
+        "internal_allowed": settings.DESKLINE_INTERNAL_TICKETS,
         "types": TicketType.objects.all(),
         "priorities": Priority.objects.order_by("weight"),
         "channels": Channel.choices,
@@ -134,6 +125,43 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         "may_add_contact": user.is_superuser or user.role in REGISTRY_WRITER_ROLES,
     }
     return render(request, "desk/ticket_new.html", context, status=400 if error else 200)
+
+
+def _create(user: User, request: HttpRequest, ids: dict[str, int | None]) -> Any:
+    post = request.POST
+    type_id = _int(post.get("type"))
+    fields = custom_fields_of_type(type_id or config_cache.default_type().pk)
+    return ticket_create(
+        actor=user,
+        title=post.get("title", ""),
+        description=post.get("description", ""),
+        channel=post.get("channel") or Channel.PHONE,
+        type_id=type_id,
+        priority_id=_int(post.get("priority")),
+        company_id=ids["company"],
+        contact_id=ids["contact"],
+        site_id=ids["site"],
+        equipment_id=ids["equipment"],
+        custom_fields={
+            code: value
+            for code, value in custom_values_from_form(
+                post, fields, timezone.get_current_timezone()
+            ).items()
+            if value is not None
+        },
+        on_behalf_of_contact=ids["contact"] is not None and "on_behalf" in post,
+    )
+
+
+@staff_page
+def intake_fields(request: HttpRequest) -> HttpResponse:
+    """The custom fields of the type picked on the intake form (htmx, as the type changes)."""
+    user = request.user
+    assert isinstance(user, User)
+    if not is_registry_staff(user):
+        return HttpResponseForbidden()
+    fields = custom_fields_of_type(_int(request.GET.get("type")))
+    return render(request, "desk/_custom_fields.html", {"custom_inputs": custom_inputs(fields, {})})
 
 
 def _join(user: User, number: int, data: dict[str, str], contact_id: int | None) -> None:
