@@ -238,3 +238,15 @@ def test_form_values_round_trip_through_the_inputs() -> None:
         "when": "2026-12-05T09:30:00+03:00",
         "n": "2.5",
     }
+
+
+def test_history_shows_observer_and_custom_field_changes_readably(
+    agent_client: Client, ticket: Ticket, fields: dict[str, CustomField]
+) -> None:
+    watcher = UserFactory(username="watcher", role="agent", first_name="Wanda", last_name="W")
+    _edit(agent_client, ticket, observers_shown="1", observers=[watcher.pk],
+          cf_shown="serial", cf_serial="AB-1")  # fmt: skip
+    response = agent_client.get(f"/tickets/{ticket.number}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Wanda" in body and "serial: AB-1" in body

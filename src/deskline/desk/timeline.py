@@ -30,6 +30,8 @@ FIELD_LABELS = {
     "parent_number": _("Parent ticket"),
     "rating": _("Rating"),
     "observer_ids": _("Observers"),
+    "contract_id": _("Contract"),
+    "custom_fields": _("Custom fields"),
 }
 #: Comments are shown themselves; their events would repeat them.
 HIDDEN_KINDS = frozenset({TicketEvent.Kind.COMMENTED})
@@ -63,6 +65,11 @@ def _readable(names: dict[str, dict[Any, str]], name: str, value: Any) -> Any:
         return "—"
     if name in ("description",):
         return "…"
+    if isinstance(value, list):  # observers: each id by the agent's name
+        each = names.get("assignee_id" if name == "observer_ids" else name, {})
+        return ", ".join(str(each.get(v, v)) for v in value if isinstance(v, (int, str)))
+    if isinstance(value, dict):  # custom fields: code: value
+        return "; ".join(f"{code}: {v}" for code, v in sorted(value.items()))
     return names.get(name, {}).get(value, value)
 
 
