@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from deskline.clients.models import Equipment
-from deskline.tickets.models import Ticket
 from tests.e2e.conftest import desk_login, shot
 from tests.e2e.test_journeys import _seed
 from tests.factories import ContractFactory
