@@ -5,8 +5,9 @@ from __future__ import annotations
 from deskline.tickets import fields
 from deskline.tickets.schemas import TicketCreateIn, TicketUpdateIn
 
-#: Request fields that are not ticket fields (how to read the others, optimistic locking).
-NOT_FIELDS = {"description_is_html", "version"}
+#: Request fields that are not ticket fields (how to read the others, optimistic locking, who
+#: the request is recorded for).
+NOT_FIELDS = {"description_is_html", "version", "on_behalf_of_contact"}
 
 
 def test_the_create_body_offers_every_declared_field():
