@@ -192,3 +192,16 @@ def test_registry_pages_read_by_staff_and_written_by_dispatchers(
     if role == Role.CONTRACTOR:  # the contractor's row: company A's registry, no contract
         assert world["b"].name not in client.get("/sites/").content.decode()
         assert "/contracts/" not in client.get("/contracts/").content.decode().split("<table")[1]
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_report_pages_follow_the_report_readers_row(
+    role: str, world: dict[str, Any], client: Any
+) -> None:
+    client.force_login(_user(role, world))
+    for page in ("/reports/", "/reports/breakdown/", "/reports/sla/chart.svg"):
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 302, page
+        else:
+            assert response.status_code == (200 if role in SEEING_ALL else 403), (role, page)

@@ -1,0 +1,116 @@
+"""The reports in the desk (issue 18, item 5): each report of `analytics.reports` as a chart
+(server-drawn SVG, shown as a picture) above its table, with the API's filters and its CSV and
+XLSX exports. For those who read reports: administrators, supervisors and dispatchers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError
+
+from deskline.accounts.models import Team, User
+from deskline.analytics.api_reports import ReportQuery, report_filter
+from deskline.analytics.charts import chart_svg
+from deskline.analytics.reports import REPORTS, report_build
+from deskline.core.errors import DomainError, PermissionDenied
+from deskline.core.permissions import require_report_reader
+from deskline.desk.choices import load_choices
+from deskline.desk.web import staff_page
+
+TITLES = {
+    "sla": _("SLA compliance"),
+    "flow": _("Created and resolved"),
+    "distribution": _("Response and resolution times"),
+    "breakdown": _("Breakdown"),
+    "csat": _("Client satisfaction"),
+    "channels": _("Channel mix"),
+}
+#: Query parameters a report page passes on to its chart and its exports.
+PASSED_ON = (
+    "start",
+    "end",
+    "team",
+    "agent",
+    "company",
+    "type",
+    "priority",
+    "channel",
+    "grain",
+    "by",
+)
+
+
+def _query(request: HttpRequest) -> tuple[ReportQuery | None, str]:
+    given = {k: v for k, v in request.GET.items() if k in PASSED_ON and v.strip()}
+    try:
+        return ReportQuery.model_validate(given), ""
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "query"
+        return None, f"{field}: {first['msg']}"
+
+
+def _reader(request: HttpRequest) -> User | None:
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        require_report_reader(user)
+    except PermissionDenied:
+        return None
+    return user
+
+
+@staff_page
+def report_page(request: HttpRequest, name: str = "sla") -> HttpResponse:
+    if name not in REPORTS:
+        raise Http404("no such report")
+    if _reader(request) is None:
+        return HttpResponseForbidden(
+            _("Reports are for administrators, supervisors and dispatchers.")
+        )
+    query, error = _query(request)
+    table = None
+    if query is not None:
+        try:
+            table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
+        except DomainError as exc:
+            error = exc.message
+    passed = urlencode([(k, request.GET[k]) for k in PASSED_ON if request.GET.get(k, "").strip()])
+    choices = load_choices(with_categories=False)
+    context: dict[str, Any] = {
+        "nav": "reports",
+        "name": name,
+        "reports": [(key, TITLES[key]) for key in REPORTS],
+        "table": table,
+        "error": error,
+        "params": request.GET,
+        "passed": passed,
+        "teams": Team.objects.filter(is_active=True).order_by("name"),
+        "choices": choices,
+    }
+    return render(request, "desk/reports.html", context, status=400 if error else 200)
+
+
+@staff_page
+def report_chart(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in REPORTS:
+        raise Http404("no such report")
+    if _reader(request) is None:
+        return HttpResponseForbidden()
+    query, error = _query(request)
+    if query is None:
+        return HttpResponse(error, status=400, content_type="text/plain")
+    try:
+        table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain")
+    svg = chart_svg(table, no_data=str(_("No data for this period.")))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # The picture's own styles are inline SVG presentation: allow them in this answer only.
+    response._csp_update = {"style-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
+    return response
