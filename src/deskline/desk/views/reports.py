@@ -46,7 +46,7 @@ PASSED_ON = (
 
 
 def _query(request: HttpRequest) -> tuple[ReportQuery | None, str]:
-    given = {k: v for k, v in request.GET.items() if k in PASSED_ON and v.strip()}
+    given = {k: request.GET.get(k, "") for k in PASSED_ON if request.GET.get(k, "").strip()}
     try:
         return ReportQuery.model_validate(given), ""
     except ValidationError as exc:
