@@ -199,7 +199,8 @@ def test_report_pages_follow_the_report_readers_row(
     role: str, world: dict[str, Any], client: Any
 ) -> None:
     client.force_login(_user(role, world))
-    for page in ("/reports/", "/reports/breakdown/", "/reports/sla/chart.svg"):
+    for page in ("/reports/", "/reports/breakdown/", "/reports/sla/chart.svg", "/reports/forecast/",
+                 "/reports/forecast/chart.svg"):  # fmt: skip
         response = client.get(page)
         if role == "contact":
             assert response.status_code == 302, page

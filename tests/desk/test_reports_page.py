@@ -74,3 +74,34 @@ def test_chart_plots_the_series_by_their_labels() -> None:
 def test_chart_of_an_empty_report_is_still_a_picture() -> None:
     svg = chart_svg(Table("sla", "SLA", [("period", "Period")], []))
     assert svg.startswith("<?xml") and "</svg>" in svg
+
+
+def test_forecast_page_forecasts_from_the_history_and_beats_nothing_it_cannot_measure(
+    dispatcher_client: Client, db: None
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from deskline.analytics.models import DailyTeamStats
+
+    today = timezone.localdate()
+    for back in range(1, 8 * 7 + 1):  # eight weeks: busy Mondays, quiet weekends
+        day = today - dt.timedelta(days=back)
+        DailyTeamStats.objects.create(day=day, created=[20, 15, 14, 13, 12, 3, 2][day.weekday()])
+    response = dispatcher_client.get("/reports/forecast/", {"weeks": "2"})
+    assert response.status_code == 200
+    forecast = response.context["forecast"]
+    future = [r for r in forecast.table.rows if r["forecast"] is not None]
+    assert len(future) == 14
+    monday = next(r for r in future if dt.date.fromisoformat(r["period"]).weekday() == 0)
+    sunday = next(r for r in future if dt.date.fromisoformat(r["period"]).weekday() == 6)
+    assert monday["forecast"] > sunday["forecast"]
+    assert forecast.backtest is not None and forecast.backtest.model_mape is not None
+    chart = dispatcher_client.get("/reports/forecast/chart.svg", {"weeks": "2"})
+    assert chart.status_code == 200 and b"<svg" in chart.content
+
+
+def test_forecast_without_history_says_what_it_needs(dispatcher_client: Client) -> None:
+    body = dispatcher_client.get("/reports/forecast/").content.decode()
+    assert "at least two weeks" in body

@@ -69,6 +69,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="company_suggest",
     ),
     path("reports/", reports.report_page, name="reports"),
+    path("reports/forecast/", reports.forecast_page, name="forecast"),
     path("reports/<str:name>/", reports.report_page, name="report"),
     path("reports/<str:name>/chart.svg", reports.report_chart, name="report_chart"),
     path("templates/", replies.reply_templates_page, name="templates"),

@@ -10,13 +10,15 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from deskline.accounts.models import Team, User
 from deskline.analytics.api_reports import ReportQuery, report_filter
 from deskline.analytics.charts import chart_svg
-from deskline.analytics.reports import REPORTS, report_build
+from deskline.analytics.forecasting import LoadForecast, load_forecast
+from deskline.analytics.reports import REPORTS, Table, report_build
 from deskline.core.errors import DomainError, PermissionDenied
 from deskline.core.permissions import require_report_reader
 from deskline.desk.choices import load_choices
@@ -29,7 +31,9 @@ TITLES = {
     "breakdown": _("Breakdown"),
     "csat": _("Client satisfaction"),
     "channels": _("Channel mix"),
+    "forecast": _("Load forecast"),
 }
+TABS = (*REPORTS, "forecast")
 #: Query parameters a report page passes on to its chart and its exports.
 PASSED_ON = (
     "start",
@@ -85,7 +89,7 @@ def report_page(request: HttpRequest, name: str = "sla") -> HttpResponse:
     context: dict[str, Any] = {
         "nav": "reports",
         "name": name,
-        "reports": [(key, TITLES[key]) for key in REPORTS],
+        "reports": [(key, TITLES[key]) for key in TABS],
         "table": table,
         "error": error,
         "params": request.GET,
@@ -96,19 +100,56 @@ def report_page(request: HttpRequest, name: str = "sla") -> HttpResponse:
     return render(request, "desk/reports.html", context, status=400 if error else 200)
 
 
+def _forecast(request: HttpRequest) -> LoadForecast:
+    weeks = request.GET.get("weeks", "")
+    team = request.GET.get("team", "")
+    return load_forecast(
+        today=timezone.localdate(),
+        weeks=min(8, max(2, int(weeks))) if weeks.isdigit() else 4,
+        team=int(team) if team.isdigit() else None,
+        channel=request.GET.get("channel") or None,
+    )
+
+
+@staff_page
+def forecast_page(request: HttpRequest) -> HttpResponse:
+    if _reader(request) is None:
+        return HttpResponseForbidden(
+            _("Reports are for administrators, supervisors and dispatchers.")
+        )
+    made = _forecast(request)
+    passed = urlencode([(k, request.GET[k]) for k in ("weeks", "team", "channel")
+                        if request.GET.get(k, "").strip()])  # fmt: skip
+    context: dict[str, Any] = {
+        "nav": "reports",
+        "name": "forecast",
+        "reports": [(key, TITLES[key]) for key in TABS],
+        "table": made.table,
+        "forecast": made,
+        "params": request.GET,
+        "passed": passed,
+        "teams": Team.objects.filter(is_active=True).order_by("name"),
+    }
+    return render(request, "desk/forecast.html", context)
+
+
 @staff_page
 def report_chart(request: HttpRequest, name: str) -> HttpResponse:
-    if name not in REPORTS:
+    if name not in TABS:
         raise Http404("no such report")
     if _reader(request) is None:
         return HttpResponseForbidden()
-    query, error = _query(request)
-    if query is None:
-        return HttpResponse(error, status=400, content_type="text/plain")
-    try:
-        table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain")
+    table: Table
+    if name == "forecast":
+        table = _forecast(request).table
+    else:
+        query, error = _query(request)
+        if query is None:
+            return HttpResponse(error, status=400, content_type="text/plain")
+        try:
+            table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
+        except DomainError as exc:
+            return HttpResponse(exc.message, status=400, content_type="text/plain")
     svg = chart_svg(table, no_data=str(_("No data for this period.")))
     response = HttpResponse(svg, content_type="image/svg+xml")
     # The picture's own styles are inline SVG presentation: allow them in this answer only.
