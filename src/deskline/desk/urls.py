@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from deskline.desk.views import (
     auth,
+    dashboard,
     intake,
     lists,
     registry,
@@ -68,6 +69,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         {"kind": "company"},
         name="company_suggest",
     ),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/stress/", dashboard.stress_check_in, name="stress"),
     path("reports/", reports.report_page, name="reports"),
     path("reports/forecast/", reports.forecast_page, name="forecast"),
     path("reports/<str:name>/", reports.report_page, name="report"),
