@@ -105,3 +105,21 @@ def test_forecast_page_forecasts_from_the_history_and_beats_nothing_it_cannot_me
 def test_forecast_without_history_says_what_it_needs(dispatcher_client: Client) -> None:
     body = dispatcher_client.get("/reports/forecast/").content.decode()
     assert "at least two weeks" in body
+
+
+def test_forecast_page_names_the_understaffed_hours(dispatcher_client: Client, db: None) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from deskline.analytics.models import DailyTeamStats
+
+    today = timezone.localdate()
+    for back in range(1, 8 * 7 + 1):
+        DailyTeamStats.objects.create(day=today - dt.timedelta(days=back), created=400)
+    response = dispatcher_client.get("/reports/forecast/", {"handle": "30", "target": "20"})
+    staffing = response.context["staffing"]
+    assert staffing is not None and staffing.agents_on_shift == 1  # the dispatcher alone
+    assert any(hour.gap > 0 for hour in staffing.plan)
+    assert staffing.advice and "add " in staffing.advice[0]
+    assert "add " in response.content.decode().split('id="staffing"')[1]

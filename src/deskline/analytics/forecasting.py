@@ -1,7 +1,10 @@
-"""The load forecast as a report (issue 18, item 9): daily ticket arrivals of the last half year
-(from the pre-aggregated counters), the public holidays of the default work calendar's country,
-the Holt-Winters forecast with its 95% interval, and a rolling-origin backtest against the
-seasonal-naive baseline. The arithmetic is in `forecast.py`; this module only reads and arranges.
+"""The load forecast as a report (issue 18, items 9 and 10): daily ticket arrivals of the last
+half year (from the pre-aggregated counters), the public holidays of the default work calendar's
+country, the Holt-Winters forecast with its 95% interval, a rolling-origin backtest against the
+seasonal-naive baseline, and the coming week's staffing: forecast arrivals spread over the hours
+as the last 8 weeks arrived, Erlang C agents needed against the agents on shift (the default
+calendar's working hours). The arithmetic is in `forecast.py`, `staffing.py` and `erlang.py`;
+this module only reads and arranges.
 """
 
 from __future__ import annotations
@@ -10,12 +13,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 import holidays as holidays_lib
+from django.db.models import Count
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils.translation import gettext_lazy as _
 
+from deskline.accounts.models import STAFF_ROLES, Role, Team, User
 from deskline.analytics.forecast import WEEK, Backtest, backtest, forecast_daily
 from deskline.analytics.reports import Table
 from deskline.analytics.selectors import StatsFilter, stats_series
+from deskline.analytics.staffing import (
+    StaffingHour,
+    staffing_advice,
+    staffing_plan,
+    understaffed_spans,
+)
+from deskline.sla.clock import is_working_time
 from deskline.sla.models import Calendar
+from deskline.sla.resolve import work_calendar
+from deskline.tickets.models import Ticket
 
 HISTORY_DAYS = 26 * WEEK
 #: Days of history the chart shows before the forecast.
@@ -82,3 +97,85 @@ def load_forecast(
         checked = backtest(history, horizon=WEEK, folds=4, holidays=past_marks)
     country = Calendar.objects.filter(is_default=True).values_list("country", flat=True).first()
     return LoadForecast(table, checked, len(history), country or "")
+
+
+@dataclass(frozen=True)
+class StaffingView:
+    """The coming week hour by hour: forecast arrivals, agents needed (Erlang C), on shift."""
+
+    plan: list[StaffingHour]
+    advice: list[str]
+    handle_minutes: float
+    target_minutes: float
+    service_level: float
+    agents_on_shift: int
+
+
+def arrival_profile(
+    *, since: dt.datetime, tz: dt.tzinfo, team: int | None = None, channel: str | None = None
+) -> dict[tuple[int, int], float]:
+    """Each (ISO weekday, hour)'s share of its weekday's arrivals since `since` (local hours)."""
+    rows = Ticket.objects.filter(created_at__gte=since)
+    if team is not None:
+        rows = rows.filter(team_id=team)
+    if channel:
+        rows = rows.filter(channel=channel)
+    counted = (
+        rows.order_by()
+        .annotate(
+            weekday=ExtractIsoWeekDay("created_at", tzinfo=tz),
+            hour=ExtractHour("created_at", tzinfo=tz),
+        )
+        .values("weekday", "hour")
+        .annotate(n=Count("pk"))
+    )
+    by_slot = {(r["weekday"], r["hour"]): r["n"] for r in counted}
+    per_day = {d: sum(n for (w, _h), n in by_slot.items() if w == d) for d in range(1, 8)}
+    return {slot: n / per_day[slot[0]] for slot, n in by_slot.items() if per_day[slot[0]]}
+
+
+def staffing_week(
+    made: LoadForecast,
+    *,
+    now: dt.datetime,
+    handle_minutes: float,
+    target_minutes: float,
+    service_level: float,
+    team: Team | None = None,
+) -> StaffingView:
+    """Agents needed per hour for the next 7 forecast days against the agents on shift."""
+    tz = dt.UTC if now.tzinfo is None else now.tzinfo
+    profile = arrival_profile(since=now - dt.timedelta(weeks=8), tz=tz,
+                              team=team.pk if team else None)  # fmt: skip
+    members = (
+        team.members.filter(is_active=True)
+        if team
+        else User.objects.filter(
+            is_active=True, is_system=False, role__in=STAFF_ROLES - {Role.CONTRACTOR}
+        )
+    )
+    on_shift = members.count()
+    calendar = work_calendar(Calendar.objects.filter(is_default=True).first())
+    hours: list[dt.datetime] = []
+    arrivals: list[float] = []
+    scheduled: list[int] = []
+    for row in [r for r in made.table.rows if r["forecast"] is not None][:WEEK]:
+        day = dt.date.fromisoformat(row["period"])
+        for hour in range(24):
+            start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+            share = profile.get((day.isoweekday(), hour))
+            if share is None:  # no history for the weekday: spread over its working hours
+                share = 1 / 24
+            working = is_working_time(calendar, start + dt.timedelta(minutes=30))
+            hours.append(start)
+            arrivals.append(float(row["forecast"]) * share)
+            scheduled.append(on_shift if working else 0)
+    plan = staffing_plan(hours=hours, arrivals=arrivals, scheduled=scheduled,
+                         handle_seconds=handle_minutes * 60, target_seconds=target_minutes * 60,
+                         service_level=service_level)  # fmt: skip
+    name = team.name if team else str(_("all teams"))
+    advice = [
+        f"{span[0]:%a %d.%m}: " + staffing_advice(team=name, span=span)
+        for span in understaffed_spans(plan)
+    ]
+    return StaffingView(plan, advice, handle_minutes, target_minutes, service_level, on_shift)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from deskline.accounts.models import Team, User
 from deskline.analytics.api_reports import ReportQuery, report_filter
 from deskline.analytics.charts import chart_svg
-from deskline.analytics.forecasting import LoadForecast, load_forecast
+from deskline.analytics.forecasting import LoadForecast, load_forecast, staffing_week
 from deskline.analytics.reports import REPORTS, Table, report_build
 from deskline.core.errors import DomainError, PermissionDenied
 from deskline.core.permissions import require_report_reader
@@ -111,6 +111,14 @@ def _forecast(request: HttpRequest) -> LoadForecast:
     )
 
 
+def _number(raw: str | None, default: float, low: float, high: float) -> float:
+    try:
+        value = float((raw or "").replace(",", "."))
+    except ValueError:
+        return default
+    return min(high, max(low, value))
+
+
 @staff_page
 def forecast_page(request: HttpRequest) -> HttpResponse:
     if _reader(request) is None:
@@ -120,12 +128,25 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     made = _forecast(request)
     passed = urlencode([(k, request.GET[k]) for k in ("weeks", "team", "channel")
                         if request.GET.get(k, "").strip()])  # fmt: skip
+    team_id = request.GET.get("team", "")
+    team = Team.objects.filter(pk=int(team_id)).first() if team_id.isdigit() else None
+    staffing = None
+    if made.backtest is not None:
+        staffing = staffing_week(
+            made,
+            now=timezone.localtime(),
+            handle_minutes=_number(request.GET.get("handle"), 20, 1, 480),
+            target_minutes=_number(request.GET.get("target"), 60, 1, 1440),
+            service_level=_number(request.GET.get("level"), 80, 1, 99) / 100,
+            team=team,
+        )
     context: dict[str, Any] = {
         "nav": "reports",
         "name": "forecast",
         "reports": [(key, TITLES[key]) for key in TABS],
         "table": made.table,
         "forecast": made,
+        "staffing": staffing,
         "params": request.GET,
         "passed": passed,
         "teams": Team.objects.filter(is_active=True).order_by("name"),
