@@ -104,3 +104,17 @@ def test_only_someone_answering_for_the_ticket_may_mark_its_call_back_done(
     assert (
         api_for(resolved["lead"]).post(f"feedback/callbacks/{callback.pk}/done").status_code == 204
     )
+
+
+def test_the_resolution_mail_carries_the_five_one_click_answers(resolved, client):
+    import re
+
+    from deskline.notifications.models import Outbox
+
+    mail = Outbox.objects.get(ticket=resolved["ticket"], event="ticket_resolved")
+    links = re.findall(r"(http\S+/feedback/s/(\S+)/([1-5])/)", mail.body)
+    assert [score for _url, _token, score in links] == ["1", "2", "3", "4", "5"]
+    assert SurveyInvite.objects.filter(ticket=resolved["ticket"]).count() == 1
+    token = links[1][1]
+    assert client.get(f"/feedback/s/{token}/2/").status_code == 200
+    assert CallBack.objects.filter(ticket=resolved["ticket"], score=2).exists()

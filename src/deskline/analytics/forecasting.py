@@ -21,12 +21,7 @@ from deskline.accounts.models import STAFF_ROLES, Role, Team, User
 from deskline.analytics.forecast import WEEK, Backtest, backtest, forecast_daily
 from deskline.analytics.reports import Table
 from deskline.analytics.selectors import StatsFilter, stats_series
-from deskline.analytics.staffing import (
-    StaffingHour,
-    staffing_advice,
-    staffing_plan,
-    understaffed_spans,
-)
+from deskline.analytics.staffing import StaffingHour, staffing_plan, understaffed_spans
 from deskline.sla.clock import is_working_time
 from deskline.sla.models import Calendar
 from deskline.sla.resolve import work_calendar
@@ -174,8 +169,15 @@ def staffing_week(
                          handle_seconds=handle_minutes * 60, target_seconds=target_minutes * 60,
                          service_level=service_level)  # fmt: skip
     name = team.name if team else str(_("all teams"))
-    advice = [
-        f"{span[0]:%a %d.%m}: " + staffing_advice(team=name, span=span)
-        for span in understaffed_spans(plan)
-    ]
+    advice = [_span_advice(name, span) for span in understaffed_spans(plan)]
     return StaffingView(plan, advice, handle_minutes, target_minutes, service_level, on_shift)
+
+
+def _span_advice(team: str, span: tuple[dt.datetime, dt.datetime, int]) -> str:
+    """ "Fri 04.12 14:00-18:00: add 2 agents to team First line" (the end's day when it differs)."""
+    start, end, missing = span
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %d.%m %H:%M}"
+    return str(
+        _("%(start)s–%(end)s: add %(n)s agents to team %(team)s")
+        % {"start": f"{start:%a %d.%m %H:%M}", "end": until, "n": missing, "team": team}
+    )

@@ -42,13 +42,24 @@ def survey_invite_create(*, ticket: Ticket) -> SurveyInvite:
     return SurveyInvite.objects.create(ticket=ticket, contact_id=ticket.contact_id)
 
 
+def survey_invite_pending(*, ticket: Ticket) -> SurveyInvite | None:
+    """The ticket's open invite, made now if a resolved ticket with a contact has none."""
+    if ticket.phase != "resolved" or not ticket.contact_id:
+        return None
+    pending = SurveyInvite.objects.filter(ticket=ticket, answered_at=None).order_by("-pk").first()
+    return pending or survey_invite_create(ticket=ticket)
+
+
+def survey_links(*, invite: SurveyInvite, base_url: str) -> list[tuple[int, str]]:
+    """The one-click answers of the e-mail: (score, signed link) for 1 to 5."""
+    token = survey_token(invite=invite)
+    return [(score, f"{base_url}/feedback/s/{token}/{score}/") for score in range(1, 6)]
+
+
 def survey_on_event(event: TicketEvent) -> None:
-    """The `feedback.survey` reaction: a ticket entering the resolved phase gets an invite."""
-    ticket = event.ticket
-    if ticket.phase == "resolved" and ticket.contact_id:
-        pending = SurveyInvite.objects.filter(ticket=ticket, answered_at=None).exists()
-        if not pending:
-            survey_invite_create(ticket=ticket)
+    """The `feedback.survey` reaction: a ticket entering the resolved phase gets an invite (the
+    resolution mail may have made it already)."""
+    survey_invite_pending(ticket=event.ticket)
 
 
 @transaction.atomic

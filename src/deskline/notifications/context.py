@@ -64,6 +64,7 @@ def sample_context() -> dict[str, Any]:
         "ticket_url": f"{base}/portal/tickets/1234/",
         "desk_url": f"{base}/tickets/1234/",
         "rate_url": f"{base}/portal/tickets/1234/#rate",
+        "survey_urls": [(score, f"{base}/feedback/s/sample/{score}/") for score in range(1, 6)],
         "comment_text": "We have replaced the toner cartridge; please try again.",
         "author_name": "Ivan Sidorov",
         "warning": "resolution",

@@ -59,14 +59,20 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
     ("ticket_resolved", "en"): (
         "[#{{ ticket.number }}] Resolved: {{ ticket.title }}",
         "Hello {{ contact_name|default:'there' }},\n\nTicket #{{ ticket.number }} "
-        "({{ ticket.title }}) is resolved. How did we do? Rate it here: {{ rate_url }}\n\n"
+        "({{ ticket.title }}) is resolved. How satisfied are you with the solution? "
+        "One click answers (1 = not at all, 5 = fully):\n"
+        "{% for score, url in survey_urls %}{{ score }}: {{ url }}\n{% endfor %}"
+        "Or in the portal: {{ rate_url }}\n\n"
         "If the problem is still there, reply to this message." + _SIGN_EN,
     ),
     ("ticket_resolved", "ru"): (
         "[#{{ ticket.number }}] Решена: {{ ticket.title }}",
         "Здравствуйте{% if contact_name %}, {{ contact_name }}{% endif %}!\n\n"
-        "Заявка №{{ ticket.number }} ({{ ticket.title }}) решена. Оцените нашу работу: "
-        "{{ rate_url }}\n\nЕсли проблема осталась, ответьте на это письмо." + _SIGN_RU,
+        "Заявка №{{ ticket.number }} ({{ ticket.title }}) решена. Насколько вы довольны "
+        "решением? Ответ в один клик (1 — совсем нет, 5 — полностью):\n"
+        "{% for score, url in survey_urls %}{{ score }}: {{ url }}\n{% endfor %}"
+        "Или на портале: {{ rate_url }}\n\nЕсли проблема осталась, ответьте на это письмо."
+        + _SIGN_RU,
     ),
     ("ticket_assigned", "en"): (
         "[#{{ ticket.number }}] Assigned to you: {{ ticket.title }}",

@@ -15,7 +15,7 @@ from deskline.accounts.models import User
 from deskline.clients.models import Contact
 from deskline.core.html import html_to_text
 from deskline.notifications import selectors
-from deskline.notifications.context import ticket_context
+from deskline.notifications.context import base_url, ticket_context
 from deskline.notifications.models import Event
 from deskline.notifications.senders import channels_available
 from deskline.notifications.services import notification_queue
@@ -106,6 +106,14 @@ def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
         )
 
 
+def _survey_urls(ticket: Ticket) -> list[tuple[int, str]]:
+    """The 1-5 one-click answers the resolution mail carries (signed, no login)."""
+    from deskline.feedback.services import survey_invite_pending, survey_links
+
+    invite = survey_invite_pending(ticket=ticket)
+    return survey_links(invite=invite, base_url=base_url()) if invite else []
+
+
 def on_event(event: TicketEvent) -> None:
     ticket, payload = event.ticket, event.payload
     if isinstance(payload, Created) and ticket.contact is not None:
@@ -113,8 +121,11 @@ def on_event(event: TicketEvent) -> None:
     elif isinstance(payload, Commented):
         _on_commented(event, ticket, payload)
     elif isinstance(payload, StatusChanged) and ticket.contact is not None:
-        kind = Event.TICKET_RESOLVED if payload.phase[1] == "resolved" else Event.STATUS_CHANGED
-        _notify(event, kind, contact=ticket.contact)
+        if payload.phase[1] == "resolved":
+            _notify(event, Event.TICKET_RESOLVED, contact=ticket.contact,
+                    survey_urls=_survey_urls(ticket))  # fmt: skip
+        else:
+            _notify(event, Event.STATUS_CHANGED, contact=ticket.contact)
     elif isinstance(payload, Assigned) and payload.assignee_id is not None:
         assignee_id = payload.assignee_id[1]
         if assignee_id and assignee_id != event.actor_id:
