@@ -7,9 +7,12 @@ import pytest
 from django.core import signing
 
 from deskline.accounts.models import Role
-from deskline.feedback.models import CallBack, SurveyInvite
+from deskline.clients.models import CompanyCategory
+from deskline.feedback.models import CallBack, SurveyInvite, SurveyRule, SurveyTemplate
 from deskline.feedback.services import SALT, survey_token
-from deskline.tickets.models import Ticket
+from deskline.feedback.survey_rules import RuleFacts, in_sample, pick_rule
+from deskline.notifications.models import Outbox
+from deskline.tickets.models import Ticket, TicketType
 from deskline.tickets.services import ticket_change_status
 from tests.factories import ContactUserFactory, TeamFactory, UserFactory
 
@@ -109,8 +112,6 @@ def test_only_someone_answering_for_the_ticket_may_mark_its_call_back_done(
 def test_the_resolution_mail_carries_the_five_one_click_answers(resolved, client):
     import re
 
-    from deskline.notifications.models import Outbox
-
     mail = Outbox.objects.get(ticket=resolved["ticket"], event="ticket_resolved")
     links = re.findall(r"(http\S+/feedback/s/(\S+)/([1-5])/)", mail.body)
     assert [score for _url, _token, score in links] == ["1", "2", "3", "4", "5"]
@@ -118,3 +119,96 @@ def test_the_resolution_mail_carries_the_five_one_click_answers(resolved, client
     token = links[1][1]
     assert client.get(f"/feedback/s/{token}/2/").status_code == 200
     assert CallBack.objects.filter(ticket=resolved["ticket"], score=2).exists()
+
+
+# Survey rules and templates (issue 18, items 1 and 2).
+
+
+def test_the_first_matching_rule_wins_and_empty_means_any():
+    by_type = RuleFacts(pk=1, type_ids=frozenset({7}), category_ids=frozenset(), sample_percent=100)
+    anything = RuleFacts(pk=2, type_ids=frozenset(), category_ids=frozenset(), sample_percent=100)
+    assert pick_rule([by_type, anything], ticket_id=1, type_id=7, category_id=None) == by_type
+    assert pick_rule([by_type, anything], ticket_id=1, type_id=8, category_id=3) == anything
+
+
+def test_the_sample_is_stable_and_near_its_share():
+    taken = [in_sample(ticket, 5, 30) for ticket in range(10_000)]
+    assert 0.27 < sum(taken) / len(taken) < 0.33
+    assert taken == [in_sample(ticket, 5, 30) for ticket in range(10_000)]
+
+
+def _resolve(make_ticket, admin, dispatch, **fields):
+    client_user = ContactUserFactory()
+    contact = client_user.contact
+    ticket = make_ticket(company_id=contact.company_id, contact_id=contact.pk, **fields)
+    ticket_change_status(actor=admin, number=ticket.number, status_code="resolved")
+    dispatch()
+    return ticket
+
+
+def test_a_rule_for_another_type_leaves_the_ticket_unsurveyed(admin, make_ticket, dispatch):
+    other = TicketType.objects.create(code="rfc", name="Change")
+    rule = SurveyRule.objects.create(name="Changes only")
+    rule.ticket_types.add(other)
+    ticket = _resolve(make_ticket, admin, dispatch)
+    assert not SurveyInvite.objects.filter(ticket=ticket).exists()
+    mail = Outbox.objects.get(ticket=ticket, event="ticket_resolved")
+    assert "/feedback/s/" not in mail.body and "#rate" in mail.body
+
+
+def test_a_thumbs_template_offers_two_answers_and_its_question(admin, make_ticket, dispatch):
+    thumbs = SurveyTemplate.objects.create(
+        name="Quick", scale="thumbs", question="Did we fix it?", question_ru="Мы помогли?"
+    )
+    SurveyRule.objects.create(name="All", template=thumbs)
+    ticket = _resolve(make_ticket, admin, dispatch)
+    mail = Outbox.objects.get(ticket=ticket, event="ticket_resolved")
+    assert ("Did we fix it?" in mail.body) or ("Мы помогли?" in mail.body)
+    assert mail.body.count("/feedback/s/") == 2
+
+
+def test_a_poor_score_reopens_and_tells_the_lead_and_the_manager(
+    admin, make_ticket, dispatch, client
+):
+    lead = UserFactory(username="lead2", role=Role.AGENT, email="lead@example.com")
+    manager = UserFactory(username="boss", role=Role.SUPERVISOR, email="boss@example.com")
+    team = TeamFactory(lead=lead)
+    SurveyRule.objects.create(name="Reopen", poor_action="reopen", poor_threshold=3)
+    ticket = _resolve(make_ticket, admin, dispatch, team_id=team.pk)
+    ticket.company.manager = manager
+    ticket.company.save()
+    invite = SurveyInvite.objects.get(ticket=ticket)
+    client.get(f"/feedback/s/{survey_token(invite=invite)}/3/")
+    ticket.refresh_from_db()
+    assert ticket.phase in ("open", "new")
+    told = set(Outbox.objects.filter(event="poor_score").values_list("recipient", flat=True))
+    assert told == {"lead@example.com", "boss@example.com"}
+    client.get(f"/feedback/s/{survey_token(invite=invite)}/2/")  # a second click acts no more
+    assert Outbox.objects.filter(event="poor_score").count() == 2
+
+
+def test_a_poor_score_can_open_a_follow_up_for_the_lead(admin, make_ticket, dispatch, client):
+    lead = UserFactory(username="lead3", role=Role.AGENT)
+    team = TeamFactory(lead=lead, members=[lead])
+    SurveyRule.objects.create(name="Follow", poor_action="follow_up")
+    ticket = _resolve(make_ticket, admin, dispatch, team_id=team.pk)
+    invite = SurveyInvite.objects.get(ticket=ticket)
+    client.get(f"/feedback/s/{survey_token(invite=invite)}/1/")
+    follow = Ticket.objects.get(parent=ticket)
+    assert follow.assignee_id == lead.pk and f"#{ticket.number}" in follow.title
+
+
+def test_rules_by_company_category(admin, make_ticket, dispatch):
+    vip = CompanyCategory.objects.create(code="vip", name="VIP")
+    rule = SurveyRule.objects.create(name="VIP only")
+    rule.company_categories.add(vip)
+    plain = _resolve(make_ticket, admin, dispatch)
+    assert not SurveyInvite.objects.filter(ticket=plain).exists()
+    client_user = ContactUserFactory()
+    company = client_user.contact.company
+    company.category = vip
+    company.save()
+    ticket = make_ticket(company_id=company.pk, contact_id=client_user.contact.pk)
+    ticket_change_status(actor=admin, number=ticket.number, status_code="resolved")
+    dispatch()
+    assert SurveyInvite.objects.get(ticket=ticket).rule == rule

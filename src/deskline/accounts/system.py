@@ -20,6 +20,7 @@ SYSTEM_USERS = {
     "import": ("deskline-import", "Import"),
     "mail": ("deskline-mail", "Mail intake"),
     "monitoring": ("deskline-monitoring", "Monitoring"),
+    "survey": ("deskline-survey", "Client survey"),
 }
 _ids: dict[str, int] = {}
 

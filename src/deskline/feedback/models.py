@@ -5,8 +5,92 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from deskline.clients.models import Contact
-from deskline.tickets.models import Ticket
+from deskline.clients.models import CompanyCategory, Contact
+from deskline.tickets.models import Ticket, TicketType
+
+
+class SurveyTemplate(models.Model):
+    """What the survey asks: the question, the scale and the follow-up, in English and Russian."""
+
+    class Scale(models.TextChoices):
+        FIVE = "five", _("1 to 5")
+        THUMBS = "thumbs", _("Thumbs up or down")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    scale = models.CharField(_("scale"), max_length=8, choices=Scale.choices, default=Scale.FIVE)
+    question = models.CharField(
+        _("question"), max_length=300, default="How satisfied are you with the solution?"
+    )
+    question_ru = models.CharField(
+        _("question (Russian)"), max_length=300, default="Насколько вы довольны решением?"
+    )
+    follow_up = models.CharField(
+        _("follow-up question"), max_length=300,
+        default="Anything you would like to add? (optional)",
+    )  # fmt: skip
+    follow_up_ru = models.CharField(
+        _("follow-up question (Russian)"), max_length=300,
+        default="Хотите что-нибудь добавить? (необязательно)",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("survey template")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyRule(models.Model):
+    """Which resolved tickets get a survey (by type and company category, sampled), with which
+    template, and what a poor score sets off. The first active matching rule (by order) wins;
+    with no rules at all every resolved ticket with a contact is surveyed."""
+
+    class PoorAction(models.TextChoices):
+        NONE = "none", _("Only the call-back list")
+        REOPEN = "reopen", _("Reopen the ticket")
+        FOLLOW_UP = "follow_up", _("Create a follow-up ticket")
+
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    template = models.ForeignKey(
+        SurveyTemplate, on_delete=models.PROTECT, null=True, blank=True,
+        verbose_name=_("template"),
+    )  # fmt: skip
+    ticket_types = models.ManyToManyField(
+        TicketType, blank=True, related_name="+", verbose_name=_("ticket types"),
+        help_text=_("Empty: every type."),
+    )  # fmt: skip
+    company_categories = models.ManyToManyField(
+        CompanyCategory, blank=True, related_name="+", verbose_name=_("company categories"),
+        help_text=_("Empty: every company, and tickets without one."),
+    )  # fmt: skip
+    sample_percent = models.PositiveSmallIntegerField(
+        _("sample, %"), default=100, help_text=_("Survey this share of the matching tickets.")
+    )
+    poor_threshold = models.PositiveSmallIntegerField(
+        _("poor score at or below"), default=2,
+        help_text=_("On the 1-5 scale; thumbs down counts as 1."),
+    )  # fmt: skip
+    poor_action = models.CharField(
+        _("on a poor score"), max_length=16, choices=PoorAction.choices, default=PoorAction.NONE
+    )
+    notify_lead_and_manager = models.BooleanField(
+        _("notify the team lead and the company's manager of a poor score"), default=True
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("survey rule")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sample_percent__gte=0, sample_percent__lte=100),
+                name="survey_rule_sample_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SurveyInvite(models.Model):
@@ -18,6 +102,8 @@ class SurveyInvite(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.SET_NULL, null=True, blank=True)
+    rule = models.ForeignKey(SurveyRule, on_delete=models.SET_NULL, null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["ticket", "created_at"], name="survey_invite_ticket")]

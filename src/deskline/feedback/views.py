@@ -13,6 +13,7 @@ from deskline.accounts.models import User
 from deskline.core.errors import DomainError
 from deskline.desk.web import staff_page
 from deskline.feedback import services
+from deskline.feedback.models import SurveyInvite
 from deskline.feedback.selectors import callbacks_for
 
 
@@ -24,7 +25,17 @@ def survey_score(request: HttpRequest, token: str, score: int) -> HttpResponse:
     except DomainError as exc:
         return render(request, "feedback/survey_error.html", {"message": exc.message},
                       status=exc.status)  # fmt: skip
-    return render(request, "feedback/survey_thanks.html", {"invite": invite, "token": token})
+    return render(request, "feedback/survey_thanks.html",
+                  {"invite": invite, "token": token, "follow_up": _follow_up(request, invite)})  # fmt: skip
+
+
+def _follow_up(request: HttpRequest, invite: SurveyInvite) -> str:
+    """The template's follow-up question in the page's language ('' for the default)."""
+    template = invite.template
+    if template is None:
+        return ""
+    russian = getattr(request, "LANGUAGE_CODE", "en") == "ru"
+    return (template.follow_up_ru if russian else "") or template.follow_up
 
 
 @require_http_methods(["POST"])

@@ -59,20 +59,33 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
     ("ticket_resolved", "en"): (
         "[#{{ ticket.number }}] Resolved: {{ ticket.title }}",
         "Hello {{ contact_name|default:'there' }},\n\nTicket #{{ ticket.number }} "
-        "({{ ticket.title }}) is resolved. How satisfied are you with the solution? "
+        "({{ ticket.title }}) is resolved.{% if survey_urls %} {{ survey_question }} "
         "One click answers (1 = not at all, 5 = fully):\n"
         "{% for score, url in survey_urls %}{{ score }}: {{ url }}\n{% endfor %}"
-        "Or in the portal: {{ rate_url }}\n\n"
+        "Or in the portal: {{ rate_url }}{% else %} Rate it in the portal: {{ rate_url }}"
+        "{% endif %}\n\n"
         "If the problem is still there, reply to this message." + _SIGN_EN,
     ),
     ("ticket_resolved", "ru"): (
         "[#{{ ticket.number }}] Решена: {{ ticket.title }}",
         "Здравствуйте{% if contact_name %}, {{ contact_name }}{% endif %}!\n\n"
-        "Заявка №{{ ticket.number }} ({{ ticket.title }}) решена. Насколько вы довольны "
-        "решением? Ответ в один клик (1 — совсем нет, 5 — полностью):\n"
+        "Заявка №{{ ticket.number }} ({{ ticket.title }}) решена.{% if survey_urls %} "
+        "{{ survey_question }} Ответ в один клик (1 — совсем нет, 5 — полностью):\n"
         "{% for score, url in survey_urls %}{{ score }}: {{ url }}\n{% endfor %}"
-        "Или на портале: {{ rate_url }}\n\nЕсли проблема осталась, ответьте на это письмо."
-        + _SIGN_RU,
+        "Или на портале: {{ rate_url }}{% else %} Оцените на портале: {{ rate_url }}"
+        "{% endif %}\n\nЕсли проблема осталась, ответьте на это письмо." + _SIGN_RU,
+    ),
+    ("poor_score", "en"): (
+        "[#{{ ticket.number }}] Poor score {{ score }}/5: {{ ticket.title }}",
+        "The client {{ contact_name }} rated ticket #{{ ticket.number }} ({{ ticket.title }}) "
+        "{{ score }} of 5.{% if comment %}\n\nTheir comment: {{ comment }}{% endif %}\n\n"
+        "Please call them back: {{ desk_url }}" + _SIGN_EN,
+    ),
+    ("poor_score", "ru"): (
+        "[#{{ ticket.number }}] Низкая оценка {{ score }}/5: {{ ticket.title }}",
+        "Клиент {{ contact_name }} оценил заявку №{{ ticket.number }} ({{ ticket.title }}) "
+        "на {{ score }} из 5.{% if comment %}\n\nКомментарий: {{ comment }}{% endif %}\n\n"
+        "Пожалуйста, перезвоните клиенту: {{ desk_url }}" + _SIGN_RU,
     ),
     ("ticket_assigned", "en"): (
         "[#{{ ticket.number }}] Assigned to you: {{ ticket.title }}",

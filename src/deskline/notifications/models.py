@@ -22,6 +22,7 @@ class Event(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning (to the manager)")
     SENDER_REFUSED = "sender_refused", _("Unknown sender refused")
     PASSWORD_RESET = "password_reset", _("Password reset link")
+    POOR_SCORE = "poor_score", _("Poor survey score (to the team lead and the company's manager)")
 
 
 class Channel(models.TextChoices):

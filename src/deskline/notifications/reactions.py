@@ -106,12 +106,18 @@ def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
         )
 
 
-def _survey_urls(ticket: Ticket) -> list[tuple[int, str]]:
-    """The 1-5 one-click answers the resolution mail carries (signed, no login)."""
-    from deskline.feedback.services import survey_invite_pending, survey_links
+def _survey(ticket: Ticket, language: str) -> dict[str, Any]:
+    """The survey the resolution mail carries: its question and one-click answers (signed
+    links, no login); nothing when the survey rules leave the ticket out."""
+    from deskline.feedback.services import survey_invite_pending, survey_links, survey_question
 
     invite = survey_invite_pending(ticket=ticket)
-    return survey_links(invite=invite, base_url=base_url()) if invite else []
+    if invite is None:
+        return {"survey_urls": [], "survey_question": ""}
+    return {
+        "survey_urls": survey_links(invite=invite, base_url=base_url()),
+        "survey_question": survey_question(invite=invite, language=language),
+    }
 
 
 def on_event(event: TicketEvent) -> None:
@@ -122,8 +128,8 @@ def on_event(event: TicketEvent) -> None:
         _on_commented(event, ticket, payload)
     elif isinstance(payload, StatusChanged) and ticket.contact is not None:
         if payload.phase[1] == "resolved":
-            _notify(event, Event.TICKET_RESOLVED, contact=ticket.contact,
-                    survey_urls=_survey_urls(ticket))  # fmt: skip
+            survey = _survey(ticket, ticket.contact.language)
+            _notify(event, Event.TICKET_RESOLVED, contact=ticket.contact, **survey)
         else:
             _notify(event, Event.STATUS_CHANGED, contact=ticket.contact)
     elif isinstance(payload, Assigned) and payload.assignee_id is not None:
