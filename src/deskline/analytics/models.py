@@ -8,6 +8,7 @@ each ticket last added, so that a change subtracts the old contribution and adds
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 DIMENSIONS = ("team_id", "agent_id", "company_id", "priority_id", "type_id", "channel")
 ROLLUP_DIMENSIONS = ("team_id", "priority_id", "type_id", "channel")
@@ -99,3 +100,39 @@ class TicketFact(models.Model):
 
     def __str__(self) -> str:
         return f"ticket {self.ticket_id}"
+
+
+class ScheduledReport(models.Model):
+    """A report mailed on a schedule as a PDF (with its chart) and an XLSX: each week (Monday,
+    for the week before) or each month (on the 1st, for the month before)."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+
+    name = models.CharField(_("name"), max_length=200)
+    report = models.CharField(
+        _("report"), max_length=16,
+        choices=[("sla", _("SLA compliance")), ("flow", _("Created and resolved")),
+                 ("distribution", _("Response and resolution times")),
+                 ("breakdown", _("Breakdown")), ("csat", _("Client satisfaction")),
+                 ("channels", _("Channel mix"))],
+    )  # fmt: skip
+    filters = models.JSONField(
+        _("filters"), default=dict, blank=True,
+        help_text=_('As the report API takes them, e.g. {"team": 3, "grain": "week"}.'),
+    )  # fmt: skip
+    frequency = models.CharField(
+        _("frequency"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    recipients = models.TextField(_("recipients"), help_text=_("E-mail addresses, one per line."))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    is_active = models.BooleanField(_("active"), default=True)
+    #: The last day of the last period mailed (a period is mailed once).
+    last_period_end = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("scheduled report")
+
+    def __str__(self) -> str:
+        return self.name
