@@ -103,3 +103,8 @@ def report_csat(request: HttpRequest, query: Query[ReportQuery]) -> Any:
 @router.get("/channels", response=ReportOut, summary="Channel mix")
 def report_channels(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     return _report(request, "channels", query)
+
+
+@router.get("/nps", response=ReportOut, summary="Net Promoter Score and answer rate (grain)")
+def report_nps(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    return _report(request, "nps", query)

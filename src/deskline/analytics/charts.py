@@ -32,6 +32,7 @@ PLANS = {
     "distribution": ChartPlan("measure", ("median", "p90"), line=False),
     "breakdown": ChartPlan("label", ("created", "resolved"), line=False),
     "channels": ChartPlan("label", ("created", "resolved"), line=False),
+    "nps": ChartPlan("period", ("nps", "answer_rate"), line=True),
     "forecast": ChartPlan("period", ("actual", "forecast", "lower", "upper"), line=True),
 }
 #: At most this many labels under the x axis (a year by day would be unreadable).

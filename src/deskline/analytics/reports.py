@@ -13,9 +13,10 @@ from deskline.analytics import selectors
 from deskline.analytics.figures import backlog_line, sla_figures
 from deskline.analytics.selectors import Grain, StatsFilter
 from deskline.clients.models import Company
+from deskline.feedback.nps_score import nps_figures
 from deskline.tickets.models import Priority, TicketType
 
-REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels")
+REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps")
 
 
 @dataclass
@@ -50,7 +51,26 @@ def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "
         return _csat(f, grain)
     if name == "channels":
         return _breakdown(f, "channel", name="channels", title=_("Channel mix"))
+    if name == "nps":
+        return _nps(f, grain)
     raise KeyError(name)
+
+
+def _nps(f: StatsFilter, grain: Grain) -> Table:
+    """NPS per period of sending, with the answer rate (the company filter applies)."""
+    table = Table("nps", _("Net Promoter Score"), [
+        ("period", _("Period")), ("sent", _("Asked")), ("answered", _("Answered")),
+        ("answer_rate", _("Answer rate, %")), ("promoters", _("Promoters")),
+        ("passives", _("Passives")), ("detractors", _("Detractors")), ("nps", _("NPS")),
+    ])  # fmt: skip
+    for period, sent, scores in selectors.nps_series(f=f, grain=grain):
+        figures = nps_figures(sent, scores)
+        table.rows.append({
+            "period": period.isoformat(), "sent": figures.sent, "answered": figures.answered,
+            "answer_rate": figures.answer_rate, "promoters": figures.promoters,
+            "passives": figures.passives, "detractors": figures.detractors, "nps": figures.nps,
+        })  # fmt: skip
+    return table
 
 
 def _sla(f: StatsFilter, grain: Grain) -> Table:

@@ -200,3 +200,20 @@ def _quantiles(values: list[float]) -> dict[str, float | None]:
         "median": quantile(values, 0.5),
         "p90": quantile(values, 0.9),
     }
+
+
+def nps_series(*, f: StatsFilter, grain: Grain = "month") -> list[tuple[dt.date, int, list[int]]]:
+    """(period, invitations sent, scores given) of the NPS survey, oldest first."""
+    from deskline.feedback.models import NpsInvite
+
+    rows = NpsInvite.objects.filter(sent_at__date__gte=f.start, sent_at__date__lte=f.end)
+    if f.company is not None:
+        rows = rows.filter(company_id=f.company)
+    buckets: dict[dt.date, tuple[int, list[int]]] = {}
+    for sent_at, score in rows.values_list("sent_at", "score").iterator():
+        key = _bucket(sent_at.date(), grain)
+        sent, scores = buckets.get(key, (0, []))
+        if score is not None:
+            scores.append(score)
+        buckets[key] = (sent + 1, scores)
+    return [(period, sent, scores) for period, (sent, scores) in sorted(buckets.items())]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from deskline.feedback.models import SurveyRule, SurveyTemplate
+from deskline.feedback.models import NpsInvite, NpsSettings, SurveyRule, SurveyTemplate
 
 
 @admin.register(SurveyTemplate)
@@ -18,3 +18,18 @@ class SurveyRuleAdmin(admin.ModelAdmin[SurveyRule]):
                     "poor_action"]  # fmt: skip
     list_editable = ["order", "is_active"]
     filter_horizontal = ["ticket_types", "company_categories"]
+
+
+@admin.register(NpsSettings)
+class NpsSettingsAdmin(admin.ModelAdmin[NpsSettings]):
+    list_display = ["__str__", "is_active", "every_months", "min_days_between", "per_run"]
+
+
+@admin.register(NpsInvite)
+class NpsInviteAdmin(admin.ModelAdmin[NpsInvite]):
+    list_display = ["contact", "sent_at", "score", "answered_at"]
+    list_filter = ["score"]
+    readonly_fields = ["contact", "company_id", "sent_at", "answered_at", "score", "comment"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -158,3 +158,49 @@ class StressAlert(models.Model):
 
     def __str__(self) -> str:
         return f"stress alert for {self.agent_id}"
+
+
+class NpsSettings(models.Model):
+    """The periodic NPS survey of every company's contacts (one row: the first is used)."""
+
+    is_active = models.BooleanField(_("active"), default=False)
+    every_months = models.PositiveSmallIntegerField(_("ask each contact every (months)"), default=6)
+    min_days_between = models.PositiveSmallIntegerField(
+        _("never more often than (days) per contact"), default=90
+    )
+    per_run = models.PositiveIntegerField(
+        _("at most this many invitations a day"), default=500,
+        help_text=_("Spreads a first round over several days."),
+    )  # fmt: skip
+    question = models.CharField(
+        _("question"), max_length=300,
+        default="How likely are you to recommend us to a colleague?",
+    )  # fmt: skip
+    question_ru = models.CharField(
+        _("question (Russian)"), max_length=300,
+        default="Насколько вероятно, что вы порекомендуете нас коллеге?",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("NPS survey settings")
+        verbose_name_plural = _("NPS survey settings")
+
+    def __str__(self) -> str:
+        return str(_("NPS survey"))
+
+
+class NpsInvite(models.Model):
+    """One NPS question to one contact: 0-10 by a signed link, then an optional comment."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="nps_invites")
+    company_id = models.BigIntegerField(null=True, blank=True)
+    sent_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "sent_at"], name="nps_invite_contact")]
+
+    def __str__(self) -> str:
+        return f"NPS of contact {self.contact_id}"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from deskline.accounts.models import User
 from deskline.core.errors import DomainError
 from deskline.desk.web import staff_page
-from deskline.feedback import services
+from deskline.feedback import nps, services
 from deskline.feedback.models import SurveyInvite
 from deskline.feedback.selectors import callbacks_for
 
@@ -68,3 +68,25 @@ def callback_mark_done(request: HttpRequest, callback_id: int) -> HttpResponse:
     except DomainError as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
     return HttpResponseRedirect("/feedback/callbacks/")
+
+
+@require_http_methods(["GET", "POST"])
+def nps_score(request: HttpRequest, token: str, score: int) -> HttpResponse:
+    """The 0-10 link of the NPS mail: records the score, asks for an optional comment."""
+    try:
+        invite = nps.nps_answer(token=token, score=score)
+    except DomainError as exc:
+        return render(request, "feedback/survey_error.html", {"message": exc.message},
+                      status=exc.status)  # fmt: skip
+    return render(request, "feedback/nps_thanks.html", {"invite": invite, "token": token})
+
+
+@require_http_methods(["POST"])
+def nps_comment(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = nps.nps_comment(token=token, comment=request.POST.get("comment", ""))
+    except DomainError as exc:
+        return render(request, "feedback/survey_error.html", {"message": exc.message},
+                      status=exc.status)  # fmt: skip
+    return render(request, "feedback/nps_thanks.html",
+                  {"invite": invite, "token": token, "commented": True})  # fmt: skip

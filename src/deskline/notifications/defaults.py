@@ -75,6 +75,18 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "Или на портале: {{ rate_url }}{% else %} Оцените на портале: {{ rate_url }}"
         "{% endif %}\n\nЕсли проблема осталась, ответьте на это письмо." + _SIGN_RU,
     ),
+    ("nps_survey", "en"): (
+        "{{ nps_question }}",
+        "Hello {{ contact_name|default:'there' }},\n\n{{ nps_question }} "
+        "One click answers (0 = not at all likely, 10 = extremely likely):\n"
+        "{% for score, url in nps_urls %}{{ score }}: {{ url }}\n{% endfor %}" + _SIGN_EN,
+    ),
+    ("nps_survey", "ru"): (
+        "{{ nps_question }}",
+        "Здравствуйте{% if contact_name %}, {{ contact_name }}{% endif %}!\n\n{{ nps_question }} "
+        "Ответ в один клик (0 — точно нет, 10 — обязательно):\n"
+        "{% for score, url in nps_urls %}{{ score }}: {{ url }}\n{% endfor %}" + _SIGN_RU,
+    ),
     ("poor_score", "en"): (
         "[#{{ ticket.number }}] Poor score {{ score }}/5: {{ ticket.title }}",
         "The client {{ contact_name }} rated ticket #{{ ticket.number }} ({{ ticket.title }}) "

@@ -22,6 +22,7 @@ class Event(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning (to the manager)")
     SENDER_REFUSED = "sender_refused", _("Unknown sender refused")
     PASSWORD_RESET = "password_reset", _("Password reset link")
+    NPS_SURVEY = "nps_survey", _("Periodic NPS question (to each contact)")
     POOR_SCORE = "poor_score", _("Poor survey score (to the team lead and the company's manager)")
 
 

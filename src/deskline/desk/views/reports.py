@@ -31,6 +31,7 @@ TITLES = {
     "breakdown": _("Breakdown"),
     "csat": _("Client satisfaction"),
     "channels": _("Channel mix"),
+    "nps": _("Net Promoter Score"),
     "forecast": _("Load forecast"),
 }
 TABS = (*REPORTS, "forecast")
