@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from deskline.desk.views import (
     auth,
+    callbacks,
     dashboard,
     intake,
     lists,
@@ -70,6 +71,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="company_suggest",
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("feedback/callbacks/", callbacks.callback_list, name="callbacks"),
+    path(
+        "feedback/callbacks/<int:callback_id>/done/",
+        callbacks.callback_mark_done,
+        name="callback_done",
+    ),
     path("dashboard/stress/", dashboard.stress_check_in, name="stress"),
     path("reports/", reports.report_page, name="reports"),
     path("reports/forecast/", reports.forecast_page, name="forecast"),

@@ -9,7 +9,9 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from deskline.feedback.services import survey_on_event
+        from deskline.feedback.services import survey_mail_context, survey_on_event
+        from deskline.notifications.context import context_provider
         from deskline.tickets.events import on_ticket_event
 
         on_ticket_event("feedback.survey", kinds=["status_changed"])(survey_on_event)
+        context_provider("ticket_resolved")(survey_mail_context)

@@ -4,6 +4,8 @@ and the company's manager told, and the ticket reopened or followed up as the ru
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -100,6 +102,20 @@ def survey_question(*, invite: SurveyInvite, language: str) -> str:
             else "How satisfied are you with the solution?"
         )  # fmt: skip
     return (template.question_ru if language == "ru" else "") or template.question
+
+
+def survey_mail_context(ticket: Ticket, language: str) -> dict[str, Any]:
+    """What the resolution mail asks (registered with notifications): the survey question and
+    its one-click answers, or nothing when the survey rules leave the ticket out."""
+    from deskline.notifications.context import base_url
+
+    invite = survey_invite_pending(ticket=ticket)
+    if invite is None:
+        return {"survey_urls": [], "survey_question": ""}
+    return {
+        "survey_urls": survey_links(invite=invite, base_url=base_url()),
+        "survey_question": survey_question(invite=invite, language=language),
+    }
 
 
 def survey_on_event(event: TicketEvent) -> None:

@@ -1,4 +1,5 @@
-"""Addresses of the survey pages (signed tokens, no login)."""
+"""Addresses of the survey pages (signed tokens, no login). The call-back list is a desk page
+(desk/urls.py), under the same /feedback/ prefix."""
 
 from django.urls import path
 
@@ -10,6 +11,4 @@ urlpatterns = [
     path("s/<str:token>/comment/", views.survey_comment, name="comment"),
     path("nps/<str:token>/<int:score>/", views.nps_score, name="nps_score"),
     path("nps/<str:token>/comment/", views.nps_comment, name="nps_comment"),
-    path("callbacks/", views.callback_list, name="callbacks"),
-    path("callbacks/<int:callback_id>/done/", views.callback_mark_done, name="callback_done"),
 ]

@@ -5,16 +5,13 @@ No login: the signed token in the address is the authority (django.core.signing)
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from deskline.accounts.models import User
 from deskline.core.errors import DomainError
-from deskline.desk.web import staff_page
 from deskline.feedback import nps, services
 from deskline.feedback.models import SurveyInvite
-from deskline.feedback.selectors import callbacks_for
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,27 +44,6 @@ def survey_comment(request: HttpRequest, token: str) -> HttpResponse:
                       status=exc.status)  # fmt: skip
     return render(request, "feedback/survey_thanks.html",
                   {"invite": invite, "token": token, "commented": True})  # fmt: skip
-
-
-@staff_page
-def callback_list(request: HttpRequest) -> HttpResponse:
-    """The team lead's "to call back" list: poor scores not yet called back."""
-    user = request.user
-    assert isinstance(user, User)
-    rows = list(callbacks_for(user))
-    return render(request, "feedback/callbacks.html", {"callbacks": rows})
-
-
-@require_http_methods(["POST"])
-@staff_page
-def callback_mark_done(request: HttpRequest, callback_id: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    try:
-        services.callback_done(actor=user, callback_id=callback_id)
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
-    return HttpResponseRedirect("/feedback/callbacks/")
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from deskline.tickets.models import Ticket
+
+#: Other apps add to a notification's context by event kind (e.g. feedback: the survey links of
+#: the resolution mail), so notifications never imports them.
+ContextProvider = Callable[[Ticket, str], dict[str, Any]]
+_providers: dict[str, list[ContextProvider]] = {}
+
+
+def context_provider(event: str) -> Callable[[ContextProvider], ContextProvider]:
+    """Register `fn(ticket, language) -> extra context` for notifications of `event`."""
+
+    def register(fn: ContextProvider) -> ContextProvider:
+        if fn not in _providers.setdefault(event, []):
+            _providers[event].append(fn)
+        return fn
+
+    return register
+
+
+def provided_context(event: str, ticket: Ticket, language: str) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for fn in _providers.get(event, []):
+        extra |= fn(ticket, language)
+    return extra
 
 
 def base_url() -> str:

@@ -15,7 +15,7 @@ from deskline.accounts.models import User
 from deskline.clients.models import Contact
 from deskline.core.html import html_to_text
 from deskline.notifications import selectors
-from deskline.notifications.context import base_url, ticket_context
+from deskline.notifications.context import provided_context, ticket_context
 from deskline.notifications.models import Event
 from deskline.notifications.senders import channels_available
 from deskline.notifications.services import notification_queue
@@ -106,20 +106,6 @@ def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
         )
 
 
-def _survey(ticket: Ticket, language: str) -> dict[str, Any]:
-    """The survey the resolution mail carries: its question and one-click answers (signed
-    links, no login); nothing when the survey rules leave the ticket out."""
-    from deskline.feedback.services import survey_invite_pending, survey_links, survey_question
-
-    invite = survey_invite_pending(ticket=ticket)
-    if invite is None:
-        return {"survey_urls": [], "survey_question": ""}
-    return {
-        "survey_urls": survey_links(invite=invite, base_url=base_url()),
-        "survey_question": survey_question(invite=invite, language=language),
-    }
-
-
 def on_event(event: TicketEvent) -> None:
     ticket, payload = event.ticket, event.payload
     if isinstance(payload, Created) and ticket.contact is not None:
@@ -128,8 +114,8 @@ def on_event(event: TicketEvent) -> None:
         _on_commented(event, ticket, payload)
     elif isinstance(payload, StatusChanged) and ticket.contact is not None:
         if payload.phase[1] == "resolved":
-            survey = _survey(ticket, ticket.contact.language)
-            _notify(event, Event.TICKET_RESOLVED, contact=ticket.contact, **survey)
+            extra = provided_context(Event.TICKET_RESOLVED, ticket, ticket.contact.language)
+            _notify(event, Event.TICKET_RESOLVED, contact=ticket.contact, **extra)
         else:
             _notify(event, Event.STATUS_CHANGED, contact=ticket.contact)
     elif isinstance(payload, Assigned) and payload.assignee_id is not None:
