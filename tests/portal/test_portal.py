@@ -368,3 +368,23 @@ def test_staff_reset_their_password_from_the_desk_and_the_portal_resets_no_staff
     assert done["Location"] == "/password-reset/done/"
     admin.refresh_from_db()
     assert admin.check_password("Fresh-pass-987")
+
+
+def test_the_portal_summary_counts_only_what_the_contact_sees(
+    carl: User, make_ticket: Any, admin: User
+) -> None:
+    from tests.factories import ContactFactory
+
+    mine = make_ticket(title="Mine", contact_id=carl.contact.pk)
+    make_ticket(title="Mine too", contact_id=carl.contact.pk)
+    stranger = ContactFactory()
+    make_ticket(title="Someone else's", contact_id=stranger.pk)
+    Ticket.objects.filter(pk=mine.pk).update(
+        phase="resolved", resolved_at=timezone.now(), rating=4,
+        resolution_due=timezone.now(), resolution_breached=False,
+    )  # fmt: skip
+    client = Client()
+    client.force_login(carl)
+    summary = client.get("/portal/").context["summary"]
+    assert (summary.open, summary.resolved) == (1, 1)
+    assert summary.resolution_met_pct == 100.0 and summary.rating_avg == 4.0

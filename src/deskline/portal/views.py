@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,7 @@ from deskline.tickets.selectors import (
     TicketFilters,
     attachment_for,
     attachments_without_comment,
+    client_summary_for,
     comments_of,
     history_of,
     ticket_detail_for,
@@ -33,6 +36,8 @@ from deskline.tickets.selectors import (
 from deskline.tickets.services import comment_add, ticket_change_status, ticket_create, ticket_rate
 
 PAGE_SIZE = 30
+#: The period the portal's summary looks back over.
+SUMMARY_PERIOD = dt.timedelta(days=90)
 LOW_RATING = 2
 REGISTRY_LIMIT = 200
 
@@ -81,7 +86,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         cursor=request.GET.get("cursor", ""),
         limit=PAGE_SIZE,
     )
-    return render(request, "portal/ticket_list.html", {"page": page})
+    summary = client_summary_for(user=_user(request), since=timezone.now() - SUMMARY_PERIOD)
+    return render(request, "portal/ticket_list.html", {"page": page, "summary": summary})
 
 
 def _new_ticket_form(request: HttpRequest, user: User) -> NewTicketForm:

@@ -316,3 +316,41 @@ def custom_fields_of_type(type_id: int | None) -> list[CustomField]:
     if type_id is None:
         return []
     return list(CustomField.objects.filter(ticket_types=type_id).order_by("order", "pk"))
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """What a client's portal shows above their tickets: open now, and how the last 90 days went."""
+
+    open: int
+    resolved: int
+    resolution_met_pct: float | None
+    rating_avg: float | None
+
+
+def client_summary_for(*, user: User, since: dt.datetime) -> ClientSummary:
+    """Counts over the tickets `user` sees (one query), whatever their number."""
+    from django.db.models import Avg, Count
+
+    from deskline.tickets.models import OPEN_PHASES
+
+    visible = tickets_visible_to(user).order_by()
+    row = visible.aggregate(
+        open=Count("pk", filter=Q(phase__in=OPEN_PHASES)),
+        resolved=Count("pk", filter=Q(resolved_at__gte=since)),
+        met=Count(
+            "pk",
+            filter=Q(
+                resolved_at__gte=since, resolution_breached=False, resolution_due__isnull=False
+            ),
+        ),  # fmt: skip
+        with_target=Count("pk", filter=Q(resolved_at__gte=since, resolution_due__isnull=False)),
+        rating=Avg("rating", filter=Q(resolved_at__gte=since, rating__isnull=False)),
+    )
+    target = row["with_target"]
+    return ClientSummary(
+        open=row["open"],
+        resolved=row["resolved"],
+        resolution_met_pct=round(100.0 * row["met"] / target, 1) if target else None,
+        rating_avg=round(float(row["rating"]), 1) if row["rating"] is not None else None,
+    )
