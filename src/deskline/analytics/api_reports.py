@@ -108,3 +108,10 @@ def report_channels(request: HttpRequest, query: Query[ReportQuery]) -> Any:
 @router.get("/nps", response=ReportOut, summary="Net Promoter Score and answer rate (grain)")
 def report_nps(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     return _report(request, "nps", query)
+
+
+@router.get(
+    "/breaches", response=ReportOut, summary="SLA breaches with time per status and handovers"
+)
+def report_breaches(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    return _report(request, "breaches", query)

@@ -116,7 +116,8 @@ class ScheduledReport(models.Model):
         choices=[("sla", _("SLA compliance")), ("flow", _("Created and resolved")),
                  ("distribution", _("Response and resolution times")),
                  ("breakdown", _("Breakdown")), ("csat", _("Client satisfaction")),
-                 ("channels", _("Channel mix")), ("nps", _("Net Promoter Score"))],
+                 ("channels", _("Channel mix")), ("nps", _("Net Promoter Score")),
+                 ("breaches", _("SLA breaches and their causes"))],
     )  # fmt: skip
     filters = models.JSONField(
         _("filters"), default=dict, blank=True,

@@ -16,7 +16,7 @@ from deskline.clients.models import Company
 from deskline.feedback.nps_score import nps_figures
 from deskline.tickets.models import Priority, TicketType
 
-REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps")
+REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps", "breaches")
 
 
 @dataclass
@@ -53,7 +53,20 @@ def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "
         return _breakdown(f, "channel", name="channels", title=_("Channel mix"))
     if name == "nps":
         return _nps(f, grain)
+    if name == "breaches":
+        return _breaches(f)
     raise KeyError(name)
+
+
+def _breaches(f: StatsFilter) -> Table:
+    """Breached deadlines of the period and their causes: time per status, handovers."""
+    table = Table("breaches", _("SLA breaches and their causes"), [
+        ("number", _("Ticket")), ("title", _("Title")), ("team", _("Team")),
+        ("breached", _("Deadline")), ("due", _("Due")), ("late_hours", _("Late, hours")),
+        ("handovers", _("Handovers")), ("time_in_statuses", _("Time in each status")),
+    ])  # fmt: skip
+    table.rows = selectors.breached_tickets(f=f)
+    return table
 
 
 def _nps(f: StatsFilter, grain: Grain) -> Table:

@@ -217,3 +217,69 @@ def nps_series(*, f: StatsFilter, grain: Grain = "month") -> list[tuple[dt.date,
             scores.append(score)
         buckets[key] = (sent + 1, scores)
     return [(period, sent, scores) for period, (sent, scores) in sorted(buckets.items())]
+
+
+BREACHES_SHOWN = 200
+
+
+def breached_tickets(*, f: StatsFilter) -> list[dict[str, Any]]:
+    """The tickets whose reaction or resolution deadline fell in the period and was breached,
+    newest first (at most 200), each with its time per status and its handovers (2 queries)."""
+    from deskline.analytics.breaches import (
+        StatusStep,
+        describe,
+        first_status_of,
+        handovers,
+        status_seconds,
+    )
+    from deskline.tickets import config_cache
+    from deskline.tickets.models import Status, Ticket, TicketEvent
+
+    start = dt.datetime.combine(f.start, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    rows = Ticket.objects.filter(
+        Q(resolution_breached=True, resolution_due__gte=start, resolution_due__lt=end)
+        | Q(reaction_breached=True, reaction_due__gte=start, reaction_due__lt=end)
+    ).filter(_ticket_q(f))
+    tickets = list(
+        rows.select_related("team", "status").order_by("-resolution_due", "-pk")[:BREACHES_SHOWN]
+    )
+    events: dict[int, list[TicketEvent]] = {}
+    for event in TicketEvent.objects.filter(
+        ticket_id__in=[t.pk for t in tickets], kind__in=("status_changed", "assigned")
+    ).order_by("created_at", "pk"):
+        events.setdefault(event.ticket_id, []).append(event)
+    names = {s.code: s.name for s in config_cache.rows_by_id(Status).values()}
+    now = dt.datetime.now(dt.UTC)
+    out = []
+    for ticket in tickets:
+        history = events.get(ticket.pk, [])
+        steps = [
+            StatusStep(e.created_at, *e.changes["status"])
+            for e in history
+            if e.kind == "status_changed" and len(e.changes.get("status") or ()) == 2
+        ]
+        moves = [
+            tuple(e.changes[field])
+            for e in history
+            if e.kind == "assigned"
+            for field in ("assignee_id", "team_id")
+            if len(e.changes.get(field) or ()) == 2
+        ]
+        due = ticket.resolution_due if ticket.resolution_breached else ticket.reaction_due
+        done = ticket.resolved_at or now
+        seconds = status_seconds(
+            created_at=ticket.created_at,
+            first_status=first_status_of(steps, ticket.status.code),
+            steps=steps,
+            end=done,
+        )
+        out.append({
+            "number": ticket.number, "title": ticket.title,
+            "team": ticket.team.name if ticket.team else "",
+            "breached": "resolution" if ticket.resolution_breached else "reaction",
+            "due": due.isoformat(timespec="minutes") if due else "",
+            "late_hours": round((done - due).total_seconds() / 3600, 1) if due else None,
+            "handovers": handovers(moves), "time_in_statuses": describe(seconds, names),
+        })  # fmt: skip
+    return out

@@ -32,6 +32,7 @@ TITLES = {
     "csat": _("Client satisfaction"),
     "channels": _("Channel mix"),
     "nps": _("Net Promoter Score"),
+    "breaches": _("Breaches"),
     "forecast": _("Load forecast"),
 }
 TABS = (*REPORTS, "forecast")
