@@ -176,7 +176,10 @@ class ArticleTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["term", "article"], name="kb_term_article_unique")
         ]
-        indexes = [models.Index(fields=["article"], name="kb_term_article_idx")]
+        indexes = [
+            models.Index(fields=["article"], name="kb_term_article_idx"),
+            models.Index(fields=["term", "-weight"], name="kb_term_impact_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.term} ({self.article_id})"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from deskline.accounts.models import User
 from deskline.clients.models import Contact
 from deskline.core.errors import NotFound
-from deskline.core.permissions import is_staff
+from deskline.core.permissions import is_staff, require_staff
 from deskline.knowledge.models import (
     Article,
     ArticleAudience,
@@ -56,13 +56,16 @@ def articles_for(user: User | Any, *, drafts: bool = False) -> QuerySet[Article]
     if not user.is_active:
         return rows.none()
     company_id, category_id = _client_company(user)
+    # The client's own rows come from the small link tables, so the condition stays a pair of
+    # short id lists however many articles there are (no join that repeats articles).
     scope = Q(audience=ArticleAudience.PUBLIC)
     if company_id is not None:
-        scope |= Q(audience=ArticleAudience.CLIENTS, companies=company_id)
+        mine = Article.companies.through.objects.filter(company_id=company_id)
+        scope |= Q(audience=ArticleAudience.CLIENTS, pk__in=mine.values("article_id"))
     if category_id is not None:
-        scope |= Q(audience=ArticleAudience.CLIENTS, company_categories=category_id)
-    # A subquery keeps one row per article however many companies it names.
-    return published.filter(pk__in=Article.objects.filter(scope).values("pk"))
+        kind = Article.company_categories.through.objects.filter(companycategory_id=category_id)
+        scope |= Q(audience=ArticleAudience.CLIENTS, pk__in=kind.values("article_id"))
+    return published.filter(scope)
 
 
 def article_get_for(*, user: User | Any, article_id: int, drafts: bool = False) -> Article:
@@ -128,6 +131,7 @@ def categories_for(*, user: User | Any) -> list[Category]:
 
 def review_queue_for(*, user: User) -> list[Article]:
     """Articles waiting for review, then published ones past their review date."""
+    require_staff(user)
     today = timezone.localdate()
     rows = articles_for(user, drafts=True).filter(
         Q(state=ArticleState.IN_REVIEW) | Q(state=ArticleState.PUBLISHED, review_due__lte=today)
@@ -136,11 +140,13 @@ def review_queue_for(*, user: User) -> list[Article]:
 
 
 def versions_of(*, user: User, article_id: int) -> list[ArticleVersion]:
+    require_staff(user)  # old versions may hold text that never was published
     article = article_get_for(user=user, article_id=article_id, drafts=True)
     return list(article.versions.select_related("author"))
 
 
 def version_get(*, user: User, article_id: int, number: int) -> ArticleVersion:
+    require_staff(user)
     article = article_get_for(user=user, article_id=article_id, drafts=True)
     row = article.versions.filter(number=number).first()
     if row is None:

@@ -33,7 +33,7 @@ from deskline.knowledge.models import (
     SearchLog,
     Tag,
 )
-from deskline.knowledge.search import article_index
+from deskline.knowledge.search import article_index, search, with_passages
 
 #: Fields `article_create` and `article_update` take besides the many-to-many lists.
 SIMPLE_FIELDS = ("title", "body", "category_id", "language", "translation_of_id", "audience",
@@ -158,11 +158,15 @@ def deflection_record(*, user: User | Any, article_id: int | None, query: str = 
     )
 
 
-def search_logged(*, user: User | Any, query: str, results: int, source: str = "search") -> None:
-    if not query.strip():
-        return
-    author = user if user is not None and user.is_authenticated else None
-    SearchLog.objects.create(query=query.strip()[:500], results=results, source=source, user=author)
+def search_run(*, user: User | Any, text: str, limit: int = 10, language: str | None = None,
+               source: str = "search") -> list[dict[str, Any]]:  # fmt: skip
+    """Search as `user` and record the search (the report lists the ones nobody answered)."""
+    hits = with_passages(search(user=user, text=text, limit=limit, language=language), text)
+    if text.strip():
+        author = user if user is not None and user.is_authenticated else None
+        SearchLog.objects.create(query=text.strip()[:500], results=len(hits), source=source,
+                                 user=author)  # fmt: skip
+    return hits
 
 
 def reviews_due(*, today: dt.date | None = None) -> list[Article]:

@@ -10,21 +10,26 @@ term table sums weight x idf per article, restricted to the articles the reader 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet
 
 from deskline.accounts.models import User
 from deskline.knowledge.article_selectors import articles_for
 from deskline.knowledge.markdown import markdown_to_text
 from deskline.knowledge.models import Article, ArticleTerm, Synonym, Trigram
 from deskline.knowledge.terms import (
+    best_passage,
     document_terms,
     idf,
+    other_layout,
     similarity,
     synonym_map,
     term,
+    transliterated,
     trigrams,
     words,
 )
@@ -35,6 +40,12 @@ FUZZY_FACTOR = 0.7
 #: A misspelt word matches indexed stems at least this similar (trigram Jaccard).
 FUZZY_MIN_SIMILARITY = 0.35
 FUZZY_CANDIDATES = 3
+TRANSLIT_FACTOR = 0.9
+#: Visible articles the first pass hands to the exact second one.
+CANDIDATES = 40
+#: How many of each term's heaviest postings the first pass reads.
+IMPACT_DEPTH = 300
+MAX_WORDS = 12
 
 
 def article_index(article: Article) -> None:
@@ -48,6 +59,32 @@ def article_index(article: Article) -> None:
     Trigram.objects.bulk_create(
         (Trigram(gram=g, term=t) for t in weights for g in trigrams(t)), ignore_conflicts=True
     )
+
+
+def index_rebuild(*, batch: int = 500) -> int:
+    """Re-index every article (after a stemmer or weighting change, or a bulk import)."""
+    done = 0
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        rows = Article.objects.filter(pk__in=ids[start : start + batch]).prefetch_related("tags")
+        terms: list[ArticleTerm] = []
+        stems: set[str] = set()
+        for article in rows:
+            tags = " ".join(t.name for t in article.tags.all())
+            weights = document_terms(f"{article.title} {tags}", markdown_to_text(article.body))
+            terms += [
+                ArticleTerm(article_id=article.pk, term=t, weight=w) for t, w in weights.items()
+            ]
+            stems.update(weights)
+            done += 1
+        with transaction.atomic():
+            ArticleTerm.objects.filter(article_id__in=ids[start : start + batch]).delete()
+            ArticleTerm.objects.bulk_create(terms, batch_size=2000)
+            Trigram.objects.bulk_create(
+                (Trigram(gram=g, term=t) for t in stems for g in trigrams(t)),
+                ignore_conflicts=True, batch_size=2000,
+            )  # fmt: skip
+    return done
 
 
 @dataclass(frozen=True)
@@ -72,38 +109,106 @@ def _fuzzy(stem: str) -> dict[str, float]:
     return {t: s for t, s in best if s >= FUZZY_MIN_SIMILARITY}
 
 
-def query_terms(text: str) -> dict[str, float]:
-    """Each stem the query looks for with how much it counts (1 for a typed word)."""
-    synonyms = synonym_map(Synonym.objects.values_list("words", flat=True))
-    wanted: dict[str, float] = {}
+def _alternatives(word: str, known: set[str]) -> dict[str, float]:
+    """Indexed stems a word no article contains may stand for: its transliteration, its other
+    keyboard layout, or (failing those) the stems spelt most like it."""
+    found: dict[str, float] = {}
+    for variant in (transliterated(word), other_layout(word)):
+        if variant and term(variant) in known:
+            found[term(variant)] = TRANSLIT_FACTOR
+    if not found and len(term(word)) >= 3:
+        found = {t: FUZZY_FACTOR * sim for t, sim in _fuzzy(term(word)).items()}
+    return found
 
-    def want(stem: str, factor: float) -> None:
-        wanted[stem] = max(wanted.get(stem, 0.0), factor)
 
-    typed = [term(w) for w in words(text)]
-    for stem in typed:
-        want(stem, 1.0)
+def _widen(group: dict[str, float], synonyms: dict[str, set[tuple[str, ...]]],
+           found: dict[str, float]) -> None:  # fmt: skip
+    """Add the synonyms of each found stem to the word's group, counting a little less."""
+    for stem, factor in found.items():
         for phrase in synonyms.get(stem, ()):
             for other in phrase:
-                want(other, SYNONYM_FACTOR / len(phrase))
+                weight = factor * SYNONYM_FACTOR / len(phrase)
+                group[other] = max(group.get(other, 0.0), weight)
+
+
+def query_terms(text: str) -> list[dict[str, float]]:
+    """For each word of the query, the stems that answer it and how much each counts (1 for the
+    word as typed, less for a synonym, a transliteration or a similar spelling)."""
+    typed = words(text)[:MAX_WORDS]
+    if not typed:
+        return []
+    synonyms = synonym_map(Synonym.objects.values_list("words", flat=True))
+    variants = {term(w) for w in typed}
+    for word in typed:
+        variants.update(term(v) for v in (transliterated(word), other_layout(word)) if v)
     known = set(
-        ArticleTerm.objects.filter(term__in=typed).values_list("term", flat=True).distinct()
+        ArticleTerm.objects.filter(term__in=variants).values_list("term", flat=True).distinct()
     )
-    for stem in typed:
-        if stem not in known and len(stem) >= 3:
-            for other, sim in _fuzzy(stem).items():
-                want(other, FUZZY_FACTOR * sim)
-                for phrase in synonyms.get(other, ()):
-                    for syn in phrase:
-                        want(syn, FUZZY_FACTOR * sim * SYNONYM_FACTOR / len(phrase))
-    return wanted
+    groups = []
+    for word in typed:
+        stem = term(word)
+        group = {stem: 1.0} if stem in known else {}
+        _widen(group, synonyms, {stem: 1.0})
+        if not known.intersection(group):
+            alternatives = _alternatives(word, known)
+            group.update(alternatives)
+            _widen(group, synonyms, alternatives)
+        groups.append(group or {stem: 1.0})
+    return groups
+
+
+def _scores(groups: list[dict[str, float]], idfs: dict[str, float],
+            rows: Iterable[tuple[int, str, float]]) -> dict[int, float]:  # fmt: skip
+    """Each article's score: per query word its best-matching term (so a word with many
+    synonyms counts once), summed, times the share of query words the article answers."""
+    weights: dict[int, dict[str, float]] = {}
+    for article_id, stem, weight in rows:
+        weights.setdefault(article_id, {})[stem] = weight
+    scores = {}
+    for article_id, terms in weights.items():
+        parts = [
+            max((terms[t] * f * idfs[t] for t, f in group.items() if t in terms), default=0.0)
+            for group in groups
+        ]
+        matched = sum(1 for p in parts if p > 0)
+        scores[article_id] = sum(parts) * (0.5 + 0.5 * matched / len(groups))
+    return scores
+
+
+def _impact_rows(terms: Iterable[str]) -> list[tuple[int, str, float]]:
+    """Each term's IMPACT_DEPTH heaviest postings (index `kb_term_impact_idx`), in one query.
+
+    Reading only the best postings of each term keeps a query's cost flat however many
+    articles hold a common word; an article outside every term's best few is not a candidate.
+    """
+    table = ArticleTerm._meta.db_table
+    part = (f"SELECT * FROM (SELECT article_id, term, weight FROM {table} "  # noqa: S608
+            f"WHERE term = %s ORDER BY weight DESC LIMIT {IMPACT_DEPTH}) AS t{{}}")  # fmt: skip
+    terms = sorted(terms)
+    sql = " UNION ALL ".join(part.format(i) for i in range(len(terms)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, terms)
+        return [(int(a), str(t), float(w)) for a, t, w in cursor.fetchall()]
+
+
+def _visible_candidates(ranked: list[int], visible: QuerySet[Article]) -> list[int]:
+    """The best CANDIDATES of `ranked` that the reader may see, checked a chunk at a time."""
+    chosen: list[int] = []
+    for start in range(0, len(ranked), 4 * CANDIDATES):
+        chunk = ranked[start : start + 4 * CANDIDATES]
+        allowed = set(visible.filter(pk__in=chunk).order_by().values_list("pk", flat=True))
+        chosen += [pk for pk in chunk if pk in allowed]
+        if len(chosen) >= CANDIDATES:
+            break
+    return chosen[:CANDIDATES]
 
 
 def search(
     *, user: User | Any, text: str, limit: int = 10, language: str | None = None
 ) -> list[Hit]:
     """The articles `user` may read that best answer `text`, best first."""
-    wanted = query_terms(text[:500])
+    groups = query_terms(text.replace("\x00", " ")[:500])
+    wanted = {t for group in groups for t in group}
     if not wanted:
         return []
     frequency = dict(
@@ -112,23 +217,29 @@ def search(
         .annotate(n=Count("id"))
         .values_list("term", "n")
     )
-    documents = Article.objects.count()
-    factors = {t: f * idf(documents, frequency[t]) for t, f in wanted.items() if t in frequency}
-    if not factors:
+    if not frequency:
         return []
+    documents = Article.objects.count()
+    idfs = {t: idf(documents, n) for t, n in frequency.items()}
+    rough = _scores(groups, idfs, _impact_rows(idfs))
+    ranked = sorted(rough, key=lambda pk: (-rough[pk], pk))
     visible = articles_for(user)
     if language:
         visible = visible.filter(language=language)
-    factor = Case(
-        *(When(term=t, then=Value(f)) for t, f in factors.items()),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    ranked = list(
-        ArticleTerm.objects.filter(term__in=factors, article__in=visible.values("pk"))
-        .values("article_id")
-        .annotate(score=Sum(F("weight") * factor, output_field=FloatField()))
-        .order_by("-score", "article_id")[:limit]
-    )
-    articles = Article.objects.select_related("category").in_bulk([r["article_id"] for r in ranked])
-    return [Hit(articles[r["article_id"]], round(r["score"], 4)) for r in ranked]
+    candidates = _visible_candidates(ranked, visible)
+    exact = ArticleTerm.objects.filter(article_id__in=candidates, term__in=idfs)
+    scores = _scores(groups, idfs, exact.values_list("article_id", "term", "weight"))
+    best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in best])
+    return [Hit(articles[pk], round(score, 4)) for pk, score in best]
+
+
+def with_passages(hits: list[Hit], text: str) -> list[dict[str, Any]]:
+    """Hits as plain rows, each with the passage of its article that best answers `text`."""
+    wanted = {t for group in query_terms(text) for t in group}
+    return [
+        {"id": h.article.pk, "title": h.article.title, "language": h.article.language,
+         "score": h.score, "article": h.article,
+         "passage": best_passage(markdown_to_text(h.article.body), wanted)}
+        for h in hits
+    ]  # fmt: skip

@@ -283,3 +283,56 @@ def synonym_map(groups: Iterable[str]) -> dict[str, set[tuple[str, ...]]]:
 def idf(documents: int, containing: int) -> float:
     """BM25's inverse document frequency, never negative."""
     return math.log(1.0 + (documents - containing + 0.5) / (containing + 0.5))
+
+
+_LATIN_TO_CYRILLIC = [
+    ("shch", "щ"), ("sch", "щ"), ("yo", "е"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
+    ("ch", "ч"), ("sh", "ш"), ("yu", "ю"), ("ya", "я"), ("a", "а"), ("b", "б"), ("c", "к"),
+    ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"), ("h", "х"), ("i", "и"), ("j", "й"),
+    ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("q", "к"),
+    ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("v", "в"), ("w", "в"), ("x", "кс"),
+    ("y", "ы"), ("z", "з"),
+]  # fmt: skip
+_QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,."
+_JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбю"
+_LAYOUT = str.maketrans(_QWERTY + _JCUKEN, _JCUKEN + _QWERTY)
+
+
+def transliterated(word: str) -> str | None:
+    """A Latin word read as Russian ("kassa" -> "касса"), or None for a non-Latin word."""
+    if not word.isascii() or not word.isalpha():
+        return None
+    out, i = [], 0
+    while i < len(word):
+        for latin, cyrillic in _LATIN_TO_CYRILLIC:
+            if word.startswith(latin, i):
+                out.append(cyrillic)
+                i += len(latin)
+                break
+        else:
+            out.append(word[i])
+            i += 1
+    return "".join(out)
+
+
+def other_layout(word: str) -> str:
+    """The word as typed with the other keyboard layout ("ghbynth" -> "принтер")."""
+    return word.translate(_LAYOUT)
+
+
+def best_passage(text: str, wanted: Iterable[str], *, limit: int = 300) -> str:
+    """The paragraph of `text` holding most of the `wanted` stems (the first one if none does),
+    cut to `limit` characters at a word boundary."""
+    stems = set(wanted)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    if not paragraphs:
+        return ""
+
+    def hits(paragraph: str) -> int:
+        return len(stems.intersection(term(w) for w in words(paragraph)))
+
+    best = max(paragraphs, key=lambda p: (hits(p), -paragraphs.index(p)))
+    best = " ".join(best.split())
+    if len(best) <= limit:
+        return best
+    return best[:limit].rsplit(" ", 1)[0] + "…"
