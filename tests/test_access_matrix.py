@@ -194,3 +194,32 @@ def test_knowledge_base_api_follows_each_roles_audience(
     deflection = api.post("kb/deflections", {"article_id": kb_world["internal"]})
     assert deflection.status_code == (404 if role == "contact" else 204), role
     assert api.get("kb/categories").status_code == 200
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
+    role: str, world: dict[str, Any], kb_world: dict[str, int], client: Any
+) -> None:
+    client.force_login(_user(role, world))
+    desk = ["/kb/", "/kb/new/", "/kb/review/", f"/kb/{kb_world['public']}/edit/",
+            f"/kb/{kb_world['public']}/versions/",
+            f"/kb/tickets/{world['tickets']['routed']}/suggestions/"]  # fmt: skip
+    portal = ["/portal/help/", "/portal/help/?q=paper", "/portal/help/suggest/?title=paper",
+              f"/portal/help/articles/{kb_world['public']}/"]  # fmt: skip
+    for page in desk:
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/", page
+        else:
+            assert response.status_code == 200, (role, page)
+    for page in portal:
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 200, page
+            assert "Paper internal" not in response.content.decode(), page
+        else:
+            assert response.status_code == 302, (role, page)
+    if role == "contact":
+        for name in ("internal", "b"):
+            page = f"/portal/help/articles/{kb_world[name]}/"
+            assert client.get(page).status_code == 404, name

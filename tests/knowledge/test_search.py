@@ -8,7 +8,7 @@ import pytest
 
 from deskline.accounts.models import User
 from deskline.knowledge.article_services import article_update
-from deskline.knowledge.models import ArticleTerm, Synonym
+from deskline.knowledge.models import ArticleTerm, Synonym, TermStat
 from deskline.knowledge.search import index_rebuild, search
 from tests.knowledge.factories import article
 from tests.knowledge.labelled import evaluate, load_articles
@@ -87,10 +87,10 @@ def test_language_narrows_the_search(admin: User, printer: Any) -> None:
     assert [h.article.title for h in hits] == ["Printer does not print"]
 
 
-def test_search_runs_eight_queries_and_one_more_per_unknown_word(
+def test_search_runs_seven_queries_and_two_more_for_misspelt_words(
     admin: User, printer: Any, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         search(user=admin, text="принтер не печатает")
     with django_assert_num_queries(9):
         search(user=admin, text="принтр не печатает")
@@ -107,3 +107,13 @@ def test_rebuilding_the_index_gives_the_same_rows(admin: User, printer: Any) -> 
     ArticleTerm.objects.all().delete()
     assert index_rebuild() == 3
     assert set(ArticleTerm.objects.values_list("article_id", "term", "weight")) == before
+
+
+def test_article_counts_per_stem_follow_edits_and_rebuilds(admin: User) -> None:
+    first = article(title="Bucket", body="")
+    article(title="Bucket ladder", body="")
+    article_update(actor=admin, article_id=first.pk, title="Ladder")
+    counts = dict(TermStat.objects.filter(articles__gt=0).values_list("term", "articles"))
+    assert counts == {"bucket": 1, "ladder": 2}
+    index_rebuild()
+    assert dict(TermStat.objects.values_list("term", "articles")) == counts

@@ -185,6 +185,16 @@ class ArticleTerm(models.Model):
         return f"{self.term} ({self.article_id})"
 
 
+class TermStat(models.Model):
+    """How many articles hold a stem (the idf of a search), kept by the indexer."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    articles = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.articles}"
+
+
 class Trigram(models.Model):
     """Character trigrams of every indexed stem: what a misspelt word is matched through."""
 

@@ -161,7 +161,7 @@ def deflection_record(*, user: User | Any, article_id: int | None, query: str = 
 def search_run(*, user: User | Any, text: str, limit: int = 10, language: str | None = None,
                source: str = "search") -> list[dict[str, Any]]:  # fmt: skip
     """Search as `user` and record the search (the report lists the ones nobody answered)."""
-    hits = with_passages(search(user=user, text=text, limit=limit, language=language), text)
+    hits = with_passages(search(user=user, text=text, limit=limit, language=language))
     if text.strip():
         author = user if user is not None and user.is_authenticated else None
         SearchLog.objects.create(query=text.strip()[:500], results=len(hits), source=source,

@@ -25,6 +25,7 @@ from deskline.knowledge.article_models import (
     SearchLog,
     Synonym,
     Tag,
+    TermStat,
     Trigram,
 )
 from deskline.knowledge.placeholders import unknown_variables
@@ -117,5 +118,5 @@ class ReplyTemplate(KnowledgeItem):
 __all__ = [
     "Article", "ArticleAudience", "ArticleFeedback", "ArticleLanguage", "ArticleState",
     "ArticleTerm", "ArticleVersion", "Audience", "Category", "Deflection", "KnowledgeItem",
-    "ReplyTemplate", "SearchLog", "Synonym", "Tag", "Trigram",
+    "ReplyTemplate", "SearchLog", "Synonym", "Tag", "TermStat", "Trigram",
 ]  # fmt: skip

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from deskline.accounts.models import User
 from deskline.knowledge.article_selectors import articles_for
 from deskline.knowledge.markdown import markdown_to_text
-from deskline.knowledge.models import Article, ArticleTerm, Synonym, Trigram
+from deskline.knowledge.models import Article, ArticleTerm, Synonym, TermStat, Trigram
 from deskline.knowledge.terms import (
     best_passage,
     document_terms,
@@ -49,16 +49,24 @@ MAX_WORDS = 12
 
 
 def article_index(article: Article) -> None:
-    """Replace the article's rows in the search index (title and tags above the body)."""
+    """Replace the article's rows in the search index (title and tags above the body) and move
+    the per-stem article counts by what it gained and lost."""
     tags = " ".join(t.name for t in article.tags.all())
     weights = document_terms(f"{article.title} {tags}", markdown_to_text(article.body))
+    before = set(ArticleTerm.objects.filter(article_id=article.pk).values_list("term", flat=True))
     ArticleTerm.objects.filter(article_id=article.pk).delete()
     ArticleTerm.objects.bulk_create(
         ArticleTerm(article_id=article.pk, term=t, weight=w) for t, w in weights.items()
     )
-    Trigram.objects.bulk_create(
-        (Trigram(gram=g, term=t) for t in weights for g in trigrams(t)), ignore_conflicts=True
-    )
+    gained, lost = set(weights) - before, before - set(weights)
+    if lost:
+        TermStat.objects.filter(term__in=lost).update(articles=F("articles") - 1)
+    if gained:
+        TermStat.objects.bulk_create((TermStat(term=t) for t in gained), ignore_conflicts=True)
+        TermStat.objects.filter(term__in=gained).update(articles=F("articles") + 1)
+        Trigram.objects.bulk_create(
+            (Trigram(gram=g, term=t) for t in gained for g in trigrams(t)), ignore_conflicts=True
+        )
 
 
 def index_rebuild(*, batch: int = 500) -> int:
@@ -84,6 +92,12 @@ def index_rebuild(*, batch: int = 500) -> int:
                 (Trigram(gram=g, term=t) for t in stems for g in trigrams(t)),
                 ignore_conflicts=True, batch_size=2000,
             )  # fmt: skip
+    counts = ArticleTerm.objects.values("term").annotate(n=Count("id")).values_list("term", "n")
+    with transaction.atomic():
+        TermStat.objects.all().delete()
+        TermStat.objects.bulk_create(
+            (TermStat(term=t, articles=n) for t, n in counts.iterator()), batch_size=2000
+        )
     return done
 
 
@@ -91,6 +105,8 @@ def index_rebuild(*, batch: int = 500) -> int:
 class Hit:
     article: Article
     score: float
+    #: The stems the query looked for (what a passage is chosen by).
+    wanted: frozenset[str] = frozenset()
 
 
 def _fuzzy(stem: str) -> dict[str, float]:
@@ -131,30 +147,39 @@ def _widen(group: dict[str, float], synonyms: dict[str, set[tuple[str, ...]]],
                 group[other] = max(group.get(other, 0.0), weight)
 
 
-def query_terms(text: str) -> list[dict[str, float]]:
+def _frequencies(terms: Iterable[str]) -> dict[str, int]:
+    """How many articles hold each of `terms` (terms no article holds are left out)."""
+    rows = TermStat.objects.filter(term__in=set(terms), articles__gt=0)
+    return dict(rows.values_list("term", "articles"))
+
+
+def query_terms(text: str) -> tuple[list[dict[str, float]], dict[str, int]]:
     """For each word of the query, the stems that answer it and how much each counts (1 for the
-    word as typed, less for a synonym, a transliteration or a similar spelling)."""
+    word as typed, less for a synonym, a transliteration or a similar spelling); and how many
+    articles hold each of those stems."""
     typed = words(text)[:MAX_WORDS]
     if not typed:
-        return []
+        return [], {}
     synonyms = synonym_map(Synonym.objects.values_list("words", flat=True))
-    variants = {term(w) for w in typed}
+    looked_up = {term(w) for w in typed}
     for word in typed:
-        variants.update(term(v) for v in (transliterated(word), other_layout(word)) if v)
-    known = set(
-        ArticleTerm.objects.filter(term__in=variants).values_list("term", flat=True).distinct()
-    )
+        looked_up.update(term(v) for v in (transliterated(word), other_layout(word)) if v)
+        looked_up.update(t for phrase in synonyms.get(term(word), ()) for t in phrase)
+    frequency = _frequencies(looked_up)
     groups = []
     for word in typed:
         stem = term(word)
-        group = {stem: 1.0} if stem in known else {}
+        group = {stem: 1.0} if stem in frequency else {}
         _widen(group, synonyms, {stem: 1.0})
-        if not known.intersection(group):
-            alternatives = _alternatives(word, known)
+        if not frequency.keys() & group.keys():
+            alternatives = _alternatives(word, set(frequency))
             group.update(alternatives)
             _widen(group, synonyms, alternatives)
         groups.append(group or {stem: 1.0})
-    return groups
+    missing = {t for group in groups for t in group} - looked_up
+    if missing:
+        frequency.update(_frequencies(missing))
+    return groups, frequency
 
 
 def _scores(groups: list[dict[str, float]], idfs: dict[str, float],
@@ -207,16 +232,7 @@ def search(
     *, user: User | Any, text: str, limit: int = 10, language: str | None = None
 ) -> list[Hit]:
     """The articles `user` may read that best answer `text`, best first."""
-    groups = query_terms(text.replace("\x00", " ")[:500])
-    wanted = {t for group in groups for t in group}
-    if not wanted:
-        return []
-    frequency = dict(
-        ArticleTerm.objects.filter(term__in=wanted)
-        .values_list("term")
-        .annotate(n=Count("id"))
-        .values_list("term", "n")
-    )
+    groups, frequency = query_terms(text.replace("\x00", " ")[:500])
     if not frequency:
         return []
     documents = Article.objects.count()
@@ -231,15 +247,15 @@ def search(
     scores = _scores(groups, idfs, exact.values_list("article_id", "term", "weight"))
     best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in best])
-    return [Hit(articles[pk], round(score, 4)) for pk, score in best]
+    wanted = frozenset(t for group in groups for t in group)
+    return [Hit(articles[pk], round(score, 4), wanted) for pk, score in best]
 
 
-def with_passages(hits: list[Hit], text: str) -> list[dict[str, Any]]:
-    """Hits as plain rows, each with the passage of its article that best answers `text`."""
-    wanted = {t for group in query_terms(text) for t in group}
+def with_passages(hits: list[Hit]) -> list[dict[str, Any]]:
+    """Hits as plain rows, each with the passage of its article that best answers the query."""
     return [
         {"id": h.article.pk, "title": h.article.title, "language": h.article.language,
          "score": h.score, "article": h.article,
-         "passage": best_passage(markdown_to_text(h.article.body), wanted)}
+         "passage": best_passage(markdown_to_text(h.article.body), h.wanted)}
         for h in hits
     ]  # fmt: skip
