@@ -206,3 +206,77 @@ def test_report_pages_follow_the_report_readers_row(
             assert response.status_code == 302, page
         else:
             assert response.status_code == (200 if role in SEEING_ALL else 403), (role, page)
+
+
+# The knowledge base (issue 17): staff read every published article and write; a client reads
+# its audience only, through every route; nobody's token reaches what its role may not.
+KB_READ_API = ["kb/articles", "kb/search?q=paper&limit=50"]
+
+
+@pytest.fixture
+def kb_world(world: dict[str, Any]) -> dict[str, Any]:
+    from deskline.knowledge.article_services import article_create
+
+    writer = AdminFactory()
+    made = {
+        name: article_create(actor=writer, title=f"Paper {name}", body="Paper roll.",
+                             state="published", audience=audience, companies=companies)
+        for name, audience, companies in (
+            ("public", "public", []), ("internal", "internal", []),
+            ("a", "clients", [world["a"].pk]), ("b", "clients", [world["b"].pk]),
+        )
+    }  # fmt: skip
+    return {name: row.pk for name, row in made.items()}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_knowledge_base_api_follows_each_roles_audience(
+    role: str, world: dict[str, Any], kb_world: dict[str, int], api_for: Any
+) -> None:
+    api = api_for(_user(role, world))
+    expected = {"public", "a"} if role == "contact" else set(kb_world)
+    for path in KB_READ_API:
+        assert _listed(api, path) == {kb_world[n] for n in expected}, (role, path)
+    for name, pk in kb_world.items():
+        status = api.get(f"kb/articles/{pk}").status_code
+        assert status == (200 if name in expected else 404), (role, name)
+    writes = [api.post("kb/articles", {"title": "New"}).status_code,
+              api.patch(f"kb/articles/{kb_world['public']}", {"title": "Renamed"}).status_code,
+              api.get(f"kb/articles/{kb_world['public']}/versions").status_code,
+              api.get(f"kb/articles/{kb_world['public']}/diff?old=1&new=1").status_code,
+              api.post(f"kb/articles/{kb_world['public']}/restore", {"number": 1}).status_code]  # fmt: skip
+    assert writes == ([403] * 5 if role == "contact" else [201, 200, 200, 200, 200]), role
+    feedback = api.post(f"kb/articles/{kb_world['internal']}/feedback", {"helpful": True})
+    assert feedback.status_code == (404 if role == "contact" else 204), role
+    deflection = api.post("kb/deflections", {"article_id": kb_world["internal"]})
+    assert deflection.status_code == (404 if role == "contact" else 204), role
+    assert api.get("kb/categories").status_code == 200
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
+    role: str, world: dict[str, Any], kb_world: dict[str, int], client: Any
+) -> None:
+    client.force_login(_user(role, world))
+    desk = ["/kb/", "/kb/new/", "/kb/review/", f"/kb/{kb_world['public']}/edit/",
+            f"/kb/{kb_world['public']}/versions/",
+            f"/kb/tickets/{world['tickets']['routed']}/suggestions/"]  # fmt: skip
+    portal = ["/portal/help/", "/portal/help/?q=paper", "/portal/help/suggest/?title=paper",
+              f"/portal/help/articles/{kb_world['public']}/"]  # fmt: skip
+    for page in desk:
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/", page
+        else:
+            assert response.status_code == 200, (role, page)
+    for page in portal:
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 200, page
+            assert "Paper internal" not in response.content.decode(), page
+        else:
+            assert response.status_code == 302, (role, page)
+    if role == "contact":
+        for name in ("internal", "b"):
+            page = f"/portal/help/articles/{kb_world[name]}/"
+            assert client.get(page).status_code == 404, name

@@ -33,7 +33,9 @@ urlpatterns = [
     path("healthz", healthz),
     path("readyz", readyz),
     path("metrics", metrics),
+    path("portal/help/", include("deskline.knowledge.portal_urls")),
     path("portal/", include("deskline.portal.urls")),
+    path("kb/", include("deskline.knowledge.desk_urls")),
     path("feedback/", include("deskline.feedback.urls")),
     path("", include("deskline.desk.urls")),
 ]

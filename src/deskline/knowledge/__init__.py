@@ -1,1 +1,1 @@
-"""Knowledge: reply templates for agents (and, later, knowledge-base articles)."""
+"""Knowledge: reply templates for agents and the knowledge base (articles, search, help centre)."""

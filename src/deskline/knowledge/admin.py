@@ -1,4 +1,5 @@
-"""Admin for reply templates: shared with everyone, a team, or personal to one agent."""
+"""Admin for reply templates and the knowledge base's reference data (categories, tags,
+search synonyms); articles are written on the desk, where each save is a version."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from deskline.knowledge.models import ReplyTemplate
+from deskline.knowledge.models import Category, ReplyTemplate, Synonym, Tag
 from deskline.knowledge.variables import REPLY_VARIABLES
 
 
@@ -29,3 +30,21 @@ class ReplyTemplateAdmin(admin.ModelAdmin[ReplyTemplate]):
             "", "<li><code>{{{{ {} }}}}</code>: {}</li>", REPLY_VARIABLES.items()
         )
         return format_html("<ul>{}</ul>", rows)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin[Synonym]):
+    list_display = ("words",)
+    search_fields = ("words",)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin[Category]):
+    list_display = ("name", "parent", "order")
+    list_editable = ("order",)
+    search_fields = ("name",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin[Tag]):
+    search_fields = ("name",)

@@ -12,6 +12,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team
+from deskline.knowledge.article_models import (
+    Article,
+    ArticleAudience,
+    ArticleFeedback,
+    ArticleLanguage,
+    ArticleState,
+    ArticleTerm,
+    ArticleVersion,
+    Category,
+    Deflection,
+    SearchLog,
+    Synonym,
+    Tag,
+    TermStat,
+    Trigram,
+)
 from deskline.knowledge.placeholders import unknown_variables
 from deskline.knowledge.variables import REPLY_VARIABLES
 
@@ -97,3 +113,10 @@ class ReplyTemplate(KnowledgeItem):
             raise ValidationError(
                 {"body": _("Unknown variables: %(names)s") % {"names": ", ".join(unknown)}}
             )
+
+
+__all__ = [
+    "Article", "ArticleAudience", "ArticleFeedback", "ArticleLanguage", "ArticleState",
+    "ArticleTerm", "ArticleVersion", "Audience", "Category", "Deflection", "KnowledgeItem",
+    "ReplyTemplate", "SearchLog", "Synonym", "Tag", "TermStat", "Trigram",
+]  # fmt: skip

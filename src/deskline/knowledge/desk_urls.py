@@ -1,0 +1,19 @@
+"""URLs of the desk's knowledge pages (mounted at /kb/)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from deskline.knowledge import desk_views as views
+
+app_name = "kb"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.article_list, name="list"),
+    path("new/", views.article_new, name="new"),
+    path("preview/", views.article_preview, name="preview"),
+    path("review/", views.review_queue, name="review"),
+    path("<int:article_id>/edit/", views.article_edit, name="edit"),
+    path("<int:article_id>/versions/", views.article_versions, name="versions"),
+    path(
+        "<int:article_id>/versions/<int:number>/restore/", views.article_restore, name="restore"
+    ),  # fmt: skip
+    path("tickets/<int:number>/suggestions/", views.ticket_suggestions, name="ticket_suggestions"),
+]

@@ -1,0 +1,127 @@
+"""The desk's knowledge pages (/kb/): article list, editor with a live preview, review queue,
+versions with diff and restore, and the articles suggested on a ticket page. Staff only."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from deskline.accounts.models import User
+from deskline.core.errors import DomainError, NotFound
+from deskline.desk.web import field_errors, staff_page
+from deskline.knowledge import article_selectors as selectors
+from deskline.knowledge import article_services as services
+from deskline.knowledge.forms import ArticleForm
+from deskline.knowledge.markdown import render_markdown
+from deskline.knowledge.models import ArticleState
+from deskline.tickets.selectors import ticket_detail_for
+
+SUGGESTIONS = 5
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@staff_page
+def article_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    rows = selectors.article_list_for(
+        user=_user(request), drafts=True, state=state or None, limit=500
+    )
+    return render(request, "knowledge/desk/list.html", {
+        "articles": rows, "state": state, "states": ArticleState.choices, "nav": "kb",
+    })  # fmt: skip
+
+
+def _editor(request: HttpRequest, article_id: int | None) -> HttpResponse:
+    user = _user(request)
+    article = None
+    if article_id is not None:
+        try:
+            article = selectors.article_get_for(user=user, article_id=article_id, drafts=True)
+        except NotFound as exc:
+            raise Http404 from exc
+    initial = ArticleForm.initial_for(article) if article else {"state": ArticleState.DRAFT}
+    form = ArticleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if article is None:
+                article = services.article_create(actor=user, **form.service_fields())
+            else:
+                article = services.article_update(
+                    actor=user, article_id=article.pk, **form.service_fields()
+                )
+        except DomainError as exc:
+            form.add_error(None, field_errors(exc.fields) or exc.message)
+        else:
+            return HttpResponseRedirect(f"/kb/{article.pk}/edit/?saved=1")
+    preview = render_markdown(form["body"].value() or "")
+    return render(request, "knowledge/desk/edit.html",
+                  {"form": form, "article": article, "preview": preview, "nav": "kb"})  # fmt: skip
+
+
+@staff_page
+def article_new(request: HttpRequest) -> HttpResponse:
+    return _editor(request, None)
+
+
+@staff_page
+def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
+    return _editor(request, article_id)
+
+
+@require_POST
+@staff_page
+def article_preview(request: HttpRequest) -> HttpResponse:
+    """The editor's live preview (htmx): the Markdown as the article page will show it."""
+    return HttpResponse(render_markdown(request.POST.get("body", "")))
+
+
+@staff_page
+def review_queue(request: HttpRequest) -> HttpResponse:
+    rows = selectors.review_queue_for(user=_user(request))
+    return render(request, "knowledge/desk/review.html", {"articles": rows, "nav": "kb"})
+
+
+@staff_page
+def article_versions(request: HttpRequest, article_id: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        article = selectors.article_get_for(user=user, article_id=article_id, drafts=True)
+        versions = selectors.versions_of(user=user, article_id=article_id)
+        diff: list[str] = []
+        old, new = request.GET.get("old"), request.GET.get("new")
+        if old and new and old.isdigit() and new.isdigit():
+            diff = selectors.version_diff(user=user, article_id=article_id, old=int(old),
+                                          new=int(new))  # fmt: skip
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "knowledge/desk/versions.html", {
+        "article": article, "versions": versions, "diff": diff, "old": old, "new": new,
+        "nav": "kb",
+    })  # fmt: skip
+
+
+@require_POST
+@staff_page
+def article_restore(request: HttpRequest, article_id: int, number: int) -> HttpResponse:
+    try:
+        services.article_restore(actor=_user(request), article_id=article_id, number=number)
+    except NotFound as exc:
+        raise Http404 from exc
+    return HttpResponseRedirect(f"/kb/{article_id}/versions/")
+
+
+@staff_page
+def ticket_suggestions(request: HttpRequest, number: int) -> HttpResponse:
+    """Articles for the ticket's subject (htmx, on the desk's ticket page)."""
+    user = _user(request)
+    try:
+        ticket = ticket_detail_for(user=user, number=number, registry=False)
+    except NotFound as exc:
+        raise Http404 from exc
+    hits = services.search_run(user=user, text=ticket.title, limit=SUGGESTIONS, source="ticket")
+    return render(request, "knowledge/desk/_ticket_suggestions.html", {"hits": hits})

@@ -1,0 +1,15 @@
+"""URLs of the portal's help centre (mounted at /portal/help/)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from deskline.knowledge import portal_views as views
+
+app_name = "help"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.help_home, name="home"),
+    path("categories/<int:category_id>/", views.help_category, name="category"),
+    path("articles/<int:article_id>/", views.help_article, name="article"),
+    path("articles/<int:article_id>/feedback/", views.help_feedback, name="feedback"),
+    path("suggest/", views.ticket_suggestions, name="suggest"),
+    path("solved/", views.ticket_deflected, name="solved"),
+]
