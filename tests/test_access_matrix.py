@@ -149,3 +149,53 @@ def test_alert_intake_takes_only_its_source_secret_never_a_users_token(
     response = api_for(_user(role, world)).post("channels/alerts/prom", body)
     assert response.status_code == 401, role
     assert not AlertPayload.objects.exists()
+
+
+# Billing (issue 16): the catalogue and price lists for staff (written by admins); a ticket's
+# charges follow the ticket's row of the matrix, clients read them only when their company sees
+# prices and never write them.
+BILLING_STAFF_API = [("get", "services"), ("get", "price-lists")]
+BILLING_ADMIN_API = [("post", "price-lists")]
+STAFF = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.AGENT, Role.CONTRACTOR}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_billing_catalogue_endpoints_answer_each_role_as_the_matrix_says(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    api = api_for(_user(role, world))
+    for method, path in BILLING_STAFF_API:
+        expected = 200 if role in STAFF else 403
+        assert getattr(api, method)(path).status_code == expected, (role, path)
+    body = {"name": "x", "currency": "RUB", "valid_from": "2026-01-01"}
+    for _method, path in BILLING_ADMIN_API:
+        expected = 201 if role in ADMINS else 403
+        assert api.post(path, body).status_code == expected, (role, path)
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_ticket_charges_follow_the_ticket_matrix_and_the_companys_price_setting(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    api = api_for(_user(role, world))
+    tickets, _companies, _contracts = MATRIX[role]
+    for name, number in world["tickets"].items():
+        url = f"tickets/{number}/charges"
+        read = api.get(url).status_code
+        write = api.post(url, {"item_id": item.pk, "quantity": "1"}).status_code
+        if name not in tickets:
+            assert (read, write) == (404, 404), (role, name)
+        elif role == "contact":
+            assert (read, write) == (403, 403), (role, name)
+        else:
+            assert (read, write) == (200, 201), (role, name)
+    if role == "contact":  # once company A sees prices, its client reads (never writes)
+        CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+        url = f"tickets/{world['tickets']['routed']}/charges"
+        assert api.get(url).status_code == 200
+        assert api.post(url, {"item_id": item.pk, "quantity": "1"}).status_code == 403

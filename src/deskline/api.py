@@ -145,6 +145,7 @@ ROUTERS = [
     ("/staffing", "deskline.analytics.api"),
     ("/reports", "deskline.analytics.api_reports"),
     ("/feedback", "deskline.feedback.api"),
+    ("/", "deskline.billing.api"),
 ]
 
 

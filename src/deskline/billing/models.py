@@ -193,3 +193,141 @@ class BillingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject}"
+
+
+class ChargeOrigin(models.TextChoices):
+    """Where a charge came from; automatic origins carry the source row's id in `origin_ref`
+    (a later foreign key to a time entry or a visit fits beside it without changing charges)."""
+
+    MANUAL = "manual", _("Added by hand")
+    PHONE = "phone", _("Added from the phone")
+    TIME_ENTRY = "time_entry", _("Billable time entry")
+    VISIT = "visit", _("Visit")
+
+
+class Charge(models.Model):
+    """A line of paid work on a ticket: its price resolved and frozen when it was added."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT, related_name="charges")
+    item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="charges")
+    description = models.CharField(_("description"), max_length=300)
+    kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    unit = models.CharField(_("unit"), max_length=32)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)  # type: ignore[arg-type]
+    currency = models.CharField(_("currency"), max_length=3)
+    prices_include_vat = models.BooleanField(_("price includes VAT"))
+    vat_rate = models.DecimalField(_("VAT rate, %"), **PERCENT)  # type: ignore[arg-type]
+    discount_percent = models.DecimalField(_("discount, %"), default=0, **PERCENT)  # type: ignore[arg-type]
+    net = models.DecimalField(_("without VAT"), **MONEY)  # type: ignore[arg-type]
+    vat = models.DecimalField(_("VAT"), **MONEY)  # type: ignore[arg-type]
+    total = models.DecimalField(_("total"), **MONEY)  # type: ignore[arg-type]
+    work_date = models.DateField(_("work date"))
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    act = models.ForeignKey(
+        "billing.Act", on_delete=models.SET_NULL, null=True, blank=True, related_name="charges"
+    )
+    origin = models.CharField(
+        max_length=16, choices=ChargeOrigin.choices, default=ChargeOrigin.MANUAL
+    )
+    origin_ref = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["work_date", "pk"]
+        indexes = [
+            models.Index(fields=["ticket", "id"], name="charge_ticket"),
+            models.Index(fields=["act", "id"], name="charge_act"),
+            models.Index(fields=["work_date", "id"], name="charge_work_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="charge_quantity_pos"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="charge_price_not_negative"
+            ),
+            # An automatic source (time entry, visit) is charged once however often it is sent.
+            models.UniqueConstraint(
+                fields=["origin", "origin_ref"],
+                condition=~models.Q(origin_ref=""),
+                name="charge_origin_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {self.quantity}"
+
+
+class ActStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    SIGNED = "signed", _("Signed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Act(models.Model):
+    """An act of completed work: a ticket's charges, or a company's for a month, in one
+    currency. Its number is given when it is issued, without gaps within the year, and a
+    cancelled act keeps it. From issuing on, its lines and totals are frozen in `lines`."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="acts")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.PROTECT, null=True, blank=True, related_name="acts"
+    )
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    language = models.CharField(
+        _("language"), max_length=2, choices=DocumentLanguage.choices, default="ru"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActStatus.choices, default=ActStatus.DRAFT
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    net = models.DecimalField(_("without VAT"), default=0, **MONEY)  # type: ignore[arg-type]
+    vat = models.DecimalField(_("VAT"), default=0, **MONEY)  # type: ignore[arg-type]
+    total = models.DecimalField(_("total"), default=0, **MONEY)  # type: ignore[arg-type]
+    #: The printed lines and both parties' requisites, frozen when the act is issued.
+    snapshot = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["company", "-id"], name="act_company")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="act_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="draft", number__isnull=True)
+                | (~models.Q(status="draft") & models.Q(number__isnull=False, year__isnull=False)),
+                name="act_numbered_when_issued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.year}-{self.number:05d}" if self.number else f"draft {self.pk}"
+
+
+class ActCounter(models.Model):
+    """The last act number of a year: locked FOR UPDATE while an act is issued, so numbers
+    are handed out in order, once each, and only by a transaction that commits."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

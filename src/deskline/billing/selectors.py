@@ -6,7 +6,14 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+from deskline.billing.models import (
+    BillingEvent,
+    CatalogItem,
+    Charge,
+    CompanyBilling,
+    Price,
+    PriceList,
+)
 from deskline.billing.pricing import Candidate, Scope, price_resolve
 
 
@@ -67,3 +74,13 @@ def company_sees_prices(company_id: int | None) -> bool:
     if company_id is None:
         return False
     return CompanyBilling.objects.filter(company_id=company_id, sees_prices=True).exists()
+
+
+def charges_for_ticket(ticket_id: int) -> QuerySet[Charge]:
+    return (
+        Charge.objects.filter(ticket_id=ticket_id).select_related("act").order_by("work_date", "pk")
+    )
+
+
+def billing_events_for(subject: str) -> QuerySet[BillingEvent]:
+    return BillingEvent.objects.filter(subject=subject).order_by("pk")
