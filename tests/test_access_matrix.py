@@ -199,3 +199,33 @@ def test_ticket_charges_follow_the_ticket_matrix_and_the_companys_price_setting(
         url = f"tickets/{world['tickets']['routed']}/charges"
         assert api.get(url).status_code == 200
         assert api.post(url, {"item_id": item.pk, "quantity": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_acts_follow_the_ticket_matrix_clients_see_their_companys_issued_acts(
+    role: str, world: dict[str, Any], api_for: Any, admin_api: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+    acts = {}
+    for name in ("routed", "elsewhere"):
+        number = world["tickets"][name]
+        admin_api.post(f"tickets/{number}/charges", {"item_id": item.pk, "quantity": "1"})
+        acts[name] = admin_api.post("acts", {"ticket_number": number}).json()["id"]
+        admin_api.post(f"acts/{acts[name]}/issue")
+    api = api_for(_user(role, world))
+    sees = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
+    assert {a["id"] for a in api.get("acts").json()} == {acts[n] for n in sees}, role
+    for name, act_id in acts.items():
+        expected = 200 if name in sees else 404
+        assert api.get(f"acts/{act_id}/pdf").status_code == expected, (role, name)
+    signer = role in SEEING_ALL or role == Role.AGENT
+    assert api.post(f"acts/{acts['routed']}/sign").status_code == (200 if signer else 403), role
+    monthly = {"company_id": world["b"].pk, "year": 2026, "month": 1}
+    assert api.post("acts/monthly", monthly).status_code == (201 if role in SEEING_ALL else 403)
+    cancel = api.post(f"acts/{acts['routed']}/cancel").status_code
+    assert cancel == (200 if role in SEEING_ALL else 403), role

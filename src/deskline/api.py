@@ -146,6 +146,7 @@ ROUTERS = [
     ("/reports", "deskline.analytics.api_reports"),
     ("/feedback", "deskline.feedback.api"),
     ("/", "deskline.billing.api"),
+    ("/acts", "deskline.billing.api_acts"),
 ]
 
 

@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from deskline.accounts.models import User
 from deskline.billing.models import (
+    Act,
     BillingEvent,
     CatalogItem,
     Charge,
@@ -84,3 +86,19 @@ def charges_for_ticket(ticket_id: int) -> QuerySet[Charge]:
 
 def billing_events_for(subject: str) -> QuerySet[BillingEvent]:
     return BillingEvent.objects.filter(subject=subject).order_by("pk")
+
+
+def act_list_for(
+    user: User, *, status: str = "", company_id: int | None = None,
+    ticket_number: int | None = None, limit: int = 100,
+) -> QuerySet[Act]:  # fmt: skip
+    from deskline.billing.access import acts_visible_to
+
+    acts = acts_visible_to(user).select_related("ticket", "company")
+    if status:
+        acts = acts.filter(status=status)
+    if company_id is not None:
+        acts = acts.filter(company_id=company_id)
+    if ticket_number is not None:
+        acts = acts.filter(ticket__number=ticket_number)
+    return acts.order_by("-pk")[:limit]
