@@ -229,3 +229,42 @@ def test_acts_follow_the_ticket_matrix_clients_see_their_companys_issued_acts(
     assert api.post("acts/monthly", monthly).status_code == (201 if role in SEEING_ALL else 403)
     cancel = api.post(f"acts/{acts['routed']}/cancel").status_code
     assert cancel == (200 if role in SEEING_ALL else 403), role
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_billing_pages_follow_the_matrix(
+    role: str, world: dict[str, Any], client: Any, admin_api: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+    acts = {}
+    for name in ("routed", "elsewhere"):
+        number = world["tickets"][name]
+        admin_api.post(f"tickets/{number}/charges", {"item_id": item.pk, "quantity": "1"})
+        acts[name] = admin_api.post("acts", {"ticket_number": number}).json()["id"]
+        admin_api.post(f"acts/{acts[name]}/issue")
+    client.force_login(_user(role, world))
+    tickets, _companies, _contracts = MATRIX[role]
+    sees_acts = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
+    if role == "contact":
+        for page in ("/billing/acts/", f"/billing/acts/{acts['routed']}/",
+                     f"/billing/tickets/{world['tickets']['routed']}/charges/"):  # fmt: skip
+            response = client.get(page)
+            assert response.status_code == 302 and response["Location"] == "/portal/", page
+        assert client.get("/portal/acts/").status_code == 200
+        assert client.get(f"/portal/acts/{acts['routed']}/pdf/").status_code == 200
+        assert client.get(f"/portal/acts/{acts['elsewhere']}/pdf/").status_code == 404
+        return
+    assert client.get("/billing/acts/").status_code == 200
+    assert client.get("/portal/acts/").status_code == 302
+    for name, number in world["tickets"].items():
+        expected = 200 if name in tickets else 404
+        assert client.get(f"/billing/tickets/{number}/charges/").status_code == expected
+    for name, act_id in acts.items():
+        for page in (f"/billing/acts/{act_id}/", f"/billing/acts/{act_id}/pdf/"):
+            expected = 200 if name in sees_acts else 404
+            assert client.get(page).status_code == expected, (role, page)

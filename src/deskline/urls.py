@@ -35,5 +35,7 @@ urlpatterns = [
     path("metrics", metrics),
     path("portal/", include("deskline.portal.urls")),
     path("feedback/", include("deskline.feedback.urls")),
+    path("billing/", include("deskline.billing.urls")),
+    path("portal/acts/", include("deskline.billing.portal_urls")),
     path("", include("deskline.desk.urls")),
 ]
