@@ -3,19 +3,20 @@
 Fonts: the DejaVu pair registered by `core.pdf` (vendored, pinned and integrity-checked by
 scripts/vendor.py), so Cyrillic renders the same on a machine without system fonts. Labels are
 the document's own language (the client's), not the viewer's interface language.
+
+Drawn on the canvas line by line rather than with platypus tables: the monthly run prints
+thousands of acts, and a platypus table cost ~0.7 ms per row against ~0.1 ms here.
 """
 
 from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
 
 from deskline.core.pdf import register_fonts
 
@@ -66,11 +67,9 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _party_lines(party: dict[str, str], words: dict[str, str]) -> str:
+def _party_lines(party: dict[str, str], words: dict[str, str]) -> list[str]:
     russian = party.get("country", "RU") == "RU"
-    parts = [party["legal_name"] or party["name"]]
-    if party.get("address"):
-        parts.append(party["address"])
+    parts = [party["legal_name"] or party["name"], party.get("address", "")]
     if russian:
         ids = [f"{words['inn']} {party['tax_id']}" if party.get("tax_id") else "",
                f"{words['kpp']} {party['kpp']}" if party.get("kpp") else ""]  # fmt: skip
@@ -87,57 +86,109 @@ def _party_lines(party: dict[str, str], words: dict[str, str]) -> str:
             parts.append(f"{words['vat_id']} {vat_id}")
         if party.get("bank_account"):
             parts.append(f"IBAN {party['bank_account']} {party.get('bank_bic', '')}".strip())
-    return "<br/>".join(escape(p) for p in parts if p)
+    return [p for p in parts if p]
+
+
+PAGE_W, PAGE_H = A4
+MARGIN = 12 * mm
+#: Column widths (mm) and which columns are numbers (right-aligned).
+WIDTHS = [8, 16, 18, 58, 14, 10, 18, 14, 12, 18]
+NUMERIC = {4, 6, 7, 8, 9}
+DESCRIPTION = 3
+SIZE, LEADING = 7.5, 9.0
+
+
+class _Page:
+    """A cursor down the page that starts a new page (repeating the table head) when full."""
+
+    def __init__(self, canvas: Canvas, fonts: tuple[str, str], head: list[str]) -> None:
+        self.canvas, (self.regular, self.bold), self.head = canvas, fonts, head
+        self.y = PAGE_H - MARGIN
+        self.x = [MARGIN + sum(WIDTHS[:i]) * mm for i in range(len(WIDTHS) + 1)]
+
+    def text(self, value: str, *, bold: bool = False, size: float = 8, x: float = MARGIN,
+             width: float = PAGE_W - 2 * MARGIN) -> None:  # fmt: skip
+        font = self.bold if bold else self.regular
+        for piece in simpleSplit(value, font, size, width) or [""]:
+            self.room(size + 2)
+            self.canvas.setFont(font, size)
+            self.canvas.drawString(x, self.y - size, piece)
+            self.y -= size + 2
+
+    def room(self, height: float, *, table: bool = False) -> None:
+        if self.y - height >= MARGIN:
+            return
+        self.canvas.showPage()
+        self.y = PAGE_H - MARGIN
+        if table:
+            self.row(self.head, bold=True)
+
+    def row(self, cells: list[str], *, bold: bool = False) -> None:
+        font = self.bold if bold else self.regular
+        # Only the description wraps; the other columns hold short values on one line.
+        wrapped = [
+            simpleSplit(str(c), font, SIZE, WIDTHS[i] * mm - 4) or [""]
+            if i == DESCRIPTION or bold
+            else [str(c)]
+            for i, c in enumerate(cells)
+        ]
+        height = max(len(w) for w in wrapped) * LEADING + 3
+        self.room(height, table=not bold)
+        canvas = self.canvas
+        canvas.setFont(font, SIZE)
+        for i, lines in enumerate(wrapped):
+            for n, piece in enumerate(lines):
+                baseline = self.y - SIZE - n * LEADING
+                if i in NUMERIC:
+                    canvas.drawRightString(self.x[i + 1] - 2, baseline, piece)
+                else:
+                    canvas.drawString(self.x[i] + 2, baseline, piece)
+        self.y -= height
+        canvas.line(self.x[0], self.y + 1, self.x[-1], self.y + 1)
 
 
 def act_pdf(document: dict[str, Any]) -> bytes:
     """Render the act; every figure printed is the document's (already rounded) value."""
-    regular, bold = register_fonts()
+    fonts = register_fonts()
     words = LABELS.get(document["language"], LABELS["en"])
-    text = ParagraphStyle("text", fontName=regular, fontSize=8, leading=10)
-    heading = ParagraphStyle("heading", fontName=bold, fontSize=12, leading=15, spaceAfter=6)
     buffer = io.BytesIO()
-    page = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm,
-                             topMargin=12 * mm, bottomMargin=12 * mm,
-                             title=f"Act {document['number']}")  # fmt: skip
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(f"Act {document['number']}")
+    canvas.setLineWidth(0.3)
+    head = words["cols"].split("|")
+    page = _Page(canvas, fonts, head)
     title = (words["title"].format(number=document["number"], date=document["issued_on"])
              if document["number"] else words["draft"])  # fmt: skip
-    story: list[Any] = [Paragraph(escape(title), heading)]
+    page.text(title, bold=True, size=12)
     if document.get("ticket"):
-        story.append(Paragraph(escape(words["ticket"].format(ticket=document["ticket"])), text))
+        page.text(words["ticket"].format(ticket=document["ticket"]))
     start, end = document.get("period") or ["", ""]
     if start:
-        story.append(Paragraph(escape(words["period"].format(start=start, end=end)), text))
-    story.append(Spacer(1, 3 * mm))
-    parties = [[Paragraph(f"<b>{words['provider']}</b>", text),
-                Paragraph(_party_lines(document["provider"], words), text)],
-               [Paragraph(f"<b>{words['client']}</b>", text),
-                Paragraph(_party_lines(document["client"], words), text)]]  # fmt: skip
-    story += [Table(parties, colWidths=[30 * mm, 156 * mm]), Spacer(1, 4 * mm)]
-    rows: list[list[Any]] = [words["cols"].split("|")]
+        page.text(words["period"].format(start=start, end=end))
+    for key in ("provider", "client"):
+        page.y -= 4
+        page.text(words[key], bold=True)
+        for line in _party_lines(document[key], words):
+            page.text(line, x=MARGIN + 6 * mm, width=PAGE_W - 2 * MARGIN - 6 * mm)
+    page.y -= 6
+    page.row(head, bold=True)
     for index, line in enumerate(document["lines"], start=1):
-        rows.append([index, line["ticket"], line["work_date"],
-                     Paragraph(escape(line["description"]), text), line["quantity"], line["unit"],
-                     line["unit_price"], line["discount_percent"], line["vat_rate"],
-                     line["total"]])  # fmt: skip
-    widths = [8, 16, 18, 58, 14, 10, 18, 14, 12, 18]
-    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), regular, 7.5),
-        ("FONT", (0, 0), (-1, 0), bold, 7.5),
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-        ("ALIGN", (4, 1), (-1, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))  # fmt: skip
-    story += [table, Spacer(1, 3 * mm)]
-    sums = [[words["net"], document["net"]]]
-    sums += [[words["vat"].format(rate=rate), vat] for rate, _net, vat in document["by_rate"]]
-    sums.append([words["total"].format(currency=document["currency"]), document["total"]])
-    summary = Table(sums, colWidths=[60 * mm, 30 * mm], hAlign="RIGHT")
-    summary.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), regular, 9),
-                                 ("FONT", (0, -1), (-1, -1), bold, 9),
-                                 ("ALIGN", (1, 0), (1, -1), "RIGHT")]))  # fmt: skip
-    story += [summary, Spacer(1, 6 * mm), Paragraph(escape(words["footer"]), text),
-              Spacer(1, 10 * mm), Paragraph(escape(words["sign"]), text)]  # fmt: skip
-    page.build(story)
+        page.row([str(index), line["ticket"], line["work_date"], line["description"],
+                  line["quantity"], line["unit"], line["unit_price"], line["discount_percent"],
+                  line["vat_rate"], line["total"]])  # fmt: skip
+    page.y -= 4
+    sums = [(words["net"], document["net"], False)]
+    sums += [(words["vat"].format(rate=rate), vat, False) for rate, _n, vat in document["by_rate"]]
+    sums.append((words["total"].format(currency=document["currency"]), document["total"], True))
+    for label, value, bold in sums:
+        page.room(12)
+        canvas.setFont(fonts[1] if bold else fonts[0], 9)
+        canvas.drawRightString(PAGE_W - MARGIN - 32 * mm, page.y - 9, label)
+        canvas.drawRightString(PAGE_W - MARGIN, page.y - 9, value)
+        page.y -= 12
+    page.y -= 10
+    page.text(words["footer"])
+    page.y -= 20
+    page.text(words["sign"])
+    canvas.save()
     return buffer.getvalue()
