@@ -280,3 +280,122 @@ def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
         for name in ("internal", "b"):
             page = f"/portal/help/articles/{kb_world[name]}/"
             assert client.get(page).status_code == 404, name
+
+
+# Billing (issue 16): the catalogue and price lists for staff (written by admins); a ticket's
+# charges follow the ticket's row of the matrix, clients read them only when their company sees
+# prices and never write them.
+BILLING_STAFF_API = [("get", "services"), ("get", "price-lists")]
+BILLING_ADMIN_API = [("post", "price-lists")]
+STAFF = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.AGENT, Role.CONTRACTOR}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_billing_catalogue_endpoints_answer_each_role_as_the_matrix_says(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    api = api_for(_user(role, world))
+    for method, path in BILLING_STAFF_API:
+        expected = 200 if role in STAFF else 403
+        assert getattr(api, method)(path).status_code == expected, (role, path)
+    body = {"name": "x", "currency": "RUB", "valid_from": "2026-01-01"}
+    for _method, path in BILLING_ADMIN_API:
+        expected = 201 if role in ADMINS else 403
+        assert api.post(path, body).status_code == expected, (role, path)
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_ticket_charges_follow_the_ticket_matrix_and_the_companys_price_setting(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    api = api_for(_user(role, world))
+    tickets, _companies, _contracts = MATRIX[role]
+    for name, number in world["tickets"].items():
+        url = f"tickets/{number}/charges"
+        read = api.get(url).status_code
+        write = api.post(url, {"item_id": item.pk, "quantity": "1"}).status_code
+        if name not in tickets:
+            assert (read, write) == (404, 404), (role, name)
+        elif role == "contact":
+            assert (read, write) == (403, 403), (role, name)
+        else:
+            assert (read, write) == (200, 201), (role, name)
+    if role == "contact":  # once company A sees prices, its client reads (never writes)
+        CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+        url = f"tickets/{world['tickets']['routed']}/charges"
+        assert api.get(url).status_code == 200
+        assert api.post(url, {"item_id": item.pk, "quantity": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_acts_follow_the_ticket_matrix_clients_see_their_companys_issued_acts(
+    role: str, world: dict[str, Any], api_for: Any, admin_api: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+    acts = {}
+    for name in ("routed", "elsewhere"):
+        number = world["tickets"][name]
+        admin_api.post(f"tickets/{number}/charges", {"item_id": item.pk, "quantity": "1"})
+        acts[name] = admin_api.post("acts", {"ticket_number": number}).json()["id"]
+        admin_api.post(f"acts/{acts[name]}/issue")
+    api = api_for(_user(role, world))
+    sees = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
+    assert {a["id"] for a in api.get("acts").json()} == {acts[n] for n in sees}, role
+    for name, act_id in acts.items():
+        expected = 200 if name in sees else 404
+        assert api.get(f"acts/{act_id}/pdf").status_code == expected, (role, name)
+    signer = role in SEEING_ALL or role == Role.AGENT
+    assert api.post(f"acts/{acts['routed']}/sign").status_code == (200 if signer else 403), role
+    monthly = {"company_id": world["b"].pk, "year": 2026, "month": 1}
+    assert api.post("acts/monthly", monthly).status_code == (201 if role in SEEING_ALL else 403)
+    cancel = api.post(f"acts/{acts['routed']}/cancel").status_code
+    assert cancel == (200 if role in SEEING_ALL else 403), role
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_billing_pages_follow_the_matrix(
+    role: str, world: dict[str, Any], client: Any, admin_api: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+    acts = {}
+    for name in ("routed", "elsewhere"):
+        number = world["tickets"][name]
+        admin_api.post(f"tickets/{number}/charges", {"item_id": item.pk, "quantity": "1"})
+        acts[name] = admin_api.post("acts", {"ticket_number": number}).json()["id"]
+        admin_api.post(f"acts/{acts[name]}/issue")
+    client.force_login(_user(role, world))
+    tickets, _companies, _contracts = MATRIX[role]
+    sees_acts = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
+    if role == "contact":
+        for page in ("/billing/acts/", f"/billing/acts/{acts['routed']}/",
+                     f"/billing/tickets/{world['tickets']['routed']}/charges/"):  # fmt: skip
+            response = client.get(page)
+            assert response.status_code == 302 and response["Location"] == "/portal/", page
+        assert client.get("/portal/acts/").status_code == 200
+        assert client.get(f"/portal/acts/{acts['routed']}/pdf/").status_code == 200
+        assert client.get(f"/portal/acts/{acts['elsewhere']}/pdf/").status_code == 404
+        return
+    assert client.get("/billing/acts/").status_code == 200
+    assert client.get("/portal/acts/").status_code == 302
+    for name, number in world["tickets"].items():
+        expected = 200 if name in tickets else 404
+        assert client.get(f"/billing/tickets/{number}/charges/").status_code == expected
+    for name, act_id in acts.items():
+        for page in (f"/billing/acts/{act_id}/", f"/billing/acts/{act_id}/pdf/"):
+            expected = 200 if name in sees_acts else 404
+            assert client.get(page).status_code == expected, (role, page)

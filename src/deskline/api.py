@@ -146,6 +146,8 @@ ROUTERS = [
     ("/reports", "deskline.analytics.api_reports"),
     ("/feedback", "deskline.feedback.api"),
     ("/kb", "deskline.knowledge.api"),
+    ("/", "deskline.billing.api"),
+    ("/acts", "deskline.billing.api_acts"),
 ]
 
 

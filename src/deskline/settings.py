@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "deskline.operations",
     "deskline.analytics",
     "deskline.feedback",
+    "deskline.billing",
 ]
 
 MIDDLEWARE = [

@@ -37,5 +37,7 @@ urlpatterns = [
     path("portal/", include("deskline.portal.urls")),
     path("kb/", include("deskline.knowledge.desk_urls")),
     path("feedback/", include("deskline.feedback.urls")),
+    path("billing/", include("deskline.billing.urls")),
+    path("portal/acts/", include("deskline.billing.portal_urls")),
     path("", include("deskline.desk.urls")),
 ]

@@ -1,0 +1,94 @@
+"""What an act prints, as plain data: lines, totals, VAT breakdown and both parties' details.
+
+`act_document` builds it from the rows (the live charges while the act is a draft); issuing
+freezes the same dict in `Act.snapshot`, so an issued act prints the same forever, whatever
+later happens to prices, charges or requisites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from deskline.billing.models import Act, Charge, CompanyBilling, Provider
+from deskline.billing.money import LineAmounts, Totals, totals
+from deskline.clients.models import Company
+
+REQUISITE_FIELDS = ("legal_name", "country", "address", "kpp", "vat_id", "bank_name", "bank_bic",
+                    "bank_account", "correspondent_account")  # fmt: skip
+
+
+def _party(name: str, tax_id: str, details: Any) -> dict[str, str]:
+    party = {"name": name, "tax_id": tax_id}
+    for field in REQUISITE_FIELDS:
+        party[field] = getattr(details, field, "") if details is not None else ""
+    if not party["legal_name"]:
+        party["legal_name"] = name
+    return party
+
+
+def provider_party() -> dict[str, str]:
+    provider = Provider.objects.order_by("pk").first()
+    name = provider.legal_name if provider else ""
+    return _party(name, provider.tax_id if provider else "", provider)
+
+
+def client_party(company: Company) -> dict[str, str]:
+    details = CompanyBilling.objects.filter(company=company).first()
+    return _party(company.name, company.tax_id, details)
+
+
+def charge_totals(charges: Iterable[Charge]) -> Totals:
+    return totals(
+        (c.vat_rate, LineAmounts(c.net + c.vat, Decimal(0), c.net, c.vat, c.total)) for c in charges
+    )
+
+
+def _line(charge: Charge, language: str) -> dict[str, str]:
+    name = charge.description
+    if language == "ru" and charge.description == charge.item.name and charge.item.name_ru:
+        name = charge.item.name_ru
+    return {
+        "ticket": str(charge.ticket.number),
+        "work_date": charge.work_date.isoformat(),
+        "description": name,
+        "unit": charge.unit,
+        "quantity": str(charge.quantity.normalize()),
+        "unit_price": str(charge.unit_price),
+        "discount_percent": str(charge.discount_percent),
+        "vat_rate": str(charge.vat_rate),
+        "net": str(charge.net),
+        "vat": str(charge.vat),
+        "total": str(charge.total),
+    }
+
+
+def act_document(act: Act) -> dict[str, Any]:
+    """The act as printed: the frozen snapshot once issued, built from the rows before."""
+    if act.snapshot:
+        return dict(act.snapshot)
+    charges = list(act.charges.select_related("ticket", "item").order_by("work_date", "pk"))
+    return document_build(act, charges)
+
+
+def document_build(act: Act, charges: list[Charge]) -> dict[str, Any]:
+    sums = charge_totals(charges)
+    return {
+        "number": act.display_number if act.number else "",
+        "language": act.language,
+        "currency": act.currency,
+        "issued_on": act.issued_at.date().isoformat() if act.issued_at else "",
+        "period": [
+            act.period_start.isoformat() if act.period_start else "",
+            act.period_end.isoformat() if act.period_end else "",
+        ],
+        "ticket": act.ticket.number if act.ticket_id and act.ticket else None,
+        "provider": provider_party(),
+        "client": client_party(act.company),
+        "lines": [_line(c, act.language) for c in charges],
+        "net": str(sums.net),
+        "vat": str(sums.vat),
+        "total": str(sums.total),
+        "by_rate": [[str(rate), str(n), str(v)] for rate, (n, v) in sums.by_rate.items()],
+    }

@@ -1,0 +1,104 @@
+"""Reads of the billing app: the catalogue, price lists and the price in force for a ticket."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from deskline.accounts.models import User
+from deskline.billing.models import (
+    Act,
+    BillingEvent,
+    CatalogItem,
+    Charge,
+    CompanyBilling,
+    Price,
+    PriceList,
+)
+from deskline.billing.pricing import Candidate, Scope, price_resolve
+
+
+def catalog_list(*, active_only: bool = True) -> QuerySet[CatalogItem]:
+    items = CatalogItem.objects.all()
+    return items.filter(is_active=True) if active_only else items
+
+
+def price_list_list() -> QuerySet[PriceList]:
+    return PriceList.objects.select_related("company", "contract").prefetch_related("prices__item")
+
+
+def _scope_of(row: PriceList, company_id: int | None, contract_id: int | None) -> Scope:
+    if row.company_id is not None and row.company_id == company_id:
+        return Scope.COMPANY
+    if row.contract_id is not None and row.contract_id == contract_id:
+        return Scope.CONTRACT
+    return Scope.DEFAULT
+
+
+def price_candidates(
+    *, item: CatalogItem, company_id: int | None, contract_id: int | None
+) -> list[Candidate]:
+    """Every price of `item` from the lists that could apply to this company and contract."""
+    scopes = Q(company__isnull=True, contract__isnull=True)
+    if company_id is not None:
+        scopes |= Q(company_id=company_id)
+    if contract_id is not None:
+        scopes |= Q(contract_id=contract_id)
+    prices = Price.objects.filter(
+        item=item, price_list__in=PriceList.objects.filter(scopes)
+    ).select_related("price_list")
+    return [
+        Candidate(
+            list_id=p.price_list_id,
+            scope=_scope_of(p.price_list, company_id, contract_id),
+            valid_from=p.price_list.valid_from,
+            valid_until=p.price_list.valid_until,
+            amount=p.amount,
+            currency=p.price_list.currency,
+            includes_vat=p.price_list.prices_include_vat,
+            vat_rate=p.vat_rate if p.vat_rate is not None else item.vat_rate,
+            is_active=p.price_list.is_active,
+        )
+        for p in prices
+    ]
+
+
+def price_in_force(
+    *, item: CatalogItem, company_id: int | None, contract_id: int | None, work_date: dt.date
+) -> Candidate | None:
+    """The price of `item` for this company/contract on `work_date` (see `pricing`)."""
+    candidates = price_candidates(item=item, company_id=company_id, contract_id=contract_id)
+    return price_resolve(candidates, work_date=work_date)
+
+
+def company_sees_prices(company_id: int | None) -> bool:
+    if company_id is None:
+        return False
+    return CompanyBilling.objects.filter(company_id=company_id, sees_prices=True).exists()
+
+
+def charges_for_ticket(ticket_id: int) -> QuerySet[Charge]:
+    return (
+        Charge.objects.filter(ticket_id=ticket_id).select_related("act").order_by("work_date", "pk")
+    )
+
+
+def billing_events_for(subject: str) -> QuerySet[BillingEvent]:
+    return BillingEvent.objects.filter(subject=subject).order_by("pk")
+
+
+def act_list_for(
+    user: User, *, status: str = "", company_id: int | None = None,
+    ticket_number: int | None = None, limit: int = 100,
+) -> QuerySet[Act]:  # fmt: skip
+    from deskline.billing.access import acts_visible_to
+
+    acts = acts_visible_to(user).select_related("ticket", "company")
+    if status:
+        acts = acts.filter(status=status)
+    if company_id is not None:
+        acts = acts.filter(company_id=company_id)
+    if ticket_number is not None:
+        acts = acts.filter(ticket__number=ticket_number)
+    return acts.order_by("-pk")[:limit]
