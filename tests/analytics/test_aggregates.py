@@ -107,3 +107,31 @@ def test_the_rebuild_command_reports_the_tickets(world, capsys):
 
     call_command("analytics_rebuild")
     assert "from 30 tickets" in capsys.readouterr().out
+
+
+def test_reopen_and_first_contact_resolution_are_counted(make_ticket, admin, dispatch):
+    from django.utils import timezone
+
+    from deskline.tickets.services import comment_add, ticket_change_status, ticket_reopen
+
+    once = make_ticket(title="Solved at once")
+    comment_add(actor=admin, number=once.number, body="Restart it")
+    ticket_change_status(actor=admin, number=once.number, status_code="resolved")
+    twice = make_ticket(title="Came back")
+    comment_add(actor=admin, number=twice.number, body="Try this")
+    ticket_change_status(actor=admin, number=twice.number, status_code="resolved")
+    ticket_reopen(actor=admin, number=twice.number, comment="Still broken")
+    ticket_change_status(actor=admin, number=twice.number, status_code="resolved")
+    chatty = make_ticket(title="Many replies")
+    for body in ("One", "Two"):
+        comment_add(actor=admin, number=chatty.number, body=body)
+    comment_add(actor=admin, number=chatty.number, body="internal", is_public=False)
+    ticket_change_status(actor=admin, number=chatty.number, status_code="resolved")
+    dispatch()
+    today = timezone.now().date()
+    f = StatsFilter(start=today, end=today)
+    totals = stats_totals(f=f)
+    assert (totals["resolved"], totals["reopened"], totals["first_contact"]) == (3, 1, 1)
+    assert totals == stats_direct_totals(f=f)
+    stats_rebuild()
+    assert stats_totals(f=f) == totals

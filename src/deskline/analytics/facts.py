@@ -101,6 +101,9 @@ def fact_contribution(row: Mapping[str, Any]) -> Contribution:
         }
         if row["rating"] is not None:
             counters.update(rating_sum=int(row["rating"]), rating_count=1)
+        reopens, replies = int(row.get("reopens") or 0), int(row.get("agent_replies") or 0)
+        counters["reopened"] = 1 if reopens else 0
+        counters["first_contact"] = 1 if not reopens and replies <= 1 else 0
         add(_day(resolved), **counters)
     return out
 

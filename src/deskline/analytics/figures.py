@@ -42,6 +42,8 @@ def sla_figures(row: dict[str, Any]) -> dict[str, Any]:
         "csat_avg": round(row["rating_sum"] / row["rating_count"], 2)
         if row["rating_count"]
         else None,
+        "reopen_pct": rate(row.get("reopened", 0), row["resolved"]),
+        "first_contact_pct": rate(row.get("first_contact", 0), row["resolved"]),
     }
 
 

@@ -25,6 +25,8 @@ COUNTERS = (
     "resolution_count",
     "rating_sum",
     "rating_count",
+    "reopened",
+    "first_contact",
 )
 
 
@@ -43,6 +45,10 @@ class DailyCounters(models.Model):
     resolution_count = models.IntegerField(default=0)
     rating_sum = models.IntegerField(default=0)
     rating_count = models.IntegerField(default=0)
+    #: Resolved tickets that had been reopened at least once (counted on the day resolved).
+    reopened = models.IntegerField(default=0)
+    #: Resolved tickets solved with at most one public agent reply and never reopened.
+    first_contact = models.IntegerField(default=0)
 
     class Meta:
         abstract = True

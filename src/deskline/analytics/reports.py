@@ -109,13 +109,17 @@ def _sla(f: StatsFilter, grain: Grain) -> Table:
 def _flow(f: StatsFilter, grain: Grain) -> Table:
     table = Table("flow", _("Created and resolved"), [
         ("period", _("Period")), ("created", _("Created")), ("resolved", _("Resolved")),
-        ("backlog", _("Backlog at the end")),
+        ("backlog", _("Backlog at the end")), ("reopen_pct", _("Reopened, %")),
+        ("first_contact_pct", _("First-contact resolution, %")),
     ])  # fmt: skip
     series = selectors.stats_series(f=f, grain=grain)
     backlog = backlog_line(series, start=selectors.stats_backlog_before(f=f))
     for row, open_now in zip(series, backlog, strict=True):
+        figures = sla_figures(row)
         table.rows.append({"period": row["period"].isoformat(), "created": row["created"],
-                           "resolved": row["resolved"], "backlog": open_now})  # fmt: skip
+                           "resolved": row["resolved"], "backlog": open_now,
+                           "reopen_pct": figures["reopen_pct"],
+                           "first_contact_pct": figures["first_contact_pct"]})  # fmt: skip
     return table
 
 
@@ -148,6 +152,7 @@ def _breakdown(f: StatsFilter, by: str, *, name: str = "breakdown", title: Any =
         ("resolution_met_pct", _("Resolution met, %")),
         ("first_response_avg_minutes", _("First response, average minutes")),
         ("resolution_avg_minutes", _("Resolution, average minutes")), ("csat_avg", _("CSAT")),
+        ("reopen_pct", _("Reopened, %")), ("first_contact_pct", _("First-contact resolution, %")),
     ])  # fmt: skip
     rows = selectors.stats_breakdown(f=f, by=by)
     labels = _labels(by, [r["key"] for r in rows])
@@ -159,7 +164,8 @@ def _breakdown(f: StatsFilter, by: str, *, name: str = "breakdown", title: Any =
             "resolution_met_pct": figures["resolution_met_pct"],
             "first_response_avg_minutes": figures["first_response_avg_minutes"],
             "resolution_avg_minutes": figures["resolution_avg_minutes"],
-            "csat_avg": figures["csat_avg"],
+            "csat_avg": figures["csat_avg"], "reopen_pct": figures["reopen_pct"],
+            "first_contact_pct": figures["first_contact_pct"],
         })  # fmt: skip
     return table
 

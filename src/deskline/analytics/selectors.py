@@ -153,9 +153,12 @@ def stats_direct_totals(*, f: StatsFilter) -> dict[str, int]:
     ).count()
     resolved = list(
         tickets.filter(_within("resolved_at", f)).values_list(
-            "created_at", "resolved_at", "resolution_breached", "rating"
+            "created_at", "resolved_at", "resolution_breached", "rating", "pk"
         )
     )
+    from deskline.analytics.services import quality_counts
+
+    quality = quality_counts([row[4] for row in resolved])
     out = dict.fromkeys(COUNTERS, 0)
     out["created"] = created
     for created_at, reacted_at, late in reacted:
@@ -163,8 +166,11 @@ def stats_direct_totals(*, f: StatsFilter) -> dict[str, int]:
         out["first_response_minutes"] += _minutes(created_at, reacted_at)
         out["first_response_count"] += 1
     out["reaction_breached"] += late_unreacted
-    for created_at, resolved_at, late, rating in resolved:
+    for created_at, resolved_at, late, rating, pk in resolved:
         out["resolved"] += 1
+        reopens, replies = quality[pk]["reopens"], quality[pk]["agent_replies"]
+        out["reopened"] += 1 if reopens else 0
+        out["first_contact"] += 1 if not reopens and replies <= 1 else 0
         out["resolution_breached" if late else "resolution_met"] += 1
         out["resolution_minutes"] += _minutes(created_at, resolved_at)
         out["resolution_count"] += 1

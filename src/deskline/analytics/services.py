@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 
+from deskline.accounts.models import Role
 from deskline.analytics.facts import (
     FACT_FIELDS,
     Contribution,
@@ -18,9 +19,38 @@ from deskline.analytics.facts import (
     rollup_key_split,
 )
 from deskline.analytics.models import DailyTeamStats, DailyTicketStats, TicketFact
-from deskline.tickets.models import Ticket, TicketEvent
+from deskline.tickets.models import OPEN_PHASES, Comment, Ticket, TicketEvent
 
 REBUILD_CHUNK = 5000
+REOPENED_FROM = ("resolved", "closed")
+
+
+def quality_counts(ticket_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per ticket: how many times it was reopened (a status change out of resolved or closed
+    back into work) and how many public replies staff gave (2 queries for any number)."""
+    out: dict[int, dict[str, int]] = {i: {"reopens": 0, "agent_replies": 0} for i in ticket_ids}
+    reopens = (
+        TicketEvent.objects.filter(
+            ticket_id__in=ticket_ids, kind="status_changed",
+            changes__phase__0__in=REOPENED_FROM, changes__phase__1__in=list(OPEN_PHASES),
+        )
+        .order_by()
+        .values("ticket_id")
+        .annotate(n=Count("pk"))
+    )  # fmt: skip
+    for row in reopens:
+        out[row["ticket_id"]]["reopens"] = row["n"]
+    replies = (
+        Comment.objects.filter(ticket_id__in=ticket_ids, is_public=True, author__isnull=False)
+        .exclude(author__role=Role.CONTACT)
+        .exclude(author__is_system=True)
+        .order_by()
+        .values("ticket_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in replies:
+        out[row["ticket_id"]]["agent_replies"] = row["n"]
+    return out
 
 
 def stats_ticket_refresh(*, ticket_id: int) -> None:
@@ -28,6 +58,8 @@ def stats_ticket_refresh(*, ticket_id: int) -> None:
     with transaction.atomic():
         fact = TicketFact.objects.select_for_update().filter(ticket_id=ticket_id).first()
         row = Ticket.objects.filter(pk=ticket_id).values(*FACT_FIELDS).first()
+        if row is not None and row["resolved_at"] is not None:
+            row |= quality_counts([ticket_id])[ticket_id]
         new: Contribution = fact_contribution(row) if row else {}
         old: Contribution = fact.contribution if fact else {}
         _apply(fact_delta(old, new))
@@ -80,7 +112,9 @@ def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
             )
             if not rows:
                 break
+            quality = quality_counts([r["id"] for r in rows if r["resolved_at"] is not None])
             for row in rows:
+                row |= quality.get(row["id"], {})
                 part = fact_contribution(row)
                 fact_merge(totals, part)
                 facts.append(TicketFact(ticket_id=row["id"], contribution=part))
