@@ -62,3 +62,8 @@ def conflict_renderer(kind: type) -> Callable[[Callable[[Any], Any]], Callable[[
         return fn
 
     return register
+
+
+def field_errors(fields: dict[str, str]) -> str:
+    """The fields of an error as one line: "title: must not be empty; due: not a date"."""
+    return "; ".join(f"{name}: {message}" for name, message in fields.items())

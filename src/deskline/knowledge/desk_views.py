@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
-from deskline.core.errors import DomainError, NotFound
-from deskline.desk.web import field_errors, staff_page
+from deskline.accounts.pages import staff_page
+from deskline.core.errors import DomainError, NotFound, field_errors
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
 from deskline.knowledge.forms import ArticleForm

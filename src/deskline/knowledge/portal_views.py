@@ -17,9 +17,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from deskline.accounts.pages import View, client_page
 from deskline.core.errors import NotFound
 from deskline.core.permissions import is_staff
-from deskline.desk.web import View, client_page
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
 from deskline.knowledge.models import Deflection
