@@ -115,3 +115,13 @@ def report_nps(request: HttpRequest, query: Query[ReportQuery]) -> Any:
 )
 def report_breaches(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     return _report(request, "breaches", query)
+
+
+@router.get("/answers", response=ReportOut, summary="Survey answers with comments and call-backs")
+def report_answers(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    return _report(request, "answers", query)
+
+
+@router.get("/stress", response=ReportOut, summary="Stress check-ins per team (never per person)")
+def report_stress(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    return _report(request, "stress", query)

@@ -123,7 +123,9 @@ class ScheduledReport(models.Model):
                  ("distribution", _("Response and resolution times")),
                  ("breakdown", _("Breakdown")), ("csat", _("Client satisfaction")),
                  ("channels", _("Channel mix")), ("nps", _("Net Promoter Score")),
-                 ("breaches", _("SLA breaches and their causes"))],
+                 ("breaches", _("SLA breaches and their causes")),
+                 ("answers", _("Survey answers and call-backs")),
+                 ("stress", _("Stress check-ins per team"))],
     )  # fmt: skip
     filters = models.JSONField(
         _("filters"), default=dict, blank=True,

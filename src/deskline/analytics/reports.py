@@ -16,7 +16,8 @@ from deskline.clients.models import Company
 from deskline.feedback.nps_score import nps_figures
 from deskline.tickets.models import Priority, TicketType
 
-REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps", "breaches")
+REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps", "breaches",
+           "answers", "stress")  # fmt: skip
 
 
 @dataclass
@@ -55,6 +56,21 @@ def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "
         return _nps(f, grain)
     if name == "breaches":
         return _breaches(f)
+    if name == "answers":
+        table = Table("answers", _("Survey answers and call-backs"), [
+            ("number", _("Ticket")), ("title", _("Title")), ("company", _("Company")),
+            ("contact", _("Contact")), ("score", _("Score")), ("comment", _("Comment")),
+            ("answered", _("Answered")), ("call_back", _("Call-back")),
+        ])  # fmt: skip
+        table.rows = selectors.survey_answers(f=f)
+        return table
+    if name == "stress":
+        table = Table("stress", _("Stress check-ins per team"), [
+            ("period", _("Period")), ("team", _("Team")), ("low", _("Calm")),
+            ("medium", _("Busy")), ("high", _("Too much")), ("high_pct", _("Too much, %")),
+        ])  # fmt: skip
+        table.rows = selectors.stress_by_team(f=f, grain=grain)
+        return table
     raise KeyError(name)
 
 

@@ -289,3 +289,86 @@ def breached_tickets(*, f: StatsFilter) -> list[dict[str, Any]]:
             "handovers": handovers(moves), "time_in_statuses": describe(seconds, names),
         })  # fmt: skip
     return out
+
+
+ANSWERS_SHOWN = 500
+#: A team's stress figures show only when at least this many people marked in the period.
+STRESS_MIN_PEOPLE = 3
+
+
+def survey_answers(*, f: StatsFilter) -> list[dict[str, Any]]:
+    """Answered satisfaction surveys of the period, lowest scores first, with their comments and
+    whether a poor score was called back (the quality review's list of escalations)."""
+    from deskline.feedback.models import SurveyInvite
+
+    start = dt.datetime.combine(f.start, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    rows = (
+        SurveyInvite.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .filter(_prefixed(_ticket_q(f), "ticket__"))
+        .select_related("ticket", "ticket__company", "contact", "callback")
+        .order_by("score", "-answered_at", "-pk")[:ANSWERS_SHOWN]
+    )
+    out = []
+    for invite in rows:
+        callback = getattr(invite, "callback", None)
+        state = "" if callback is None else ("done" if callback.done_at else "to call back")
+        out.append({
+            "number": invite.ticket.number, "title": invite.ticket.title,
+            "company": invite.ticket.company.name if invite.ticket.company else "",
+            "contact": invite.contact.name if invite.contact else "",
+            "score": invite.score, "comment": invite.comment,
+            "answered": invite.answered_at.date().isoformat() if invite.answered_at else "",
+            "call_back": state,
+        })  # fmt: skip
+    return out
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition over a related ticket (`company_id` -> `ticket__company_id`)."""
+    clone = Q()
+    clone.connector, clone.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            clone.children.append(_prefixed(child, prefix))
+        else:
+            key, value = child  # type: ignore[misc]  # a leaf is a (lookup, value) pair
+            clone.children.append((f"{prefix}{key}", value))
+    return clone
+
+
+def stress_by_team(*, f: StatsFilter, grain: Grain = "week") -> list[dict[str, Any]]:
+    """Stress marks per team and period: how many of each level and the share of "high"; a team
+    with fewer than 3 people marking in the period is left out, so nobody is singled out."""
+    from deskline.accounts.models import Team, TeamMembership
+    from deskline.feedback.models import StressMark
+
+    start = dt.datetime.combine(f.start, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    teams_of: dict[int, list[int]] = {}
+    memberships = TeamMembership.objects.all()
+    if f.team is not None:
+        memberships = memberships.filter(team_id=f.team)
+    for user_id, team_id in memberships.values_list("user_id", "team_id"):
+        teams_of.setdefault(user_id, []).append(team_id)
+    buckets: dict[tuple[int, dt.date], dict[str, Any]] = {}
+    marks = StressMark.objects.filter(created_at__gte=start, created_at__lt=end,
+                                      user_id__in=list(teams_of))  # fmt: skip
+    for user_id, level, at in marks.values_list("user_id", "level", "created_at").iterator():
+        for team_id in teams_of.get(user_id, []):
+            key = (team_id, _bucket(at.date(), grain))
+            bucket = buckets.setdefault(key, {"low": 0, "medium": 0, "high": 0, "people": set()})
+            bucket[level] += 1
+            bucket["people"].add(user_id)
+    names = dict(Team.objects.filter(pk__in={t for t, _p in buckets}).values_list("pk", "name"))
+    out = []
+    for (team_id, period), b in sorted(buckets.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(b["people"]) < STRESS_MIN_PEOPLE:
+            continue
+        total = b["low"] + b["medium"] + b["high"]
+        out.append({
+            "period": period.isoformat(), "team": names.get(team_id, ""), "low": b["low"],
+            "medium": b["medium"], "high": b["high"],
+            "high_pct": round(100.0 * b["high"] / total, 1) if total else None,
+        })  # fmt: skip
+    return out

@@ -33,6 +33,8 @@ TITLES = {
     "channels": _("Channel mix"),
     "nps": _("Net Promoter Score"),
     "breaches": _("Breaches"),
+    "answers": _("Survey answers"),
+    "stress": _("Stress per team"),
     "forecast": _("Load forecast"),
 }
 TABS = (*REPORTS, "forecast")
