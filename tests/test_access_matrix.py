@@ -103,7 +103,9 @@ ADMINS_ONLY_API = [
     ("post", "config/what-if/triggers"),
     ("get", "channels/webhooks"),
 ]
-REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown")]
+REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown"), ("get", "reports/nps"),
+                      ("get", "reports/breaches"), ("get", "reports/answers"),
+                      ("get", "reports/stress")]  # fmt: skip
 ADMINS = {Role.ADMIN, Role.SUPERVISOR}
 SEEING_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER}
 BODIES = {"config/what-if": {"days": 1, "rule_sets": []},
