@@ -223,3 +223,27 @@ def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
         for name in ("internal", "b"):
             page = f"/portal/help/articles/{kb_world[name]}/"
             assert client.get(page).status_code == 404, name
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_bot_api_talks_to_clients_only_each_in_its_own_conversation(
+    role: str, world: dict[str, Any], kb_world: dict[str, int], api_for: Any
+) -> None:
+    from deskline.knowledge.bot import conversation_start
+
+    other = conversation_start(user=ContactUserFactory(contact=ContactFactory()))
+    api = api_for(_user(role, world))
+    started = api.post("bot/conversations")
+    assert started.status_code == (201 if role == "contact" else 403), role
+    for method, path, body in (("get", f"bot/conversations/{other.pk}", None),
+                               ("post", f"bot/conversations/{other.pk}/messages", {"text": "hi"}),
+                               ("post", f"bot/conversations/{other.pk}/handover", {})):  # fmt: skip
+        response = api.get(path) if method == "get" else api.post(path, body)
+        assert response.status_code in (403, 404), (role, path, response.status_code)
+    if role == "contact":
+        pk = started.json()["id"]
+        reply = api.post(f"bot/conversations/{pk}/messages", {"text": "paper internal"}).json()
+        offered = {m["article_id"] for m in reply["messages"]} | {
+            c for m in reply["messages"] for c in m["choices"]
+        }
+        assert kb_world["internal"] not in offered and kb_world["b"] not in offered

@@ -146,6 +146,7 @@ ROUTERS = [
     ("/reports", "deskline.analytics.api_reports"),
     ("/feedback", "deskline.feedback.api"),
     ("/kb", "deskline.knowledge.api"),
+    ("/bot", "deskline.knowledge.bot_api"),
 ]
 
 
