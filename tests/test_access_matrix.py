@@ -103,6 +103,7 @@ ADMINS_ONLY_API = [
     ("get", "channels/webhooks"),
 ]
 REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown")]
+REPORT_READERS_API.append(("get", "kb/report"))  # the knowledge report (issue 17)
 ADMINS = {Role.ADMIN, Role.SUPERVISOR}
 SEEING_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER}
 BODIES = {"config/what-if": {"days": 1, "rule_sets": []},
@@ -205,7 +206,7 @@ def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
             f"/kb/{kb_world['public']}/versions/",
             f"/kb/tickets/{world['tickets']['routed']}/suggestions/"]  # fmt: skip
     portal = ["/portal/help/", "/portal/help/?q=paper", "/portal/help/suggest/?title=paper",
-              f"/portal/help/articles/{kb_world['public']}/"]  # fmt: skip
+              f"/portal/help/articles/{kb_world['public']}/", "/portal/help/chat/"]  # fmt: skip
     for page in desk:
         response = client.get(page)
         if role == "contact":
@@ -223,6 +224,8 @@ def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
         for name in ("internal", "b"):
             page = f"/portal/help/articles/{kb_world[name]}/"
             assert client.get(page).status_code == 404, name
+    report = client.get("/kb/report/").status_code
+    assert report == (302 if role == "contact" else 200 if role in SEEING_ALL else 403), role
 
 
 @pytest.mark.parametrize("role", list(MATRIX))

@@ -156,3 +156,21 @@ def test_clients_are_kept_out_of_desk_knowledge_pages(kb: Any) -> None:
     web = _as(kb["client"])
     for url in ("/kb/", "/kb/new/", "/kb/review/", f"/kb/{kb['public'].pk}/versions/"):
         assert web.get(url)["Location"] == "/portal/", url
+
+
+def test_chat_widget_answers_and_hands_over_with_the_conversation(kb: Any) -> None:
+    web = _as(kb["client"])
+    assert web.get("/portal/help/chat/").status_code == 200
+    text = web.post("/portal/help/chat/say/", {"text": "printer paper public"}).content.decode()
+    assert "Printer paper public" in text and "secret" not in text
+    text = web.post("/portal/help/chat/handover/").content.decode()
+    ticket = Ticket.objects.get()
+    assert f"#{ticket.number}" in text and "printer paper public" in ticket.description
+
+
+def test_chat_solved_counts_a_bot_deflection(kb: Any) -> None:
+    web = _as(kb["client"])
+    web.get("/portal/help/chat/")
+    web.post("/portal/help/chat/say/", {"text": "printer paper public"})
+    web.post("/portal/help/chat/solved/")
+    assert Deflection.objects.get().source == "bot" and not Ticket.objects.exists()

@@ -81,7 +81,7 @@ def conversation_say(*, user: User, conversation_id: int, text: str) -> list[Bot
     if wants_a_person(text):
         return [conversation_handover(user=user, conversation_id=conversation.pk)]
     hits = search(user=user, text=text, limit=3)
-    SearchLog.objects.create(query=text[:500], results=len(hits), source="bot", user=user)
+    SearchLog.objects.create(query=text.lower()[:500], results=len(hits), source="bot", user=user)
     decision = decide([(h.article.pk, h.score, h.confidence) for h in hits])
     by_id = {h.article.pk: h.article for h in hits}
     if decision.action == "answer":

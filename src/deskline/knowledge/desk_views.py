@@ -3,18 +3,25 @@ versions with diff and restore, and the articles suggested on a ticket page. Sta
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
-from deskline.core.errors import DomainError, NotFound
+from deskline.core.errors import DomainError, NotFound, PermissionDenied
 from deskline.desk.web import field_errors, staff_page
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
 from deskline.knowledge.forms import ArticleForm
 from deskline.knowledge.markdown import render_markdown
 from deskline.knowledge.models import ArticleState
+from deskline.knowledge.report import knowledge_report
 from deskline.tickets.selectors import ticket_detail_for
 
 SUGGESTIONS = 5
@@ -125,3 +132,12 @@ def ticket_suggestions(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404 from exc
     hits = services.search_run(user=user, text=ticket.title, limit=SUGGESTIONS, source="ticket")
     return render(request, "knowledge/desk/_ticket_suggestions.html", {"hits": hits})
+
+
+@staff_page
+def report(request: HttpRequest) -> HttpResponse:
+    try:
+        data = knowledge_report(user=_user(request))
+    except PermissionDenied:
+        return HttpResponseForbidden()
+    return render(request, "knowledge/desk/report.html", {"report": data, "nav": "kb"})
