@@ -33,9 +33,9 @@ urlpatterns = [
     path("healthz", healthz),
     path("readyz", readyz),
     path("metrics", metrics),
-    path("portal/help/", include("deskline.knowledge.portal_urls")),
+    path("portal/help/", include("deskline.portal.help_urls")),
     path("portal/", include("deskline.portal.urls")),
-    path("kb/", include("deskline.knowledge.desk_urls")),
+    path("kb/", include("deskline.desk.knowledge_urls")),
     path("feedback/", include("deskline.feedback.urls")),
     path("", include("deskline.desk.urls")),
 ]

@@ -61,7 +61,7 @@ def _set_lists(article: Article, lists: dict[str, Iterable[Any] | None]) -> None
         ids = lists.get(name)
         if ids is not None:
             ids = list(ids)
-            found = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))  # type: ignore[attr-defined]
+            found = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
             missing = [i for i in ids if i not in found]
             if missing:
                 raise ValidationFailed(f"unknown {name}", fields={name: str(missing)})

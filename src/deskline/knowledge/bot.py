@@ -131,8 +131,11 @@ def conversation_solved(*, user: User, conversation_id: int) -> BotMessage:
 
 def transcript(conversation: Conversation) -> str:
     """The conversation as plain text for the ticket: messages, tried articles, category."""
-    who = {Kind.CLIENT: _("Client")}
-    lines = [f"{who.get(m.kind, _('Bot'))}: {m.text}" for m in conversation.messages.all()]
+    client, assistant = _("Client"), _("Bot")
+    lines = [
+        f"{client if m.kind == Kind.CLIENT else assistant}: {m.text}"
+        for m in conversation.messages.all()
+    ]
     tried = [f"- {a.title} (#{a.pk})" for a in conversation.tried.all()]
     parts = [_("Conversation with the support bot:"), *lines]
     if tried:

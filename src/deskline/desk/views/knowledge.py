@@ -38,7 +38,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.article_list_for(
         user=_user(request), drafts=True, state=state or None, limit=500
     )
-    return render(request, "knowledge/desk/list.html", {
+    return render(request, "desk/kb/list.html", {
         "articles": rows, "state": state, "states": ArticleState.choices, "nav": "kb",
     })  # fmt: skip
 
@@ -66,7 +66,7 @@ def _editor(request: HttpRequest, article_id: int | None) -> HttpResponse:
         else:
             return HttpResponseRedirect(f"/kb/{article.pk}/edit/?saved=1")
     preview = render_markdown(form["body"].value() or "")
-    return render(request, "knowledge/desk/edit.html",
+    return render(request, "desk/kb/edit.html",
                   {"form": form, "article": article, "preview": preview, "nav": "kb"})  # fmt: skip
 
 
@@ -90,7 +90,7 @@ def article_preview(request: HttpRequest) -> HttpResponse:
 @staff_page
 def review_queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.review_queue_for(user=_user(request))
-    return render(request, "knowledge/desk/review.html", {"articles": rows, "nav": "kb"})
+    return render(request, "desk/kb/review.html", {"articles": rows, "nav": "kb"})
 
 
 @staff_page
@@ -106,7 +106,7 @@ def article_versions(request: HttpRequest, article_id: int) -> HttpResponse:
                                           new=int(new))  # fmt: skip
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "knowledge/desk/versions.html", {
+    return render(request, "desk/kb/versions.html", {
         "article": article, "versions": versions, "diff": diff, "old": old, "new": new,
         "nav": "kb",
     })  # fmt: skip
@@ -131,7 +131,7 @@ def ticket_suggestions(request: HttpRequest, number: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     hits = services.search_run(user=user, text=ticket.title, limit=SUGGESTIONS, source="ticket")
-    return render(request, "knowledge/desk/_ticket_suggestions.html", {"hits": hits})
+    return render(request, "desk/kb/_ticket_suggestions.html", {"hits": hits})
 
 
 @staff_page
@@ -140,4 +140,4 @@ def report(request: HttpRequest) -> HttpResponse:
         data = knowledge_report(user=_user(request))
     except PermissionDenied:
         return HttpResponseForbidden()
-    return render(request, "knowledge/desk/report.html", {"report": data, "nav": "kb"})
+    return render(request, "desk/kb/report.html", {"report": data, "nav": "kb"})

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from deskline.knowledge import desk_views as views
+from deskline.desk.views import knowledge as views
 
 app_name = "kb"
 urlpatterns: list[URLPattern | URLResolver] = [

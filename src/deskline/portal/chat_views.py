@@ -49,9 +49,7 @@ def _render(request: HttpRequest, conversation: Conversation, error: str = "") -
         "answered": any(m.kind == BotMessage.Kind.ANSWER for m in messages),
         "open": conversation.state == Conversation.State.OPEN,
     }  # fmt: skip
-    template = (
-        "knowledge/portal/_chat.html" if request.method == "POST" else "knowledge/portal/chat.html"
-    )
+    template = "portal/help/_chat.html" if request.method == "POST" else "portal/help/chat.html"
     return render(request, template, context)
 
 

@@ -35,7 +35,7 @@ def reader_page(view: View) -> View:
         user = request.user
         if not user.is_authenticated and not settings.DESKLINE_KB_PUBLIC:
             return HttpResponseRedirect(f"/portal/login/?next={request.path}")
-        if user.is_authenticated and is_staff(user):  # type: ignore[arg-type]
+        if user.is_authenticated and is_staff(user):
             return HttpResponseRedirect("/kb/")
         return view(request, *args, **kwargs)
 
@@ -46,8 +46,10 @@ def reader_page(view: View) -> View:
 def help_home(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:500]
     hits = services.search_run(user=request.user, text=text, limit=20) if text else []
-    categories = [c for c in selectors.categories_for(user=request.user) if c.article_count]
-    return render(request, "knowledge/portal/home.html",
+    categories = [
+        c for c in selectors.categories_for(user=request.user) if getattr(c, "article_count", 0)
+    ]
+    return render(request, "portal/help/home.html",
                   {"q": text, "hits": hits, "categories": categories})  # fmt: skip
 
 
@@ -57,7 +59,7 @@ def help_category(request: HttpRequest, category_id: int) -> HttpResponse:
     if category_id not in categories:
         raise Http404
     rows = selectors.article_list_for(user=request.user, category_id=category_id)
-    return render(request, "knowledge/portal/category.html",
+    return render(request, "portal/help/category.html",
                   {"category": categories[category_id], "articles": rows})  # fmt: skip
 
 
@@ -73,7 +75,7 @@ def help_article(request: HttpRequest, article_id: int) -> HttpResponse:
         "translations": selectors.translations_of(user=request.user, article=article),
         "related": selectors.related_for(user=request.user, article=article),
     }
-    return render(request, "knowledge/portal/article.html", context)
+    return render(request, "portal/help/article.html", context)
 
 
 @require_POST
@@ -86,7 +88,7 @@ def help_feedback(request: HttpRequest, article_id: int) -> HttpResponse:
         )  # fmt: skip
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "knowledge/portal/_thanks.html", {"article_id": article_id})
+    return render(request, "portal/help/_thanks.html", {"article_id": article_id})
 
 
 @client_page
@@ -98,7 +100,7 @@ def ticket_suggestions(request: HttpRequest) -> HttpResponse:
         if len(text) >= 3
         else []
     )
-    return render(request, "knowledge/portal/_suggestions.html", {"hits": hits, "q": text})
+    return render(request, "portal/help/_suggestions.html", {"hits": hits, "q": text})
 
 
 @require_POST
@@ -112,4 +114,4 @@ def ticket_deflected(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
     except (NotFound, ValueError) as exc:
         raise Http404 from exc
-    return render(request, "knowledge/portal/_deflected.html")
+    return render(request, "portal/help/_deflected.html")

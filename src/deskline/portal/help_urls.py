@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from deskline.knowledge import chat_views
-from deskline.knowledge import portal_views as views
+from deskline.portal import chat_views
+from deskline.portal import help_views as views
 
 app_name = "help"
 urlpatterns: list[URLPattern | URLResolver] = [
