@@ -52,6 +52,12 @@ def _editor(request: HttpRequest, article_id: int | None) -> HttpResponse:
         except NotFound as exc:
             raise Http404 from exc
     initial = ArticleForm.initial_for(article) if article else {"state": ArticleState.DRAFT}
+    number = request.GET.get("ticket", "")
+    if article is None and number.isdigit() and len(number) < 19:
+        try:
+            initial.update(selectors.article_draft_from_ticket(user=user, number=int(number)))
+        except NotFound as exc:
+            raise Http404 from exc
     form = ArticleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +137,7 @@ def ticket_suggestions(request: HttpRequest, number: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     hits = services.search_run(user=user, text=ticket.title, limit=SUGGESTIONS, source="ticket")
-    return render(request, "desk/kb/_ticket_suggestions.html", {"hits": hits})
+    return render(request, "desk/kb/_ticket_suggestions.html", {"hits": hits, "number": number})
 
 
 @staff_page
