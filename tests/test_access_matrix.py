@@ -106,6 +106,8 @@ ADMINS_ONLY_API = [
 REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown"), ("get", "reports/nps"),
                       ("get", "reports/breaches"), ("get", "reports/answers"),
                       ("get", "reports/stress")]  # fmt: skip
+REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown")]
+REPORT_READERS_API.append(("get", "kb/report"))  # the knowledge report (issue 17)
 ADMINS = {Role.ADMIN, Role.SUPERVISOR}
 SEEING_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER}
 BODIES = {"config/what-if": {"days": 1, "rule_sets": []},
@@ -264,7 +266,7 @@ def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
             f"/kb/{kb_world['public']}/versions/",
             f"/kb/tickets/{world['tickets']['routed']}/suggestions/"]  # fmt: skip
     portal = ["/portal/help/", "/portal/help/?q=paper", "/portal/help/suggest/?title=paper",
-              f"/portal/help/articles/{kb_world['public']}/"]  # fmt: skip
+              f"/portal/help/articles/{kb_world['public']}/", "/portal/help/chat/"]  # fmt: skip
     for page in desk:
         response = client.get(page)
         if role == "contact":
@@ -401,3 +403,29 @@ def test_billing_pages_follow_the_matrix(
         for page in (f"/billing/acts/{act_id}/", f"/billing/acts/{act_id}/pdf/"):
             expected = 200 if name in sees_acts else 404
             assert client.get(page).status_code == expected, (role, page)
+    report = client.get("/kb/report/").status_code
+    assert report == (302 if role == "contact" else 200 if role in SEEING_ALL else 403), role
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_bot_api_talks_to_clients_only_each_in_its_own_conversation(
+    role: str, world: dict[str, Any], kb_world: dict[str, int], api_for: Any
+) -> None:
+    from deskline.knowledge.bot import conversation_start
+
+    other = conversation_start(user=ContactUserFactory(contact=ContactFactory()))
+    api = api_for(_user(role, world))
+    started = api.post("bot/conversations")
+    assert started.status_code == (201 if role == "contact" else 403), role
+    for method, path, body in (("get", f"bot/conversations/{other.pk}", None),
+                               ("post", f"bot/conversations/{other.pk}/messages", {"text": "hi"}),
+                               ("post", f"bot/conversations/{other.pk}/handover", {})):  # fmt: skip
+        response = api.get(path) if method == "get" else api.post(path, body)
+        assert response.status_code in (403, 404), (role, path, response.status_code)
+    if role == "contact":
+        pk = started.json()["id"]
+        reply = api.post(f"bot/conversations/{pk}/messages", {"text": "paper internal"}).json()
+        offered = {m["article_id"] for m in reply["messages"]} | {
+            c for m in reply["messages"] for c in m["choices"]
+        }
+        assert kb_world["internal"] not in offered and kb_world["b"] not in offered

@@ -156,3 +156,45 @@ def test_clients_are_kept_out_of_desk_knowledge_pages(kb: Any) -> None:
     web = _as(kb["client"])
     for url in ("/kb/", "/kb/new/", "/kb/review/", f"/kb/{kb['public'].pk}/versions/"):
         assert web.get(url)["Location"] == "/portal/", url
+
+
+def test_chat_widget_answers_and_hands_over_with_the_conversation(kb: Any) -> None:
+    web = _as(kb["client"])
+    assert web.get("/portal/help/chat/").status_code == 200
+    text = web.post("/portal/help/chat/say/", {"text": "printer paper public"}).content.decode()
+    assert "Printer paper public" in text and "secret" not in text
+    text = web.post("/portal/help/chat/handover/").content.decode()
+    ticket = Ticket.objects.get()
+    assert f"#{ticket.number}" in text and "printer paper public" in ticket.description
+
+
+def test_chat_solved_counts_a_bot_deflection(kb: Any) -> None:
+    web = _as(kb["client"])
+    web.get("/portal/help/chat/")
+    web.post("/portal/help/chat/say/", {"text": "printer paper public"})
+    web.post("/portal/help/chat/solved/")
+    assert Deflection.objects.get().source == "bot" and not Ticket.objects.exists()
+
+
+def test_create_article_from_a_ticket_prefills_question_and_staff_answer(
+    kb: Any, make_ticket: Any, admin: User
+) -> None:
+    from deskline.tickets.services import comment_add
+
+    ticket = make_ticket(title="Receipts are pale", description="The printer prints pale text.")
+    comment_add(actor=admin, number=ticket.number, body="Change the thermal roll.")
+    comment_add(actor=admin, number=ticket.number, body="Internal guess", is_public=False)
+    text = _as(admin).get("/kb/new/", {"ticket": ticket.number}).content.decode()
+    assert 'value="Receipts are pale"' in text
+    assert "The printer prints pale text." in text and "Change the thermal roll." in text
+    assert "Internal guess" not in text
+
+
+def test_create_article_from_a_ticket_the_agent_cannot_see_is_not_found(
+    kb: Any, make_ticket: Any
+) -> None:
+    from tests.factories import TeamFactory
+
+    ticket = make_ticket(title="Elsewhere", team_id=TeamFactory().pk)
+    response = _as(UserFactory(role=Role.CONTRACTOR)).get("/kb/new/", {"ticket": ticket.number})
+    assert response.status_code == 404

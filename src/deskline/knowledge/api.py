@@ -19,6 +19,7 @@ from deskline.core.schema import InSchema
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
 from deskline.knowledge.models import Article
+from deskline.knowledge.report import knowledge_report
 
 router = Router(tags=["knowledge"])
 
@@ -231,3 +232,21 @@ def deflection(request: HttpRequest, payload: DeflectionIn) -> Status[None]:
         user=request_user(request), article_id=payload.article_id, query=payload.query
     )
     return Status(204, None)
+
+
+class ReportQuery(InSchema):
+    weeks: int = Field(8, ge=1, le=53)
+
+
+class ReportOut(Schema):
+    since: dt.date
+    no_result: list[dict[str, Any]]
+    most_viewed: list[dict[str, Any]]
+    most_helpful: list[dict[str, Any]]
+    led_to_tickets: list[dict[str, Any]]
+    weekly: list[dict[str, Any]]
+
+
+@router.get("/report", response=ReportOut, summary="The knowledge report (report readers)")
+def report(request: HttpRequest, query: Query[ReportQuery]) -> dict[str, Any]:
+    return knowledge_report(user=request_user(request), weeks=query.weeks)

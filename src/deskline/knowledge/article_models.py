@@ -249,7 +249,8 @@ class Deflection(models.Model):
 
 
 class SearchLog(models.Model):
-    """One search and how many answers it had: "searches with no result" is what to write next."""
+    """One search (lower-cased, so the report groups it) and how many answers it had:
+    "searches with no result" is what to write next."""
 
     query = models.CharField(max_length=500)
     results = models.PositiveIntegerField()

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
 from deskline.clients.models import Contact
@@ -161,3 +162,25 @@ def version_diff(*, user: User, article_id: int, old: int, new: int) -> list[str
     a = [before.title, "", *before.body.splitlines()]
     b = [after.title, "", *after.body.splitlines()]
     return list(difflib.unified_diff(a, b, f"v{old}", f"v{new}", lineterm=""))
+
+
+def article_draft_from_ticket(*, user: User, number: int) -> dict[str, str]:
+    """A draft's title and Markdown body from a ticket: its question and the last public answer
+    staff gave ("create article from this ticket"). The ticket must be one `user` may see."""
+    from deskline.core.html import html_to_text
+    from deskline.tickets.models import Comment
+    from deskline.tickets.selectors import ticket_detail_for
+
+    require_staff(user)
+    ticket = ticket_detail_for(user=user, number=number, registry=False)
+    answer = (
+        Comment.objects.filter(ticket=ticket, is_public=True, author__isnull=False)
+        .exclude(author__role="contact")
+        .order_by("-id")
+        .values_list("body", flat=True)
+        .first()
+    )
+    parts = [_("## Question"), html_to_text(ticket.description) or ticket.title]
+    if answer:
+        parts += [_("## Answer"), html_to_text(answer)]
+    return {"title": ticket.title, "body": "\n\n".join(parts)}

@@ -164,7 +164,7 @@ def search_run(*, user: User | Any, text: str, limit: int = 10, language: str | 
     hits = with_passages(search(user=user, text=text, limit=limit, language=language))
     if text.strip():
         author = user if user is not None and user.is_authenticated else None
-        SearchLog.objects.create(query=text.strip()[:500], results=len(hits), source=source,
+        SearchLog.objects.create(query=text.strip().lower()[:500], results=len(hits), source=source,
                                  user=author)  # fmt: skip
     return hits
 

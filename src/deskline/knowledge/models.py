@@ -28,6 +28,7 @@ from deskline.knowledge.article_models import (
     TermStat,
     Trigram,
 )
+from deskline.knowledge.bot_models import BotMessage, Conversation
 from deskline.knowledge.placeholders import unknown_variables
 from deskline.knowledge.variables import REPLY_VARIABLES
 
@@ -117,6 +118,6 @@ class ReplyTemplate(KnowledgeItem):
 
 __all__ = [
     "Article", "ArticleAudience", "ArticleFeedback", "ArticleLanguage", "ArticleState",
-    "ArticleTerm", "ArticleVersion", "Audience", "Category", "Deflection", "KnowledgeItem",
+    "ArticleTerm", "ArticleVersion", "Audience", "BotMessage", "Conversation", "Category", "Deflection", "KnowledgeItem",
     "ReplyTemplate", "SearchLog", "Synonym", "Tag", "TermStat", "Trigram",
 ]  # fmt: skip

@@ -22,6 +22,7 @@ from deskline.knowledge.article_selectors import articles_for
 from deskline.knowledge.markdown import markdown_to_text
 from deskline.knowledge.models import Article, ArticleTerm, Synonym, TermStat, Trigram
 from deskline.knowledge.terms import (
+    TITLE_WEIGHT,
     best_passage,
     document_terms,
     idf,
@@ -107,6 +108,11 @@ class Hit:
     score: float
     #: The stems the query looked for (what a passage is chosen by).
     wanted: frozenset[str] = frozenset()
+    #: The share of the query's words the article answers, 0..1.
+    coverage: float = 0.0
+    #: The score against an article holding every query word in its title (about 0..1.5):
+    #: comparable across queries and corpus sizes, unlike the score.
+    confidence: float = 0.0
 
 
 def _fuzzy(stem: str) -> dict[str, float]:
@@ -186,18 +192,36 @@ def _scores(groups: list[dict[str, float]], idfs: dict[str, float],
             rows: Iterable[tuple[int, str, float]]) -> dict[int, float]:  # fmt: skip
     """Each article's score: per query word its best-matching term (so a word with many
     synonyms counts once), summed, times the share of query words the article answers."""
-    weights: dict[int, dict[str, float]] = {}
+    uses: dict[str, list[tuple[int, float]]] = {}
+    for index, group in enumerate(groups):
+        for stem, factor in group.items():
+            if stem in idfs:
+                uses.setdefault(stem, []).append((index, factor * idfs[stem]))
+    best: dict[int, list[float]] = {}
     for article_id, stem, weight in rows:
-        weights.setdefault(article_id, {})[stem] = weight
-    scores = {}
-    for article_id, terms in weights.items():
-        parts = [
-            max((terms[t] * f * idfs[t] for t, f in group.items() if t in terms), default=0.0)
-            for group in groups
-        ]
-        matched = sum(1 for p in parts if p > 0)
-        scores[article_id] = sum(parts) * (0.5 + 0.5 * matched / len(groups))
-    return scores
+        parts = best.get(article_id)
+        if parts is None:
+            parts = best[article_id] = [0.0] * len(groups)
+        for index, factor in uses.get(stem, ()):
+            parts[index] = max(parts[index], weight * factor)
+    share = {n: 0.5 + 0.5 * n / len(groups) for n in range(len(groups) + 1)}
+    return {pk: sum(parts) * share[sum(1 for p in parts if p > 0)] for pk, parts in best.items()}
+
+
+def _ideal(groups: list[dict[str, float]], idfs: dict[str, float], documents: int) -> float:
+    """The score of an article holding every query word once in its title; a word no article
+    holds counts as the rarest, so a question about what we have no article for stays low."""
+    rarest = idf(documents, 0)
+    per_word = [
+        max((f * idfs[t] for t, f in group.items() if t in idfs), default=rarest)
+        for group in groups
+    ]
+    return TITLE_WEIGHT * sum(per_word) or 1.0
+
+
+def _coverage(groups: list[dict[str, float]], terms: set[str]) -> float:
+    """The share of the query's words an article answers (by any of their stems)."""
+    return sum(1 for group in groups if terms.intersection(group)) / len(groups)
 
 
 def _impact_rows(terms: Iterable[str]) -> list[tuple[int, str, float]]:
@@ -243,12 +267,24 @@ def search(
     if language:
         visible = visible.filter(language=language)
     candidates = _visible_candidates(ranked, visible)
-    exact = ArticleTerm.objects.filter(article_id__in=candidates, term__in=idfs)
-    scores = _scores(groups, idfs, exact.values_list("article_id", "term", "weight"))
+    exact = list(
+        ArticleTerm.objects.filter(article_id__in=candidates, term__in=idfs).values_list(
+            "article_id", "term", "weight"
+        )
+    )
+    scores = _scores(groups, idfs, exact)
+    held: dict[int, set[str]] = {}
+    for article_id, stem, _weight in exact:
+        held.setdefault(article_id, set()).add(stem)
     best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in best])
     wanted = frozenset(t for group in groups for t in group)
-    return [Hit(articles[pk], round(score, 4), wanted) for pk, score in best]
+    ideal = _ideal(groups, idfs, documents)
+    return [
+        Hit(articles[pk], round(score, 4), wanted, _coverage(groups, held[pk]),
+            round(score / ideal, 4))
+        for pk, score in best
+    ]  # fmt: skip
 
 
 def with_passages(hits: list[Hit]) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from deskline.knowledge import desk_views as views
+from deskline.desk.views import knowledge as views
 
 app_name = "kb"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.article_new, name="new"),
     path("preview/", views.article_preview, name="preview"),
     path("review/", views.review_queue, name="review"),
+    path("report/", views.report, name="report"),
     path("<int:article_id>/edit/", views.article_edit, name="edit"),
     path("<int:article_id>/versions/", views.article_versions, name="versions"),
     path(

@@ -17,9 +17,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from deskline.accounts.pages import View, client_page
 from deskline.core.errors import NotFound
 from deskline.core.permissions import is_staff
+from deskline.desk.web import View, client_page
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
 from deskline.knowledge.models import Deflection
@@ -49,7 +49,7 @@ def help_home(request: HttpRequest) -> HttpResponse:
     categories = [
         c for c in selectors.categories_for(user=request.user) if getattr(c, "article_count", 0)
     ]
-    return render(request, "knowledge/portal/home.html",
+    return render(request, "portal/help/home.html",
                   {"q": text, "hits": hits, "categories": categories})  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def help_category(request: HttpRequest, category_id: int) -> HttpResponse:
     if category_id not in categories:
         raise Http404
     rows = selectors.article_list_for(user=request.user, category_id=category_id)
-    return render(request, "knowledge/portal/category.html",
+    return render(request, "portal/help/category.html",
                   {"category": categories[category_id], "articles": rows})  # fmt: skip
 
 
@@ -75,7 +75,7 @@ def help_article(request: HttpRequest, article_id: int) -> HttpResponse:
         "translations": selectors.translations_of(user=request.user, article=article),
         "related": selectors.related_for(user=request.user, article=article),
     }
-    return render(request, "knowledge/portal/article.html", context)
+    return render(request, "portal/help/article.html", context)
 
 
 @require_POST
@@ -88,7 +88,7 @@ def help_feedback(request: HttpRequest, article_id: int) -> HttpResponse:
         )  # fmt: skip
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "knowledge/portal/_thanks.html", {"article_id": article_id})
+    return render(request, "portal/help/_thanks.html", {"article_id": article_id})
 
 
 @client_page
@@ -100,7 +100,7 @@ def ticket_suggestions(request: HttpRequest) -> HttpResponse:
         if len(text) >= 3
         else []
     )
-    return render(request, "knowledge/portal/_suggestions.html", {"hits": hits, "q": text})
+    return render(request, "portal/help/_suggestions.html", {"hits": hits, "q": text})
 
 
 @require_POST
@@ -114,4 +114,4 @@ def ticket_deflected(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
     except (NotFound, ValueError) as exc:
         raise Http404 from exc
-    return render(request, "knowledge/portal/_deflected.html")
+    return render(request, "portal/help/_deflected.html")

@@ -2,7 +2,8 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from deskline.knowledge import portal_views as views
+from deskline.portal import chat_views
+from deskline.portal import help_views as views
 
 app_name = "help"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,4 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("articles/<int:article_id>/feedback/", views.help_feedback, name="feedback"),
     path("suggest/", views.ticket_suggestions, name="suggest"),
     path("solved/", views.ticket_deflected, name="solved"),
+    path("chat/", chat_views.chat, name="chat"),
+    path("chat/<slug:action>/", chat_views.chat_act, name="chat_act"),
 ]

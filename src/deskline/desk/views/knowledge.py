@@ -3,18 +3,27 @@ versions with diff and restore, and the articles suggested on a ticket page. Sta
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from typing import Any
+
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
-from deskline.accounts.pages import staff_page
-from deskline.core.errors import DomainError, NotFound, field_errors
+from deskline.core.errors import DomainError, NotFound, PermissionDenied
+from deskline.desk.web import field_errors, staff_page
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
 from deskline.knowledge.forms import ArticleForm
 from deskline.knowledge.markdown import render_markdown
 from deskline.knowledge.models import ArticleState
+from deskline.knowledge.report import knowledge_report
 from deskline.tickets.selectors import ticket_detail_for
 
 SUGGESTIONS = 5
@@ -31,7 +40,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.article_list_for(
         user=_user(request), drafts=True, state=state or None, limit=500
     )
-    return render(request, "knowledge/desk/list.html", {
+    return render(request, "desk/kb/list.html", {
         "articles": rows, "state": state, "states": ArticleState.choices, "nav": "kb",
     })  # fmt: skip
 
@@ -44,7 +53,15 @@ def _editor(request: HttpRequest, article_id: int | None) -> HttpResponse:
             article = selectors.article_get_for(user=user, article_id=article_id, drafts=True)
         except NotFound as exc:
             raise Http404 from exc
-    initial = ArticleForm.initial_for(article) if article else {"state": ArticleState.DRAFT}
+    initial: dict[str, Any] = (
+        ArticleForm.initial_for(article) if article else {"state": ArticleState.DRAFT}
+    )
+    number = request.GET.get("ticket", "")
+    if article is None and number.isdigit() and len(number) < 19:
+        try:
+            initial.update(selectors.article_draft_from_ticket(user=user, number=int(number)))
+        except NotFound as exc:
+            raise Http404 from exc
     form = ArticleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,7 +76,7 @@ def _editor(request: HttpRequest, article_id: int | None) -> HttpResponse:
         else:
             return HttpResponseRedirect(f"/kb/{article.pk}/edit/?saved=1")
     preview = render_markdown(form["body"].value() or "")
-    return render(request, "knowledge/desk/edit.html",
+    return render(request, "desk/kb/edit.html",
                   {"form": form, "article": article, "preview": preview, "nav": "kb"})  # fmt: skip
 
 
@@ -83,7 +100,7 @@ def article_preview(request: HttpRequest) -> HttpResponse:
 @staff_page
 def review_queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.review_queue_for(user=_user(request))
-    return render(request, "knowledge/desk/review.html", {"articles": rows, "nav": "kb"})
+    return render(request, "desk/kb/review.html", {"articles": rows, "nav": "kb"})
 
 
 @staff_page
@@ -99,7 +116,7 @@ def article_versions(request: HttpRequest, article_id: int) -> HttpResponse:
                                           new=int(new))  # fmt: skip
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "knowledge/desk/versions.html", {
+    return render(request, "desk/kb/versions.html", {
         "article": article, "versions": versions, "diff": diff, "old": old, "new": new,
         "nav": "kb",
     })  # fmt: skip
@@ -124,4 +141,13 @@ def ticket_suggestions(request: HttpRequest, number: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     hits = services.search_run(user=user, text=ticket.title, limit=SUGGESTIONS, source="ticket")
-    return render(request, "knowledge/desk/_ticket_suggestions.html", {"hits": hits})
+    return render(request, "desk/kb/_ticket_suggestions.html", {"hits": hits, "number": number})
+
+
+@staff_page
+def report(request: HttpRequest) -> HttpResponse:
+    try:
+        data = knowledge_report(user=_user(request))
+    except PermissionDenied:
+        return HttpResponseForbidden()
+    return render(request, "desk/kb/report.html", {"report": data, "nav": "kb"})
