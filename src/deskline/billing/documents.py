@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, QuerySet
+
 from deskline.billing.models import Act, Charge, CompanyBilling, Provider
 from deskline.billing.money import LineAmounts, Totals, totals
 from deskline.clients.models import Company
@@ -50,7 +52,7 @@ def _line(charge: Charge, language: str) -> dict[str, str]:
     if language == "ru" and charge.description == charge.item.name and charge.item.name_ru:
         name = charge.item.name_ru
     return {
-        "ticket": str(charge.ticket.number),
+        "ticket": str(charge.ticket_number),  # type: ignore[attr-defined]
         "work_date": charge.work_date.isoformat(),
         "description": name,
         "unit": charge.unit,
@@ -68,11 +70,18 @@ def act_document(act: Act) -> dict[str, Any]:
     """The act as printed: the frozen snapshot once issued, built from the rows before."""
     if act.snapshot:
         return act.snapshot
-    charges = list(act.charges.select_related("ticket", "item").order_by("work_date", "pk"))
-    return document_build(act, charges)
+    return document_build(act, list(act_lines(act)))
 
 
-def document_build(act: Act, charges: list[Charge]) -> dict[str, Any]:
+def act_lines(act: Act) -> QuerySet[Charge]:
+    """The act's charges in print order, with the ticket number each line names."""
+    lines = act.charges.select_related("item").annotate(ticket_number=F("ticket__number"))
+    return lines.order_by("work_date", "pk")
+
+
+def document_build(
+    act: Act, charges: list[Charge], *, provider: dict[str, str] | None = None
+) -> dict[str, Any]:
     sums = charge_totals(charges)
     return {
         "number": act.display_number if act.number else "",
@@ -84,7 +93,7 @@ def document_build(act: Act, charges: list[Charge]) -> dict[str, Any]:
             act.period_end.isoformat() if act.period_end else "",
         ],
         "ticket": act.ticket.number if act.ticket_id and act.ticket else None,
-        "provider": provider_party(),
+        "provider": provider if provider is not None else provider_party(),
         "client": client_party(act.company),
         "lines": [_line(c, act.language) for c in charges],
         "net": str(sums.net),

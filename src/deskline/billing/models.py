@@ -209,6 +209,11 @@ class Charge(models.Model):
     """A line of paid work on a ticket: its price resolved and frozen when it was added."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT, related_name="charges")
+    #: The ticket's company when the charge was added: the one billed for it (monthly acts
+    #: find a company's charges on their own index, without the tickets).
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="charges")
     description = models.CharField(_("description"), max_length=300)
     kind = models.CharField(max_length=16, choices=ItemKind.choices)
@@ -244,6 +249,11 @@ class Charge(models.Model):
             models.Index(fields=["ticket", "id"], name="charge_ticket"),
             models.Index(fields=["act", "id"], name="charge_act"),
             models.Index(fields=["work_date", "id"], name="charge_work_date"),
+            models.Index(
+                fields=["company", "work_date"],
+                condition=models.Q(act__isnull=True),
+                name="charge_company_unbilled",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="charge_quantity_pos"),

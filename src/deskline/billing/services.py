@@ -149,7 +149,8 @@ def charge_add(
         raise ValidationFailed(f"no price list prices {item.code} on {day.isoformat()}",
                                fields={"item_id": "no price in force"})  # fmt: skip
     charge = Charge(
-        ticket=ticket, item=item, description=description or item.name, kind=item.kind,
+        ticket=ticket, company_id=ticket.company_id, item=item,
+        description=description or item.name, kind=item.kind,
         unit=item.unit, quantity=quantity, unit_price=price.amount, currency=price.currency,
         prices_include_vat=price.includes_vat, vat_rate=price.vat_rate,
         discount_percent=discount_percent, work_date=day, price_list_id=price.list_id,
