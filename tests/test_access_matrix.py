@@ -268,3 +268,39 @@ def test_billing_pages_follow_the_matrix(
         for page in (f"/billing/acts/{act_id}/", f"/billing/acts/{act_id}/pdf/"):
             expected = 200 if name in sees_acts else 404
             assert client.get(page).status_code == expected, (role, page)
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_invoices_payments_balance_and_exports_follow_the_matrix(
+    role: str, world: dict[str, Any], api_for: Any, admin_api: Any, settings: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    settings.DESKLINE_BILLING_WEBHOOK_SECRET = "billing-secret"
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+    invoices, acts = {}, {}
+    for name in ("routed", "elsewhere"):
+        number = world["tickets"][name]
+        admin_api.post(f"tickets/{number}/charges", {"item_id": item.pk, "quantity": "1"})
+        acts[name] = admin_api.post("acts", {"ticket_number": number}).json()["id"]
+        admin_api.post(f"acts/{acts[name]}/issue")
+        invoices[name] = admin_api.post("invoices", {"act_ids": [acts[name]]}).json()
+    api = api_for(_user(role, world))
+    listed = {i["id"] for i in api.get("invoices").json()}
+    expected = {"routed", "elsewhere"} if role in SEEING_ALL else set()
+    if role == "contact":
+        expected = {"routed"}  # company A's, which sees prices
+    assert listed == {invoices[n]["id"] for n in expected}, role
+    accountant = role in SEEING_ALL
+    invoice_id = invoices["routed"]["id"]
+    paid = api.post(f"invoices/{invoice_id}/payments", {"amount": "1.00"}).status_code
+    assert paid == (201 if accountant else 403), role
+    for path in (f"companies/{world['a'].pk}/balance", "billing/export/acts?start=2020-01-01&end=2100-01-01",
+                 "billing/export/invoices?start=2020-01-01&end=2100-01-01"):  # fmt: skip
+        assert api.get(path).status_code == (200 if accountant else 403), (role, path)
+    body = {"invoice_number": invoices["routed"]["number"], "status": "paid", "amount": "1.00",
+            "payment_id": "x"}  # fmt: skip
+    assert api.post("billing/payments/webhook", body).status_code == 401, role

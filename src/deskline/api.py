@@ -147,6 +147,7 @@ ROUTERS = [
     ("/feedback", "deskline.feedback.api"),
     ("/", "deskline.billing.api"),
     ("/acts", "deskline.billing.api_acts"),
+    ("/", "deskline.billing.api_invoices"),
 ]
 
 

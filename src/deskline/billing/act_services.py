@@ -167,16 +167,20 @@ def acts_monthly_run(
     return {"companies": companies, "acts": acts}
 
 
-def _counter_locked(year: int) -> ActCounter:
-    counter = ActCounter.objects.select_for_update().filter(year=year).first()
-    if counter is not None:
-        return counter
-    try:
-        with transaction.atomic():
-            ActCounter.objects.create(year=year, last=0)
-    except IntegrityError:
-        pass  # another issuer created it first; lock theirs
-    return ActCounter.objects.select_for_update().get(year=year)
+def counter_next(kind: str, year: int) -> int:
+    """The next number of `kind` in `year`, from its counter row locked until the caller's
+    transaction ends (created on first use; a concurrent creator's row is locked instead)."""
+    counter = ActCounter.objects.select_for_update().filter(kind=kind, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                ActCounter.objects.create(kind=kind, year=year, last=0)
+        except IntegrityError:
+            pass  # another transaction created it first; lock theirs
+        counter = ActCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
 
 
 def _locked_act(actor: User, act_id: int) -> Act:
@@ -202,15 +206,9 @@ def _issue(
         raise ValidationFailed("the act has no charges")
     before = act_snapshot(act)
     now = timezone.now()
-    counter = _counter_locked(timezone.localdate(now).year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    act.year, act.number, act.issued_at, act.status = (
-        counter.year,
-        counter.last,
-        now,
-        ActStatus.ISSUED,
-    )
+    year = timezone.localdate(now).year
+    act.year, act.number = year, counter_next("act", year)
+    act.issued_at, act.status = now, ActStatus.ISSUED
     sums = charge_totals(charges)
     act.net, act.vat, act.total = sums.net, sums.vat, sums.total
     act.snapshot = document_build(act, charges, provider=provider)
