@@ -171,6 +171,12 @@ def test_billing_catalogue_endpoints_answer_each_role_as_the_matrix_says(
     for _method, path in BILLING_ADMIN_API:
         expected = 201 if role in ADMINS else 403
         assert api.post(path, body).status_code == expected, (role, path)
+    # A contract's package hours: whoever lists the contract (its row of the matrix).
+    _tickets, _companies, contracts = MATRIX[role]
+    for name in ("a", "b"):
+        contract = world[name].contracts.get()
+        expected = 200 if name in contracts else 404
+        assert api.get(f"contracts/{contract.pk}/hours").status_code == expected, (role, name)
 
 
 @pytest.mark.parametrize("role", list(MATRIX))

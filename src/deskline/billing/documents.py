@@ -47,16 +47,30 @@ def charge_totals(charges: Iterable[Charge]) -> Totals:
     )
 
 
+def quantity_text(value: Decimal) -> str:
+    """3.000 -> "3", 1.500 -> "1.5", 100.000 -> "100" (never "1E+2")."""
+    return format(value.normalize(), "f")
+
+
+#: The note on a line whose hours the contract's package partly covered (printed quantity is
+#: what is billed).
+PACKAGE_NOTE = {"ru": "ещё {hours} ч по пакету договора", "en": "plus {hours} h in the package"}
+
+
 def _line(charge: Charge, language: str) -> dict[str, str]:
     name = charge.description
     if language == "ru" and charge.description == charge.item.name and charge.item.name_ru:
         name = charge.item.name_ru
+    billed = charge.quantity - charge.included_quantity
+    if charge.included_quantity:
+        note = PACKAGE_NOTE.get(language, PACKAGE_NOTE["en"])
+        name = f"{name} ({note.format(hours=quantity_text(charge.included_quantity))})"
     return {
         "ticket": str(charge.ticket_number),  # type: ignore[attr-defined]
         "work_date": charge.work_date.isoformat(),
         "description": name,
         "unit": charge.unit,
-        "quantity": str(charge.quantity.normalize()),
+        "quantity": quantity_text(billed),
         "unit_price": str(charge.unit_price),
         "discount_percent": str(charge.discount_percent),
         "vat_rate": str(charge.vat_rate),

@@ -219,6 +219,10 @@ class Charge(models.Model):
     kind = models.CharField(max_length=16, choices=ItemKind.choices)
     unit = models.CharField(_("unit"), max_length=32)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    #: Hours of `quantity` covered by the contract's package (not billed); see `packages`.
+    included_quantity = models.DecimalField(
+        _("included in the package"), max_digits=12, decimal_places=3, default=0
+    )
     unit_price = models.DecimalField(_("unit price"), **MONEY)  # type: ignore[arg-type]
     currency = models.CharField(_("currency"), max_length=3)
     prices_include_vat = models.BooleanField(_("price includes VAT"))
