@@ -257,7 +257,7 @@ def test_billing_pages_follow_the_matrix(
     tickets, _companies, _contracts = MATRIX[role]
     sees_acts = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
     if role == "contact":
-        for page in ("/billing/acts/", f"/billing/acts/{acts['routed']}/",
+        for page in ("/billing/acts/", "/billing/invoices/", f"/billing/acts/{acts['routed']}/",
                      f"/billing/tickets/{world['tickets']['routed']}/charges/"):  # fmt: skip
             response = client.get(page)
             assert response.status_code == 302 and response["Location"] == "/portal/", page
@@ -266,6 +266,7 @@ def test_billing_pages_follow_the_matrix(
         assert client.get(f"/portal/acts/{acts['elsewhere']}/pdf/").status_code == 404
         return
     assert client.get("/billing/acts/").status_code == 200
+    assert client.get("/billing/invoices/").status_code == (200 if role in SEEING_ALL else 403)
     assert client.get("/portal/acts/").status_code == 302
     for name, number in world["tickets"].items():
         expected = 200 if name in tickets else 404

@@ -83,7 +83,7 @@ def _line(charge: Charge, language: str) -> dict[str, str]:
 def act_document(act: Act) -> dict[str, Any]:
     """The act as printed: the frozen snapshot once issued, built from the rows before."""
     if act.snapshot:
-        return act.snapshot
+        return dict(act.snapshot)
     return document_build(act, list(act_lines(act)))
 
 
