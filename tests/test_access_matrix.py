@@ -306,6 +306,12 @@ def test_billing_catalogue_endpoints_answer_each_role_as_the_matrix_says(
     for _method, path in BILLING_ADMIN_API:
         expected = 201 if role in ADMINS else 403
         assert api.post(path, body).status_code == expected, (role, path)
+    # A contract's package hours: whoever lists the contract (its row of the matrix).
+    _tickets, _companies, contracts = MATRIX[role]
+    for name in ("a", "b"):
+        contract = world[name].contracts.get()
+        expected = 200 if name in contracts else 404
+        assert api.get(f"contracts/{contract.pk}/hours").status_code == expected, (role, name)
 
 
 @pytest.mark.parametrize("role", list(MATRIX))
@@ -386,7 +392,7 @@ def test_billing_pages_follow_the_matrix(
     tickets, _companies, _contracts = MATRIX[role]
     sees_acts = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
     if role == "contact":
-        for page in ("/billing/acts/", f"/billing/acts/{acts['routed']}/",
+        for page in ("/billing/acts/", "/billing/invoices/", f"/billing/acts/{acts['routed']}/",
                      f"/billing/tickets/{world['tickets']['routed']}/charges/"):  # fmt: skip
             response = client.get(page)
             assert response.status_code == 302 and response["Location"] == "/portal/", page
@@ -395,6 +401,7 @@ def test_billing_pages_follow_the_matrix(
         assert client.get(f"/portal/acts/{acts['elsewhere']}/pdf/").status_code == 404
         return
     assert client.get("/billing/acts/").status_code == 200
+    assert client.get("/billing/invoices/").status_code == (200 if role in SEEING_ALL else 403)
     assert client.get("/portal/acts/").status_code == 302
     for name, number in world["tickets"].items():
         expected = 200 if name in tickets else 404
@@ -429,3 +436,39 @@ def test_bot_api_talks_to_clients_only_each_in_its_own_conversation(
             c for m in reply["messages"] for c in m["choices"]
         }
         assert kb_world["internal"] not in offered and kb_world["b"] not in offered
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_invoices_payments_balance_and_exports_follow_the_matrix(
+    role: str, world: dict[str, Any], api_for: Any, admin_api: Any, settings: Any
+) -> None:
+    from deskline.billing.models import CatalogItem, CompanyBilling, Price, PriceList
+
+    settings.DESKLINE_BILLING_WEBHOOK_SECRET = "billing-secret"
+    item = CatalogItem.objects.create(kind="hour", code="H", name="Hour", unit="h")
+    price_list = PriceList.objects.create(name="d", valid_from="2020-01-01")
+    Price.objects.create(price_list=price_list, item=item, amount="100.00")
+    CompanyBilling.objects.create(company=world["a"], sees_prices=True)
+    invoices, acts = {}, {}
+    for name in ("routed", "elsewhere"):
+        number = world["tickets"][name]
+        admin_api.post(f"tickets/{number}/charges", {"item_id": item.pk, "quantity": "1"})
+        acts[name] = admin_api.post("acts", {"ticket_number": number}).json()["id"]
+        admin_api.post(f"acts/{acts[name]}/issue")
+        invoices[name] = admin_api.post("invoices", {"act_ids": [acts[name]]}).json()
+    api = api_for(_user(role, world))
+    listed = {i["id"] for i in api.get("invoices").json()}
+    expected = {"routed", "elsewhere"} if role in SEEING_ALL else set()
+    if role == "contact":
+        expected = {"routed"}  # company A's, which sees prices
+    assert listed == {invoices[n]["id"] for n in expected}, role
+    accountant = role in SEEING_ALL
+    invoice_id = invoices["routed"]["id"]
+    paid = api.post(f"invoices/{invoice_id}/payments", {"amount": "1.00"}).status_code
+    assert paid == (201 if accountant else 403), role
+    for path in (f"companies/{world['a'].pk}/balance", "billing/export/acts?start=2020-01-01&end=2100-01-01",
+                 "billing/export/invoices?start=2020-01-01&end=2100-01-01"):  # fmt: skip
+        assert api.get(path).status_code == (200 if accountant else 403), (role, path)
+    body = {"invoice_number": invoices["routed"]["number"], "status": "paid", "amount": "1.00",
+            "payment_id": "x"}  # fmt: skip
+    assert api.post("billing/payments/webhook", body).status_code == 401, role

@@ -299,3 +299,5 @@ DESKLINE_ADMIN_USERNAME = env_str("DESKLINE_ADMIN_USERNAME", "admin")
 DESKLINE_ADMIN_PASSWORD = env_str("DESKLINE_ADMIN_PASSWORD", "")
 #: Encrypts stored mailbox passwords and tokens (Fernet); several keys, comma-separated, rotate.
 DESKLINE_ENCRYPTION_KEY = env_str("DESKLINE_ENCRYPTION_KEY", "")
+#: The secret an accounting system sends (X-Billing-Token) with payment notices; empty = off.
+DESKLINE_BILLING_WEBHOOK_SECRET = env_str("DESKLINE_BILLING_WEBHOOK_SECRET", "")

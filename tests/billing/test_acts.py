@@ -198,3 +198,15 @@ def test_the_monthly_command_issues_the_acts(admin: Any, hour: Any, make_ticket:
     call_command("billing_monthly_acts", "--month", "2026-11", "--issue")
     assert sorted(Act.objects.values_list("number", flat=True)) == [1, 2]
     assert set(Act.objects.values_list("status", flat=True)) == {ActStatus.ISSUED}
+
+
+def test_the_monthly_command_writes_each_acts_pdf(
+    admin: Any, hour: Any, make_ticket: Any, tmp_path: Any
+) -> None:
+    _month_world(admin, hour, make_ticket, 2)
+    call_command("billing_monthly_acts", "--month", "2026-11", "--issue",
+                 "--pdf-dir", str(tmp_path))  # fmt: skip
+    files = sorted(p.name for p in tmp_path.iterdir())
+    year = timezone.localdate().year
+    assert files == [f"act-{year}-00001.pdf", f"act-{year}-00002.pdf"]
+    assert (tmp_path / files[0]).read_bytes().startswith(b"%PDF")

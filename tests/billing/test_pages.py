@@ -133,3 +133,40 @@ def test_clients_are_sent_from_desk_billing_pages_to_the_portal(
                 f"/billing/tickets/{billed['ticket'].number}/charges/"):  # fmt: skip
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == "/portal/", url
+
+
+def test_an_admin_invoices_an_act_and_records_a_payment_by_hand(
+    client: Any, admin: Any, issued: Act
+) -> None:
+    from deskline.billing.models import Invoice
+
+    client.force_login(admin)
+    page = client.get("/billing/invoices/").content.decode()
+    assert issued.display_number in page
+    assert client.post("/billing/invoices/new/", {"act_ids": [issued.pk]}).status_code == 302
+    invoice = Invoice.objects.get()
+    url = f"/billing/invoices/{invoice.pk}/payments/"
+    assert client.post(url, {"amount": "1200.00"}).status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.status == "paid" and invoice.payments.get().source == "manual"
+    bad = client.post(url, {"amount": "abc"})
+    assert "error=" in bad["Location"]
+
+
+def test_agents_get_no_invoices_page(client: Any, issued: Act) -> None:
+    client.force_login(UserFactory(role="agent"))
+    assert client.get("/billing/invoices/").status_code == 403
+    assert client.post("/billing/invoices/new/", {"act_ids": [issued.pk]}).status_code == 302
+    from deskline.billing.models import Invoice
+
+    assert not Invoice.objects.exists()
+
+
+def test_the_portal_lists_the_companys_invoices(
+    client: Any, admin: Any, issued: Act, billed: dict[str, Any]
+) -> None:
+    from deskline.billing.invoice_services import invoice_create
+
+    invoice = invoice_create(actor=admin, act_ids=[issued.pk])
+    client.force_login(billed["portal"])
+    assert invoice.display_number in client.get("/portal/acts/").content.decode()

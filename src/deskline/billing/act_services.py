@@ -11,10 +11,10 @@ its number; its charges are released to be billed again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from deskline.accounts.models import User
@@ -24,7 +24,7 @@ from deskline.billing.access import (
     require_act_issuer,
     ticket_for_charges,
 )
-from deskline.billing.documents import charge_totals, document_build
+from deskline.billing.documents import act_lines, charge_totals, document_build, provider_party
 from deskline.billing.events import act_snapshot, billing_event_record
 from deskline.billing.models import Act, ActCounter, ActStatus, Charge, CompanyBilling
 from deskline.clients.models import Company
@@ -32,8 +32,14 @@ from deskline.core.errors import NotFound, ValidationFailed
 from deskline.tickets.models import Ticket
 
 
-def _one_currency(charges: QuerySet[Charge], currency: str | None) -> str:
-    found = sorted(set(charges.values_list("currency", flat=True)))
+def _locked(charges: QuerySet[Charge]) -> list[Charge]:
+    """The charges locked FOR UPDATE, with the ticket and item their printed lines name."""
+    rows = charges.select_for_update(of=("self",)).select_related("item")
+    return list(rows.annotate(ticket_number=F("ticket__number")).order_by("work_date", "pk"))
+
+
+def _one_currency(charges: list[Charge], currency: str | None) -> str:
+    found = sorted({c.currency for c in charges})
     if not found:
         raise ValidationFailed("there are no charges to put in an act")
     if currency is None:
@@ -46,21 +52,27 @@ def _one_currency(charges: QuerySet[Charge], currency: str | None) -> str:
     return currency
 
 
+def _billing_of(company: Company) -> CompanyBilling | None:
+    return CompanyBilling.objects.filter(company=company).first()
+
+
 def _draft(
-    *, actor: User | None, company: Company, charges: QuerySet[Charge], currency: str,
+    *, actor: User | None, company: Company, charges: list[Charge],
     ticket: Ticket | None = None, period: tuple[dt.date, dt.date] | None = None,
+    billing: CompanyBilling | None = None,
 ) -> Act:  # fmt: skip
-    billing = CompanyBilling.objects.filter(company=company).first()
+    """A draft act of `charges` (locked, one currency); they keep it until it is cancelled."""
+    sums = charge_totals(charges)
     act = Act.objects.create(
-        company=company, ticket=ticket, currency=currency,
+        company=company, ticket=ticket, currency=charges[0].currency,
         language=billing.language if billing else "ru",
         period_start=period[0] if period else None, period_end=period[1] if period else None,
+        net=sums.net, vat=sums.vat, total=sums.total,
         created_by=actor if actor is not None and actor.pk else None,
     )  # fmt: skip
-    charges.filter(currency=currency).update(act=act)
-    sums = charge_totals(act.charges.all())
-    act.net, act.vat, act.total = sums.net, sums.vat, sums.total
-    act.save(update_fields=["net", "vat", "total"])
+    Charge.objects.filter(pk__in=[c.pk for c in charges]).update(act=act)
+    for charge in charges:
+        charge.act = act
     billing_event_record(kind="act_drafted", actor=act.created_by, subject=f"act:{act.pk}",
                          ticket_id=act.ticket_id, company_id=company.pk,
                          after=act_snapshot(act))  # fmt: skip
@@ -74,10 +86,11 @@ def act_create_for_ticket(*, actor: User, ticket_number: int, currency: str | No
     ticket = ticket_for_charges(actor, ticket_number, write=True)
     if ticket.company is None:
         raise ValidationFailed("the ticket has no company to bill")
-    charges = Charge.objects.select_for_update(of=("self",)).filter(ticket=ticket, act__isnull=True)
+    charges = _locked(Charge.objects.filter(ticket=ticket, act__isnull=True))
     chosen = _one_currency(charges, currency)
-    return _draft(actor=actor, company=ticket.company, charges=charges, currency=chosen,
-                  ticket=ticket)  # fmt: skip
+    return _draft(actor=actor, company=ticket.company, ticket=ticket,
+                  charges=[c for c in charges if c.currency == chosen],
+                  billing=_billing_of(ticket.company))  # fmt: skip
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -86,10 +99,23 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return start, following - dt.timedelta(days=1)
 
 
-def _month_charges(company_id: int, period: tuple[dt.date, dt.date]) -> QuerySet[Charge]:
-    return Charge.objects.filter(
-        ticket__company_id=company_id, act__isnull=True, work_date__range=period
-    )
+def _drafts_for_month(
+    *, actor: User | None, company_id: int, year: int, month: int
+) -> list[tuple[Act, list[Charge]]]:
+    company = Company.objects.filter(pk=company_id).first()
+    if company is None:
+        raise NotFound(f"company {company_id} not found")
+    period = month_bounds(year, month)
+    charges = _locked(Charge.objects.filter(company_id=company_id, act__isnull=True,
+                                            work_date__range=period))  # fmt: skip
+    billing = _billing_of(company)
+    drafted = []
+    for currency in sorted({c.currency for c in charges}):
+        lines = [c for c in charges if c.currency == currency]
+        act = _draft(actor=actor, company=company, charges=lines, period=period,
+                     billing=billing)  # fmt: skip
+        drafted.append((act, lines))
+    return drafted
 
 
 @transaction.atomic
@@ -99,22 +125,8 @@ def act_create_for_month(
     """Draft acts (one per currency) of a company's charges not yet in an act for the month."""
     if actor is not None:
         require_act_canceller(actor)
-    company = Company.objects.filter(pk=company_id).first()
-    if company is None:
-        raise NotFound(f"company {company_id} not found")
-    period = month_bounds(year, month)
-    charges = _month_charges(company_id, period).select_for_update(of=("self",))
-    currencies = sorted(set(charges.values_list("currency", flat=True)))
-    return [
-        _draft(
-            actor=actor,
-            company=company,
-            charges=_month_charges(company_id, period),
-            currency=currency,
-            period=period,
-        )  # fmt: skip
-        for currency in currencies
-    ]
+    drafted = _drafts_for_month(actor=actor, company_id=company_id, year=year, month=month)
+    return [act for act, _lines in drafted]
 
 
 def companies_to_bill(year: int, month: int) -> Iterator[int]:
@@ -131,32 +143,44 @@ def companies_to_bill(year: int, month: int) -> Iterator[int]:
     yield from ids.iterator(chunk_size=500)
 
 
-def acts_monthly_run(*, year: int, month: int, issue: bool = False) -> dict[str, int]:
+def acts_monthly_run(
+    *, year: int, month: int, issue: bool = False, on_act: Callable[[Act], None] | None = None
+) -> dict[str, int]:
     """Draft (and optionally issue) every company's acts for the month, one company per
-    transaction, so a failure stops at one company and a rerun continues where it stopped."""
+    transaction, so a failure stops at one company and a rerun continues where it stopped.
+    `on_act` receives each act after its company's transaction committed (e.g. to write its
+    PDF); only one company's rows are in memory at a time."""
     companies = acts = 0
+    provider = provider_party()
     for company_id in companies_to_bill(year, month):
         with transaction.atomic():
-            drafted = act_create_for_month(actor=None, company_id=company_id, year=year,
-                                           month=month)  # fmt: skip
-            for act in drafted:
+            drafted = _drafts_for_month(actor=None, company_id=company_id, year=year,
+                                        month=month)  # fmt: skip
+            for act, lines in drafted:
                 if issue:
-                    _issue(act, actor=None)
+                    _issue(act, actor=None, charges=lines, provider=provider)
+        for act, _lines in drafted:
+            if on_act is not None:
+                on_act(act)
         companies += 1
         acts += len(drafted)
     return {"companies": companies, "acts": acts}
 
 
-def _counter_locked(year: int) -> ActCounter:
-    counter = ActCounter.objects.select_for_update().filter(year=year).first()
-    if counter is not None:
-        return counter
-    try:
-        with transaction.atomic():
-            ActCounter.objects.create(year=year, last=0)
-    except IntegrityError:
-        pass  # another issuer created it first; lock theirs
-    return ActCounter.objects.select_for_update().get(year=year)
+def counter_next(kind: str, year: int) -> int:
+    """The next number of `kind` in `year`, from its counter row locked until the caller's
+    transaction ends (created on first use; a concurrent creator's row is locked instead)."""
+    counter = ActCounter.objects.select_for_update().filter(kind=kind, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                ActCounter.objects.create(kind=kind, year=year, last=0)
+        except IntegrityError:
+            pass  # another transaction created it first; lock theirs
+        counter = ActCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
 
 
 def _locked_act(actor: User, act_id: int) -> Act:
@@ -168,26 +192,26 @@ def _locked_act(actor: User, act_id: int) -> Act:
     )
 
 
-def _issue(act: Act, *, actor: User | None) -> Act:
+def _issue(
+    act: Act, *, actor: User | None, charges: list[Charge] | None = None,
+    provider: dict[str, str] | None = None,
+) -> Act:  # fmt: skip
+    """Number the act and freeze its document; `charges` are its lines when the caller holds
+    them (the monthly run), otherwise they are read."""
     if act.status != ActStatus.DRAFT:
         raise ValidationFailed(f"the act is {act.status}, not a draft")
-    charges = list(act.charges.select_related("ticket", "item").order_by("work_date", "pk"))
+    if charges is None:
+        charges = list(act_lines(act))
     if not charges:
         raise ValidationFailed("the act has no charges")
     before = act_snapshot(act)
     now = timezone.now()
-    counter = _counter_locked(timezone.localdate(now).year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    act.year, act.number, act.issued_at, act.status = (
-        counter.year,
-        counter.last,
-        now,
-        ActStatus.ISSUED,
-    )
+    year = timezone.localdate(now).year
+    act.year, act.number = year, counter_next("act", year)
+    act.issued_at, act.status = now, ActStatus.ISSUED
     sums = charge_totals(charges)
     act.net, act.vat, act.total = sums.net, sums.vat, sums.total
-    act.snapshot = document_build(act, charges)
+    act.snapshot = document_build(act, charges, provider=provider)
     act.save()
     billing_event_record(kind="act_issued", actor=actor, subject=f"act:{act.pk}",
                          ticket_id=act.ticket_id, company_id=act.company_id, before=before,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 
 from deskline.accounts.api_auth import request_user
 from deskline.billing import selectors, services
 from deskline.billing.access import ticket_for_charges
+from deskline.billing.package_services import package_usage
 from deskline.billing.schemas import (
     CatalogItemIn,
     CatalogItemOut,
@@ -23,7 +27,10 @@ from deskline.billing.schemas import (
     item_out,
     price_list_out,
 )
+from deskline.clients.selectors import contracts_visible_to
+from deskline.core.errors import NotFound
 from deskline.core.permissions import require_staff
+from deskline.core.schema import OutSchema
 
 router = Router(tags=["billing"])
 
@@ -91,3 +98,22 @@ def update_charge(
 def remove_charge(request: HttpRequest, number: int, charge_id: int) -> Status[None]:
     services.charge_remove(actor=request_user(request), ticket_number=number, charge_id=charge_id)
     return Status(204, None)
+
+
+class PackageOut(OutSchema):
+    contract_id: int
+    period_start: dt.date
+    period_end: dt.date
+    included: Decimal
+    used: Decimal
+    remaining: Decimal
+
+
+@router.get("/contracts/{contract_id}/hours", response=PackageOut,
+            summary="Used / included hours of the contract's package in a month")  # fmt: skip
+def contract_hours(request: HttpRequest, contract_id: int, day: dt.date | None = None) -> Any:
+    """The month of `day` (today by default); whoever sees the contract sees its hours."""
+    contract = contracts_visible_to(request_user(request)).filter(pk=contract_id).first()
+    if contract is None:
+        raise NotFound(f"contract {contract_id} not found")
+    return package_usage(contract, day or timezone.localdate())

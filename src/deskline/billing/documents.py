@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, QuerySet
+
 from deskline.billing.models import Act, Charge, CompanyBilling, Provider
 from deskline.billing.money import LineAmounts, Totals, totals
 from deskline.clients.models import Company
@@ -45,16 +47,30 @@ def charge_totals(charges: Iterable[Charge]) -> Totals:
     )
 
 
+def quantity_text(value: Decimal) -> str:
+    """3.000 -> "3", 1.500 -> "1.5", 100.000 -> "100" (never "1E+2")."""
+    return format(value.normalize(), "f")
+
+
+#: The note on a line whose hours the contract's package partly covered (printed quantity is
+#: what is billed).
+PACKAGE_NOTE = {"ru": "ещё {hours} ч по пакету договора", "en": "plus {hours} h in the package"}
+
+
 def _line(charge: Charge, language: str) -> dict[str, str]:
     name = charge.description
     if language == "ru" and charge.description == charge.item.name and charge.item.name_ru:
         name = charge.item.name_ru
+    billed = charge.quantity - charge.included_quantity
+    if charge.included_quantity:
+        note = PACKAGE_NOTE.get(language, PACKAGE_NOTE["en"])
+        name = f"{name} ({note.format(hours=quantity_text(charge.included_quantity))})"
     return {
-        "ticket": str(charge.ticket.number),
+        "ticket": str(charge.ticket_number),  # type: ignore[attr-defined]
         "work_date": charge.work_date.isoformat(),
         "description": name,
         "unit": charge.unit,
-        "quantity": str(charge.quantity.normalize()),
+        "quantity": quantity_text(billed),
         "unit_price": str(charge.unit_price),
         "discount_percent": str(charge.discount_percent),
         "vat_rate": str(charge.vat_rate),
@@ -68,11 +84,18 @@ def act_document(act: Act) -> dict[str, Any]:
     """The act as printed: the frozen snapshot once issued, built from the rows before."""
     if act.snapshot:
         return dict(act.snapshot)
-    charges = list(act.charges.select_related("ticket", "item").order_by("work_date", "pk"))
-    return document_build(act, charges)
+    return document_build(act, list(act_lines(act)))
 
 
-def document_build(act: Act, charges: list[Charge]) -> dict[str, Any]:
+def act_lines(act: Act) -> QuerySet[Charge]:
+    """The act's charges in print order, with the ticket number each line names."""
+    lines = act.charges.select_related("item").annotate(ticket_number=F("ticket__number"))
+    return lines.order_by("work_date", "pk")
+
+
+def document_build(
+    act: Act, charges: list[Charge], *, provider: dict[str, str] | None = None
+) -> dict[str, Any]:
     sums = charge_totals(charges)
     return {
         "number": act.display_number if act.number else "",
@@ -84,7 +107,7 @@ def document_build(act: Act, charges: list[Charge]) -> dict[str, Any]:
             act.period_end.isoformat() if act.period_end else "",
         ],
         "ticket": act.ticket.number if act.ticket_id and act.ticket else None,
-        "provider": provider_party(),
+        "provider": provider if provider is not None else provider_party(),
         "client": client_party(act.company),
         "lines": [_line(c, act.language) for c in charges],
         "net": str(sums.net),

@@ -16,6 +16,7 @@ def charge_snapshot(charge: Charge) -> dict[str, Any]:
         "item": charge.item_id,
         "description": charge.description,
         "quantity": str(charge.quantity),
+        "included_quantity": str(charge.included_quantity),
         "unit_price": str(charge.unit_price),
         "currency": charge.currency,
         "prices_include_vat": charge.prices_include_vat,

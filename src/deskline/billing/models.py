@@ -209,11 +209,20 @@ class Charge(models.Model):
     """A line of paid work on a ticket: its price resolved and frozen when it was added."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT, related_name="charges")
+    #: The ticket's company when the charge was added: the one billed for it (monthly acts
+    #: find a company's charges on their own index, without the tickets).
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="charges")
     description = models.CharField(_("description"), max_length=300)
     kind = models.CharField(max_length=16, choices=ItemKind.choices)
     unit = models.CharField(_("unit"), max_length=32)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    #: Hours of `quantity` covered by the contract's package (not billed); see `packages`.
+    included_quantity = models.DecimalField(
+        _("included in the package"), max_digits=12, decimal_places=3, default=0
+    )
     unit_price = models.DecimalField(_("unit price"), **MONEY)  # type: ignore[arg-type]
     currency = models.CharField(_("currency"), max_length=3)
     prices_include_vat = models.BooleanField(_("price includes VAT"))
@@ -244,6 +253,11 @@ class Charge(models.Model):
             models.Index(fields=["ticket", "id"], name="charge_ticket"),
             models.Index(fields=["act", "id"], name="charge_act"),
             models.Index(fields=["work_date", "id"], name="charge_work_date"),
+            models.Index(
+                fields=["company", "work_date"],
+                condition=models.Q(act__isnull=True),
+                name="charge_company_unbilled",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="charge_quantity_pos"),
@@ -323,11 +337,109 @@ class Act(models.Model):
 
 
 class ActCounter(models.Model):
-    """The last act number of a year: locked FOR UPDATE while an act is issued, so numbers
-    are handed out in order, once each, and only by a transaction that commits."""
+    """The last number of a year of acts (kind "act") or invoices ("invoice"): locked FOR
+    UPDATE while a document is numbered, so numbers are handed out in order, once each, and
+    only by a transaction that commits."""
 
-    year = models.PositiveSmallIntegerField(unique=True)
+    kind = models.CharField(max_length=16, default="act")
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="document_counter_unique")
+        ]
+
     def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class InvoiceStatus(models.TextChoices):
+    ISSUED = "issued", _("Awaiting payment")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Invoice(models.Model):
+    """A bill for one or more issued acts of one company in one currency; numbered per year
+    without gaps like acts (its own counter). Its status follows the payments recorded."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="invoices")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    currency = models.CharField(_("currency"), max_length=3)
+    total = models.DecimalField(_("total"), **MONEY)  # type: ignore[arg-type]
+    vat = models.DecimalField(_("VAT"), **MONEY)  # type: ignore[arg-type]
+    paid = models.DecimalField(_("paid"), default=0, **MONEY)  # type: ignore[arg-type]
+    status = models.CharField(
+        _("status"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED
+    )
+    due_on = models.DateField(_("due on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["company", "status"], name="invoice_company_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="invoice_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"INV-{self.year}-{self.number:05d}"
+
+
+class InvoiceAct(models.Model):
+    """An act billed by an invoice; an act is in at most one invoice that is not cancelled
+    (services check it; a cancelled invoice keeps its rows)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, related_name="invoice_lines")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "act"], name="invoice_act_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: act {self.act_id}"
+
+
+class PaymentSource(models.TextChoices):
+    MANUAL = "manual", _("By hand")
+    API = "api", _("API")
+    WEBHOOK = "webhook", _("Accounting system")
+
+
+class Payment(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), **MONEY)  # type: ignore[arg-type]
+    paid_on = models.DateField(_("paid on"))
+    source = models.CharField(max_length=16, choices=PaymentSource.choices)
+    #: The accounting system's payment id: a redelivered notice records nothing twice.
+    external_id = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="payment_external_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.paid_on}"

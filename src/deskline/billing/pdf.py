@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from deskline.core.pdf import register_fonts
@@ -135,14 +136,17 @@ class _Page:
         height = max(len(w) for w in wrapped) * LEADING + 3
         self.room(height, table=not bold)
         canvas = self.canvas
-        canvas.setFont(font, SIZE)
+        # One text object per row: a drawString per cell costs a text object each.
+        text = canvas.beginText()
+        text.setFont(font, SIZE)
         for i, lines in enumerate(wrapped):
             for n, piece in enumerate(lines):
-                baseline = self.y - SIZE - n * LEADING
+                x = self.x[i] + 2
                 if i in NUMERIC:
-                    canvas.drawRightString(self.x[i + 1] - 2, baseline, piece)
-                else:
-                    canvas.drawString(self.x[i] + 2, baseline, piece)
+                    x = self.x[i + 1] - 2 - stringWidth(piece, font, SIZE)
+                text.setTextOrigin(x, self.y - SIZE - n * LEADING)
+                text.textOut(piece)
+        canvas.drawText(text)
         self.y -= height
         canvas.line(self.x[0], self.y + 1, self.x[-1], self.y + 1)
 

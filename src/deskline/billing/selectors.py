@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
 
-from deskline.accounts.models import User
+from deskline.accounts.models import Role, User
 from deskline.billing.models import (
     Act,
     BillingEvent,
     CatalogItem,
     Charge,
     CompanyBilling,
+    Invoice,
+    InvoiceStatus,
     Price,
     PriceList,
 )
+from deskline.billing.money import round_money
 from deskline.billing.pricing import Candidate, Scope, price_resolve
+from deskline.core.roles import ROLES_SEEING_ALL
 
 
 def catalog_list(*, active_only: bool = True) -> QuerySet[CatalogItem]:
@@ -102,3 +109,45 @@ def act_list_for(
     if ticket_number is not None:
         acts = acts.filter(ticket__number=ticket_number)
     return acts.order_by("-pk")[:limit]
+
+
+def invoices_visible_to(user: User) -> QuerySet[Invoice]:
+    """Every invoice for those who see every act; a client user their company's when it sees
+    prices; nobody else."""
+    from deskline.billing.access import client_company_id
+
+    invoices = Invoice.objects.select_related("company")
+    if not user.is_active:
+        return invoices.none()
+    if user.is_superuser or user.role in ROLES_SEEING_ALL:
+        return invoices
+    if user.role == Role.CONTACT:
+        company_id = client_company_id(user)
+        return invoices.filter(company_id=company_id) if company_id else invoices.none()
+    return invoices.none()
+
+
+def company_balance(company_id: int) -> list[dict[str, Any]]:
+    """Per currency: invoiced (not cancelled), paid, due, and the overdue amount today."""
+    today = timezone.localdate()
+    rows = (
+        Invoice.objects.filter(company_id=company_id)
+        .exclude(status=InvoiceStatus.CANCELLED)
+        .values("currency")
+        .annotate(
+            invoiced_sum=Sum("total"),
+            paid_sum=Sum("paid"),
+            overdue_sum=Sum(F("total") - F("paid"), filter=Q(due_on__lt=today) & ~Q(status="paid")),
+        )
+        .order_by("currency")
+    )
+    return [
+        {
+            "currency": r["currency"],
+            "invoiced": round_money(r["invoiced_sum"]),
+            "paid": round_money(r["paid_sum"]),
+            "due": round_money(r["invoiced_sum"] - r["paid_sum"]),
+            "overdue": round_money(r["overdue_sum"] or Decimal(0)),
+        }  # fmt: skip
+        for r in rows
+    ]

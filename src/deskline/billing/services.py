@@ -27,6 +27,7 @@ from deskline.billing.models import (
     PriceList,
 )
 from deskline.billing.money import line_amounts, round_money
+from deskline.billing.package_services import package_apply
 from deskline.billing.selectors import price_in_force
 from deskline.core.errors import Conflict, NotFound, ValidationFailed
 from deskline.core.permissions import require_admin
@@ -103,9 +104,10 @@ def price_set(
 
 
 def _compute(charge: Charge) -> None:
+    """The line's money on the hours not covered by a package (all of them for other items)."""
     amounts = line_amounts(
         unit_price=charge.unit_price,
-        quantity=charge.quantity,
+        quantity=charge.quantity - charge.included_quantity,
         vat_rate=charge.vat_rate,
         includes_vat=charge.prices_include_vat,
         discount_percent=charge.discount_percent,
@@ -149,13 +151,15 @@ def charge_add(
         raise ValidationFailed(f"no price list prices {item.code} on {day.isoformat()}",
                                fields={"item_id": "no price in force"})  # fmt: skip
     charge = Charge(
-        ticket=ticket, item=item, description=description or item.name, kind=item.kind,
+        ticket=ticket, company_id=ticket.company_id, item=item,
+        description=description or item.name, kind=item.kind,
         unit=item.unit, quantity=quantity, unit_price=price.amount, currency=price.currency,
         prices_include_vat=price.includes_vat, vat_rate=price.vat_rate,
         discount_percent=discount_percent, work_date=day, price_list_id=price.list_id,
         origin=origin, origin_ref=origin_ref, created_by=actor,
     )  # fmt: skip
     _check_line(charge)
+    package_apply(charge, actor=actor)
     _compute(charge)
     try:
         with transaction.atomic():
@@ -189,6 +193,7 @@ def charge_update(
         if changes.get(field) is not None:
             setattr(charge, field, changes[field])
     _check_line(charge)
+    package_apply(charge, actor=actor)
     _compute(charge)
     charge.save()
     billing_event_record(kind="charge_changed", actor=actor, subject=f"charge:{charge.pk}",

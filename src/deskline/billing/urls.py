@@ -17,4 +17,7 @@ urlpatterns = [
     path("acts/<int:act_id>/", views.act_page, name="act"),
     path("acts/<int:act_id>/pdf/", views.act_pdf_download, name="act_pdf"),
     path("acts/<int:act_id>/<str:action>/", views.act_action, name="act_action"),
+    path("invoices/", views.invoice_list, name="invoices"),
+    path("invoices/new/", views.invoice_create, name="invoice_create"),
+    path("invoices/<int:invoice_id>/payments/", views.invoice_payment, name="invoice_payment"),
 ]

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
-from deskline.billing import act_services, selectors, services
+from deskline.billing import act_services, invoice_services, selectors, services
 from deskline.billing.access import act_get_visible, client_company_id, ticket_for_charges
 from deskline.billing.documents import act_document, charge_totals
-from deskline.billing.models import ActStatus
+from deskline.billing.models import ActStatus, PaymentSource
 from deskline.billing.pdf import act_pdf
 from deskline.core.errors import DomainError, NotFound
 from deskline.core.permissions import is_admin
@@ -170,9 +171,56 @@ def portal_act_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     allowed = client_company_id(user) is not None
     acts = selectors.act_list_for(user, limit=200) if allowed else []
-    return render(request, "billing/portal_acts.html", {"acts": acts, "allowed": allowed})
+    invoices = selectors.invoices_visible_to(user)[:200] if allowed else []
+    return render(request, "billing/portal_acts.html",
+                  {"acts": acts, "invoices": invoices, "allowed": allowed})  # fmt: skip
 
 
 @client_page
 def portal_act_pdf(request: HttpRequest, act_id: int) -> HttpResponse:
     return _pdf_response(_visible_act(request, act_id))
+
+
+@staff_page
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    """Invoices with their payment status; payments are recorded here by hand."""
+    user = _user(request)
+    try:
+        invoice_services.require_accountant(user)
+    except DomainError as exc:
+        return render(request, "billing/invoice_list.html", {"error": exc.message,
+                      "nav": "invoices"}, status=exc.status)  # fmt: skip
+    invoices = selectors.invoices_visible_to(user).prefetch_related("lines__act")[:200]
+    issued = selectors.act_list_for(user, status=ActStatus.ISSUED, limit=200)
+    context = {"invoices": invoices, "issued": issued, "nav": "invoices",
+               "error": request.GET.get("error", "")}  # fmt: skip
+    return render(request, "billing/invoice_list.html", context)
+
+
+@require_POST
+@staff_page
+def invoice_create(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("act_ids") if v.isdigit()]
+    try:
+        invoice_services.invoice_create(actor=_user(request), act_ids=ids)
+    except DomainError as exc:
+        return _invoices_error(exc)
+    return HttpResponseRedirect("/billing/invoices/")
+
+
+@require_POST
+@staff_page
+def invoice_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    try:
+        invoice_services.payment_record(
+            actor=_user(request), invoice_id=invoice_id,
+            amount=_decimal(request.POST.get("amount", ""), "0"), source=PaymentSource.MANUAL,
+        )  # fmt: skip
+    except DomainError as exc:
+        return _invoices_error(exc)
+    return HttpResponseRedirect("/billing/invoices/")
+
+
+def _invoices_error(exc: DomainError) -> HttpResponse:
+    message = field_errors(exc.fields) or exc.message
+    return HttpResponseRedirect(f"/billing/invoices/?{urlencode({'error': message})}")
