@@ -472,3 +472,19 @@ def test_invoices_payments_balance_and_exports_follow_the_matrix(
     body = {"invoice_number": invoices["routed"]["number"], "status": "paid", "amount": "1.00",
             "payment_id": "x"}  # fmt: skip
     assert api.post("billing/payments/webhook", body).status_code == 401, role
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_checklists_and_time_follow_the_tickets_row_and_never_reach_clients(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    api = api_for(_user(role, world))
+    numbers = world["tickets"]
+    for name in ("routed", "elsewhere"):
+        response = api.get(f"tickets/{numbers[name]}/time-entries")
+        if role == "contact":
+            assert response.status_code == 403, (role, name)
+        elif name == "routed" or role in SEEING_ALL:
+            assert response.status_code == 200, (role, name)
+        else:
+            assert response.status_code == 404, (role, name)

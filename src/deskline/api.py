@@ -148,6 +148,7 @@ ROUTERS = [
     ("/kb", "deskline.knowledge.api"),
     ("/", "deskline.billing.api"),
     ("/acts", "deskline.billing.api_acts"),
+    ("/", "deskline.fieldwork.api"),
     ("/bot", "deskline.knowledge.bot_api"),
     ("/", "deskline.billing.api_invoices"),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "deskline.analytics",
     "deskline.feedback",
     "deskline.billing",
+    "deskline.fieldwork",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from deskline.desk.views import (
     ticket,
     training,
     two_factor,
+    work,
 )
 from deskline.desk.web import staff_page
 
@@ -49,6 +50,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tickets/<int:number>/edit/", ticket.ticket_edit, name="edit"),
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="reply"),
     path("tickets/<int:number>/coverage/", ticket.ticket_coverage, name="coverage"),
+    path("tickets/<int:number>/checklists/", work.checklist_add, name="checklist_add"),
+    path("tickets/<int:number>/steps/<int:step_id>/", work.step_tick, name="step_tick"),
+    path("tickets/<int:number>/time/", work.time_add, name="time_add"),
+    path("tickets/<int:number>/stopwatch/", work.stopwatch, name="stopwatch"),
     path("tickets/<int:number>/status/", ticket.ticket_status, name="status"),
     path("tickets/<int:number>/assign/", ticket.ticket_assign_view, name="assign"),
     path("tickets/<int:number>/link/", ticket.ticket_link_view, name="link"),

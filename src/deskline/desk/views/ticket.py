@@ -19,6 +19,7 @@ from deskline.desk.choices import load_choices, transitions_from
 from deskline.desk.custom_inputs import custom_inputs, custom_values_from_form
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, staff_page
+from deskline.fieldwork.selectors import checklist_templates, ticket_work_for
 from deskline.knowledge.selectors import reply_templates_for
 from deskline.tickets.access import ticket_get_visible
 from deskline.tickets.models import Ticket
@@ -130,6 +131,8 @@ def render_ticket(
         "reply_templates": reply_templates_for(
             user=user, language=ticket.contact.language if ticket.contact else None
         ),
+        "work": ticket_work_for(user=user, number=number),
+        "checklist_templates": checklist_templates(),
         **extra,
     }
     response = render(request, "desk/ticket.html", context, status=status)

@@ -1,0 +1,18 @@
+"""The fieldwork app: checklists from templates and the time spent on tickets."""
+
+from django.apps import AppConfig
+
+
+class FieldworkConfig(AppConfig):
+    name = "deskline.fieldwork"
+    label = "fieldwork"
+    verbose_name = "Field service"
+
+    def ready(self) -> None:
+        from deskline.fieldwork import payloads  # noqa: F401  (registers the event kinds)
+        from deskline.fieldwork.services import checklists_on_created, required_items_guard
+        from deskline.tickets.events import on_ticket_event
+        from deskline.tickets.guards import status_guard
+
+        status_guard("fieldwork.checklists")(required_items_guard)
+        on_ticket_event("fieldwork.checklists", kinds=["created"])(checklists_on_created)
