@@ -34,6 +34,9 @@ PERIODIC = (
     Periodic("SLA escalation and risk", "deskline.sla.tasks.sla_tick", 60),
     Periodic("time triggers", "deskline.routing.tasks.automation_scan_time", 300),
     Periodic("job table pruning", "deskline.core.tasks.task_results_prune", 24 * 3600),
+    Periodic(
+        "article review reminders", "deskline.knowledge.tasks.article_reviews_remind", 24 * 3600
+    ),
 )
 
 
