@@ -224,6 +224,10 @@ def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
         for name in ("internal", "b"):
             page = f"/portal/help/articles/{kb_world[name]}/"
             assert client.get(page).status_code == 404, name
+    insert = f"/kb/tickets/{world['tickets']['routed']}/insert/"
+    for name, allowed in (("public", 200), ("internal", 404)):
+        status = client.post(insert, {"article_id": kb_world[name]}).status_code
+        assert status == (302 if role == "contact" else allowed), (role, name)
     report = client.get("/kb/report/").status_code
     assert report == (302 if role == "contact" else 200 if role in SEEING_ALL else 403), role
 
