@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from deskline.accounts.models import User
@@ -20,8 +22,10 @@ from deskline.knowledge.article_services import (
     article_set_state,
     article_update,
     category_create,
+    review_reminders_send,
 )
 from deskline.knowledge.models import ArticleState
+from deskline.notifications.models import Outbox
 from tests.factories import ContactUserFactory, EquipmentKindFactory
 from tests.knowledge.factories import article
 
@@ -112,3 +116,15 @@ def test_review_queue_has_articles_in_review_and_those_past_their_review_date(
     due = article(title="Due", review_due="2020-01-01")
     article(title="Fresh", review_due="2999-01-01")
     assert {a.pk for a in review_queue_for(user=admin)} == {waiting.pk, due.pk}
+
+
+def test_owners_are_reminded_once_of_articles_due_for_review(admin: User) -> None:
+    admin.email = "owner@example.com"
+    admin.save(update_fields=["email"])
+    article(title="Due", review_due="2020-01-01", actor=admin)
+    article(title="Later", review_due="2999-01-01", actor=admin)
+    today = dt.date(2026, 1, 1)
+    assert review_reminders_send(today=today) == 1
+    assert review_reminders_send(today=today) == 0
+    row = Outbox.objects.get(event="kb_review_due")
+    assert row.recipient == "owner@example.com" and "Due" in row.body and "Later" not in row.body

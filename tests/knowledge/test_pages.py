@@ -198,3 +198,23 @@ def test_create_article_from_a_ticket_the_agent_cannot_see_is_not_found(
     ticket = make_ticket(title="Elsewhere", team_id=TeamFactory().pk)
     response = _as(UserFactory(role=Role.CONTRACTOR)).get("/kb/new/", {"ticket": ticket.number})
     assert response.status_code == 404
+
+
+def test_agent_inserts_an_articles_link_or_text_after_the_draft(
+    kb: Any, make_ticket: Any, admin: User
+) -> None:
+    ticket = make_ticket(title="printer paper")
+    web, url = _as(admin), f"/kb/tickets/{ticket.number}/insert/"
+    pk = kb["public"].pk
+    link = web.post(url, {"article_id": pk, "mode": "link", "body": "Hello,"}).content.decode()
+    assert "Hello,\n\nPrinter paper public: http" in link and f"/portal/help/articles/{pk}/" in link
+    text = web.post(url, {"article_id": pk, "mode": "text"}).content.decode()
+    assert "Load the paper tray." in text
+
+
+def test_an_internal_article_cannot_go_into_a_reply(kb: Any, make_ticket: Any, admin: User) -> None:
+    ticket = make_ticket(title="printer paper")
+    url = f"/kb/tickets/{ticket.number}/insert/"
+    assert _as(admin).post(url, {"article_id": kb["internal"].pk}).status_code == 404
+    text = _as(admin).get(f"/kb/tickets/{ticket.number}/suggestions/").content.decode()
+    assert text.count("Insert link") == 1 and "not for this client" in text

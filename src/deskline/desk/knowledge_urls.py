@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "<int:article_id>/versions/<int:number>/restore/", views.article_restore, name="restore"
     ),  # fmt: skip
     path("tickets/<int:number>/suggestions/", views.ticket_suggestions, name="ticket_suggestions"),
+    path("tickets/<int:number>/insert/", views.reply_insert_article, name="reply_insert"),
 ]

@@ -8,3 +8,10 @@ class KnowledgeConfig(AppConfig):
     name = "deskline.knowledge"
     label = "knowledge"
     verbose_name = _("Knowledge")
+
+    def ready(self) -> None:
+        from deskline.core import refcache
+        from deskline.knowledge.models import Synonym
+
+        # The synonym table is read by every search: cached per process, reloaded on a change.
+        refcache.watch(Synonym)

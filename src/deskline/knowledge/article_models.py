@@ -102,6 +102,8 @@ class Article(models.Model):
         related_name="+", verbose_name=_("owner"),
     )  # fmt: skip
     review_due = models.DateField(_("review by"), null=True, blank=True)
+    #: The review date its owner was last reminded of (the reminder goes once per date).
+    review_reminded_for = models.DateField(null=True, blank=True, editable=False)
     equipment_kinds = models.ManyToManyField(
         EquipmentKind, blank=True, related_name="+", verbose_name=_("equipment kinds")
     )

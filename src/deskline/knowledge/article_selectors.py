@@ -57,6 +57,13 @@ def articles_for(user: User | Any, *, drafts: bool = False) -> QuerySet[Article]
     if not user.is_active:
         return rows.none()
     company_id, category_id = _client_company(user)
+    return articles_for_company(company_id=company_id, category_id=category_id)
+
+
+def articles_for_company(*, company_id: int | None, category_id: int | None) -> QuerySet[Article]:
+    """The published articles a client of that company (and company category) may read: what
+    an agent may send into a reply on one of its tickets."""
+    published = Article.objects.filter(state=ArticleState.PUBLISHED)
     # The client's own rows come from the small link tables, so the condition stays a pair of
     # short id lists however many articles there are (no join that repeats articles).
     scope = Q(audience=ArticleAudience.PUBLIC)
@@ -184,3 +191,18 @@ def article_draft_from_ticket(*, user: User, number: int) -> dict[str, str]:
     if answer:
         parts += [_("## Answer"), html_to_text(answer)]
     return {"title": ticket.title, "body": "\n\n".join(parts)}
+
+
+def article_for_reply(*, user: User, number: int, article_id: int) -> Article:
+    """An article `user` may put into a reply on ticket `number`: one the ticket's client may
+    read, so a link in the reply opens for them and no internal text reaches them."""
+    from deskline.tickets.selectors import ticket_detail_for
+
+    require_staff(user)
+    ticket = ticket_detail_for(user=user, number=number, registry=False)
+    category_id = ticket.company.category_id if ticket.company else None
+    rows = articles_for_company(company_id=ticket.company_id, category_id=category_id)
+    row = rows.filter(pk=article_id).first()
+    if row is None:
+        raise NotFound(f"article {article_id} cannot go into this ticket's reply")
+    return row

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
 from deskline.clients.models import Company, CompanyCategory, EquipmentKind
@@ -34,6 +35,8 @@ from deskline.knowledge.models import (
     Tag,
 )
 from deskline.knowledge.search import article_index, search, with_passages
+from deskline.notifications.context import base_url
+from deskline.notifications.services import message_queue
 
 #: Fields `article_create` and `article_update` take besides the many-to-many lists.
 SIMPLE_FIELDS = ("title", "body", "category_id", "language", "translation_of_id", "audience",
@@ -169,11 +172,36 @@ def search_run(*, user: User | Any, text: str, limit: int = 10, language: str | 
     return hits
 
 
-def reviews_due(*, today: dt.date | None = None) -> list[Article]:
-    """Published articles whose review date has come (the reminder job mails their owners)."""
+@transaction.atomic
+def review_reminders_send(*, today: dt.date | None = None) -> int:
+    """Mail each owner the published articles whose review date has come, once per date.
+
+    Each article is claimed by a compare-and-set on `review_reminded_for`, so two runs of the
+    job never remind twice. Returns the number of articles reminded of.
+    """
     today = today or timezone.localdate()
-    return list(
-        Article.objects.filter(state=ArticleState.PUBLISHED, review_due__lte=today)
+    due = (
+        Article.objects.filter(state=ArticleState.PUBLISHED, review_due__lte=today,
+                               owner__isnull=False, owner__is_active=True)
+        .exclude(owner__email="")
+        .exclude(review_reminded_for=F("review_due"))
         .select_related("owner")
         .order_by("review_due", "id")
-    )
+    )  # fmt: skip
+    by_owner: dict[User, list[Article]] = {}
+    for article in due:
+        claimed = (
+            Article.objects.filter(pk=article.pk)
+            .exclude(review_reminded_for=F("review_due"))
+            .update(review_reminded_for=F("review_due"))
+        )
+        if claimed and article.owner is not None:
+            by_owner.setdefault(article.owner, []).append(article)
+    for owner, rows in by_owner.items():
+        lines = [f"- {a.title} ({a.review_due}): {base_url()}/kb/{a.pk}/edit/" for a in rows]
+        message_queue(
+            event="kb_review_due", recipient=owner.email,
+            subject=_("Knowledge-base articles due for review: %(n)s") % {"n": len(rows)},
+            body="\n".join([_("These articles you own are due for review:"), *lines]),
+        )  # fmt: skip
+    return sum(len(rows) for rows in by_owner.values())

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 
 from deskline.accounts.models import User
+from deskline.core import refcache
 from deskline.knowledge.article_selectors import articles_for
 from deskline.knowledge.markdown import markdown_to_text
 from deskline.knowledge.models import Article, ArticleTerm, Synonym, TermStat, Trigram
@@ -166,7 +167,9 @@ def query_terms(text: str) -> tuple[list[dict[str, float]], dict[str, int]]:
     typed = words(text)[:MAX_WORDS]
     if not typed:
         return [], {}
-    synonyms = synonym_map(Synonym.objects.values_list("words", flat=True))
+    synonyms = refcache.cached(
+        "knowledge.synonyms", lambda: synonym_map(Synonym.objects.values_list("words", flat=True))
+    )
     looked_up = {term(w) for w in typed}
     for word in typed:
         looked_up.update(term(v) for v in (transliterated(word), other_layout(word)) if v)

@@ -21,9 +21,10 @@ from deskline.desk.web import field_errors, staff_page
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
 from deskline.knowledge.forms import ArticleForm
-from deskline.knowledge.markdown import render_markdown
+from deskline.knowledge.markdown import markdown_to_text, render_markdown
 from deskline.knowledge.models import ArticleState
 from deskline.knowledge.report import knowledge_report
+from deskline.notifications.context import base_url
 from deskline.tickets.selectors import ticket_detail_for
 
 SUGGESTIONS = 5
@@ -141,7 +142,14 @@ def ticket_suggestions(request: HttpRequest, number: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     hits = services.search_run(user=user, text=ticket.title, limit=SUGGESTIONS, source="ticket")
-    return render(request, "desk/kb/_ticket_suggestions.html", {"hits": hits, "number": number})
+    category_id = ticket.company.category_id if ticket.company else None
+    sendable = set(
+        selectors.articles_for_company(company_id=ticket.company_id, category_id=category_id)
+        .filter(pk__in=[h["id"] for h in hits])
+        .values_list("pk", flat=True)
+    )
+    return render(request, "desk/kb/_ticket_suggestions.html",
+                  {"hits": hits, "number": number, "sendable": sendable})  # fmt: skip
 
 
 @staff_page
@@ -151,3 +159,24 @@ def report(request: HttpRequest) -> HttpResponse:
     except PermissionDenied:
         return HttpResponseForbidden()
     return render(request, "desk/kb/report.html", {"report": data, "nav": "kb"})
+
+
+@require_POST
+@staff_page
+def reply_insert_article(request: HttpRequest, number: int) -> HttpResponse:
+    """The reply box with an article appended to the draft: its link, or its text (htmx)."""
+    draft = request.POST.get("body", "")
+    article_id = request.POST.get("article_id", "")
+    if not article_id.isdigit() or len(article_id) > 18:
+        raise Http404
+    try:
+        row = selectors.article_for_reply(user=_user(request), number=number,
+                                          article_id=int(article_id))  # fmt: skip
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.POST.get("mode") == "text":
+        text = f"{row.title}\n\n{markdown_to_text(row.body)}"
+    else:
+        text = f"{row.title}: {base_url()}/portal/help/articles/{row.pk}/"
+    body = f"{draft.rstrip()}\n\n{text}" if draft.strip() else text
+    return render(request, "desk/_reply_body.html", {"reply_body": body})
