@@ -105,7 +105,7 @@ ADMINS_ONLY_API = [
 ]
 REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown"), ("get", "reports/nps"),
                       ("get", "reports/breaches"), ("get", "reports/answers"),
-                      ("get", "reports/stress")]  # fmt: skip
+                      ("get", "reports/stress"), ("get", "reports/time")]  # fmt: skip
 REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown")]
 REPORT_READERS_API.append(("get", "kb/report"))  # the knowledge report (issue 17)
 ADMINS = {Role.ADMIN, Role.SUPERVISOR}

@@ -179,3 +179,10 @@ def test_type_rule_applies_without_equipment(make_ticket: Any, dispatch: Any, ad
     dispatch()
     assert [c.name for c in ticket_work_for(user=admin, number=ticket.number).checklists] == [
         "Visit basics"]  # fmt: skip
+
+
+def test_the_time_report_sums_hours_per_person(ticket: Any, admin: Any, api_for: Any) -> None:
+    time_entry_add(actor=admin, number=ticket.number, minutes=90, kind="on_site")
+    time_entry_add(actor=admin, number=ticket.number, minutes=30, billable=False)
+    (row,) = api_for(admin).get("reports/time").json()["rows"]
+    assert (row["hours"], row["billable_hours"], row["tickets"]) == (2.0, 1.5, 1)

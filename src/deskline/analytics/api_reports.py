@@ -125,3 +125,10 @@ def report_answers(request: HttpRequest, query: Query[ReportQuery]) -> Any:
 @router.get("/stress", response=ReportOut, summary="Stress check-ins per team (never per person)")
 def report_stress(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     return _report(request, "stress", query)
+
+
+@router.get(
+    "/time", response=ReportOut, summary="Time logged per person (hours, billable, tickets)"
+)
+def report_time(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    return _report(request, "time", query)

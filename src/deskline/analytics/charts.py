@@ -32,6 +32,7 @@ PLANS = {
     "distribution": ChartPlan("measure", ("median", "p90"), line=False),
     "breakdown": ChartPlan("label", ("created", "resolved"), line=False),
     "channels": ChartPlan("label", ("created", "resolved"), line=False),
+    "time": ChartPlan("agent", ("hours", "billable_hours"), line=False),
     "nps": ChartPlan("period", ("nps", "answer_rate"), line=True),
     "forecast": ChartPlan("period", ("actual", "forecast", "lower", "upper"), line=True),
 }

@@ -125,7 +125,7 @@ class ScheduledReport(models.Model):
                  ("channels", _("Channel mix")), ("nps", _("Net Promoter Score")),
                  ("breaches", _("SLA breaches and their causes")),
                  ("answers", _("Survey answers and call-backs")),
-                 ("stress", _("Stress check-ins per team"))],
+                 ("stress", _("Stress check-ins per team")), ("time", _("Time spent"))],
     )  # fmt: skip
     filters = models.JSONField(
         _("filters"), default=dict, blank=True,

@@ -17,7 +17,7 @@ from deskline.feedback.nps_score import nps_figures
 from deskline.tickets.models import Priority, TicketType
 
 REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps", "breaches",
-           "answers", "stress")  # fmt: skip
+           "answers", "stress", "time")  # fmt: skip
 
 
 @dataclass
@@ -63,6 +63,13 @@ def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "
             ("answered", _("Answered")), ("call_back", _("Call-back")),
         ])  # fmt: skip
         table.rows = selectors.survey_answers(f=f)
+        return table
+    if name == "time":
+        table = Table("time", _("Time spent"), [
+            ("agent", _("Agent")), ("hours", _("Hours")), ("billable_hours", _("Billable hours")),
+            ("tickets", _("Tickets")), ("minutes", _("Minutes")),
+        ])  # fmt: skip
+        table.rows = selectors.time_spent(f=f)
         return table
     if name == "stress":
         table = Table("stress", _("Stress check-ins per team"), [

@@ -372,3 +372,36 @@ def stress_by_team(*, f: StatsFilter, grain: Grain = "week") -> list[dict[str, A
             "high_pct": round(100.0 * b["high"] / total, 1) if total else None,
         })  # fmt: skip
     return out
+
+
+def time_spent(*, f: StatsFilter) -> list[dict[str, Any]]:
+    """Minutes logged per person in the period (by when the work started), with the billable
+    share and the number of tickets, over tickets matching the filters."""
+    from dataclasses import replace
+
+    from django.db.models import Count, Sum
+
+    from deskline.fieldwork.models import TimeEntry
+
+    start = dt.datetime.combine(f.start, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    rows = TimeEntry.objects.filter(minutes__isnull=False, started_at__gte=start,
+                                    started_at__lt=end)  # fmt: skip
+    rows = rows.filter(_prefixed(_ticket_q(replace(f, agent=None)), "ticket__"))
+    if f.agent is not None:
+        rows = rows.filter(user_id=f.agent)
+    totals = (
+        rows.order_by()
+        .values("user_id", "user__username", "user__first_name", "user__last_name")
+        .annotate(
+            total=Sum("minutes"),
+            billable=Sum("minutes", filter=Q(billable=True)),
+            tickets=Count("ticket_id", distinct=True),
+        )  # fmt: skip
+        .order_by("-total")
+    )
+    return [{
+        "agent": f"{r['user__first_name']} {r['user__last_name']}".strip() or r["user__username"],
+        "minutes": r["total"], "hours": round(r["total"] / 60, 1),
+        "billable_hours": round((r["billable"] or 0) / 60, 1), "tickets": r["tickets"],
+    } for r in totals]  # fmt: skip

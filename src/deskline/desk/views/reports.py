@@ -35,6 +35,7 @@ TITLES = {
     "breaches": _("Breaches"),
     "answers": _("Survey answers"),
     "stress": _("Stress per team"),
+    "time": _("Time spent"),
     "forecast": _("Load forecast"),
 }
 TABS = (*REPORTS, "forecast")
