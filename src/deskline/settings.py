@@ -243,6 +243,8 @@ DESKLINE_BASE_URL = env_str("DESKLINE_BASE_URL", "http://127.0.0.1:8000")
 DESKLINE_SITE_NAME = env_str("DESKLINE_SITE_NAME", "Deskline")
 #: Whether published public knowledge-base articles are readable without signing in.
 DESKLINE_KB_PUBLIC = env_bool("DESKLINE_KB_PUBLIC", True)
+#: The acknowledgement of a new ticket lists up to three public articles matching its title.
+DESKLINE_KB_SUGGEST_IN_ACK = env_bool("DESKLINE_KB_SUGGEST_IN_ACK", True)
 DESKLINE_MAIL_REPLY_TO = env_str("DESKLINE_MAIL_REPLY_TO", "")
 DESKLINE_MAIL_PLUS_ADDRESSING = env_bool("DESKLINE_MAIL_PLUS_ADDRESSING", False)
 DESKLINE_MAIL_DOMAIN = env_str("DESKLINE_MAIL_DOMAIN", "")

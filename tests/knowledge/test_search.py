@@ -118,3 +118,23 @@ def test_article_counts_per_stem_follow_edits_and_rebuilds(admin: User) -> None:
     assert counts == {"bucket": 1, "ladder": 2}
     index_rebuild()
     assert dict(TermStat.objects.values_list("term", "articles")) == counts
+
+
+def test_the_acknowledgement_suggests_public_articles_only(db, admin, dispatch, settings):
+    from deskline.notifications.models import Outbox
+    from deskline.tickets.services import ticket_create
+    from tests.factories import ContactFactory
+    from tests.knowledge.factories import article
+
+    article(title="Receipt printer paper jam", body="Open the cover and pull the paper.")
+    article(title="Paper jam in our VIP printer", body="Secret fix.", audience="internal")
+    contact = ContactFactory(email="c@x.example", language="en")
+    ticket = ticket_create(actor=admin, title="receipt printer paper jam", contact_id=contact.pk)
+    dispatch()
+    body = Outbox.objects.get(ticket=ticket, event="ticket_created").body
+    assert "Receipt printer paper jam" in body and "/portal/help/articles/" in body
+    assert "VIP" not in body
+    settings.DESKLINE_KB_SUGGEST_IN_ACK = False
+    other = ticket_create(actor=admin, title="receipt printer paper jam", contact_id=contact.pk)
+    dispatch()
+    assert "/portal/help/" not in Outbox.objects.get(ticket=other, event="ticket_created").body

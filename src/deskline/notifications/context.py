@@ -90,6 +90,7 @@ def sample_context() -> dict[str, Any]:
         "rate_url": f"{base}/portal/tickets/1234/#rate",
         "survey_urls": [(score, f"{base}/feedback/s/sample/{score}/") for score in range(1, 6)],
         "survey_question": "How satisfied are you with the solution?",
+        "suggested_articles": [("How to change the paper roll", f"{base}/portal/help/articles/1/")],
         "nps_question": "How likely are you to recommend us to a colleague?",
         "nps_urls": [(score, f"{base}/feedback/nps/sample/{score}/") for score in range(11)],
         "score": 2,

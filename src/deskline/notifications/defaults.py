@@ -12,6 +12,8 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "ticket #{{ ticket.number }}: {{ ticket.title }}.\n"
         "{% if reaction_due %}We will respond by {{ reaction_due }}.\n{% endif %}"
         "{% if resolution_due %}We aim to resolve it by {{ resolution_due }}.\n{% endif %}"
+        "{% if suggested_articles %}\nWhile you wait, these articles may help:\n"
+        "{% for title, url in suggested_articles %}- {{ title }}: {{ url }}\n{% endfor %}{% endif %}"
         "\nReply to this message to add to the ticket, or follow it here: {{ ticket_url }}"
         + _SIGN_EN,
     ),
@@ -22,6 +24,8 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "{{ ticket.title }}.\n"
         "{% if reaction_due %}Мы ответим до {{ reaction_due }}.\n{% endif %}"
         "{% if resolution_due %}Плановый срок решения: {{ resolution_due }}.\n{% endif %}"
+        "{% if suggested_articles %}\nПока вы ждёте, возможно, помогут эти статьи:\n"
+        "{% for title, url in suggested_articles %}- {{ title }}: {{ url }}\n{% endfor %}{% endif %}"
         "\nОтветьте на это письмо, чтобы дополнить заявку, или следите за ней здесь: "
         "{{ ticket_url }}" + _SIGN_RU,
     ),

@@ -109,7 +109,8 @@ def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
 def on_event(event: TicketEvent) -> None:
     ticket, payload = event.ticket, event.payload
     if isinstance(payload, Created) and ticket.contact is not None:
-        _notify(event, Event.TICKET_CREATED, contact=ticket.contact)
+        extra = provided_context(Event.TICKET_CREATED, ticket, ticket.contact.language)
+        _notify(event, Event.TICKET_CREATED, contact=ticket.contact, **extra)
     elif isinstance(payload, Commented):
         _on_commented(event, ticket, payload)
     elif isinstance(payload, StatusChanged) and ticket.contact is not None:
