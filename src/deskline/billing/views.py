@@ -224,3 +224,22 @@ def invoice_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def _invoices_error(exc: DomainError) -> HttpResponse:
     message = field_errors(exc.fields) or exc.message
     return HttpResponseRedirect(f"/billing/invoices/?{urlencode({'error': message})}")
+
+
+@client_page
+def portal_charges(request: HttpRequest, number: int) -> HttpResponse:
+    """The ticket's charges for the portal's ticket page: read-only, and nothing at all when
+    the company does not see prices (the placeholder is swapped for an empty answer)."""
+    try:
+        ticket = ticket_for_charges(_user(request), number)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError:
+        return HttpResponse("")
+    charges = list(selectors.charges_for_ticket(ticket.pk))
+    if not charges:
+        return HttpResponse("")
+    sums: dict[str, Any] = {}
+    for currency in sorted({c.currency for c in charges}):
+        sums[currency] = charge_totals([c for c in charges if c.currency == currency])
+    return render(request, "billing/portal_charges.html", {"charges": charges, "sums": sums})
