@@ -193,3 +193,16 @@ def test_another_companys_client_gets_no_charges_fragment(
     CompanyBillingFactory(company=other.company, sees_prices=True)
     client.force_login(ContactUserFactory(username="b@b.example", contact=other))
     assert client.get(f"/portal/acts/charges/{billed['ticket'].number}/").status_code == 404
+
+
+def test_the_portal_shows_the_contracts_hours_used_this_month(
+    client: Any, admin: Any, hour: Any, billed: dict[str, Any]
+) -> None:
+    contract = billed["contract"]
+    contract.included_hours = D(10)
+    contract.save()
+    charge_add(actor=admin, ticket_number=billed["ticket"].number, item_id=hour.pk,
+               quantity=D("2.5"))  # fmt: skip
+    client.force_login(billed["portal"])
+    page = client.get("/portal/acts/").content.decode()
+    assert f"Contract {contract.number}: 2.5 of 10 included hours used this month" in page
