@@ -405,10 +405,14 @@ def test_billing_pages_follow_the_matrix(
         assert client.get("/portal/acts/").status_code == 200
         assert client.get(f"/portal/acts/{acts['routed']}/pdf/").status_code == 200
         assert client.get(f"/portal/acts/{acts['elsewhere']}/pdf/").status_code == 404
+        for name, number in world["tickets"].items():  # the portal ticket page's charges
+            expected = 200 if name in tickets else 404
+            assert client.get(f"/portal/acts/charges/{number}/").status_code == expected, name
         return
     assert client.get("/billing/acts/").status_code == 200
     assert client.get("/billing/invoices/").status_code == (200 if role in SEEING_ALL else 403)
     assert client.get("/portal/acts/").status_code == 302
+    assert client.get(f"/portal/acts/charges/{world['tickets']['routed']}/").status_code == 302
     for name, number in world["tickets"].items():
         expected = 200 if name in tickets else 404
         assert client.get(f"/billing/tickets/{number}/charges/").status_code == expected

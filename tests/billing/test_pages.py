@@ -170,3 +170,39 @@ def test_the_portal_lists_the_companys_invoices(
     invoice = invoice_create(actor=admin, act_ids=[issued.pk])
     client.force_login(billed["portal"])
     assert invoice.display_number in client.get("/portal/acts/").content.decode()
+
+
+def test_the_portal_ticket_page_shows_charges_only_when_the_company_sees_prices(
+    client: Any, admin: Any, part: Any, billed: dict[str, Any]
+) -> None:
+    number = billed["ticket"].number
+    charge_add(actor=admin, ticket_number=number, item_id=part.pk, quantity=D(1))
+    client.force_login(billed["portal"])
+    assert f'hx-get="/portal/acts/charges/{number}/"' in client.get(
+        f"/portal/tickets/{number}/").content.decode()  # fmt: skip
+    assert "9000.00 RUB" in client.get(f"/portal/acts/charges/{number}/").content.decode()
+    CompanyBilling.objects.filter(company=billed["company"]).update(sees_prices=False)
+    hidden = client.get(f"/portal/acts/charges/{number}/")
+    assert hidden.status_code == 200 and hidden.content == b""
+
+
+def test_another_companys_client_gets_no_charges_fragment(
+    client: Any, admin: Any, part: Any, billed: dict[str, Any]
+) -> None:
+    other = ContactFactory(sees_company_tickets=True)
+    CompanyBillingFactory(company=other.company, sees_prices=True)
+    client.force_login(ContactUserFactory(username="b@b.example", contact=other))
+    assert client.get(f"/portal/acts/charges/{billed['ticket'].number}/").status_code == 404
+
+
+def test_the_portal_shows_the_contracts_hours_used_this_month(
+    client: Any, admin: Any, hour: Any, billed: dict[str, Any]
+) -> None:
+    contract = billed["contract"]
+    contract.included_hours = D(10)
+    contract.save()
+    charge_add(actor=admin, ticket_number=billed["ticket"].number, item_id=hour.pk,
+               quantity=D("2.5"))  # fmt: skip
+    client.force_login(billed["portal"])
+    page = client.get("/portal/acts/").content.decode()
+    assert f"Contract {contract.number}: 2.5 of 10 included hours used this month" in page

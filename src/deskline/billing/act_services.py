@@ -102,13 +102,13 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 def _drafts_for_month(
     *, actor: User | None, company_id: int, year: int, month: int
 ) -> list[tuple[Act, list[Charge]]]:
-    company = Company.objects.filter(pk=company_id).first()
+    company = Company.objects.select_related("billing").filter(pk=company_id).first()
     if company is None:
         raise NotFound(f"company {company_id} not found")
     period = month_bounds(year, month)
     charges = _locked(Charge.objects.filter(company_id=company_id, act__isnull=True,
                                             work_date__range=period))  # fmt: skip
-    billing = _billing_of(company)
+    billing = getattr(company, "billing", None)
     drafted = []
     for currency in sorted({c.currency for c in charges}):
         lines = [c for c in charges if c.currency == currency]
@@ -168,8 +168,8 @@ def acts_monthly_run(
 
 
 def counter_next(kind: str, year: int) -> int:
-    """The next number of `kind` in `year`, from its counter row locked until the caller's
-    transaction ends (created on first use; a concurrent creator's row is locked instead)."""
+    """The next number of `kind` in `year`, from its counter row locked FOR UPDATE until the
+    caller's transaction ends (created on first use; a concurrent creator's row is locked)."""
     counter = ActCounter.objects.select_for_update().filter(kind=kind, year=year).first()
     if counter is None:
         try:

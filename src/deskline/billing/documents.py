@@ -37,7 +37,8 @@ def provider_party() -> dict[str, str]:
 
 
 def client_party(company: Company) -> dict[str, str]:
-    details = CompanyBilling.objects.filter(company=company).first()
+    # The reverse one-to-one: no query when the caller selected it with the company.
+    details: CompanyBilling | None = getattr(company, "billing", None)
     return _party(company.name, company.tax_id, details)
 
 

@@ -11,14 +11,17 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
 from deskline.billing import act_services, invoice_services, selectors, services
 from deskline.billing.access import act_get_visible, client_company_id, ticket_for_charges
-from deskline.billing.documents import act_document, charge_totals
+from deskline.billing.documents import act_document, charge_totals, quantity_text
 from deskline.billing.models import ActStatus, PaymentSource
+from deskline.billing.package_services import package_usage
 from deskline.billing.pdf import act_pdf
+from deskline.clients.selectors import contracts_visible_to
 from deskline.core.errors import DomainError, NotFound
 from deskline.core.permissions import is_admin
 from deskline.core.roles import ROLES_SEEING_ALL, Role
@@ -172,8 +175,15 @@ def portal_act_list(request: HttpRequest) -> HttpResponse:
     allowed = client_company_id(user) is not None
     acts = selectors.act_list_for(user, limit=200) if allowed else []
     invoices = selectors.invoices_visible_to(user)[:200] if allowed else []
+    today = timezone.localdate()
+    packages = []
+    for contract in contracts_visible_to(user).filter(included_hours__gt=0)[:20]:
+        usage = package_usage(contract, today)
+        packages.append({"number": contract.number, "used": quantity_text(usage["used"]),
+                         "included": quantity_text(usage["included"])})  # fmt: skip
     return render(request, "billing/portal_acts.html",
-                  {"acts": acts, "invoices": invoices, "allowed": allowed})  # fmt: skip
+                  {"acts": acts, "invoices": invoices, "allowed": allowed,
+                   "packages": packages})  # fmt: skip
 
 
 @client_page
@@ -224,3 +234,22 @@ def invoice_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def _invoices_error(exc: DomainError) -> HttpResponse:
     message = field_errors(exc.fields) or exc.message
     return HttpResponseRedirect(f"/billing/invoices/?{urlencode({'error': message})}")
+
+
+@client_page
+def portal_charges(request: HttpRequest, number: int) -> HttpResponse:
+    """The ticket's charges for the portal's ticket page: read-only, and nothing at all when
+    the company does not see prices (the placeholder is swapped for an empty answer)."""
+    try:
+        ticket = ticket_for_charges(_user(request), number)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except DomainError:
+        return HttpResponse("")
+    charges = list(selectors.charges_for_ticket(ticket.pk))
+    if not charges:
+        return HttpResponse("")
+    sums: dict[str, Any] = {}
+    for currency in sorted({c.currency for c in charges}):
+        sums[currency] = charge_totals([c for c in charges if c.currency == currency])
+    return render(request, "billing/portal_charges.html", {"charges": charges, "sums": sums})
