@@ -39,3 +39,12 @@ def test_agent_picks_equipment_and_sees_the_contract_that_covers_it(
     ticket.refresh_from_db()
     assert ticket.equipment_id == till.pk and ticket.contract_id == contract.pk
     assert list(ticket.observers.values_list("username", flat=True)) == ["admin"]
+
+
+def test_the_ticket_page_fits_a_phone_with_its_panels(live_server: Any, phone_page: Any) -> None:
+    data = _seed()
+    base = live_server.url
+    desk_login(phone_page, base, "agent")
+    phone_page.goto(f"{base}/tickets/{data['tickets'][0].number}/")
+    phone_page.locator("#work").wait_for()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
