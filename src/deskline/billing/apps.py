@@ -7,3 +7,9 @@ class BillingConfig(AppConfig):
     name = "deskline.billing"
     label = "billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        from deskline.billing.time_charges import charge_time_on_event
+        from deskline.tickets.events import on_ticket_event
+
+        on_ticket_event("billing.time", kinds=["time_logged"])(charge_time_on_event)

@@ -39,6 +39,12 @@ class CatalogItem(models.Model):
     unit = models.CharField(_("unit"), max_length=32, default="pcs")
     vat_rate = models.DecimalField(_("VAT rate, %"), default=0, **PERCENT)  # type: ignore[arg-type]
     is_active = models.BooleanField(_("active"), default=True)
+    #: Logged time of this kind (on site, remote, travel) is charged with this hourly item.
+    bills_time_kind = models.CharField(
+        _("charges logged time of kind"), max_length=8, blank=True,
+        choices=[("on_site", _("On site")), ("remote", _("Remote")), ("travel", _("Travel"))],
+        help_text=_("A billable time entry of this kind becomes a charge of this item (hours)."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["kind", "name"]

@@ -20,3 +20,5 @@ class TimeLogged(Payload):
     minutes: int
     kind: str
     billable: bool
+    #: The time entry (what a charge made from it refers to).
+    entry_id: int | None = None

@@ -181,8 +181,8 @@ def time_entry_add(
         started_at=started_at or timezone.now() - dt.timedelta(minutes=value),
         comment=comment.strip()[:500],
     )  # fmt: skip
-    event_record(ticket=ticket, actor=actor,
-                 payload=TimeLogged(minutes=value, kind=kind, billable=billable))  # fmt: skip
+    event_record(ticket=ticket, actor=actor, payload=TimeLogged(
+        minutes=value, kind=kind, billable=billable, entry_id=entry.pk))  # fmt: skip
     return entry
 
 
@@ -207,7 +207,7 @@ def stopwatch_stop(*, actor: User, comment: str = "", billable: bool = True) -> 
     entry.comment, entry.billable = comment.strip()[:500], billable
     entry.save(update_fields=["minutes", "comment", "billable"])
     event_record(ticket=entry.ticket, actor=actor, payload=TimeLogged(
-        minutes=entry.minutes, kind=entry.kind, billable=billable))  # fmt: skip
+        minutes=entry.minutes, kind=entry.kind, billable=billable, entry_id=entry.pk))  # fmt: skip
     return entry
 
 
