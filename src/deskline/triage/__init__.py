@@ -1,0 +1,1 @@
+"""Triage that learns: classifiers trained from history, calibrated suggestions."""

@@ -1,0 +1,288 @@
+"""Text classification for triage, without the ORM.
+
+A ticket's title and text go through word and character n-gram TF-IDF (which copes with
+Russian and English mixed in one installation, inflections and typos, with no language
+detection) into a linear SVM whose scores are turned into probabilities by
+``CalibratedClassifierCV``. The module trains, predicts with a probability, evaluates
+(accuracy, macro-F1, expected calibration error) and tabulates precision and coverage per
+confidence threshold, so an admin can choose the threshold above which a value is applied.
+Settings are chosen by cross-validation on the training data only.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+_SPACE = re.compile(r"\s+")
+_WORD = r"(?u)\b\w+\b"  # single-letter words count too (e.g. "я", "в")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, NFKC, ``ё`` folded to ``е``, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text or "").lower().replace("ё", "е")
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs chosen by cross-validation."""
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    c: float = 1.0
+
+    def label(self) -> str:
+        return (
+            f"word{self.word_ngrams[0]}-{self.word_ngrams[1]} "
+            f"char{self.char_ngrams[0]}-{self.char_ngrams[1]} C={self.c:g}"
+        )
+
+
+DEFAULT_GRID: tuple[Settings, ...] = (
+    Settings((1, 2), (2, 5), 1.0),
+    Settings((1, 2), (1, 4), 1.0),
+    Settings((1, 3), (2, 5), 0.5),
+)
+
+
+def build_pipeline(settings: Settings, *, calibrated: bool = True, cv: int = 3) -> Pipeline:
+    """The feature union and the (optionally calibrated) linear SVM."""
+    features = FeatureUnion(
+        [
+            (
+                "word",
+                TfidfVectorizer(
+                    preprocessor=normalise,
+                    analyzer="word",
+                    ngram_range=settings.word_ngrams,
+                    sublinear_tf=True,
+                    min_df=1,
+                    token_pattern=_WORD,
+                ),
+            ),
+            (
+                "char",
+                TfidfVectorizer(
+                    preprocessor=normalise,
+                    analyzer="char_wb",
+                    ngram_range=settings.char_ngrams,
+                    sublinear_tf=True,
+                    min_df=2,
+                ),
+            ),
+        ]
+    )
+    svm = LinearSVC(C=settings.c)
+    model = CalibratedClassifierCV(svm, method="temperature", cv=cv) if calibrated else svm
+    return Pipeline([("features", features), ("model", model)])
+
+
+def _folds(labels: Sequence[str], wanted: int) -> int:
+    """As many folds as wanted, but no more than the rarest label allows (at least 2)."""
+    counts = np.unique(np.asarray(labels), return_counts=True)[1]
+    return max(2, min(wanted, int(counts.min())))
+
+
+def choose_settings(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    grid: Iterable[Settings] = DEFAULT_GRID,
+    *,
+    folds: int = 3,
+) -> tuple[Settings, list[tuple[Settings, float]]]:
+    """Cross-validated accuracy of the uncalibrated SVM for each setting; the best wins."""
+    splitter = StratifiedKFold(n_splits=_folds(labels, folds), shuffle=True, random_state=0)
+    scores: list[tuple[Settings, float]] = []
+    for settings in grid:
+        pipeline = build_pipeline(settings, calibrated=False)
+        score = float(cross_val_score(pipeline, list(texts), list(labels), cv=splitter).mean())
+        scores.append((settings, score))
+    best = max(scores, key=lambda pair: pair[1])[0]
+    return best, scores
+
+
+@dataclass
+class Classifier:
+    """A trained, calibrated classifier and the settings it was trained with."""
+
+    pipeline: Pipeline
+    settings: Settings
+    cv_scores: list[tuple[Settings, float]] = field(default_factory=list)
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.pipeline.classes_]
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.pipeline.predict_proba(list(texts)))
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """The most probable label of each text and its calibrated probability."""
+        proba = self.predict_proba(texts)
+        best = proba.argmax(axis=1)
+        classes = self.classes
+        return [(classes[i], float(proba[row, i])) for row, i in enumerate(best)]
+
+
+def train(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    grid: Iterable[Settings] | None = None,
+    folds: int = 3,
+) -> Classifier:
+    """Choose settings by cross-validation (when a grid of several is given), then fit."""
+    grid = tuple(grid) if grid is not None else DEFAULT_GRID
+    if len(grid) > 1:
+        settings, scores = choose_settings(texts, labels, grid, folds=folds)
+    else:
+        settings, scores = grid[0], []
+    pipeline = build_pipeline(settings, cv=_folds(labels, folds))
+    pipeline.fit(list(texts), list(labels))
+    return Classifier(pipeline=pipeline, settings=settings, cv_scores=scores)
+
+
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 15
+) -> float:
+    """Weighted mean gap between confidence and accuracy over equal-width confidence bins."""
+    conf = np.asarray(confidences, dtype=float)
+    hit = np.asarray(correct, dtype=float)
+    if conf.size == 0:
+        return 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1)
+    error = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            error += mask.mean() * abs(conf[mask].mean() - hit[mask].mean())
+    return float(error)
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """What applying predictions at or above ``threshold`` would give."""
+
+    threshold: float
+    precision: float  # share of covered predictions that are right (1.0 if none covered)
+    coverage: float  # share of all items covered
+
+
+def threshold_table(
+    confidences: Sequence[float],
+    correct: Sequence[bool],
+    thresholds: Iterable[float] | None = None,
+) -> list[ThresholdRow]:
+    """Precision and coverage for each threshold (0.50, 0.55, … 0.99 by default)."""
+    conf = np.asarray(confidences, dtype=float)
+    hit = np.asarray(correct, dtype=bool)
+    if thresholds is None:
+        thresholds = [round(0.5 + 0.05 * i, 2) for i in range(10)] + [0.98, 0.99]
+    rows = []
+    for t in thresholds:
+        covered = conf >= t
+        n = int(covered.sum())
+        precision = float(hit[covered].mean()) if n else 1.0
+        coverage = n / conf.size if conf.size else 0.0
+        rows.append(ThresholdRow(float(t), precision, coverage))
+    return rows
+
+
+def coverage_at_precision(
+    confidences: Sequence[float], correct: Sequence[bool], target: float = 0.98
+) -> tuple[float | None, float]:
+    """The lowest threshold whose covered predictions reach ``target`` precision, and coverage.
+
+    Returns ``(None, 0.0)`` when no threshold reaches it.
+    """
+    conf = np.asarray(confidences, dtype=float)
+    hit = np.asarray(correct, dtype=bool)
+    if conf.size == 0:
+        return None, 0.0
+    order = np.argsort(-conf, kind="stable")
+    running = np.cumsum(hit[order]) / np.arange(1, conf.size + 1)
+    best_k = 0
+    for k in range(conf.size, 0, -1):
+        # a threshold can only cut between distinct confidences
+        if k < conf.size and conf[order[k]] == conf[order[k - 1]]:
+            continue
+        if running[k - 1] >= target:
+            best_k = k
+            break
+    if best_k == 0:
+        return None, 0.0
+    return float(conf[order[best_k - 1]]), best_k / conf.size
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Figures of a classifier on held-out data."""
+
+    accuracy: float
+    macro_f1: float
+    ece: float
+    threshold_98: float | None
+    coverage_98: float
+    size: int
+    confidences: list[float]
+    correct: list[bool]
+
+
+def evaluate(classifier: Classifier, texts: Sequence[str], labels: Sequence[str]) -> Evaluation:
+    predictions = classifier.predict(texts)
+    predicted = [label for label, _ in predictions]
+    confidences = [p for _, p in predictions]
+    correct = [a == b for a, b in zip(predicted, labels, strict=True)]
+    threshold, coverage = coverage_at_precision(confidences, correct, 0.98)
+    return Evaluation(
+        accuracy=float(accuracy_score(list(labels), predicted)),
+        macro_f1=float(f1_score(list(labels), predicted, average="macro", zero_division=0)),
+        ece=expected_calibration_error(confidences, correct),
+        threshold_98=threshold,
+        coverage_98=coverage,
+        size=len(labels),
+        confidences=confidences,
+        correct=correct,
+    )
+
+
+class DataError(ValueError):
+    """A data file that cannot be read as asked."""
+
+
+def read_csv(path: str | Path, text_column: str, label_column: str) -> tuple[list[str], list[str]]:
+    """Texts and labels of a CSV file with a header row; clear errors when it cannot."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        for column in (text_column, label_column):
+            if column not in header:
+                raise DataError(
+                    f"{path}: no column {column!r} (columns: {', '.join(header) or 'none'})"
+                )
+        texts, labels = [], []
+        for row in reader:
+            text, label = row[text_column] or "", (row[label_column] or "").strip()
+            if text.strip() and label:
+                texts.append(text)
+                labels.append(label)
+    if not texts:
+        raise DataError(f"{path}: no rows with both a text and a label")
+    return texts, labels
