@@ -423,6 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "analytics", help="analytics rebuild: recompute the report aggregates", add_help=False
     )
+    from deskline.triage.commands import add_parser as add_triage
+
+    add_triage(commands)
     return parser
 
 
