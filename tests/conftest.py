@@ -110,6 +110,12 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_map_tiles(settings: Any) -> None:
+    # Tests never contact a tile server: maps draw their markers on a blank background.
+    settings.DESKLINE_MAP_TILES = ""
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -304,3 +304,10 @@ DESKLINE_ADMIN_PASSWORD = env_str("DESKLINE_ADMIN_PASSWORD", "")
 DESKLINE_ENCRYPTION_KEY = env_str("DESKLINE_ENCRYPTION_KEY", "")
 #: The secret an accounting system sends (X-Billing-Token) with payment notices; empty = off.
 DESKLINE_BILLING_WEBHOOK_SECRET = env_str("DESKLINE_BILLING_WEBHOOK_SECRET", "")
+
+# Field service. The dispatcher's travel checks and the route suggestion use straight-line
+# distance at this average speed (no road network). The map of the day's visits draws tiles from
+# this URL template ({z}/{x}/{y}; empty: no tiles, markers on a blank map, nothing contacted).
+DESKLINE_FIELD_SPEED_KMH = env_int("DESKLINE_FIELD_SPEED_KMH", 40, minimum=1)
+DESKLINE_MAP_TILES = env_str("DESKLINE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+DESKLINE_MAP_ATTRIBUTION = env_str("DESKLINE_MAP_ATTRIBUTION", "© OpenStreetMap contributors")

@@ -1,4 +1,4 @@
-"""The fieldwork app: checklists from templates and the time spent on tickets."""
+"""The fieldwork app: checklists, time spent, visits on site and their dispatch."""
 
 from django.apps import AppConfig
 
@@ -10,9 +10,11 @@ class FieldworkConfig(AppConfig):
 
     def ready(self) -> None:
         from deskline.fieldwork import payloads  # noqa: F401  (registers the event kinds)
+        from deskline.fieldwork.notify import visit_notify
         from deskline.fieldwork.services import checklists_on_created, required_items_guard
         from deskline.tickets.events import on_ticket_event
         from deskline.tickets.guards import status_guard
 
         status_guard("fieldwork.checklists")(required_items_guard)
         on_ticket_event("fieldwork.checklists", kinds=["created"])(checklists_on_created)
+        on_ticket_event("fieldwork.notify", kinds=["visit_status"])(visit_notify)

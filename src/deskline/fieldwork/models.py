@@ -131,3 +131,29 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes or 0} min on ticket {self.ticket_id}"
+
+
+from deskline.fieldwork.visit_models import (  # noqa: E402  (one app, models split by concept)
+    FINISHED_VISIT,
+    EngineerProfile,
+    Visit,
+    VisitAction,
+    VisitPhoto,
+    VisitStatus,
+)
+
+__all__ = [
+    "FINISHED_VISIT",
+    "ChecklistTemplate",
+    "ChecklistTemplateItem",
+    "EngineerProfile",
+    "ItemKind",
+    "TicketChecklist",
+    "TicketChecklistItem",
+    "TimeEntry",
+    "TimeKind",
+    "Visit",
+    "VisitAction",
+    "VisitPhoto",
+    "VisitStatus",
+]

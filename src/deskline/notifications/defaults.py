@@ -91,6 +91,32 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "Ответ в один клик (0 — точно нет, 10 — обязательно):\n"
         "{% for score, url in nps_urls %}{{ score }}: {{ url }}\n{% endfor %}" + _SIGN_RU,
     ),
+    ("engineer_en_route", "en"): (
+        "[#{{ ticket.number }}] The engineer is on the way",
+        "Hello {{ contact_name|default:'there' }},\n\n{{ engineer }} is on the way to "
+        "{{ site }} for ticket #{{ ticket.number }} ({{ ticket.title }}).\n\n{{ ticket_url }}"
+        + _SIGN_EN,
+    ),
+    ("engineer_en_route", "ru"): (
+        "[#{{ ticket.number }}] Инженер выехал",
+        "Здравствуйте{% if contact_name %}, {{ contact_name }}{% endif %}!\n\n{{ engineer }} "
+        "выехал на объект {{ site }} по заявке №{{ ticket.number }} ({{ ticket.title }}).\n\n"
+        "{{ ticket_url }}" + _SIGN_RU,
+    ),
+    ("visit_done", "en"): (
+        "[#{{ ticket.number }}] Visit done: please confirm",
+        "Hello {{ contact_name|default:'there' }},\n\nThe visit to {{ site }} for ticket "
+        "#{{ ticket.number }} ({{ ticket.title }}) is done.{% if materials %}\n\nMaterials "
+        "used: {{ materials }}{% endif %}\n\nPlease check the work and tell us if anything is "
+        "wrong: {{ ticket_url }}" + _SIGN_EN,
+    ),
+    ("visit_done", "ru"): (
+        "[#{{ ticket.number }}] Выезд выполнен: подтвердите, пожалуйста",
+        "Здравствуйте{% if contact_name %}, {{ contact_name }}{% endif %}!\n\nВыезд на объект "
+        "{{ site }} по заявке №{{ ticket.number }} ({{ ticket.title }}) выполнен.{% if materials "
+        "%}\n\nИспользованные материалы: {{ materials }}{% endif %}\n\nПожалуйста, проверьте "
+        "работу и сообщите, если что-то не так: {{ ticket_url }}" + _SIGN_RU,
+    ),
     ("poor_score", "en"): (
         "[#{{ ticket.number }}] Poor score {{ score }}/5: {{ ticket.title }}",
         "The client {{ contact_name }} rated ticket #{{ ticket.number }} ({{ ticket.title }}) "

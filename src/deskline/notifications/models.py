@@ -24,6 +24,8 @@ class Event(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset link")
     NPS_SURVEY = "nps_survey", _("Periodic NPS question (to each contact)")
     POOR_SCORE = "poor_score", _("Poor survey score (to the team lead and the company's manager)")
+    ENGINEER_EN_ROUTE = "engineer_en_route", _("The engineer is on the way (to the contact)")
+    VISIT_DONE = "visit_done", _("Visit done, please confirm (to the contact)")
 
 
 class Channel(models.TextChoices):

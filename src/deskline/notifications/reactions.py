@@ -31,7 +31,7 @@ def _address(channel: str, user: User | None, contact: Contact | None) -> str:
     return (contact.email if contact else "") or (user.email if user else "")
 
 
-def _notify(
+def event_notify(
     event: TicketEvent,
     kind: str,
     *,
@@ -39,6 +39,8 @@ def _notify(
     contact: Contact | None = None,
     **extra: Any,
 ) -> None:
+    """Queue notification `kind` about `event` to a user or a contact, on the channel they prefer
+    (mail when that channel is missing here or they have no address on it)."""
     enabled, channel = selectors.preference_for(user or (contact.user if contact else None), kind)
     if not enabled:
         return
@@ -68,7 +70,7 @@ def _on_commented(event: TicketEvent, ticket: Ticket, payload: Commented) -> Non
     if payload.by_client or comment.author is None:
         name = comment.author_contact.name if comment.author_contact else ""
         if ticket.assignee is not None:
-            _notify(
+            event_notify(
                 event,
                 Event.CLIENT_REPLIED,
                 user=ticket.assignee,
@@ -77,7 +79,7 @@ def _on_commented(event: TicketEvent, ticket: Ticket, payload: Commented) -> Non
             )
     elif ticket.contact is not None:
         name = comment.author.get_full_name() or comment.author.username
-        _notify(
+        event_notify(
             event, Event.AGENT_REPLIED, contact=ticket.contact, comment_text=text, author_name=name
         )
 
@@ -94,7 +96,7 @@ def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
     users = User.objects.filter(pk__in=payload.recipients, is_active=True).order_by("pk")
     for user in users:
         words = WARNING_WORDS.get(user.language, WARNING_WORDS["en"])
-        _notify(
+        event_notify(
             event,
             Event.SLA_WARNING,
             user=user,
@@ -110,19 +112,19 @@ def on_event(event: TicketEvent) -> None:
     ticket, payload = event.ticket, event.payload
     if isinstance(payload, Created) and ticket.contact is not None:
         extra = provided_context(Event.TICKET_CREATED, ticket, ticket.contact.language)
-        _notify(event, Event.TICKET_CREATED, contact=ticket.contact, **extra)
+        event_notify(event, Event.TICKET_CREATED, contact=ticket.contact, **extra)
     elif isinstance(payload, Commented):
         _on_commented(event, ticket, payload)
     elif isinstance(payload, StatusChanged) and ticket.contact is not None:
         if payload.phase[1] == "resolved":
             extra = provided_context(Event.TICKET_RESOLVED, ticket, ticket.contact.language)
-            _notify(event, Event.TICKET_RESOLVED, contact=ticket.contact, **extra)
+            event_notify(event, Event.TICKET_RESOLVED, contact=ticket.contact, **extra)
         else:
-            _notify(event, Event.STATUS_CHANGED, contact=ticket.contact)
+            event_notify(event, Event.STATUS_CHANGED, contact=ticket.contact)
     elif isinstance(payload, Assigned) and payload.assignee_id is not None:
         assignee_id = payload.assignee_id[1]
         if assignee_id and assignee_id != event.actor_id:
             user = User.objects.filter(pk=assignee_id, is_active=True).first()
-            _notify(event, Event.TICKET_ASSIGNED, user=user)
+            event_notify(event, Event.TICKET_ASSIGNED, user=user)
     elif isinstance(payload, SlaWarning):
         _on_sla_warning(event, payload)

@@ -95,6 +95,11 @@ class TicketType(models.Model):
     name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
     open_to_clients = models.BooleanField(_("clients may choose it"), default=True)
     is_default = models.BooleanField(_("default"), default=False)
+    needs_visit = models.BooleanField(
+        _("needs a visit on site"),
+        default=False,
+        help_text=_("Open tickets of this type with a site wait on the dispatch board."),
+    )
 
     class Meta:
         ordering = ["name"]

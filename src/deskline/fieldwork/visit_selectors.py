@@ -1,0 +1,256 @@
+"""Reads of visits: who may see one, the conflicts of a proposed time, the dispatch board (engineers
+by day with their visits, and the tickets still waiting for a visit), an engineer's own visits,
+a ticket's visits and the map's points. Each read is a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+
+from deskline.accounts.models import User
+from deskline.clients.models import Site
+from deskline.core.errors import ValidationFailed
+from deskline.core.permissions import require_staff
+from deskline.fieldwork.conflicts import Conflict, Slot, WorkingHours, visit_conflicts
+from deskline.fieldwork.geo import point_or_none
+from deskline.fieldwork.models import FINISHED_VISIT, EngineerProfile, Visit, VisitStatus
+from deskline.sla.clock import working_minutes_between
+from deskline.sla.models import TicketSla
+from deskline.sla.resolve import work_calendar_by_id
+from deskline.tickets.access import tickets_visible_to
+from deskline.tickets.models import OPEN_PHASES, Ticket
+
+#: Visits that still hold an engineer's time.
+LIVE_STATUSES = (VisitStatus.PLANNED, VisitStatus.EN_ROUTE, VisitStatus.ON_SITE,
+                 VisitStatus.DONE)  # fmt: skip
+
+
+def speed_kmh() -> float:
+    return float(settings.DESKLINE_FIELD_SPEED_KMH)
+
+
+def may_see_visit(user: User, visit: Visit) -> bool:
+    if not user.is_active or user.is_client:
+        return False
+    if user.sees_all_tickets or visit.engineers.filter(pk=user.pk).exists():
+        return True
+    return tickets_visible_to(user).filter(pk=visit.ticket_id).exists()
+
+
+def visit_site(ticket: Ticket, site_id: int | None) -> Site:
+    """The site of a new visit: the one named (of the ticket's company), else the ticket's."""
+    if site_id is None:
+        if ticket.site is None:
+            raise ValidationFailed("the ticket has no site: name one",
+                                   fields={"site_id": "required"})  # fmt: skip
+        return ticket.site
+    sites = Site.objects.filter(pk=site_id, is_active=True)
+    if ticket.company_id is not None:
+        sites = sites.filter(company_id=ticket.company_id)
+    site = sites.first()
+    if site is None:
+        raise ValidationFailed("no such site of the ticket's company",
+                               fields={"site_id": "not found"})  # fmt: skip
+    return site
+
+
+def hours_of(profile: EngineerProfile) -> WorkingHours:
+    return WorkingHours(start=profile.day_start, end=profile.day_end,
+                        weekdays=frozenset(int(d) for d in profile.weekdays or []),
+                        time_zone=profile.time_zone or "UTC")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ConflictText:
+    engineer: str
+    code: str
+    text: str
+
+
+def _text(engineer: str, conflict: Conflict, zone: ZoneInfo) -> ConflictText:
+    p = conflict.params
+
+    def hm(value: object) -> str:
+        if isinstance(value, dt.datetime):
+            return value.astimezone(zone).strftime("%d.%m %H:%M")
+        return value.strftime("%H:%M") if isinstance(value, dt.time) else str(value)
+
+    texts = {
+        "overlap": _("%(who)s already has a visit then (%(what)s, %(start)s–%(end)s)"),
+        "off_hours": _("outside %(who)s's working hours (%(start)s–%(end)s)"),
+        "site_closed": _("the site's calendar is closed then"),
+        "travel": _("%(who)s needs %(needed)s min to drive between %(from)s and %(to)s, "
+                    "the plan leaves %(gap)s"),
+    }  # fmt: skip
+    values = {"who": engineer, "what": p.get("with", ""), "start": hm(p.get("start", "")),
+              "end": hm(p.get("end", "")), "needed": p.get("needed", ""), "gap": p.get("gap", ""),
+              "from": p.get("from", ""), "to": p.get("to", "")}  # fmt: skip
+    return ConflictText(engineer, conflict.code, texts[conflict.code] % values)
+
+
+def _site_open(ticket_id: int, start: dt.datetime, end: dt.datetime) -> bool | None:
+    calendar_id = TicketSla.objects.filter(ticket_id=ticket_id).values_list("calendar_id",
+                                                                           flat=True).first()  # fmt: skip
+    if calendar_id is None:
+        return None
+    worked = working_minutes_between(work_calendar_by_id(calendar_id), start, end)
+    return worked >= int((end - start).total_seconds() // 60)
+
+
+def conflicts_for(
+    *, engineer_ids: Sequence[int], start: dt.datetime, end: dt.datetime, site_id: int,
+    ticket_id: int, exclude_visit: int | None = None, zone: str = "",
+) -> list[ConflictText]:  # fmt: skip
+    """Every conflict of a proposed visit, for each engineer of its crew."""
+    site = Site.objects.filter(pk=site_id).first()
+    place = point_or_none(site.latitude, site.longitude) if site else None
+    proposed = Slot(start, end, place, site.name if site else "")
+    site_open = _site_open(ticket_id, start, end)
+    margin = dt.timedelta(days=1)
+    nearby = (Visit.objects.filter(engineers__in=engineer_ids, status__in=LIVE_STATUSES,
+                                   planned_start__lt=end + margin,
+                                   planned_end__gt=start - margin)
+              .exclude(pk=exclude_visit or 0).select_related("site", "ticket")
+              .prefetch_related("engineers").distinct())  # fmt: skip
+    profiles = {p.user_id: p for p in EngineerProfile.objects.filter(user_id__in=engineer_ids)
+                .select_related("user")}  # fmt: skip
+    shown = ZoneInfo(zone or settings.TIME_ZONE)
+    out: list[ConflictText] = []
+    for user_id in engineer_ids:
+        profile = profiles.get(user_id)
+        others = [Slot(v.planned_start, v.planned_end, point_or_none(v.site.latitude,
+                       v.site.longitude), f"#{v.ticket.number} {v.site.name}")
+                  for v in nearby if any(e.pk == user_id for e in v.engineers.all())]  # fmt: skip
+        found = visit_conflicts(proposed, others, hours=hours_of(profile) if profile else None,
+                                site_open=site_open, speed_kmh=speed_kmh())  # fmt: skip
+        name = str(profile.user) if profile else str(user_id)
+        out.extend(_text(name, c, shown) for c in found)
+    return out
+
+
+@dataclass
+class BoardVisit:
+    visit: Visit
+    left: float  # per cent of the row
+    width: float
+
+
+@dataclass
+class BoardRow:
+    profile: EngineerProfile
+    visits: list[BoardVisit] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    start: dt.datetime
+    end: dt.datetime
+    days: list[dt.date]
+    rows: list[BoardRow]
+    waiting: list[Ticket]
+
+
+def waiting_for_visit(user: User, limit: int = 100) -> list[Ticket]:
+    """Open tickets of a visit type with a site and no visit still to come, by deadline."""
+    live = Visit.objects.filter(ticket=OuterRef("pk"), status__in=[
+        VisitStatus.PLANNED, VisitStatus.EN_ROUTE, VisitStatus.ON_SITE])  # fmt: skip
+    rows: QuerySet[Ticket] = (
+        tickets_visible_to(user)
+        .filter(phase__in=OPEN_PHASES, type__needs_visit=True, site__isnull=False)
+        .exclude(Exists(live))
+        .select_related("site", "company", "priority")
+        .order_by("resolution_due", "id")
+    )
+    # Deadlines first, tickets with no deadline last (NULLS LAST on both databases).
+    with_due = list(rows.filter(resolution_due__isnull=False)[:limit])
+    if len(with_due) < limit:
+        with_due += list(rows.filter(resolution_due__isnull=True)[: limit - len(with_due)])
+    return with_due
+
+
+def dispatch_board(*, user: User, first: dt.date, days: int, zone: str) -> Board:
+    """Engineers as rows, `days` days from `first` (in `zone`) as columns, visits as blocks."""
+    require_staff(user)
+    tz = ZoneInfo(zone)
+    start = dt.datetime.combine(first, dt.time(0), tz)
+    end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(0), tz)
+    span = (end - start).total_seconds()
+    visits = (Visit.objects.filter(planned_start__lt=end, planned_end__gt=start)
+              .exclude(status=VisitStatus.CANCELLED)
+              .select_related("ticket", "site").prefetch_related("engineers"))  # fmt: skip
+    profiles = list(EngineerProfile.objects.filter(is_active=True, user__is_active=True)
+                    .select_related("user").order_by("user__last_name", "user__username"))  # fmt: skip
+    rows = {p.user_id: BoardRow(p) for p in profiles}
+    for v in visits:
+        left = max(0.0, (v.planned_start - start).total_seconds() / span * 100)
+        right = min(100.0, (v.planned_end - start).total_seconds() / span * 100)
+        for engineer in v.engineers.all():
+            if engineer.pk in rows:
+                rows[engineer.pk].visits.append(BoardVisit(v, round(left, 3),
+                                                           round(max(right - left, 0.4), 3)))  # fmt: skip
+    return Board(start, end, [first + dt.timedelta(days=i) for i in range(days)],
+                 list(rows.values()), waiting_for_visit(user))  # fmt: skip
+
+
+def engineer_visits(*, user: User, today: dt.date, zone: str, days: int = 7) -> list[Visit]:
+    """The engineer's own visits from today for `days` days, in order (finished today's too)."""
+    tz = ZoneInfo(zone)
+    start = dt.datetime.combine(today, dt.time(0), tz)
+    return list(
+        Visit.objects.filter(engineers=user, planned_start__gte=start,
+                             planned_start__lt=start + dt.timedelta(days=days))
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("ticket", "site", "ticket__company", "ticket__contact",
+                        "ticket__equipment")
+        .order_by("planned_start", "pk")
+    )  # fmt: skip
+
+
+def visit_detail(*, user: User, visit_id: int) -> Visit | None:
+    visit = (Visit.objects.filter(pk=visit_id)
+             .select_related("ticket", "site", "signature", "ticket__company",
+                             "ticket__contact", "ticket__equipment")
+             .prefetch_related("engineers", "photos__attachment").first())  # fmt: skip
+    if visit is None or not may_see_visit(user, visit):
+        return None
+    return visit
+
+
+def ticket_visits(ticket: Ticket) -> list[Visit]:
+    return list(Visit.objects.filter(ticket=ticket).prefetch_related("engineers", "photos")
+                .select_related("site").order_by("planned_start", "pk"))  # fmt: skip
+
+
+def map_points(*, user: User, day: dt.date, zone: str) -> dict[str, list[dict[str, object]]]:
+    """The day's visits at their sites and the engineers' last known positions."""
+    board = dispatch_board(user=user, first=day, days=1, zone=zone)
+    visits, seen = [], set()
+    for row in board.rows:
+        for block in row.visits:
+            v = block.visit
+            place = point_or_none(v.site.latitude, v.site.longitude)
+            if place is None or v.pk in seen:
+                continue
+            seen.add(v.pk)
+            visits.append({"id": v.pk, "lat": place.latitude, "lon": place.longitude,
+                           "label": f"#{v.ticket.number} {v.site.name}", "status": v.status,
+                           "start": v.planned_start.isoformat()})  # fmt: skip
+    engineers = []
+    for row in board.rows:
+        p = row.profile
+        here = point_or_none(p.last_latitude, p.last_longitude)
+        if here is not None:
+            engineers.append({"id": p.user_id, "lat": here.latitude, "lon": here.longitude,
+                              "label": str(p.user),
+                              "seen": p.last_seen_at.isoformat() if p.last_seen_at else ""})  # fmt: skip
+    return {"visits": visits, "engineers": engineers}
+
+
+def finished(visit: Visit) -> bool:
+    return visit.status in FINISHED_VISIT
