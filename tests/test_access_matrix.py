@@ -496,3 +496,46 @@ def test_checklists_and_time_follow_the_tickets_row_and_never_reach_clients(
             assert response.status_code == 200, (role, name)
         else:
             assert response.status_code == 404, (role, name)
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_visits_follow_the_tickets_row_and_clients_never_see_positions(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    import datetime as dt
+
+    from deskline.clients.models import Site
+    from deskline.fieldwork.models import EngineerProfile
+    from deskline.fieldwork.visits import visit_plan, visit_progress
+
+    admin = AdminFactory()
+    engineer = UserFactory(role=Role.AGENT)
+    EngineerProfile.objects.create(user=engineer, weekdays=list(range(7)), time_zone="UTC")
+    start = dt.datetime(2030, 1, 7, 10, tzinfo=dt.UTC)
+    made = {}
+    for name, company in (("routed", world["a"]), ("elsewhere", world["b"])):
+        site = Site.objects.filter(company=company).first()
+        assert site is not None
+        made[name] = visit_plan(actor=admin, number=world["tickets"][name],
+                                engineer_ids=[engineer.pk], start=start, site_id=site.pk,
+                                end=start + dt.timedelta(hours=1), force=True)  # fmt: skip
+        start += dt.timedelta(hours=2)
+    visit_progress(actor=engineer, visit_id=made["routed"].pk, status="on_site",
+                   latitude=55.7, longitude=37.6)  # fmt: skip
+    api = api_for(_user(role, world))
+    listed = {row["id"]: row for row in api.get("visits").json()}
+    expected = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
+    assert set(listed) == {made[n].pk for n in expected}, role
+    if role == "contact":
+        assert listed[made["routed"].pk]["check_in_distance_m"] is None
+    assert api.get(f"visits/{made['elsewhere'].pk}").status_code == (
+        200 if role in SEEING_ALL else 404), role  # fmt: skip
+    staff_only = 403 if role == "contact" else 200
+    assert api.get("engineers").status_code == staff_only, role
+    planner = role not in ("contact", Role.CONTRACTOR)
+    body = {"day": "2030-01-08", "seconds": 0.2}
+    assert api.post("dispatch/day-plan", body).status_code == (200 if planner else 403), role
+    moved = api.patch(f"visits/{made['routed'].pk}", {"start": "2030-01-09T10:00:00Z",
+                                                       "end": "2030-01-09T11:00:00Z",
+                                                       "force": True}).status_code  # fmt: skip
+    assert moved == (200 if planner else 403), role

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Sum
 
@@ -11,9 +11,12 @@ from deskline.accounts.models import User
 from deskline.core.permissions import require_staff
 from deskline.fieldwork.models import (
     ChecklistTemplate,
+    EngineerProfile,
     TicketChecklist,
     TicketChecklistItem,
     TimeEntry,
+    Visit,
+    VisitAction,
 )
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 
@@ -25,10 +28,13 @@ class TicketWork:
     total_minutes: int
     billable_minutes: int
     running: TimeEntry | None
+    visits: list[Visit] = field(default_factory=list)
+    engineers: list[EngineerProfile] = field(default_factory=list)
 
 
 def ticket_work_for(*, user: User, number: int) -> TicketWork:
-    """A ticket's checklists with their steps, its time entries and totals (4 queries)."""
+    """A ticket's checklists with their steps, its time entries and totals, its visits (with their
+    crews, photos and the phone actions that did not apply cleanly) and the field engineers."""
     require_staff(user)
     ticket = ticket_get_visible(user, number)
     checklists = list(
@@ -47,6 +53,20 @@ def ticket_work_for(*, user: User, number: int) -> TicketWork:
         total_minutes=sum(e.minutes or 0 for e in entries),
         billable_minutes=sum(e.minutes or 0 for e in entries if e.billable),
         running=running,
+        visits=list(
+            Visit.objects.filter(ticket=ticket)
+            .select_related("site", "signature")
+            .prefetch_related(
+                "engineers",
+                "photos__attachment",
+                Prefetch("actions", queryset=VisitAction.objects.exclude(outcome="applied")),
+            )
+        ),
+        engineers=list(
+            EngineerProfile.objects.filter(is_active=True, user__is_active=True).select_related(
+                "user"
+            )
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from deskline.accounts.models import User
 from deskline.core.errors import DomainError, ValidationFailed, field_errors
 from deskline.core.permissions import require_staff
 from deskline.fieldwork import services, visits
-from deskline.fieldwork.models import Visit, VisitAction, VisitStatus
+from deskline.fieldwork.models import Visit, VisitAction, VisitPhoto, VisitStatus
 from deskline.tickets.conversation import attachment_add
 
 KINDS = ("en_route", "check_in", "check_out", "fail", "tick", "photo", "signature", "materials")
@@ -76,6 +76,9 @@ def _tick(actor: User, action: FieldAction) -> None:
                                        filename=action.upload_name or "photo.jpg",
                                        content=action.upload, size=action.upload_size,
                                        is_public=False).pk  # fmt: skip
+        # A checklist photo taken on a visit is one of the visit's photos too.
+        VisitPhoto.objects.create(visit=visit, attachment_id=attachment_id,
+                                  taken_at=action.client_time)  # fmt: skip
     services.checklist_tick(actor=actor, number=visit.ticket.number,
                             item_id=int(action.values.get("item_id", 0)),
                             done=bool(action.values.get("done", True)),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
@@ -254,3 +254,28 @@ def map_points(*, user: User, day: dt.date, zone: str) -> dict[str, list[dict[st
 
 def finished(visit: Visit) -> bool:
     return visit.status in FINISHED_VISIT
+
+
+def visits_for(
+    *, user: User, start: dt.datetime | None = None, end: dt.datetime | None = None,
+    engineer_id: int | None = None, number: int | None = None, after_id: int = 0,
+    limit: int = 100,
+) -> list[Visit]:  # fmt: skip
+    """Visits `user` may see, oldest planned first: staff see those of tickets they see and their
+    own; a client's contact those of their (company's) tickets, never cancelled ones."""
+    rows: QuerySet[Visit] = Visit.objects.all()
+    if user.is_client:
+        rows = rows.filter(ticket__in=tickets_visible_to(user)).exclude(
+            status=VisitStatus.CANCELLED)  # fmt: skip
+    elif not user.sees_all_tickets:
+        rows = rows.filter(Q(ticket__in=tickets_visible_to(user)) | Q(engineers=user)).distinct()
+    if start is not None:
+        rows = rows.filter(planned_end__gt=start)
+    if end is not None:
+        rows = rows.filter(planned_start__lt=end)
+    if engineer_id is not None:
+        rows = rows.filter(engineers=engineer_id)
+    if number is not None:
+        rows = rows.filter(ticket__number=number)
+    return list(rows.filter(pk__gt=after_id).select_related("ticket", "site")
+                .prefetch_related("engineers").order_by("pk")[:limit])  # fmt: skip

@@ -20,6 +20,7 @@ from deskline.core.errors import DomainError, NotFound
 from deskline.desk.choices import client_ticket_types, status_choices, transitions_from
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, client_page, field_errors
+from deskline.fieldwork.visit_selectors import visits_for
 from deskline.notifications.password_reset import ContactPasswordResetForm
 from deskline.portal.forms import EmailAuthenticationForm, NewTicketForm
 from deskline.tickets.models import Phase, StatusTransition, Ticket
@@ -149,6 +150,7 @@ def render_ticket(
         "timeline": timeline,
         "created": request.GET.get("created") == "1",
         "files": attachments_without_comment(user=user, ticket=ticket),
+        "visits": visits_for(user=user, number=ticket.number),
         "low_rating": request.GET.get("low") == "1",
         **_client_transitions(ticket),
         **extra,

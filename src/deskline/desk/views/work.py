@@ -1,17 +1,21 @@
 """The ticket page's work panel: checklists (add from a template, tick a step with its number,
-choice or photo) and time (log minutes, start and stop the stopwatch)."""
+choice or photo), visits (plan one, cancel one) and time (log minutes, the stopwatch)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
-from deskline.core.errors import DomainError, field_errors
+from deskline.core.errors import DomainError, ValidationFailed, field_errors
 from deskline.desk.web import staff_page
-from deskline.fieldwork import services
+from deskline.fieldwork import services, visits
 from deskline.tickets.services import attachment_add
 
 
@@ -90,3 +94,35 @@ def stopwatch(request: HttpRequest, number: int) -> HttpResponse:
     except DomainError as exc:
         _failed(request, exc)
     return _back(number)
+
+
+@require_POST
+@staff_page
+def visit_add(request: HttpRequest, number: int) -> HttpResponse:
+    """Plan a visit from the ticket page: an engineer, a local start and a length in minutes."""
+    post = request.POST
+    start = parse_datetime(post.get("start", ""))
+    minutes = post.get("minutes", "60")
+    try:
+        if start is None or not minutes.isdigit():
+            raise ValidationFailed("give a start and minutes", fields={"start": "required"})
+        start = timezone.make_aware(start) if timezone.is_naive(start) else start
+        visits.visit_plan(actor=_user(request), number=number,
+                          engineer_ids=[int(post.get("engineer", "0") or 0)], start=start,
+                          end=start + dt.timedelta(minutes=int(minutes)),
+                          force=post.get("force") == "1")  # fmt: skip
+    except DomainError as exc:
+        _failed(request, exc)
+    else:
+        messages.success(request, _("Visit planned."))
+    return HttpResponseRedirect(f"/tickets/{number}/#visits")
+
+
+@require_POST
+@staff_page
+def visit_cancel(request: HttpRequest, number: int, visit_id: int) -> HttpResponse:
+    try:
+        visits.visit_progress(actor=_user(request), visit_id=visit_id, status="cancelled")
+    except DomainError as exc:
+        _failed(request, exc)
+    return HttpResponseRedirect(f"/tickets/{number}/#visits")
