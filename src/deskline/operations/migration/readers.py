@@ -1,0 +1,35 @@
+"""The readers by system name, opened from the command's options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
+from typing import Any, Protocol
+
+from deskline.operations.migration.records import SourceTicket
+from deskline.operations.migration.sourcedb import SourceError, source_db
+
+
+class Reader(Protocol):
+    source: str
+
+    def count(self) -> int: ...
+
+    def max_number(self) -> int: ...
+
+    def tickets(self) -> Iterator[SourceTicket]: ...
+
+
+SYSTEMS = ("django-helpdesk",)
+
+
+def open_reader(system: str, options: Mapping[str, Any], stack: ExitStack) -> Reader:
+    if system == "django-helpdesk":
+        from deskline.operations.migration.django_helpdesk import DjangoHelpdeskReader
+
+        if not options.get("database_url"):
+            raise SourceError("give --database-url of the django-helpdesk database")
+        db = stack.enter_context(source_db(options["database_url"]))
+        return DjangoHelpdeskReader(db, media_dir=options.get("media_dir"),
+                                    user_table=options.get("user_table") or "auth_user")  # fmt: skip
+    raise SourceError(f"unknown system {system!r}")
