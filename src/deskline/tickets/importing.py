@@ -81,9 +81,16 @@ def _title(text: str) -> str:
 
 @transaction.atomic
 def ticket_import(
-    *, actor: User, values: HistoricTicket, source: str, external_id: str, original_status: str
+    *,
+    actor: User,
+    values: HistoricTicket,
+    source: str,
+    external_id: str,
+    original_status: str,
+    original_number: str = "",
 ) -> Ticket:
-    """Create the ticket as it was; its old number when free here, else the next number."""
+    """Create the ticket as it was; its old number when free here, else the next number
+    (`original_number`: how the old system wrote a number that is not a plain one)."""
     number = values.wanted_number
     if number is not None and number > 0 and number_is_free(number):
         ticket_numbers_reserve_through(number)
@@ -113,7 +120,8 @@ def ticket_import(
     )
     insert(ticket)
     search.index_ticket_text(ticket.pk, search.ticket_text(ticket))
-    original = str(values.wanted_number or "") if values.wanted_number != number else ""
+    original = original_number or str(values.wanted_number or "")
+    original = original if values.wanted_number != number else ""
     payload = Imported(source=source, external_id=external_id, original_number=original,
                        original_status=original_status)  # fmt: skip
     event_record(ticket=ticket, actor=actor, payload=payload, at=values.created_at)

@@ -84,17 +84,23 @@ class Filler:
     vendor: str
     media: Path
 
-    def insert(self, table: str, **values: Any) -> int:
+    def insert(self, table: str, _pk: str = "id", **values: Any) -> int:
         names = ", ".join(values)
         marks = ", ".join(["?" if self.vendor == "sqlite" else "%s"] * len(values))
         params = [v.isoformat(" ") if isinstance(v, datetime) and self.vendor == "sqlite" else v
                   for v in values.values()]  # fmt: skip
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
         if self.vendor == "postgresql":
-            self.cursor.execute(sql + " RETURNING id", params)
+            self.cursor.execute(sql + f" RETURNING {_pk}", params)
             return int(self.cursor.fetchone()[0])
         self.cursor.execute(sql, params)
         return int(self.cursor.lastrowid)
+
+    def insert_no_id(self, table: str, **values: Any) -> None:
+        names = ", ".join(values)
+        marks = ", ".join(["?" if self.vendor == "sqlite" else "%s"] * len(values))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        self.cursor.execute(sql, list(values.values()))
 
     def user(self, username: str, email: str, first: str, last: str, staff: bool) -> int:
         return self.insert("auth_user", password="!", is_superuser=False, username=username,

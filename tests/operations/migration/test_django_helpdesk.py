@@ -15,7 +15,13 @@ from deskline.notifications.models import Outbox
 from deskline.operations.migration.django_helpdesk import DjangoHelpdeskReader
 from deskline.operations.migration.loader import MigrationReport, migrate
 from deskline.operations.migration.sourcedb import source_db
-from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
+from deskline.tickets.models import (
+    Attachment,
+    Comment,
+    EventReactionFailure,
+    Ticket,
+    TicketEvent,
+)
 from tests.factories import UserFactory
 from tests.operations.migration.conftest import HelpdeskDb
 from tests.operations.migration.helpdesk_db import T0
@@ -153,6 +159,7 @@ def test_imported_history_notifies_nobody(helpdesk_db: HelpdeskDb, dispatch: obj
     run(helpdesk_db)
     dispatch()  # type: ignore[operator]
     assert not Outbox.objects.exists()
+    assert not EventReactionFailure.objects.exists()
 
 
 def test_the_command_imports_and_prints_a_summary(

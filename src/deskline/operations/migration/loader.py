@@ -110,10 +110,12 @@ class _Loader:
         )  # fmt: skip
         ticket = ticket_import(actor=self.actor, values=values, source=self.source,
                                external_id=record.external_id,
-                               original_status=record.status_name)  # fmt: skip
+                               original_status=record.status_name,
+                               original_number=record.original_number)  # fmt: skip
         self.remember("ticket", record.external_id, ticket.pk)
-        if record.number is not None and ticket.number != record.number:
-            self.report.renumbered.append((str(record.number), ticket.number))
+        old = record.original_number or str(record.number or "")
+        if old and ticket.number != record.number:
+            self.report.renumbered.append((old, ticket.number))
         return ticket
 
     def history(self, ticket: Ticket, record: SourceTicket) -> tuple[int, int, datetime | None]:

@@ -20,7 +20,7 @@ class Reader(Protocol):
     def tickets(self) -> Iterator[SourceTicket]: ...
 
 
-SYSTEMS = ("django-helpdesk",)
+SYSTEMS = ("django-helpdesk", "osticket")
 
 
 def open_reader(system: str, options: Mapping[str, Any], stack: ExitStack) -> Reader:
@@ -32,4 +32,13 @@ def open_reader(system: str, options: Mapping[str, Any], stack: ExitStack) -> Re
         db = stack.enter_context(source_db(options["database_url"]))
         return DjangoHelpdeskReader(db, media_dir=options.get("media_dir"),
                                     user_table=options.get("user_table") or "auth_user")  # fmt: skip
+    if system == "osticket":
+        from deskline.operations.migration.osticket import OsTicketReader
+
+        if not options.get("database_url"):
+            raise SourceError("give --database-url of the osTicket database")
+        db = stack.enter_context(source_db(options["database_url"]))
+        return OsTicketReader(
+            db, prefix=options.get("table_prefix") or "", media_dir=options.get("media_dir")
+        )
     raise SourceError(f"unknown system {system!r}")

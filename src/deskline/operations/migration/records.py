@@ -71,6 +71,8 @@ class SourceTicket:
     comments: tuple[SourceComment, ...] = ()
     #: Files attached to the ticket itself, not to one comment.
     files: tuple[SourceFile, ...] = ()
+    #: The old number as the old system showed it, when it is not a plain number ("ABC-0042").
+    original_number: str = ""
     #: Things the reader could not carry over, reported by a dry run.
     warnings: tuple[str, ...] = field(default=())
 
