@@ -13,14 +13,14 @@ from deskline.operations.migration.sourcedb import SourceError, source_db
 class Reader(Protocol):
     source: str
 
-    def count(self) -> int: ...
+    def count(self) -> int | None: ...
 
     def max_number(self) -> int: ...
 
     def tickets(self) -> Iterator[SourceTicket]: ...
 
 
-SYSTEMS = ("django-helpdesk", "osticket")
+SYSTEMS = ("django-helpdesk", "osticket", "zammad")
 
 
 def open_reader(system: str, options: Mapping[str, Any], stack: ExitStack) -> Reader:
@@ -41,4 +41,8 @@ def open_reader(system: str, options: Mapping[str, Any], stack: ExitStack) -> Re
         return OsTicketReader(
             db, prefix=options.get("table_prefix") or "", media_dir=options.get("media_dir")
         )
+    if system == "zammad":
+        from deskline.operations.migration.zammad import ZammadApi, ZammadReader
+
+        return ZammadReader(ZammadApi(options.get("url") or "", options.get("token") or ""))
     raise SourceError(f"unknown system {system!r}")
