@@ -417,6 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("what", choices=sorted(PASS_THROUGH["export"]))
     commands.add_parser("config", help="config export FILE | import FILE [--apply]", add_help=False)
     commands.add_parser("import", help="import KIND FILE [--dry-run]: CSV or XLSX", add_help=False)
+    commands.add_parser(
+        "migrate-from", help="migrate-from SYSTEM …: tickets from another help desk", add_help=False
+    )
     commands.add_parser("backup", help="backup FILE: database and uploads, checked", add_help=False)
     commands.add_parser("restore", help="restore FILE into an empty installation", add_help=False)
     commands.add_parser("sla", help="SLA jobs: escalate [--loop], calibration", add_help=False)
@@ -445,6 +448,8 @@ def _pass_through(args_list: list[str]) -> list[str] | None:
         return [*args_list]
     if args_list[:1] == ["import"]:
         return ["import_data", *args_list[1:]]
+    if args_list[:1] == ["migrate-from"]:
+        return ["migrate_from", *args_list[1:]]
     if args_list[:1] == ["config"]:
         return ["config_transfer", *args_list[1:]]
     actions = PASS_THROUGH.get(args_list[0]) if args_list else None

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from deskline.accounts import token_cache
-from deskline.accounts.models import ApiToken, Role, User
+from deskline.accounts.models import ApiToken, Role, Team, User
 from deskline.accounts.tokens import new_token, token_digest
-from deskline.core.errors import NotFound
+from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.permissions import require_admin
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,14 @@ def api_token_authenticate(token: str) -> User | None:
 def api_token_revoke(*, token_id: int) -> None:
     ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token_cache.clear()  # this process refuses it at once; others within the cache window
+
+
+@transaction.atomic
+def team_get_or_create(*, actor: User, name: str) -> Team:
+    """The team of this name, created (1st line, no members yet) when there is none."""
+    require_admin(actor)
+    cleaned = " ".join(name.split())[:200]
+    if not cleaned:
+        raise ValidationFailed("name is required", fields={"name": "must not be empty"})
+    team, _ = Team.objects.get_or_create(name=cleaned)
+    return team

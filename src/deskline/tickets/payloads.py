@@ -313,3 +313,20 @@ class DeadlineOverridden(Payload):
     deadline: str
     due: datetime
     reason: str
+
+
+@event_kind
+class Imported(Payload):
+    """A ticket, or more of its history, brought in from another help desk as it was there.
+
+    Reactions treat it as history, not news: nobody is notified, no SLA clock starts."""
+
+    KIND, LABEL = "imported", "Imported from another help desk"
+    source: str
+    external_id: str
+    #: The ticket's number in the old system (when it differs, the old number was taken here).
+    original_number: str = ""
+    #: The old system's status name, as it was there ("Duplicate", "on hold").
+    original_status: str = ""
+    comments: int = 0
+    attachments: int = 0
