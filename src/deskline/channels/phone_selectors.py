@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.channels.phone_models import Call, CallEvent, PhoneSource
+from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.models import OPEN_PHASES, Ticket
 
 #: A call still "ringing" or "talking" after this long lost its end event: no card for it.
@@ -90,7 +91,7 @@ def live_call_for(user: User) -> CallCard | None:
         return None
     tickets: list[Ticket] = []
     if call.contact_id is not None:
-        rows = Ticket.objects.filter(phase__in=OPEN_PHASES, contact_id=call.contact_id)
+        rows = tickets_visible_to(user).filter(phase__in=OPEN_PHASES, contact_id=call.contact_id)
         rows = rows.select_related("status").order_by("-created_at")
         tickets = list(rows[:OPEN_TICKETS_ON_CARD])
     return CallCard(call=call, open_tickets=tickets)
