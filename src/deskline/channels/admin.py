@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from deskline.channels import (  # noqa: F401  (register their pages)
     alert_admin,
     phone_admin,
+    sms_admin,
     webhook_admin,
 )
 from deskline.channels.models import InboundMessage, Mailbox
