@@ -15,6 +15,8 @@ import pytest
 from deskline.accounts.models import Role
 from deskline.channels.alert_models import AlertPayload, AlertSource
 from deskline.channels.alerts import alert_source_token_create
+from deskline.channels.phone import phone_source_token_create
+from deskline.channels.phone_models import CallEvent, PhoneSource
 from deskline.tickets.services import ticket_create
 from tests.factories import (
     AdminFactory,
@@ -133,7 +135,8 @@ def test_staff_pages_added_by_this_change_refuse_clients(
     role: str, world: dict[str, Any], client: Any
 ) -> None:
     client.force_login(_user(role, world))
-    for page in ("/tickets/new/", "/companies/", "/feedback/callbacks/", "/dashboard/"):
+    for page in ("/tickets/new/", "/companies/", "/feedback/callbacks/", "/dashboard/",
+                 "/phone/card/"):  # fmt: skip
         response = client.get(page)
         if role == "contact":
             assert response.status_code == 302 and response["Location"] == "/portal/", page
@@ -154,6 +157,18 @@ def test_alert_intake_takes_only_its_source_secret_never_a_users_token(
     response = api_for(_user(role, world)).post("channels/alerts/prom", body)
     assert response.status_code == 401, role
     assert not AlertPayload.objects.exists()
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_phone_intake_takes_only_its_source_secret_never_a_users_token(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    source = PhoneSource.objects.create(name="pbx")
+    phone_source_token_create(source_id=source.pk)
+    body = {"call_id": "c1", "event": "started", "from": "+79123456789", "extension": "101"}
+    response = api_for(_user(role, world)).post("channels/phone/pbx", body)
+    assert response.status_code == 401, role
+    assert not CallEvent.objects.exists()
 
 
 @pytest.mark.parametrize("role", list(MATRIX))

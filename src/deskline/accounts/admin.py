@@ -14,7 +14,7 @@ class UserAdmin(BaseUserAdmin[User]):
     list_filter = ("role", "is_active", "is_superuser")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("Deskline", {"fields": ("role", "time_zone", "language", "phone")}),
+        ("Deskline", {"fields": ("role", "time_zone", "language", "phone", "phone_extension")}),
     )
 
 

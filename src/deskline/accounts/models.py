@@ -25,6 +25,10 @@ class User(AbstractUser):
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     language = models.CharField(_("language"), max_length=8, default="en")
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    #: The agent's phone on the PBX: calls ringing it show their card on the agent's desk.
+    phone_extension = models.CharField(
+        _("phone extension"), max_length=32, blank=True, db_index=True
+    )
     #: A service user background work acts as (routing, automation, SLA): never a choice.
     is_system = models.BooleanField(_("system user"), default=False, editable=False)
     #: Set when the password was generated (the first admin's, printed once): the next sign-in

@@ -19,6 +19,7 @@ SYSTEM_USERS = {
     "sla": ("deskline-sla", "SLA"),
     "import": ("deskline-import", "Import"),
     "mail": ("deskline-mail", "Mail intake"),
+    "phone": ("deskline-phone", "Telephony"),
     "monitoring": ("deskline-monitoring", "Monitoring"),
     "survey": ("deskline-survey", "Client survey"),
 }

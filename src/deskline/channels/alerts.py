@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -130,26 +130,70 @@ def alert_process_pending(*, older_than_seconds: int = 300) -> int:
 
 
 def _apply_all(source: AlertSource, notices: Sequence[AlertNotice], outcome: AlertOutcome) -> None:
-    rules = selectors.mapping_rules(source_id=source.pk)
+    """Apply each notice; the payload's known alerts are locked in one query and the repeat
+    firings counted in one UPDATE (a re-sent group of N alerts costs a few queries, not 2N)."""
+    rules = LazyRules(lambda: selectors.mapping_rules(source_id=source.pk))
     now = timezone.now()
+    known = {
+        a.fingerprint: a
+        for a in Alert.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .filter(source=source, fingerprint__in={n.fingerprint for n in notices})
+        .order_by("pk")
+    }
+    repeats: list[int] = []
+    seen: set[str] = set()
     for notice in notices:
-        action = _apply(source, notice, rules, now, outcome)
+        if notice.fingerprint in seen:  # twice in one payload: count what came before first
+            _count_repeats(repeats, now)
+            alert = _locked_alert(source, notice.fingerprint)
+        else:
+            alert = known.get(notice.fingerprint)
+        seen.add(notice.fingerprint)
+        action = _apply(source, notice, rules, alert, now, outcome, repeats)
         outcome.actions[action] = outcome.actions.get(action, 0) + 1
+    _count_repeats(repeats, now)
+
+
+class LazyRules:
+    """The mapping rules, read only when an alert opens a ticket (a repeat never needs them)."""
+
+    def __init__(self, load: Callable[[], list[MappingRule]]) -> None:
+        self._load = load
+        self._rules: list[MappingRule] | None = None
+
+    def get(self) -> list[MappingRule]:
+        if self._rules is None:
+            self._rules = self._load()
+        return self._rules
+
+
+def _locked_alert(source: AlertSource, fingerprint: str) -> Alert | None:
+    return (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .filter(source=source, fingerprint=fingerprint)
+        .first()
+    )
+
+
+def _count_repeats(repeats: list[int], now: dt.datetime) -> None:
+    if repeats:
+        Alert.objects.filter(pk__in=repeats).update(
+            firing_count=F("firing_count") + 1, last_fired_at=now
+        )
+        repeats.clear()
 
 
 def _apply(
     source: AlertSource,
     notice: AlertNotice,
-    rules: Sequence[MappingRule],
+    rules: LazyRules,
+    alert: Alert | None,
     now: dt.datetime,
     outcome: AlertOutcome,
+    repeats: list[int],
 ) -> str:
-    alert = (
-        Alert.objects.select_for_update(of=("self",))
-        .select_related("ticket")
-        .filter(source=source, fingerprint=notice.fingerprint)
-        .first()
-    )
     state = None
     if alert is not None:
         ticket = alert.ticket
@@ -166,12 +210,10 @@ def _apply(
         flap_window=dt.timedelta(minutes=source.flap_window_minutes),
     )
     if action == Action.OPEN:
-        number = _open(source, notice, rules, alert, now)
+        number = _open(source, notice, rules.get(), alert, now)
         outcome.opened.append(number)
     elif alert is not None and action == Action.REPEAT:
-        alert.firing_count += 1
-        alert.last_fired_at = now
-        alert.save(update_fields=["firing_count", "last_fired_at"])
+        repeats.append(alert.pk)
     elif alert is not None and action == Action.REFIRE:
         _refire(alert, notice, now)
     elif alert is not None and action == Action.RESOLVE:

@@ -107,3 +107,17 @@ def _equipment(text: str, limit: int) -> list[CallerHit]:
         )
         for e in rows
     ]
+
+
+def caller_by_number(number: str) -> Contact | None:
+    """The active contact whose phone is `number` (any format), with the company; None when
+    the number is unreadable or unknown. One indexed equality on the E.164 form."""
+    normalized = phone_normalize(number, region=settings.DESKLINE_PHONE_REGION)
+    if not normalized:
+        return None
+    return (
+        Contact.objects.filter(phone_normalized=normalized, is_active=True)
+        .select_related("company")
+        .order_by("pk")
+        .first()
+    )

@@ -11,6 +11,7 @@ from deskline.desk.views import (
     field_app,
     intake,
     lists,
+    phone,
     registry,
     registry_edit,
     registry_lists,
@@ -93,6 +94,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="company_suggest",
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("phone/card/", phone.call_card, name="call_card"),
     path("feedback/callbacks/", callbacks.callback_list, name="callbacks"),
     path(
         "feedback/callbacks/<int:callback_id>/done/",

@@ -26,8 +26,9 @@ from deskline.tickets.payloads import Assigned, Commented, Created, SlaWarning, 
 def _address(channel: str, user: User | None, contact: Contact | None) -> str:
     if channel == "telegram":
         return contact.telegram if contact else ""
-    if channel == "sms":
-        return (contact.phone if contact else "") or (user.phone if user else "")
+    if channel == "sms":  # the E.164 form when the contact's number is readable
+        own = (contact.phone_normalized or contact.phone) if contact else ""
+        return own or (user.phone if user else "")
     return (contact.email if contact else "") or (user.email if user else "")
 
 

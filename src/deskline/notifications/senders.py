@@ -53,8 +53,9 @@ def register_sender(channel: str, sender: Sender) -> None:
 
 
 def channels_available() -> list[str]:
-    """The channels a notification can go out by in this installation (email always)."""
-    return sorted(_senders)
+    """The channels a notification can go out by in this installation (email always); a
+    sender with an `available()` method (SMS without a gateway set) counts only when it says so."""
+    return sorted(c for c, s in _senders.items() if getattr(s, "available", lambda: True)())
 
 
 def sender_for(channel: str) -> Sender:

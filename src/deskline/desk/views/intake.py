@@ -9,6 +9,7 @@ the caller's open tickets are listed beside it. Saving goes through `ticket_crea
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
+from deskline.channels.phone import call_log_ticket
 from deskline.clients.caller import caller_search
 from deskline.clients.selectors import is_registry_staff
 from deskline.clients.services.contacts import contact_create
@@ -36,6 +38,7 @@ from deskline.tickets.selectors import custom_fields_of_type
 from deskline.tickets.services import ticket_create
 
 PICKED = ("company", "contact", "site", "equipment")
+logger = logging.getLogger(__name__)
 
 
 def _ids(data: dict[str, str]) -> dict[str, int | None]:
@@ -60,6 +63,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden()
     source = request.POST if request.method == "POST" else request.GET
     ids = _ids(source.dict())
+    call_pk = _int(source.get("call"))  # the call the card's "new ticket from this call" names
     error = ""
     join = _int(request.POST.get("join")) if request.method == "POST" else None
     if request.method == "POST" and request.POST.get("action") == "contact":
@@ -74,8 +78,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = str(exc)
         else:
+            after_call = f"&channel=phone&call={call_pk}" if call_pk else ""
             return HttpResponseRedirect(
-                f"/tickets/new/?company={made.company_id or ''}&contact={made.pk}"
+                f"/tickets/new/?company={made.company_id or ''}&contact={made.pk}{after_call}"
             )
     elif join is not None:
         try:
@@ -83,6 +88,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = str(exc)
         else:
+            _log_call(user, call_pk, join)
             return HttpResponseRedirect(f"/tickets/{join}/")
     elif request.method == "POST":
         try:
@@ -93,6 +99,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             for refused in attach_files(user, ticket.number, request.FILES.getlist("files"),
                                         is_public=True):  # fmt: skip
                 messages.error(request, _("File not attached: %s") % refused)
+            _log_call(user, call_pk, ticket.number)
             return HttpResponseRedirect(f"/tickets/{ticket.number}/")
     registry = intake_registry_for(
         user=user,
@@ -106,6 +113,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "new",
         "ids": ids,
+        "call_id": call_pk,
         "company": registry.company,
         "contact": registry.contact,
         "equipment": registry.equipment,
@@ -177,6 +185,16 @@ def _join(user: User, number: int, data: dict[str, str], contact_id: int | None)
         channel=Channel.PHONE,
         author_contact_id=contact_id,
     )
+
+
+def _log_call(user: User, call_pk: int | None, number: int) -> None:
+    """The phone call this ticket was taken from is logged on it (duration, recording)."""
+    if call_pk is None:
+        return
+    try:
+        call_log_ticket(actor=user, call_pk=call_pk, number=number)
+    except DomainError as exc:  # the ticket stands; the call simply stays unlogged
+        logger.warning("call %s not logged on #%s: %s", call_pk, number, exc.message)
 
 
 def _int(raw: str | None) -> int | None:
