@@ -21,6 +21,7 @@ SYSTEM_USERS = {
     "mail": ("deskline-mail", "Mail intake"),
     "monitoring": ("deskline-monitoring", "Monitoring"),
     "survey": ("deskline-survey", "Client survey"),
+    "maintenance": ("deskline-maintenance", "Planned maintenance"),
 }
 _ids: dict[str, int] = {}
 

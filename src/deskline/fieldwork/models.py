@@ -131,3 +131,12 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes or 0} min on ticket {self.ticket_id}"
+
+
+# Planned maintenance and expiry reminders live in their own module (issue 15, items 6-7).
+from deskline.fieldwork.maintenance_models import (  # noqa: E402, F401
+    ExpiryReminder,
+    ExpirySettings,
+    MaintenanceOccurrence,
+    MaintenancePlan,
+)
