@@ -149,6 +149,7 @@ ROUTERS = [
     ("/", "deskline.billing.api"),
     ("/acts", "deskline.billing.api_acts"),
     ("/", "deskline.fieldwork.api"),
+    ("/", "deskline.fieldwork.maintenance_api"),
     ("/bot", "deskline.knowledge.bot_api"),
     ("/", "deskline.billing.api_invoices"),
 ]

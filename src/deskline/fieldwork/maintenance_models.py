@@ -24,7 +24,8 @@ class MaintenancePlan(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(_("applies to"), max_length=16, choices=PlanScope.choices)
+    scope = models.CharField(_("applies to"), max_length=16, choices=PlanScope.choices,
+                             default=PlanScope.EQUIPMENT)  # fmt: skip
     equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="maintenance_plans")  # fmt: skip
     site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, blank=True,

@@ -113,6 +113,7 @@ def _check(plan: MaintenancePlan) -> None:
     if not plan.name or not plan.title:
         raise ValidationFailed("a plan needs a name and a ticket title",
                                fields={"name": "required", "title": "required"})  # fmt: skip
+    plan.starts_on = plan.starts_on or timezone.localdate()
     if not 0 <= plan.lead_days <= MAX_LEAD_DAYS:
         raise ValidationFailed("lead time is 0 to 365 days", fields={"lead_days": "0 to 365"})
     if plan.ends_on is not None and plan.ends_on < plan.starts_on:
