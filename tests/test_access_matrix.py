@@ -554,3 +554,29 @@ def test_visits_follow_the_tickets_row_and_clients_never_see_positions(
                                                        "end": "2030-01-09T11:00:00Z",
                                                        "force": True}).status_code  # fmt: skip
     assert moved == (200 if planner else 403), role
+
+
+# Planned maintenance (issue 15, item 6): plans follow the companies row of the matrix; only
+# registry writers write them.
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_maintenance_plans_follow_the_companies_row_and_registry_writers_write(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    from deskline.fieldwork.maintenance_services import plan_create
+
+    admin = AdminFactory()
+    plans = {name: plan_create(actor=admin, values={
+        "name": f"Plan {name}", "equipment_id": world[name].equipment.get().pk,
+        "rule": "FREQ=MONTHLY", "title": "Service"}).pk for name in ("a", "b")}  # fmt: skip
+    api = api_for(_user(role, world))
+    _tickets, companies, _contracts = MATRIX[role]
+    assert _listed(api, "maintenance-plans") == {plans[n] for n in companies}, role
+    for name, pk in plans.items():
+        expected = 200 if name in companies else 404
+        assert api.get(f"maintenance-plans/{pk}").status_code == expected, (role, name)
+    body = {"name": "New", "equipment_id": world["a"].equipment.get().pk, "rule": "FREQ=YEARLY",
+            "title": "Service"}  # fmt: skip
+    created = api.post("maintenance-plans", body).status_code
+    assert created == (201 if role in WRITERS else 403), role
+    changed = api.patch(f"maintenance-plans/{plans['a']}", {"name": "Renamed"}).status_code
+    assert changed == (200 if role in WRITERS else 403), role

@@ -151,6 +151,7 @@ ROUTERS = [
     ("/acts", "deskline.billing.api_acts"),
     ("/", "deskline.fieldwork.api"),
     ("/", "deskline.fieldwork.api_visits"),
+    ("/", "deskline.fieldwork.maintenance_api"),
     ("/bot", "deskline.knowledge.bot_api"),
     ("/", "deskline.billing.api_invoices"),
 ]

@@ -22,6 +22,7 @@ SYSTEM_USERS = {
     "phone": ("deskline-phone", "Telephony"),
     "monitoring": ("deskline-monitoring", "Monitoring"),
     "survey": ("deskline-survey", "Client survey"),
+    "maintenance": ("deskline-maintenance", "Planned maintenance"),
 }
 _ids: dict[str, int] = {}
 

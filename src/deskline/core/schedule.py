@@ -36,6 +36,7 @@ PERIODIC = (
     Periodic("job table pruning", "deskline.core.tasks.task_results_prune", 24 * 3600),
     Periodic("scheduled reports", "deskline.analytics.tasks.scheduled_reports_due", 3600),
     Periodic("NPS invitations", "deskline.feedback.tasks.nps_invitations_due", 24 * 3600),
+    Periodic("planned maintenance", "deskline.fieldwork.maintenance_tasks.maintenance_due", 3600),
     Periodic(
         "article review reminders", "deskline.knowledge.tasks.article_reviews_remind", 24 * 3600
     ),

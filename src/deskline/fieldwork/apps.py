@@ -9,7 +9,7 @@ class FieldworkConfig(AppConfig):
     verbose_name = "Field service"
 
     def ready(self) -> None:
-        from deskline.fieldwork import payloads  # noqa: F401  (registers the event kinds)
+        from deskline.fieldwork import maintenance_payloads, payloads  # noqa: F401  (event kinds)
         from deskline.fieldwork.notify import visit_notify
         from deskline.fieldwork.services import checklists_on_created, required_items_guard
         from deskline.tickets.events import on_ticket_event

@@ -147,7 +147,11 @@ __all__ = [
     "ChecklistTemplate",
     "ChecklistTemplateItem",
     "EngineerProfile",
+    "ExpiryReminder",
+    "ExpirySettings",
     "ItemKind",
+    "MaintenanceOccurrence",
+    "MaintenancePlan",
     "TicketChecklist",
     "TicketChecklistItem",
     "TimeEntry",
@@ -157,3 +161,10 @@ __all__ = [
     "VisitPhoto",
     "VisitStatus",
 ]
+# Planned maintenance and expiry reminders live in their own module (issue 15, items 6-7).
+from deskline.fieldwork.maintenance_models import (  # noqa: E402
+    ExpiryReminder,
+    ExpirySettings,
+    MaintenanceOccurrence,
+    MaintenancePlan,
+)

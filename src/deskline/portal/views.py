@@ -20,6 +20,7 @@ from deskline.core.errors import DomainError, NotFound
 from deskline.desk.choices import client_ticket_types, status_choices, transitions_from
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, client_page, field_errors
+from deskline.fieldwork.maintenance_selectors import company_upcoming
 from deskline.fieldwork.visit_selectors import visits_for
 from deskline.notifications.password_reset import ContactPasswordResetForm
 from deskline.portal.forms import EmailAuthenticationForm, NewTicketForm
@@ -41,6 +42,8 @@ PAGE_SIZE = 30
 SUMMARY_PERIOD = dt.timedelta(days=90)
 LOW_RATING = 2
 REGISTRY_LIMIT = 200
+#: Planned maintenance shown on the portal's first page (soonest first).
+MAINTENANCE_SHOWN = 5
 
 portal_login = auth_views.LoginView.as_view(
     template_name="portal/login.html",
@@ -88,7 +91,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         limit=PAGE_SIZE,
     )
     summary = client_summary_for(user=_user(request), since=timezone.now() - SUMMARY_PERIOD)
-    return render(request, "portal/ticket_list.html", {"page": page, "summary": summary})
+    maintenance = company_upcoming(_user(request), today=timezone.localdate())[:MAINTENANCE_SHOWN]
+    return render(request, "portal/ticket_list.html",
+                  {"page": page, "summary": summary, "maintenance": maintenance})  # fmt: skip
 
 
 def _new_ticket_form(request: HttpRequest, user: User) -> NewTicketForm:
