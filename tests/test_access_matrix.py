@@ -496,3 +496,23 @@ def test_checklists_and_time_follow_the_tickets_row_and_never_reach_clients(
             assert response.status_code == 200, (role, name)
         else:
             assert response.status_code == 404, (role, name)
+
+
+# Triage (issue 19): the threshold page is the admins'; a ticket's triage panel and its
+# suggestion actions follow the ticket's row of the matrix.
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_triage_pages_follow_the_matrix(role: str, world: dict[str, Any], client: Any) -> None:
+    client.force_login(_user(role, world))
+    numbers = world["tickets"]
+    thresholds = client.get("/triage/")
+    panel = client.get(f"/triage/tickets/{numbers['routed']}/")
+    elsewhere = client.get(f"/triage/tickets/{numbers['elsewhere']}/")
+    accept = client.post(f"/triage/tickets/{numbers['elsewhere']}/category/accept/")
+    if role == "contact":
+        assert {r.status_code for r in (thresholds, panel, elsewhere, accept)} == {302}
+        return
+    assert thresholds.status_code == (200 if role in ADMINS else 403)
+    assert panel.status_code == 200
+    assert elsewhere.status_code == (200 if role in SEEING_ALL else 404)
+    # No suggestion is open, so even a role that sees the ticket finds nothing to accept.
+    assert accept.status_code == 404

@@ -7,10 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from deskline.accounts.models import User
 from deskline.tickets.models import Category, Phase, Ticket
 from deskline.tickets.services import ticket_create
+from deskline.triage import classifier
+from deskline.triage.models import TriageFieldSetting, TriageModel
+from deskline.triage.selectors import next_version
+from deskline.triage.training import dump_classifier
 
 TOPICS = {
     "Printers": ["printer jams paper", "toner is empty", "принтер не печатает", "paper tray stuck",
@@ -47,3 +52,36 @@ def history(admin: User, categories: dict[str, Category]) -> Callable[..., list[
         return tickets
 
     return make
+
+
+@pytest.fixture
+def install_model(categories: dict[str, Category]) -> Callable[..., TriageModel]:
+    """`install_model(field, labels={topic: id})`: an active model trained on the topic phrases."""
+
+    def install(field: str = "category", labels: dict[str, int] | None = None) -> TriageModel:
+        ids = labels or {name: c.pk for name, c in categories.items()}
+        texts, values = [], []
+        for name, phrases in TOPICS.items():
+            for phrase in phrases:
+                for suffix in ("", " please help", " срочно", " again today"):
+                    texts.append(phrase + suffix)
+                    values.append(str(ids[name]))
+        model = classifier.train(texts, values, grid=(classifier.Settings(),))
+        TriageModel.objects.filter(field=field).update(is_active=False)
+        return TriageModel.objects.create(
+            field=field, version=next_version(field), artefact=dump_classifier(model),
+            metrics={}, trained_at=timezone.now(), is_active=True,
+        )  # fmt: skip
+
+    return install
+
+
+@pytest.fixture
+def set_mode(db: None) -> Callable[..., TriageFieldSetting]:
+    def set_(field: str, mode: str, threshold: float = 0.9) -> TriageFieldSetting:
+        setting, _ = TriageFieldSetting.objects.update_or_create(
+            field=field, defaults={"mode": mode, "threshold": threshold}
+        )
+        return setting
+
+    return set_

@@ -30,16 +30,16 @@ def ticket_text(title: str, description_html: str) -> str:
     return f"{title}\n{html_to_text(description_html or '')}".strip()
 
 
-def _unconfirmed(ticket_ids: set[int]) -> dict[int, set[str]]:
-    """Per closed ticket, the columns whose value triage applied and nobody changed since."""
-    applied: dict[int, set[str]] = {}
+def _unconfirmed(ticket_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Per closed ticket, {column: value} triage applied at creation that nobody changed since."""
+    applied: dict[int, dict[str, Any]] = {}
     created = TicketEvent.objects.filter(
         kind=TicketEvent.Kind.CREATED, ticket__phase=Phase.CLOSED, data__decisions__has_key="triage"
     ).values_list("ticket_id", "data")
     for ticket_id, data in created.iterator(chunk_size=2000):
         columns = ((data.get("decisions") or {}).get("triage") or {}).get("applied") or {}
         if columns and ticket_id in ticket_ids:
-            applied[ticket_id] = set(columns)
+            applied[ticket_id] = dict(columns)
     if not applied:
         return {}
     later: dict[int, list[dict[str, Any]]] = {pk: [] for pk in applied}
@@ -51,7 +51,10 @@ def _unconfirmed(ticket_ids: set[int]) -> dict[int, set[str]]:
     for ticket_id, changes in events.iterator(chunk_size=2000):
         if changes:
             later[ticket_id].append(changes)
-    return {pk: unconfirmed_columns(cols, later[pk]) for pk, cols in applied.items()}
+    return {
+        pk: {c: columns[c] for c in unconfirmed_columns(columns, later[pk])}
+        for pk, columns in applied.items()
+    }
 
 
 def training_samples(field: str) -> list[Sample]:
@@ -63,10 +66,11 @@ def training_samples(field: str) -> list[Sample]:
         .values_list("pk", "created_at", "title", "description", attribute)
     )
     skip = _unconfirmed({row[0] for row in rows})
+    # A value a routing rule put in place of the one triage applied is the rule's, not triage's.
     return [
         Sample(pk, created, ticket_text(title, description), str(value))
         for pk, created, title, description, value in rows
-        if attribute not in skip.get(pk, ())
+        if skip.get(pk, {}).get(attribute, object()) != value
     ]
 
 
