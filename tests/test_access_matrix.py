@@ -580,3 +580,23 @@ def test_maintenance_plans_follow_the_companies_row_and_registry_writers_write(
     assert created == (201 if role in WRITERS else 403), role
     changed = api.patch(f"maintenance-plans/{plans['a']}", {"name": "Renamed"}).status_code
     assert changed == (200 if role in WRITERS else 403), role
+
+
+# Triage (issue 19): the threshold page is the admins'; a ticket's triage panel and its
+# suggestion actions follow the ticket's row of the matrix.
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_triage_pages_follow_the_matrix(role: str, world: dict[str, Any], client: Any) -> None:
+    client.force_login(_user(role, world))
+    numbers = world["tickets"]
+    thresholds = client.get("/triage/")
+    panel = client.get(f"/triage/tickets/{numbers['routed']}/")
+    elsewhere = client.get(f"/triage/tickets/{numbers['elsewhere']}/")
+    accept = client.post(f"/triage/tickets/{numbers['elsewhere']}/category/accept/")
+    if role == "contact":
+        assert {r.status_code for r in (thresholds, panel, elsewhere, accept)} == {302}
+        return
+    assert thresholds.status_code == (200 if role in ADMINS else 403)
+    assert panel.status_code == 200
+    assert elsewhere.status_code == (200 if role in SEEING_ALL else 404)
+    # No suggestion is open, so even a role that sees the ticket finds nothing to accept.
+    assert accept.status_code == 404

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "deskline.feedback",
     "deskline.billing",
     "deskline.fieldwork",
+    "deskline.triage",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns = [
     path("kb/", include("deskline.desk.knowledge_urls")),
     path("feedback/", include("deskline.feedback.urls")),
     path("billing/", include("deskline.billing.urls")),
+    path("triage/", include("deskline.triage.urls")),
     path("portal/acts/", include("deskline.billing.portal_urls")),
     path("", include("deskline.desk.urls")),
 ]

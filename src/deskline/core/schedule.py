@@ -40,6 +40,8 @@ PERIODIC = (
     Periodic(
         "article review reminders", "deskline.knowledge.tasks.article_reviews_remind", 24 * 3600
     ),
+    # Checked daily, trains when a week has passed since the last training (see the task).
+    Periodic("triage retraining", "deskline.triage.tasks.triage_retrain", 24 * 3600),
 )
 
 

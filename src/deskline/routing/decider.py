@@ -7,6 +7,10 @@ strategy) and returns the whole decision with its reasons, which the create stor
 `created` event. A rule action that does not fit (a deleted priority, an assignee outside the
 team) is skipped and explained instead of failing the creation. A policy a rule names is
 passed on as the fact `sla_policy_id`, which the SLA decider honours.
+
+Triage runs before routing: its predictions are facts rules may test (`predicted.team`,
+`predicted.team.confidence`, ...; the explanation marks them), and a team it would apply comes
+as the fact `PREDICTED_TEAM`, used when neither the creator nor a rule names a team.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from deskline.tickets.models import Category, Priority, Ticket, TicketEvent, Tic
 from deskline.tickets.payloads import Created, RoutingOutcome
 from deskline.tickets.resolving import check_assignee
 
+#: The team triage applies (at or above its threshold), used when no rule names one.
+PREDICTED_TEAM = "triage.team_id"
 #: Rule actions that set one of the ticket's reference fields, with the cached model.
 FIELD_ACTIONS: dict[str, type[Priority] | type[TicketType] | type[Category]] = {
     "priority_id": Priority,
@@ -55,11 +61,15 @@ def _strategy_applies(team_id: int | None) -> bool:
     return TeamRouting.objects.filter(team_id=team_id).exclude(strategy=MANUAL).exists()
 
 
-def _assign(ticket: Ticket, decision: Decision) -> dict[str, Any]:
-    """Team and assignee: the creator's explicit choice wins, then the rules, then the strategy."""
+def _assign(ticket: Ticket, decision: Decision, predicted_team: int | None) -> dict[str, Any]:
+    """Team and assignee: the creator's explicit choice wins, then the rules, then triage's
+    prediction (team), then the strategy (assignee)."""
     team_id = ticket.team_id or decision.values.get("team_id")
     assignee_id = ticket.assignee_id or decision.values.get("assignee_id")
     result: dict[str, Any] = {}
+    if team_id is None and assignee_id is None and predicted_team is not None:
+        team_id = predicted_team
+        result["team_from"] = "triage prediction"
     if team_id is not None and assignee_id is None:
         choice = assignee_pick(team_id, ticket)
         assignee_id = choice.user_id
@@ -83,10 +93,11 @@ def _assign(ticket: Ticket, decision: Decision) -> dict[str, Any]:
 def route_new_ticket(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
     """The decider: route the unsaved ticket; the record of what was decided, or None."""
     decision = decide(selectors.active_rule_sets(), facts)
-    if not decision.matched and not _strategy_applies(ticket.team_id):
+    predicted_team = facts.get(PREDICTED_TEAM)
+    if not decision.matched and not _strategy_applies(ticket.team_id) and predicted_team is None:
         return None
     applied, skipped = _apply_fields(ticket, decision)
-    assignment = _assign(ticket, decision)
+    assignment = _assign(ticket, decision, predicted_team)
     policy_id = decision.values.get("sla_policy_id")
     if policy_id is not None:
         facts["sla_policy_id"] = policy_id

@@ -7,6 +7,9 @@ A ticket is described by *facts*: a flat mapping of field names to plain values 
 * a group ``{"all": [...]}``, ``{"any": [...]}`` or ``{"not": {...}}``;
 * a rule's conditions are a list of conditions that must all hold (an empty list always holds).
 
+Facts named `predicted.<field>` (and `predicted.<field>_id`, `predicted.<field>.confidence`)
+are triage's predictions for a new ticket; a reason that rests on one says so.
+
 Operators: eq, ne, in, not_in, contains (substring, case-insensitive; a list value means "any
 of these keywords"; on a list fact, membership), regex (case-insensitive search), gt, lt,
 is_empty (value true or false). Every evaluation returns a readable explanation, so a routing
@@ -37,6 +40,8 @@ FIELDS = frozenset(
         "contract", "not_covered", "team", "team_line", "assignee", "working_hours", "contact",
     }
 )  # fmt: skip
+#: Facts other apps add: custom fields, and triage's predictions and tone of a new ticket.
+FACT_PREFIXES = ("custom.", "predicted.", "tone")
 #: Scalar actions (first matching rule wins) and list actions (accumulate).
 SCALAR_ACTIONS = frozenset(
     {"team_id", "assignee_id", "priority_id", "type_id", "category_id", "sla_policy_id"}
@@ -78,7 +83,7 @@ def _compiled(pattern: str) -> Any:
 
 def _check_leaf(cond: Mapping[str, Any], path: str, errors: dict[str, str]) -> None:
     name, op = cond.get("field"), cond.get("op")
-    if not isinstance(name, str) or not (name in FIELDS or name.startswith("custom.")):
+    if not isinstance(name, str) or not (name in FIELDS or name.startswith(FACT_PREFIXES)):
         errors[f"{path}.field"] = f"unknown field {name!r}"
     if op not in OPERATORS:
         errors[f"{path}.op"] = f"unknown operator {op!r}; one of {sorted(OPERATORS)}"
@@ -207,7 +212,8 @@ def _leaf(cond: Mapping[str, Any], facts: Mapping[str, Any]) -> tuple[bool, str]
         empty = have is None or have == "" or have == [] or have == {}
         ok = empty is want
     shown = have if not isinstance(have, str) or len(have) <= 60 else have[:57] + "..."
-    return ok, f"{name} {op} {want!r} (is {shown!r})"
+    source = ", a triage prediction" if name.startswith("predicted.") else ""
+    return ok, f"{name} {op} {want!r} (is {shown!r}{source})"
 
 
 def evaluate(cond: Mapping[str, Any], facts: Mapping[str, Any]) -> tuple[bool, list[str]]:

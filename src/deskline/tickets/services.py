@@ -171,7 +171,9 @@ def ticket_create(
     ticket.status, ticket.phase = status, status.phase
     ticket.created_at = ticket.updated_at = now
     observers = _staff_users(observer_ids) if observer_ids else []
-    decisions = run_deciders(ticket, ticket_facts(ticket, now=now)) if has_deciders() else {}
+    given = {"type_id": type_id, "priority_id": priority_id, "category_id": category_id,
+             "team_id": team_id, "assignee_id": assignee_id}  # fmt: skip
+    decisions = _decide(ticket, now, given) if has_deciders() else {}
     ticket.priority_weight = ticket.priority.weight
     drawn_by_database = number_in_insert()
     if not drawn_by_database:
@@ -185,6 +187,13 @@ def ticket_create(
     payload = payloads.Created(number=ticket.number, decisions=decisions, on_behalf_of=on_behalf)
     event_record(ticket=ticket, actor=actor, channel=channel, payload=payload)
     return ticket
+
+
+def _decide(ticket: Ticket, now: datetime, given: Mapping[str, Any]) -> dict[str, Any]:
+    facts = ticket_facts(ticket, now=now)
+    # The fields the caller chose: type and priority otherwise hold their defaults.
+    facts["given_fields"] = sorted(name for name, value in given.items() if value is not None)
+    return run_deciders(ticket, facts)
 
 
 def _check_client_named(actor: User | None, ticket: Ticket, on_behalf: bool) -> None:

@@ -1,4 +1,5 @@
-"""`deskline triage ...` commands that need no database: evaluate a classifier on CSV files."""
+"""`deskline triage ...` commands: evaluate a classifier on CSV files (no database needed), and
+train the installation's models from its ticket history."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 import time
 
 from deskline.triage import classifier
+from deskline.triage.fields import NAMES as FIELD_NAMES
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -46,9 +48,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train each field's model from history, with a progress bar; say what became active."""
+    from tqdm import tqdm
+
+    from deskline.cli import _setup
+
+    _setup(install=False)
+    from deskline.triage.training import train_field
+
+    fields = args.field or list(FIELD_NAMES)
+    results = []
+    with tqdm(total=len(fields), unit="model", file=sys.stderr) as bar:
+        for name in fields:
+            results.append(train_field(name, progress=bar.set_description))
+            bar.update()
+    for result in results:
+        print(result.message)
+    return 0
+
+
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `triage` command and its actions, for the `deskline` CLI."""
-    triage = commands.add_parser("triage", help="triage models: evaluate --train F --test F")
+    triage = commands.add_parser(
+        "triage", help="triage models: train [--field F], evaluate --train F --test F"
+    )
     actions = triage.add_subparsers(dest="triage_command", required=True, metavar="ACTION")
     evaluate = actions.add_parser(
         "evaluate", help="train on one CSV, print accuracy, macro-F1 and ECE on another"
@@ -59,3 +83,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate.add_argument("--label-column", default="category")
     evaluate.add_argument("--folds", type=int, default=3, help="cross-validation folds (3)")
     evaluate.set_defaults(handler=cmd_evaluate)
+    train = actions.add_parser(
+        "train", help="train the category/type/team/priority models from closed tickets"
+    )
+    train.add_argument(
+        "--field", action="append", choices=FIELD_NAMES, help="only this field (repeatable)"
+    )
+    train.set_defaults(handler=cmd_train)

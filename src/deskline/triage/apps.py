@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class TriageConfig(AppConfig):
+    name = "deskline.triage"
+    label = "triage"
+
+    def ready(self) -> None:
+        from deskline.core import refcache
+        from deskline.tickets.deciders import ticket_decider
+        from deskline.tickets.observers import ticket_observer
+        from deskline.triage.decider import predictions_on_created, triage_decide
+        from deskline.triage.models import TriageFieldSetting, TriageModel
+        from deskline.triage.services import predictions_on_change
+
+        ticket_decider("triage", stage="predict")(triage_decide)
+        ticket_observer("triage.predictions")(predictions_on_created)
+        ticket_observer("triage.outcomes")(predictions_on_change)
+        refcache.watch(TriageModel, TriageFieldSetting)

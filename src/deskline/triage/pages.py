@@ -1,0 +1,85 @@
+"""Reads for triage's pages: a ticket's triage panel and the admins' threshold page."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from deskline.accounts.models import User
+from deskline.core.permissions import require_admin, require_staff
+from deskline.tickets.access import ticket_get_visible
+from deskline.triage.fields import NAMES
+from deskline.triage.models import Mode, TicketPrediction, TriageFieldSetting, TriageModel
+
+#: Rows of the threshold table shown (the stored table has every 0.01 from 0.30).
+SHOWN_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
+
+
+def ticket_predictions(*, user: User, number: int) -> dict[str, Any]:
+    """The ticket's open suggestions and the values triage applied, for the ticket page."""
+    require_staff(user)
+    ticket = ticket_get_visible(user, number)
+    rows = list(TicketPrediction.objects.filter(ticket=ticket).order_by("field"))
+    return {
+        "ticket": ticket,
+        "suggested": [p for p in rows if p.outcome == "suggested"],
+        "applied": [p for p in rows if p.outcome == "applied"],
+    }
+
+
+@dataclass
+class FieldOverview:
+    field: str
+    mode: str
+    threshold: float
+    active: TriageModel | None
+    versions: list[TriageModel]
+    rows: list[dict[str, float]] = dataclasses.field(default_factory=list)
+    at_threshold: dict[str, float] | None = None
+    outcomes: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def _table(model: TriageModel | None, threshold: float) -> tuple[list[dict[str, float]], Any]:
+    if model is None:
+        return [], None
+    # As percentages, the way the page states them ("at 0.9: 97.8% correct, 61% of tickets").
+    stored = {
+        round(t, 2): (round(p * 100, 1), round(c * 100, 1))
+        for t, p, c in model.metrics.get("thresholds", [])
+    }
+    rows = [{"threshold": t, "precision": stored[t][0], "coverage": stored[t][1]}
+            for t in SHOWN_THRESHOLDS if t in stored]  # fmt: skip
+    below = [t for t in stored if t <= threshold + 1e-9]
+    chosen = max(below) if below else None
+    at = None
+    if chosen is not None:
+        at = {"threshold": threshold, "precision": stored[chosen][0], "coverage": stored[chosen][1]}
+    return rows, at
+
+
+def threshold_overview(*, user: User) -> list[FieldOverview]:
+    """Per field: mode, threshold, the active model's held-out figures and threshold table,
+    every version's accuracy over time, and what agents did with the suggestions."""
+    require_admin(user)
+    settings = {s.field: s for s in TriageFieldSetting.objects.all()}
+    versions: dict[str, list[TriageModel]] = {name: [] for name in NAMES}
+    for model in TriageModel.objects.defer("artefact").order_by("field", "-version"):
+        versions[model.field].append(model)
+    outcomes: dict[str, Counter[str]] = {name: Counter() for name in NAMES}
+    counted = TicketPrediction.objects.values_list("field", "outcome")
+    for name, outcome in counted.iterator(chunk_size=5000):
+        outcomes[name][outcome] += 1
+    overview = []
+    for name in NAMES:
+        setting = settings.get(name)
+        threshold = setting.threshold if setting else 0.9
+        active = next((m for m in versions[name] if m.is_active), None)
+        rows, at = _table(active, threshold)
+        overview.append(FieldOverview(
+            field=name, mode=setting.mode if setting else Mode.OFF, threshold=threshold,
+            active=active, versions=versions[name], rows=rows, at_threshold=at,
+            outcomes=dict(outcomes[name]),
+        ))  # fmt: skip
+    return overview

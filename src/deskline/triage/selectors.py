@@ -1,0 +1,120 @@
+"""Reads for triage: the training rows from ticket history, the active models, the settings."""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from deskline.core import refcache
+from deskline.core.html import html_to_text
+from deskline.tickets.models import Phase, Ticket, TicketEvent
+from deskline.triage.classifier import Classifier
+from deskline.triage.fields import NAMES, column
+from deskline.triage.history import unconfirmed_columns
+from deskline.triage.models import Mode, TriageFieldSetting, TriageModel
+
+
+@dataclass(frozen=True)
+class Sample:
+    ticket_id: int
+    created_at: datetime
+    text: str
+    label: str
+
+
+def ticket_text(title: str, description_html: str) -> str:
+    """What the classifiers read: the title, then the description as plain text."""
+    return f"{title}\n{html_to_text(description_html or '')}".strip()
+
+
+def _unconfirmed(ticket_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Per closed ticket, {column: value} triage applied at creation that nobody changed since."""
+    applied: dict[int, dict[str, Any]] = {}
+    created = TicketEvent.objects.filter(
+        kind=TicketEvent.Kind.CREATED, ticket__phase=Phase.CLOSED, data__decisions__has_key="triage"
+    ).values_list("ticket_id", "data")
+    for ticket_id, data in created.iterator(chunk_size=2000):
+        columns = ((data.get("decisions") or {}).get("triage") or {}).get("applied") or {}
+        if columns and ticket_id in ticket_ids:
+            applied[ticket_id] = dict(columns)
+    if not applied:
+        return {}
+    later: dict[int, list[dict[str, Any]]] = {pk: [] for pk in applied}
+    events = (
+        TicketEvent.objects.filter(ticket_id__in=list(applied))
+        .exclude(kind=TicketEvent.Kind.CREATED)
+        .values_list("ticket_id", "changes")
+    )
+    for ticket_id, changes in events.iterator(chunk_size=2000):
+        if changes:
+            later[ticket_id].append(changes)
+    return {
+        pk: {c: columns[c] for c in unconfirmed_columns(columns, later[pk])}
+        for pk, columns in applied.items()
+    }
+
+
+def training_samples(field: str) -> list[Sample]:
+    """Closed tickets with a value of `field` a person confirmed, oldest first."""
+    attribute = column(field)
+    rows = list(
+        Ticket.objects.filter(phase=Phase.CLOSED, **{f"{attribute}__isnull": False})
+        .order_by("created_at", "pk")
+        .values_list("pk", "created_at", "title", "description", attribute)
+    )
+    skip = _unconfirmed({row[0] for row in rows})
+    # A value a routing rule put in place of the one triage applied is the rule's, not triage's.
+    return [
+        Sample(pk, created, ticket_text(title, description), str(value))
+        for pk, created, title, description, value in rows
+        if skip.get(pk, {}).get(attribute, object()) != value
+    ]
+
+
+def next_version(field: str) -> int:
+    last = TriageModel.objects.filter(field=field).order_by("-version").first()
+    return (last.version if last else 0) + 1
+
+
+def load_classifier(artefact: bytes) -> Classifier:
+    # The artefact was written by `training.dump_classifier` into our own database.
+    loaded = pickle.loads(zlib.decompress(artefact))  # noqa: S301
+    if not isinstance(loaded, Classifier):
+        raise TypeError("not a triage classifier")
+    return loaded
+
+
+@dataclass(frozen=True)
+class ActiveField:
+    field: str
+    mode: str
+    threshold: float
+    version: int | None
+    classifier: Classifier | None
+
+
+def _load_active() -> dict[str, ActiveField]:
+    settings = {s.field: s for s in TriageFieldSetting.objects.all()}
+    models = {m.field: m for m in TriageModel.objects.filter(is_active=True)}
+    active = {}
+    for field in NAMES:
+        setting, model = settings.get(field), models.get(field)
+        mode = setting.mode if setting else Mode.OFF
+        used = model is not None and mode != Mode.OFF  # an unused model costs no memory
+        active[field] = ActiveField(
+            field=field,
+            mode=mode,
+            threshold=setting.threshold if setting else 0.9,
+            version=model.version if model else None,
+            classifier=load_classifier(bytes(model.artefact)) if used and model else None,
+        )
+    return active
+
+
+def active_fields() -> dict[str, ActiveField]:
+    """Each field's mode, threshold and loaded active classifier (cached per process)."""
+    loaded: dict[str, ActiveField] = refcache.cached("triage.active", _load_active)
+    return loaded

@@ -1,0 +1,16 @@
+"""The training rule: a value triage applied and nobody touched is not confirmed (pure)."""
+
+from deskline.triage.history import unconfirmed_columns
+
+
+def test_a_value_triage_applied_and_nobody_changed_is_unconfirmed() -> None:
+    assert unconfirmed_columns({"category_id"}, [{"status": ["new", "open"]}]) == {"category_id"}
+
+
+def test_a_value_a_person_changed_after_triage_is_confirmed() -> None:
+    changes = [{"category_id": [1, 2]}, {"status": ["new", "closed"]}]
+    assert unconfirmed_columns({"category_id", "team_id"}, changes) == {"team_id"}
+
+
+def test_nothing_applied_means_nothing_unconfirmed() -> None:
+    assert unconfirmed_columns(set(), [{"category_id": [1, 2]}]) == set()
