@@ -21,6 +21,7 @@ SYSTEM_USERS = {
     "mail": ("deskline-mail", "Mail intake"),
     "monitoring": ("deskline-monitoring", "Monitoring"),
     "survey": ("deskline-survey", "Client survey"),
+    "telegram": ("deskline-telegram", "Telegram intake"),
 }
 _ids: dict[str, int] = {}
 

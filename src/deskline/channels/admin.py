@@ -15,7 +15,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from deskline.channels import alert_admin, webhook_admin  # noqa: F401  (register their pages)
+from deskline.channels import (  # noqa: F401  (register their pages)
+    alert_admin,
+    telegram_admin,
+    webhook_admin,
+)
 from deskline.channels.models import InboundMessage, Mailbox
 from deskline.channels.services import inbound_retry, mailbox_token_create
 from deskline.channels.vault import seal

@@ -17,6 +17,13 @@ from deskline.channels.alert_models import (  # noqa: F401
     AlertSource,
 )
 from deskline.channels.oauthwire import token_url_allowed
+from deskline.channels.telegram_models import (  # noqa: F401
+    TelegramBot,
+    TelegramChat,
+    TelegramLinkCode,
+    TelegramMessage,
+    TelegramUpdate,
+)
 from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription  # noqa: F401
 from deskline.tickets.models import Comment, Ticket
 

@@ -24,6 +24,7 @@ class Event(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset link")
     NPS_SURVEY = "nps_survey", _("Periodic NPS question (to each contact)")
     POOR_SCORE = "poor_score", _("Poor survey score (to the team lead and the company's manager)")
+    CHAT_REPLY = "chat_reply", _("The bot's answer in a chat (Telegram)")
 
 
 class Channel(models.TextChoices):
