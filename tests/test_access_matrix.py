@@ -171,6 +171,20 @@ def test_phone_intake_takes_only_its_source_secret_never_a_users_token(
     assert not CallEvent.objects.exists()
 
 
+def test_telegram_webhook_takes_only_the_bots_secret_never_a_users_token(
+    role: str, world: dict[str, Any], api_for: Any
+) -> None:
+    from deskline.channels.telegram import webhook_secret_create
+    from deskline.channels.telegram_models import TelegramBot, TelegramUpdate
+
+    bot = TelegramBot.objects.create(name="support", token="x")
+    webhook_secret_create(bot=bot)
+    body = {"update_id": 1, "message": {"message_id": 1, "chat": {"id": 5, "type": "private"}}}
+    response = api_for(_user(role, world)).post(f"channels/telegram/{bot.pk}", body)
+    assert response.status_code == 401, role
+    assert not TelegramUpdate.objects.exists()
+
+
 @pytest.mark.parametrize("role", list(MATRIX))
 def test_ticket_coverage_fragment_follows_ticket_visibility_and_hides_contracts_from_contractors(
     role: str, world: dict[str, Any], client: Any

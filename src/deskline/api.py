@@ -141,6 +141,7 @@ ROUTERS = [
     ("/channels", "deskline.channels.api_webhooks"),
     ("/channels", "deskline.channels.api_alerts"),
     ("/channels", "deskline.channels.api_phone"),
+    ("/channels", "deskline.channels.api_telegram"),
     ("/notifications", "deskline.notifications.api"),
     ("/", "deskline.operations.api"),
     ("/staffing", "deskline.analytics.api"),

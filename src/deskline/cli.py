@@ -202,6 +202,18 @@ def scheduler_command() -> list[str]:
     return [sys.executable, "-m", "deskline.cli", "scheduler"]
 
 
+def telegram_poll_command() -> list[str]:
+    # The task worker sends the outbox; the poller only receives.
+    return [sys.executable, "-m", "deskline.cli", "telegram", "poll", "--no-send"]
+
+
+def telegram_polling() -> bool:
+    """Whether an active Telegram bot takes its updates by long polling."""
+    from deskline.channels.telegram import bots_to_poll
+
+    return any(True for _ in bots_to_poll())
+
+
 # --- subcommands -----------------------------------------------------------------------------
 
 
@@ -242,6 +254,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if admin.password:
         _say(f"Initial admin password: {admin.password}  (shown only now: change it after signing "
              f"in; a lost one is reset with `deskline manage changepassword {admin.username}`)")  # fmt: skip
+    poll_telegram = telegram_polling()
     connections.close_all()  # the children open their own
     env = child_env(folder)
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder(folder))
@@ -249,6 +262,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     supervisor.start("web server", web_server_command(args.host, args.port, args.web_workers), env)
     supervisor.start("task worker", worker_command(), env)
     supervisor.start("scheduler", scheduler_command(), env)
+    if poll_telegram:
+        supervisor.start("telegram poller", telegram_poll_command(), env)
     shown = "localhost" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     base = f"http://[{shown}]:{args.port}" if ":" in shown else f"http://{shown}:{args.port}"
     _say(f"Deskline is running at {base}/  (admin: {base}/admin/, API: {base}/api/v1/docs)")
@@ -409,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     mail = commands.add_parser("mail", help="mail intake: ingest FILE..., poll [--loop]")
     mail.add_argument("action", choices=sorted(PASS_THROUGH["mail"]))
     commands.add_parser("smtpd", help="SMTP listener feeding mail intake", add_help=False)
+    telegram = commands.add_parser("telegram", help="Telegram: poll (long polling, until stopped)")
+    telegram.add_argument("action", choices=sorted(PASS_THROUGH["telegram"]))
     sandbox = commands.add_parser(
         "sandbox", help="a copy where nothing is sent: create, run, remove"
     )
@@ -435,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: Commands that hand their arguments to a Django management command.
 PASS_THROUGH = {
     "mail": {"ingest": "mail_ingest", "poll": "mail_poll"},
+    "telegram": {"poll": "telegram_poll"},
     "sla": {"escalate": "sla_escalate", "calibration": "sla_calibration"},
     "analytics": {"rebuild": "analytics_rebuild"},
     "export": {"company": "export_company"},

@@ -225,6 +225,10 @@ DESKLINE_MAX_UPLOAD_BYTES = env_int("DESKLINE_MAX_UPLOAD_MB", 25, minimum=1) * 1
 DESKLINE_MAIL_TRUSTED_AUTHSERV_IDS = env_list("DESKLINE_MAIL_TRUSTED_AUTHSERV_IDS", [])
 #: The largest raw message the mail push endpoint takes (`deskline mail ingest` has no limit).
 DESKLINE_MAX_MAIL_BYTES = env_int("DESKLINE_MAX_MAIL_MB", 50, minimum=1) * 1024 * 1024
+#: The Telegram Bot API's address (a local Bot API server or a test fake may replace it).
+DESKLINE_TELEGRAM_API_URL = env_str("DESKLINE_TELEGRAM_API_URL", "https://api.telegram.org")
+#: How long a "Connect Telegram" code from the portal works.
+DESKLINE_TELEGRAM_CODE_MINUTES = env_int("DESKLINE_TELEGRAM_CODE_MINUTES", 30, minimum=1)
 #: Other API bodies (JSON); larger ones get a 413 in the API's error shape.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

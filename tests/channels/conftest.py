@@ -56,3 +56,22 @@ def run_jobs() -> dict[str, int]:
 @pytest.fixture
 def jobs() -> Callable[[], Any]:
     return run_jobs
+
+
+@pytest.fixture
+def fake_telegram(settings: Any) -> Any:
+    """A fake Bot API on loopback, and the settings pointing at it."""
+    from tests.channels.fake_telegram import FakeBotApiServer
+
+    with FakeBotApiServer() as api:
+        settings.DESKLINE_TELEGRAM_API_URL = api.base_url
+        yield api
+
+
+@pytest.fixture
+def telegram_bot(db: None) -> Any:
+    from deskline.channels.telegram_models import TelegramBot
+    from deskline.channels.vault import seal
+    from tests.channels.fake_telegram import TOKEN
+
+    return TelegramBot.objects.create(name="support", username="desk_bot", token=seal(TOKEN))

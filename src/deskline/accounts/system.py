@@ -23,6 +23,7 @@ SYSTEM_USERS = {
     "monitoring": ("deskline-monitoring", "Monitoring"),
     "survey": ("deskline-survey", "Client survey"),
     "maintenance": ("deskline-maintenance", "Planned maintenance"),
+    "telegram": ("deskline-telegram", "Telegram intake"),
 }
 _ids: dict[str, int] = {}
 

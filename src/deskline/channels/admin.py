@@ -19,6 +19,7 @@ from deskline.channels import (  # noqa: F401  (register their pages)
     alert_admin,
     phone_admin,
     sms_admin,
+    telegram_admin,
     webhook_admin,
 )
 from deskline.channels.models import InboundMessage, Mailbox

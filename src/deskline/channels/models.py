@@ -19,6 +19,13 @@ from deskline.channels.alert_models import (  # noqa: F401
 from deskline.channels.oauthwire import token_url_allowed
 from deskline.channels.phone_models import Call, CallEvent, PhoneSource  # noqa: F401
 from deskline.channels.sms_models import SmsGateway  # noqa: F401
+from deskline.channels.telegram_models import (  # noqa: F401
+    TelegramBot,
+    TelegramChat,
+    TelegramLinkCode,
+    TelegramMessage,
+    TelegramUpdate,
+)
 from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription  # noqa: F401
 from deskline.tickets.models import Comment, Ticket
 

@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     POOR_SCORE = "poor_score", _("Poor survey score (to the team lead and the company's manager)")
     ENGINEER_EN_ROUTE = "engineer_en_route", _("The engineer is on the way (to the contact)")
     VISIT_DONE = "visit_done", _("Visit done, please confirm (to the contact)")
+    CHAT_REPLY = "chat_reply", _("The bot's answer in a chat (Telegram)")
 
 
 class Channel(models.TextChoices):

@@ -17,13 +17,16 @@ from deskline.core.html import html_to_text
 from deskline.notifications import selectors
 from deskline.notifications.context import provided_context, ticket_context
 from deskline.notifications.models import Event
-from deskline.notifications.senders import channels_available
+from deskline.notifications.senders import address_for, channels_available
 from deskline.notifications.services import notification_queue
 from deskline.tickets.models import Comment, Ticket, TicketEvent
 from deskline.tickets.payloads import Assigned, Commented, Created, SlaWarning, StatusChanged
 
 
 def _address(channel: str, user: User | None, contact: Contact | None) -> str:
+    registered = address_for(channel, user, contact)
+    if registered is not None:
+        return registered
     if channel == "telegram":
         return contact.telegram if contact else ""
     if channel == "sms":  # the E.164 form when the contact's number is readable

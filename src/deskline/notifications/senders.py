@@ -5,13 +5,21 @@ A sender raises on failure (the send job retries with backoff) and returns on su
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from deskline.core.outbound import may_send
 from deskline.notifications.models import Outbox
+
+if TYPE_CHECKING:
+    from deskline.accounts.models import User
+    from deskline.clients.models import Contact
+
+#: (user, contact) -> the address on a channel whose addresses another app keeps.
+AddressOf = Callable[["User | None", "Contact | None"], str]
 
 
 class Sender(Protocol):
@@ -53,8 +61,9 @@ def register_sender(channel: str, sender: Sender) -> None:
 
 
 def channels_available() -> list[str]:
-    """The channels a notification can go out by in this installation (email always); a
-    sender with an `available()` method (SMS without a gateway set) counts only when it says so."""
+    """The channels a notification can go out by in this installation (email always); a sender
+    with an `available()` method counts only while it says so (an SMS gateway is set, a Telegram
+    bot is on)."""
     return sorted(c for c, s in _senders.items() if getattr(s, "available", lambda: True)())
 
 
@@ -63,3 +72,17 @@ def sender_for(channel: str) -> Sender:
         return _senders[channel]
     except KeyError:
         raise LookupError(f"no sender for channel {channel!r}") from None
+
+
+_addresses: dict[str, AddressOf] = {}
+
+
+def register_address(channel: str, address_of: AddressOf) -> None:
+    """Plug in where a channel's address comes from (Telegram: the contact's linked chat)."""
+    _addresses[channel] = address_of
+
+
+def address_for(channel: str, user: User | None, contact: Contact | None) -> str | None:
+    """The registered address of the person on the channel; None when no app registered one."""
+    found = _addresses.get(channel)
+    return None if found is None else found(user, contact)

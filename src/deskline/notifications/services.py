@@ -89,14 +89,24 @@ def notification_queue(
     return row
 
 
-def message_queue(*, event: str, recipient: str, subject: str, body: str) -> Outbox:
+def message_queue(
+    *,
+    event: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    channel: str = "email",
+    headers: dict[str, Any] | None = None,
+    ticket: Ticket | None = None,
+) -> Outbox:
     """Queue a message already written (not from a notification template): a password reset
-    link. It goes out with the outbox's retries, never from inside the request."""
+    link, a chat bot's answer. It goes out with the outbox's retries, never from inside the
+    request. `headers` carry what the channel's sender reads (mail headers, a chat keyboard)."""
     now = timezone.now()
     row = Outbox.objects.create(
-        channel="email", event=event, recipient=recipient, subject=subject[:500], body=body,
-        headers={}, message_id=make_msgid(domain=mail_domain()).strip("<>"),
-        next_attempt_at=now, created_at=now,
+        channel=channel, event=event, recipient=recipient, subject=subject[:500], body=body,
+        headers=headers or {}, message_id=make_msgid(domain=mail_domain()).strip("<>"),
+        ticket=ticket, next_attempt_at=now, created_at=now,
     )  # fmt: skip
     transaction.on_commit(lambda: _nudge(row.pk, None))
     return row

@@ -1,0 +1,78 @@
+"""Long polling (getUpdates): store a batch, advance the offset, then process.
+
+The offset moves past an update only once that update is stored, so a poller killed at any
+point loses nothing: updates stored but not processed are processed on the next round, and a
+batch fetched again after a crash finds its rows (keyed by update_id) and adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from deskline.channels.telegram import (
+    UpdateOutcome,
+    bot_client,
+    update_process,
+    update_store,
+)
+from deskline.channels.telegram_client import BotApiError
+from deskline.channels.telegram_models import TelegramBot, TelegramUpdate
+from deskline.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+Report = Callable[[UpdateOutcome], None]
+
+
+def _store_batch(bot: TelegramBot, items: list[object]) -> int | None:
+    """Store every update of the batch; the newest update_id seen (stored or not readable)."""
+    newest: int | None = None
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("update_id"), int):
+            logger.warning("telegram: an update without update_id skipped: %r", item)
+            continue
+        raw = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            update_store(bot=bot, data=item, raw=raw)
+        except DomainError:
+            logger.warning("telegram: update not stored", exc_info=True)
+            continue
+        newest = item["update_id"] if newest is None else max(newest, item["update_id"])
+    return newest
+
+
+def process_stored(bot: TelegramBot, report: Report | None = None) -> int:
+    """Process the bot's stored, unprocessed updates in update_id order; how many."""
+    ids = list(
+        TelegramUpdate.objects.filter(bot=bot, status=TelegramUpdate.Status.RECEIVED)
+        .order_by("update_id")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        outcome = update_process(update_pk=pk)
+        if report is not None:
+            report(outcome)
+    return len(ids)
+
+
+def poll_once(bot: TelegramBot, *, timeout: int = 25, report: Report | None = None) -> int:
+    """One getUpdates round for the bot: how many updates Telegram gave."""
+    process_stored(bot, report)  # what a killed poller stored and did not process
+    try:
+        items = bot_client(bot).get_updates(offset=bot.update_offset, timeout=timeout)
+    except BotApiError as exc:
+        TelegramBot.objects.filter(pk=bot.pk).update(
+            last_error=str(exc)[:2000], last_polled_at=timezone.now()
+        )
+        raise
+    newest = _store_batch(bot, items)
+    values: dict[str, object] = {"last_polled_at": timezone.now(), "last_error": ""}
+    if newest is not None and newest + 1 > bot.update_offset:
+        bot.update_offset = newest + 1
+        values["update_offset"] = bot.update_offset
+    TelegramBot.objects.filter(pk=bot.pk).update(**values)
+    process_stored(bot, report)
+    return len(items)
