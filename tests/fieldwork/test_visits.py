@@ -193,7 +193,7 @@ def test_the_board_places_a_visit_on_its_engineers_row(admin: Any, ticket: Any,
     board = dispatch_board(user=admin, first=tomorrow(0).date(), days=1, zone="UTC")
     (row,) = board.rows
     (block,) = row.visits
-    assert block.visit.pk == visit.pk and (block.left, block.width) == (25.0, 25.0)
+    assert block.id == visit.pk and (block.left, block.width) == (25.0, 25.0)
 
 
 def _action(visit: Any, kind: str, client_id: str, **values: Any) -> FieldAction:

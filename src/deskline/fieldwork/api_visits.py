@@ -45,7 +45,7 @@ class VisitOut(OutSchema):
     check_out_distance_m: int | None = None
 
 
-class ProposalIn(InSchema):
+class VisitProposalIn(InSchema):
     ticket: int
     engineer_ids: list[int] = Field(min_length=1)
     start: dt.datetime
@@ -53,38 +53,38 @@ class ProposalIn(InSchema):
     site_id: int | None = None
 
 
-class PlanIn(ProposalIn):
+class VisitPlanIn(VisitProposalIn):
     force: bool = Field(False, description="Plan despite the conflicts found")
 
 
-class MoveIn(InSchema):
+class VisitMoveIn(InSchema):
     start: dt.datetime
     end: dt.datetime
     engineer_ids: list[int] | None = None
     force: bool = False
 
 
-class CheckIn(ProposalIn):
+class VisitCheckIn(VisitProposalIn):
     visit_id: int | None = Field(None, description="The visit being moved, if any")
 
 
-class ConflictOut(OutSchema):
+class VisitConflictOut(OutSchema):
     engineer: str
     code: str
     text: str
 
 
-class PositionIn(InSchema):
+class VisitPositionIn(InSchema):
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     at: dt.datetime | None = Field(None, description="When it happened on the phone")
 
 
-class ReasonIn(InSchema):
+class VisitReasonIn(InSchema):
     reason: str = Field("", max_length=500)
 
 
-class TextIn(InSchema):
+class VisitTextIn(InSchema):
     text: str = Field("", max_length=5000)
 
 
@@ -99,21 +99,21 @@ class EngineerOut(OutSchema):
     last_seen_at: dt.datetime | None
 
 
-class StopOut(OutSchema):
+class PlanStopOut(OutSchema):
     ticket: int
     start: dt.datetime
     end: dt.datetime
     late_by_minutes: int
 
 
-class RouteOut(OutSchema):
+class PlanRouteOut(OutSchema):
     engineer_id: int
-    stops: list[StopOut]
+    stops: list[PlanStopOut]
 
 
 class DayPlanOut(OutSchema):
     day: dt.date
-    routes: list[RouteOut]
+    routes: list[PlanRouteOut]
     unassigned: list[int]
     distance_km: float
     greedy_km: float
@@ -163,7 +163,7 @@ def list_visits(
 
 
 @router.post("/visits", response={201: VisitOut}, summary="Plan a visit (conflicts refuse it)")
-def plan_visit(request: HttpRequest, payload: PlanIn) -> Created[dict[str, Any]]:
+def plan_visit(request: HttpRequest, payload: VisitPlanIn) -> Created[dict[str, Any]]:
     user = request_user(request)
     visit = visits.visit_plan(actor=user, number=payload.ticket, engineer_ids=payload.engineer_ids,
                               start=payload.start, end=payload.end, site_id=payload.site_id,
@@ -171,9 +171,9 @@ def plan_visit(request: HttpRequest, payload: PlanIn) -> Created[dict[str, Any]]
     return Created(201, _one(user, visit.pk))
 
 
-@router.post("/visits/conflicts", response=list[ConflictOut],
+@router.post("/visits/conflicts", response=list[VisitConflictOut],
              summary="What is wrong with a proposed visit time (nothing is saved)")  # fmt: skip
-def check_conflicts(request: HttpRequest, payload: CheckIn) -> list[dict[str, Any]]:
+def check_conflicts(request: HttpRequest, payload: VisitCheckIn) -> list[dict[str, Any]]:
     user = request_user(request)
     visits.require_planner(user)
     ticket = ticket_get_visible(user, payload.ticket)
@@ -191,14 +191,14 @@ def get_visit(request: HttpRequest, visit_id: int) -> dict[str, Any]:
 
 
 @router.patch("/visits/{int:visit_id}", response=VisitOut, summary="Move a visit")
-def move_visit(request: HttpRequest, visit_id: int, payload: MoveIn) -> dict[str, Any]:
+def move_visit(request: HttpRequest, visit_id: int, payload: VisitMoveIn) -> dict[str, Any]:
     user = request_user(request)
     visits.visit_move(actor=user, visit_id=visit_id, start=payload.start, end=payload.end,
                       engineer_ids=payload.engineer_ids, force=payload.force)  # fmt: skip
     return _one(user, visit_id)
 
 
-def _progress(request: HttpRequest, visit_id: int, status: str, position: PositionIn | None,
+def _progress(request: HttpRequest, visit_id: int, status: str, position: VisitPositionIn | None,
               reason: str = "") -> dict[str, Any]:  # fmt: skip
     user = request_user(request)
     visits.visit_progress(actor=user, visit_id=visit_id, status=status,
@@ -210,19 +210,19 @@ def _progress(request: HttpRequest, visit_id: int, status: str, position: Positi
 
 
 @router.post("/visits/{int:visit_id}/en-route", response=VisitOut, summary="Set off")
-def en_route(request: HttpRequest, visit_id: int, payload: PositionIn) -> dict[str, Any]:
+def en_route(request: HttpRequest, visit_id: int, payload: VisitPositionIn) -> dict[str, Any]:
     return _progress(request, visit_id, "en_route", payload)
 
 
 @router.post("/visits/{int:visit_id}/check-in", response=VisitOut,
              summary="Check in on site (with the phone's position)")  # fmt: skip
-def check_in(request: HttpRequest, visit_id: int, payload: PositionIn) -> dict[str, Any]:
+def check_in(request: HttpRequest, visit_id: int, payload: VisitPositionIn) -> dict[str, Any]:
     return _progress(request, visit_id, "on_site", payload)
 
 
 @router.post("/visits/{int:visit_id}/check-out", response=VisitOut,
              summary="Check out: the visit is done")  # fmt: skip
-def check_out(request: HttpRequest, visit_id: int, payload: PositionIn) -> dict[str, Any]:
+def check_out(request: HttpRequest, visit_id: int, payload: VisitPositionIn) -> dict[str, Any]:
     return _progress(request, visit_id, "done", payload)
 
 
@@ -233,12 +233,12 @@ def cancel(request: HttpRequest, visit_id: int) -> dict[str, Any]:
 
 @router.post("/visits/{int:visit_id}/fail", response=VisitOut,
              summary="The visit failed (with the reason)")  # fmt: skip
-def fail(request: HttpRequest, visit_id: int, payload: ReasonIn) -> dict[str, Any]:
+def fail(request: HttpRequest, visit_id: int, payload: VisitReasonIn) -> dict[str, Any]:
     return _progress(request, visit_id, "failed", None, payload.reason)
 
 
 @router.put("/visits/{int:visit_id}/materials", response=VisitOut, summary="Materials used")
-def materials(request: HttpRequest, visit_id: int, payload: TextIn) -> dict[str, Any]:
+def materials(request: HttpRequest, visit_id: int, payload: VisitTextIn) -> dict[str, Any]:
     user = request_user(request)
     visits.visit_materials_set(actor=user, visit_id=visit_id, text=payload.text)
     return _one(user, visit_id)

@@ -56,6 +56,16 @@ class RoutePlan:
     def late(self) -> list[int]:
         return [s.job for stops in self.routes.values() for s in stops if s.late_by > 0]
 
+    @property
+    def late_minutes(self) -> int:
+        return sum(s.late_by for stops in self.routes.values() for s in stops)
+
+    @property
+    def cost(self) -> int:
+        """What the solver minimises: metres driven, lateness and jobs left out, in metres."""
+        return (self.distance_m + LATE_METRES_PER_MINUTE * self.late_minutes
+                + DROP_PENALTY * len(self.unassigned))  # fmt: skip
+
 
 def _places(engineers: Sequence[Engineer], jobs: Sequence[Job]) -> list[Point]:
     return [e.home for e in engineers] + [j.place for j in jobs]
@@ -109,7 +119,15 @@ def suggest_plan(
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
-    solution = routing.SolveWithParameters(params)
+    # Start the search from the nearest-next plan, so the suggestion is never worse than it.
+    routing.CloseModelWithParameters(params)
+    greedy = greedy_plan(engineers, jobs, speed_kmh=speed_kmh)
+    node_of = {job.key: n_eng + i for i, job in enumerate(jobs)}
+    start = routing.ReadAssignmentFromRoutes(
+        [[manager.NodeToIndex(node_of[s.job]) for s in greedy.routes.get(e.key, [])]
+         for e in engineers], True)  # fmt: skip
+    solution = (routing.SolveFromAssignmentWithParameters(start, params) if start is not None
+                else routing.SolveWithParameters(params))  # fmt: skip
     if solution is None:
         return RoutePlan(routes={e.key: [] for e in engineers}, unassigned=[j.key for j in jobs])
     plan = RoutePlan()
@@ -133,9 +151,11 @@ def suggest_plan(
 
 
 def greedy_plan(engineers: Sequence[Engineer], jobs: Sequence[Job], *, speed_kmh: float) -> RoutePlan:  # fmt: skip
-    """Nearest next: the engineer free first takes the nearest job they can finish today."""
+    """Nearest next: the engineer free first takes the nearest job they can finish and still be
+    home by the end of their day."""
     free = {e.key: (e.start, e.home) for e in engineers}
     ends = {e.key: e.end for e in engineers}
+    homes = {e.key: e.home for e in engineers}
     left = {j.key: j for j in jobs}
     plan = RoutePlan(routes={e.key: [] for e in engineers})
     active = set(free)
@@ -145,7 +165,8 @@ def greedy_plan(engineers: Sequence[Engineer], jobs: Sequence[Job], *, speed_kmh
         best = None
         for job in left.values():
             arrive = now + travel_minutes(here, job.place, speed_kmh=speed_kmh)
-            if arrive + job.duration <= ends[key]:
+            back = travel_minutes(job.place, homes[key], speed_kmh=speed_kmh)
+            if arrive + job.duration + back <= ends[key]:
                 gap = distance_m(here, job.place)
                 if best is None or gap < best[0]:
                     best = (gap, job, arrive)

@@ -134,9 +134,17 @@ def conflicts_for(
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class BoardVisit:
-    visit: Visit
+    """A visit as the board draws it: plain values (a week holds thousands of them)."""
+
+    id: int
+    number: int
+    site: str
+    site_id: int
+    start: dt.datetime
+    end: dt.datetime
+    status: str
     left: float  # per cent of the row
     width: float
 
@@ -175,25 +183,33 @@ def waiting_for_visit(user: User, limit: int = 100) -> list[Ticket]:
 
 
 def dispatch_board(*, user: User, first: dt.date, days: int, zone: str) -> Board:
-    """Engineers as rows, `days` days from `first` (in `zone`) as columns, visits as blocks."""
+    """Engineers as rows, `days` days from `first` (in `zone`) as columns, visits as blocks
+    (four queries however many visits: rows are read as values, not model instances)."""
     require_staff(user)
     tz = ZoneInfo(zone)
     start = dt.datetime.combine(first, dt.time(0), tz)
     end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(0), tz)
     span = (end - start).total_seconds()
-    visits = (Visit.objects.filter(planned_start__lt=end, planned_end__gt=start)
-              .exclude(status=VisitStatus.CANCELLED)
-              .select_related("ticket", "site").prefetch_related("engineers"))  # fmt: skip
+    found = (Visit.objects.filter(planned_start__lt=end, planned_end__gt=start)
+             .exclude(status=VisitStatus.CANCELLED)
+             .values_list("pk", "ticket__number", "site__name", "site_id", "planned_start",
+                          "planned_end", "status"))  # fmt: skip
+    blocks = {}
+    for pk, number, site, site_id, begins, ends, status in found:
+        left = max(0.0, (begins - start).total_seconds() / span * 100)
+        right = min(100.0, (ends - start).total_seconds() / span * 100)
+        blocks[pk] = BoardVisit(pk, number, site, site_id, begins, ends, status, round(left, 3),
+                                round(max(right - left, 0.4), 3))  # fmt: skip
     profiles = list(EngineerProfile.objects.filter(is_active=True, user__is_active=True)
                     .select_related("user").order_by("user__last_name", "user__username"))  # fmt: skip
     rows = {p.user_id: BoardRow(p) for p in profiles}
-    for v in visits:
-        left = max(0.0, (v.planned_start - start).total_seconds() / span * 100)
-        right = min(100.0, (v.planned_end - start).total_seconds() / span * 100)
-        for engineer in v.engineers.all():
-            if engineer.pk in rows:
-                rows[engineer.pk].visits.append(BoardVisit(v, round(left, 3),
-                                                           round(max(right - left, 0.4), 3)))  # fmt: skip
+    crews = Visit.engineers.through.objects.filter(visit_id__in=Visit.objects.filter(
+        planned_start__lt=end, planned_end__gt=start)).values_list("visit_id", "user_id")  # fmt: skip
+    for visit_id, user_id in crews:
+        if visit_id in blocks and user_id in rows:
+            rows[user_id].visits.append(blocks[visit_id])
+    for row in rows.values():
+        row.visits.sort(key=lambda b: (b.start, b.id))
     return Board(start, end, [first + dt.timedelta(days=i) for i in range(days)],
                  list(rows.values()), waiting_for_visit(user))  # fmt: skip
 
@@ -230,17 +246,16 @@ def ticket_visits(ticket: Ticket) -> list[Visit]:
 def map_points(*, user: User, day: dt.date, zone: str) -> dict[str, list[dict[str, object]]]:
     """The day's visits at their sites and the engineers' last known positions."""
     board = dispatch_board(user=user, first=day, days=1, zone=zone)
-    visits, seen = [], set()
-    for row in board.rows:
-        for block in row.visits:
-            v = block.visit
-            place = point_or_none(v.site.latitude, v.site.longitude)
-            if place is None or v.pk in seen:
-                continue
-            seen.add(v.pk)
-            visits.append({"id": v.pk, "lat": place.latitude, "lon": place.longitude,
-                           "label": f"#{v.ticket.number} {v.site.name}", "status": v.status,
-                           "start": v.planned_start.isoformat()})  # fmt: skip
+    blocks = {b.id: b for row in board.rows for b in row.visits}
+    places = {pk: point_or_none(lat, lon) for pk, lat, lon in Site.objects.filter(
+        pk__in={b.site_id for b in blocks.values()}).values_list("pk", "latitude", "longitude")}  # fmt: skip
+    visits = []
+    for b in blocks.values():
+        place = places.get(b.site_id)
+        if place is not None:
+            visits.append({"id": b.id, "lat": place.latitude, "lon": place.longitude,
+                           "label": f"#{b.number} {b.site}", "status": b.status,
+                           "start": b.start.isoformat()})  # fmt: skip
     engineers = []
     for row in board.rows:
         p = row.profile

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from deskline.accounts.models import User
 from deskline.core.errors import DomainError, PermissionDenied, field_errors
 from deskline.desk.web import staff_page
 from deskline.fieldwork import planning, visit_selectors, visits
+from deskline.fieldwork.models import VisitStatus
 from deskline.tickets.access import ticket_get_visible
 
 
@@ -43,12 +46,35 @@ def board(request: HttpRequest) -> HttpResponse:
     data = visit_selectors.dispatch_board(user=user, first=first, days=days,
                                           zone=timezone.get_current_timezone_name())  # fmt: skip
     step = dt.timedelta(days=days)
+    can_plan = user.is_superuser or user.role in visits.PLANNERS
+    lanes = [(row, _lane(row.visits, can_plan)) for row in data.rows]
     return render(request, "desk/dispatch.html", {
-        "nav": "dispatch", "board": data, "days": days, "first": first,
+        "nav": "dispatch", "board": data, "lanes": lanes, "days": days, "first": first,
         "previous": first - step, "next": first + step, "today": timezone.localdate(),
         "hours": range(0, 24, 3) if days == 1 else (),
-        "can_plan": user.is_superuser or user.role in visits.PLANNERS,
+        "can_plan": can_plan,
     })  # fmt: skip
+
+
+def _lane(blocks: list[visit_selectors.BoardVisit], can_plan: bool) -> str:
+    """An engineer's visits as positioned links, written here rather than by a template loop: a
+    week of a large team is thousands of blocks, and a template spends ~1 ms on each."""
+    zone = timezone.get_current_timezone()
+    labels = {value: str(label) for value, label in VisitStatus.choices}
+    draggable = "true" if can_plan else "false"
+    parts = []
+    for b in blocks:
+        begins, ends = b.start.astimezone(zone), b.end.astimezone(zone)
+        title = (f"#{b.number} {b.site} {begins:%d.%m %H:%M}–{ends:%H:%M} "
+                 f"({labels.get(b.status, b.status)})")  # fmt: skip
+        parts.append(
+            f'<a class="visit-block status-{b.status}" style="left: {b.left:.3f}%; '
+            f'width: {b.width:.3f}%" href="/tickets/{b.number}/#visits" draggable="{draggable}" '
+            f'data-visit="{b.id}" data-start="{b.start.isoformat()}" '
+            f'data-end="{b.end.isoformat()}" title="{escape(title)}">#{b.number} '
+            f"{begins:%H:%M}</a>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped or numeric)
 
 
 def _when(raw: str, name: str) -> dt.datetime:
