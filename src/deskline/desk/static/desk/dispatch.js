@@ -62,9 +62,7 @@
 
   document.querySelectorAll("[draggable=true][data-ticket], [draggable=true][data-visit]").forEach(function (el) {
     el.addEventListener("dragstart", function (e) {
-      var minutes = el.dataset.visit
-        ? (new Date(el.dataset.end) - new Date(el.dataset.start)) / 60000
-        : parseInt(el.dataset.minutes || "60", 10);
+      var minutes = parseInt(el.dataset.minutes || "60", 10);
       var what = el.dataset.visit ? "visit:" + el.dataset.visit : "ticket:" + el.dataset.ticket;
       e.dataTransfer.setData("text/plain", what + ":" + minutes);
       e.dataTransfer.effectAllowed = "move";
