@@ -171,6 +171,7 @@ def test_phone_intake_takes_only_its_source_secret_never_a_users_token(
     assert not CallEvent.objects.exists()
 
 
+@pytest.mark.parametrize("role", list(MATRIX))
 def test_telegram_webhook_takes_only_the_bots_secret_never_a_users_token(
     role: str, world: dict[str, Any], api_for: Any
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from decimal import Decimal as D
@@ -73,3 +74,48 @@ def test_an_act_of_200_lines_runs_over_pages_with_the_totals_at_the_end(issued: 
     text = _text(act_pdf(big))
     assert text.count("\f") > 2
     assert text.rindex("10800.00") > text.rindex("Час инженера")
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (60, 24), (20, 40, 160, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
+
+
+def test_an_act_prints_the_visits_the_checklist_and_the_clients_signature(
+    admin: Any, hour: Any, billed: dict[str, Any]
+) -> None:
+    import datetime as dt
+
+    from deskline.fieldwork.models import ChecklistTemplate, EngineerProfile
+    from deskline.fieldwork.services import checklist_add, checklist_tick
+    from deskline.fieldwork.visits import visit_plan, visit_progress, visit_sign
+    from tests.factories import SiteFactory
+
+    number = billed["ticket"].number
+    site = SiteFactory(company=billed["company"], name="Склад на Лесной")
+    EngineerProfile.objects.create(user=admin)
+    template = ChecklistTemplate.objects.create(name="ТО")
+    step = template.items.create(order=1, text="Проверить компрессор")
+    checklist_add(actor=admin, number=number, template_id=template.pk)
+    start = dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC)
+    visit = visit_plan(actor=admin, number=number, engineer_ids=[admin.pk], start=start,
+                       end=start + dt.timedelta(hours=1), site_id=site.pk, force=True)  # fmt: skip
+    visit_progress(actor=admin, visit_id=visit.pk, status="on_site")
+    checklist_tick(actor=admin, number=number,
+                   item_id=billed["ticket"].checklists.get().items.get(text=step.text).pk)  # fmt: skip
+    visit_sign(actor=admin, visit_id=visit.pk, png=PNG, signed_by="Ольга Смирнова")
+    visit_progress(actor=admin, visit_id=visit.pk, status="done")
+    charge_add(actor=admin, ticket_number=number, item_id=hour.pk, quantity=D(1))
+    act = act_create_for_ticket(actor=admin, ticket_number=number)
+    document = act_document(act)
+    text = _text(act_pdf(document))
+    assert "Выполненные работы" in text and "Склад на Лесной" in text
+    assert "✓ Проверить компрессор" in text
+    assert "Подписано заказчиком на объекте" in text and "Ольга Смирнова" in text
+    assert document["signature"] and document["signed_by"] == "Ольга Смирнова"

@@ -7,6 +7,7 @@ ticket shows each of those once; the client sees the visit in the portal."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,16 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-       b"\x00\x00\x00\x00IEND\xaeB`\x82")  # fmt: skip
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (60, 24), (20, 40, 160, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def _world(dispatch: Any) -> dict[str, Any]:

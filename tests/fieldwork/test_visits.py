@@ -29,9 +29,16 @@ from tests.factories import ContactFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-       b"\x00\x00\x00\x00IEND\xaeB`\x82")  # fmt: skip
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (60, 24), (20, 40, 160, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def tomorrow(hour: int, minute: int = 0) -> dt.datetime:

@@ -27,6 +27,11 @@ def step(db) -> EscalationStep:
     no recipients yet (each test names its own); the seeded steps are switched off."""
     policy = SlaPolicy.objects.get(is_default=True)
     policy.steps.update(is_active=False)
+    # Round the clock: "30 minutes left" must not depend on the hour the suite runs at (on the
+    # business calendar a warning before 09:00 counted only the working minutes left).
+    calendar = policy.calendar
+    calendar.always = True
+    calendar.save()
     return EscalationStep.objects.create(
         policy=policy, name="Soon due", deadline="resolution", trigger="before", value=60,
         any_time=True,

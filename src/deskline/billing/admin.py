@@ -14,6 +14,7 @@ from deskline.billing.events import billing_event_record, price_snapshot
 from deskline.billing.models import (
     Act,
     BillingEvent,
+    CalloutRule,
     CatalogItem,
     CompanyBilling,
     Price,
@@ -21,6 +22,16 @@ from deskline.billing.models import (
     Provider,
 )
 from deskline.core.admin import ReadOnlyAdmin
+
+
+@admin.register(CalloutRule)
+class CalloutRuleAdmin(admin.ModelAdmin[CalloutRule]):
+    """Call-out fees for finished visits: the first active rule (by order) that matches wins."""
+
+    list_display = ("order", "name", "item", "quantity", "only_outside_coverage", "only_night",
+                    "only_weekend", "is_active")  # fmt: skip
+    list_editable = ("order", "is_active")
+    list_display_links = ("name",)
 
 
 @admin.register(CatalogItem)

@@ -10,6 +10,8 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from deskline.billing.time_charges import charge_time_on_event
+        from deskline.billing.visit_charges import charge_visit_on_event
         from deskline.tickets.events import on_ticket_event
 
         on_ticket_event("billing.time", kinds=["time_logged"])(charge_time_on_event)
+        on_ticket_event("billing.callout", kinds=["visit_status"])(charge_visit_on_event)

@@ -7,15 +7,18 @@ later happens to prices, charges or requisites.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, QuerySet
 
 from deskline.billing.models import Act, Charge, CompanyBilling, Provider
 from deskline.billing.money import LineAmounts, Totals, totals
 from deskline.clients.models import Company
+from deskline.fieldwork.selectors import work_done_on
 
 REQUISITE_FIELDS = ("legal_name", "country", "address", "kpp", "vat_id", "bank_name", "bank_bic",
                     "bank_account", "correspondent_account")  # fmt: skip
@@ -98,6 +101,8 @@ def document_build(
     act: Act, charges: list[Charge], *, provider: dict[str, str] | None = None
 ) -> dict[str, Any]:
     sums = charge_totals(charges)
+    tickets = sorted({c.ticket_id for c in charges} | ({act.ticket_id} if act.ticket_id else set()))
+    work = work_done_on(tickets, settings.TIME_ZONE)
     return {
         "number": act.display_number if act.number else "",
         "language": act.language,
@@ -115,4 +120,9 @@ def document_build(
         "vat": str(sums.vat),
         "total": str(sums.total),
         "by_rate": [[str(rate), str(n), str(v)] for rate, (n, v) in sums.by_rate.items()],
+        # What was done (visits with times, checklist steps) and the client's signature from
+        # the last visit; frozen with the rest when the act is issued.
+        "work": work.lines,
+        "signature": base64.b64encode(work.signature_png).decode() if work.signature_png else "",
+        "signed_by": work.signed_by,
     }

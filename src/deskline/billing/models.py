@@ -7,6 +7,9 @@ with the price when it is added, so a later price change never rewrites a charge
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -449,3 +452,35 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.paid_on}"
+
+
+class CalloutRule(models.Model):
+    """A call-out fee for finished visits; the first active rule (by order) that matches wins."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("catalogue item"))  # fmt: skip
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2,
+                                   default=Decimal(1),
+                                   help_text=_("e.g. 1.5 for a night visit at one and a half"))  # fmt: skip
+    only_outside_coverage = models.BooleanField(
+        _("only outside the contract's covered sites"), default=False)  # fmt: skip
+    only_night = models.BooleanField(_("only at night"), default=False)
+    night_starts = models.TimeField(_("night starts"), default=dt.time(22))
+    night_ends = models.TimeField(_("night ends"), default=dt.time(6))
+    only_weekend = models.BooleanField(_("only on weekends"), default=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("call-out fee rule")
+        verbose_name_plural = _("call-out fee rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="callout_quantity_positive"
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -88,3 +88,50 @@ def time_per_user(*, user: User, start: dt.date, end: dt.date) -> list[dict[str,
     )  # fmt: skip
     return [{"user_id": r["user_id"], "username": r["user__username"], "minutes": r["minutes"]}
             for r in rows]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorkDone:
+    """What was done on some tickets, as an act prints it: visits with their times and the
+    checklist steps done, and the client's last signature from a visit."""
+
+    lines: list[dict[str, str]]
+    signature_png: bytes | None
+    signed_by: str
+
+
+def work_done_on(ticket_ids: list[int], zone: str) -> WorkDone:
+    """Finished visits and done checklist steps of the tickets, oldest first (three queries)."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    lines: list[tuple[dt.datetime, dict[str, str]]] = []
+    visits = list(Visit.objects.filter(ticket_id__in=ticket_ids, status="done")
+                  .select_related("ticket", "site", "signature")
+                  .prefetch_related("engineers").order_by("checked_in_at", "pk"))  # fmt: skip
+    for v in visits:
+        begins = (v.checked_in_at or v.planned_start).astimezone(tz)
+        ends = (v.checked_out_at or v.planned_end).astimezone(tz)
+        crew = ", ".join(e.get_full_name() or e.username for e in v.engineers.all())
+        lines.append((begins, {"ticket": str(v.ticket.number), "date": begins.date().isoformat(),
+                               "text": f"{v.site.name}: {begins:%H:%M}–{ends:%H:%M}, {crew}"}))  # fmt: skip
+    steps = (TicketChecklistItem.objects.filter(checklist__ticket_id__in=ticket_ids,
+                                                done_at__isnull=False)
+             .values_list("checklist__ticket__number", "done_at", "text", "value", "kind"))  # fmt: skip
+    for number, done_at, text, value, kind in steps:
+        if done_at is None:
+            continue
+        shown = f"{text}: {value}" if value and kind != "photo" else text
+        lines.append((done_at, {"ticket": str(number),
+                                "date": done_at.astimezone(tz).date().isoformat(),
+                                "text": f"✓ {shown}"}))  # fmt: skip
+    lines.sort(key=lambda pair: pair[0])
+    signed = [v for v in visits if v.signature is not None]
+    png, name = None, ""
+    if signed:
+        last = signed[-1]
+        assert last.signature is not None
+        with last.signature.file.open("rb") as handle:
+            png = handle.read()
+        name = last.signed_by
+    return WorkDone([line for _, line in lines], png, name)

@@ -14,6 +14,7 @@ from typing import IO
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from PIL import Image
 
 from deskline.accounts.models import Role, User
 from deskline.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -258,6 +259,21 @@ def visit_photo_add(*, actor: User, visit_id: int, filename: str, content: IO[by
     return photo
 
 
+MAX_SIGNATURE_BYTES = 512 * 1024
+
+
+def _is_png(data: bytes) -> bool:
+    """A whole, readable PNG of a sensible size (it is printed on the act as it is)."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) > MAX_SIGNATURE_BYTES:
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            return image.format == "PNG" and image.width <= 4000 and image.height <= 4000
+    except (OSError, SyntaxError, ValueError):
+        return False
+
+
 @transaction.atomic
 def visit_sign(*, actor: User, visit_id: int, png: bytes, signed_by: str) -> Visit:
     """The client's signature drawn on the phone, stored as an image on the ticket."""
@@ -265,7 +281,7 @@ def visit_sign(*, actor: User, visit_id: int, png: bytes, signed_by: str) -> Vis
     name = signed_by.strip()[:200]
     if not name:
         raise ValidationFailed("who signed?", fields={"signed_by": "required"})
-    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+    if not _is_png(png):
         raise ValidationFailed("the signature is not a PNG image", fields={"signature": "PNG"})
     attachment = attachment_add(actor=actor, number=visit.ticket.number,
                                 filename=f"signature-visit-{visit.pk}.png",
