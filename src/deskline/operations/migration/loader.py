@@ -62,8 +62,10 @@ class _DryRun(Exception):
 
 
 class _Loader:
-    def __init__(self, source: str, groups_as: str, report: MigrationReport) -> None:
-        self.source, self.report = source, report
+    def __init__(
+        self, source: str, groups_as: str, report: MigrationReport, *, dry_run: bool
+    ) -> None:
+        self.source, self.report, self.dry_run = source, report, dry_run
         self.actor: User = system_user("import")
         self.directory = Directory(actor=self.actor, groups_as=groups_as)
 
@@ -111,7 +113,8 @@ class _Loader:
         ticket = ticket_import(actor=self.actor, values=values, source=self.source,
                                external_id=record.external_id,
                                original_status=record.status_name,
-                               original_number=record.original_number)  # fmt: skip
+                               original_number=record.original_number,
+                               reserve_number=not self.dry_run)  # fmt: skip
         self.remember("ticket", record.external_id, ticket.pk)
         old = record.original_number or str(record.number or "")
         if old and ticket.number != record.number:
@@ -187,7 +190,7 @@ def migrate(
 ) -> MigrationReport:
     """Import every ticket of `tickets` (from one reader); see the module docstring."""
     report = MigrationReport()
-    loader = _Loader(source, groups_as, report)
+    loader = _Loader(source, groups_as, report, dry_run=dry_run)
     if max_number and not dry_run:
         # New tickets created meanwhile get numbers above the old system's: they stay free.
         with transaction.atomic():
