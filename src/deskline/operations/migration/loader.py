@@ -31,7 +31,7 @@ from deskline.tickets.importing import (
     ticket_import,
     ticket_numbers_reserve_through,
 )
-from deskline.tickets.models import Comment, Ticket
+from deskline.tickets.models import Comment, Status, Ticket
 
 BATCH = 100
 
@@ -69,15 +69,53 @@ class _Loader:
         self.actor: User = system_user("import")
         self.directory = Directory(actor=self.actor, groups_as=groups_as)
 
+        #: What earlier runs and committed tickets of this run imported: {(kind, id): row id}.
+        self.known: dict[tuple[str, str], int] = {}
+        #: What the ticket being loaded added (kept only if its savepoint commits).
+        self.fresh: dict[tuple[str, str], int] = {}
+        self._statuses: dict[str, Status] = {}  # configuration: read once a run
+        self._priorities: dict[str, int | None] = {}
+
+    def status(self, phase: str) -> Status:
+        if phase not in self._statuses:
+            self._statuses[phase] = status_for_phase(phase)
+        return self._statuses[phase]
+
+    def priority(self, code: str) -> int | None:
+        if code not in self._priorities:
+            self._priorities[code] = priority_id(code)
+        return self._priorities[code]
+
+    def prefetch(self, batch: Iterable[SourceTicket]) -> None:
+        """Read the batch's old ids already imported, in one query per kind."""
+        self.known = {}
+        wanted: dict[str, list[str]] = {"ticket": [], "comment": [], "file": []}
+        for record in batch:
+            wanted["ticket"].append(record.external_id)
+            wanted["file"] += [f.external_id for f in record.files]
+            for comment in record.comments:
+                wanted["comment"].append(comment.external_id)
+                wanted["file"] += [f.external_id for f in comment.files]
+        for kind, ids in wanted.items():
+            for start in range(0, len(ids), 500):
+                rows = ImportedRecord.objects.filter(
+                    source=self.source, kind=kind, external_id__in=ids[start : start + 500]
+                ).values_list("external_id", "object_id")
+                self.known.update({(kind, external_id): pk for external_id, pk in rows})
+
     def imported(self, kind: str, external_id: str) -> int | None:
-        return (
-            ImportedRecord.objects.filter(source=self.source, kind=kind, external_id=external_id)
-            .values_list("object_id", flat=True).first()
-        )  # fmt: skip
+        key = (kind, external_id)
+        return self.fresh.get(key, self.known.get(key))
 
     def remember(self, kind: str, external_id: str, object_id: int) -> None:
-        ImportedRecord.objects.create(source=self.source, kind=kind, external_id=external_id,
-                                      object_id=object_id)  # fmt: skip
+        self.fresh[(kind, external_id)] = object_id
+
+    def save_fresh(self) -> None:
+        """Write the ticket's new ImportedRecord rows (in its savepoint), in one INSERT."""
+        ImportedRecord.objects.bulk_create(
+            ImportedRecord(source=self.source, kind=kind, external_id=external_id, object_id=pk)
+            for (kind, external_id), pk in self.fresh.items()
+        )
 
     def load(self, record: SourceTicket) -> None:
         ticket_id = self.imported("ticket", record.external_id)
@@ -95,6 +133,7 @@ class _Loader:
             self.report.tickets_skipped += 1
         self.report.comments += comments
         self.report.files += files
+        self.save_fresh()
 
     def create(self, record: SourceTicket) -> Ticket:
         contact_id, company_id = self.directory.contact(record.requester)
@@ -102,10 +141,10 @@ class _Loader:
         values = HistoricTicket(
             title=record.title, description=record.description,
             description_is_html=record.description_is_html,
-            status=status_for_phase(record.phase), created_at=record.created_at,
+            status=self.status(record.phase), created_at=record.created_at,
             updated_at=record.updated_at, resolved_at=record.resolved_at,
             closed_at=record.closed_at, wanted_number=record.number,
-            priority_id=priority_id(record.priority),
+            priority_id=self.priority(record.priority),
             assignee_id=self.directory.staff_id(record.assignee),
             company_id=company_id, contact_id=contact_id, team_id=group.get("team_id"),
             category_id=group.get("category_id"),
@@ -132,6 +171,8 @@ class _Loader:
                 comment = self.comment(ticket, record, source_comment)
                 comments += 1
                 latest = max(latest or comment.created_at, comment.created_at)
+            elif all(self.imported("file", f.external_id) for f in source_comment.files):
+                continue
             else:
                 comment = Comment.objects.get(pk=comment_id)
             files += self.files(ticket, comment, source_comment.files,
@@ -208,14 +249,17 @@ def migrate(
 
 def _load_batch(loader: _Loader, batch: list[SourceTicket], *, dry_run: bool,
                 progress: Callable[[int], None] | None) -> None:  # fmt: skip
+    loader.prefetch(batch)
     with transaction.atomic():
         for record in batch:
             loader.report.problems += [f"ticket {record.external_id}: {w}" for w in record.warnings]
+            loader.fresh = {}
             try:
                 with transaction.atomic():
                     loader.load(record)
                     if dry_run:
                         raise _DryRun
+                loader.known.update(loader.fresh)
             except _DryRun:
                 pass
             except (DomainError, IntegrityError) as exc:
