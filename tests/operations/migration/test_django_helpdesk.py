@@ -233,3 +233,14 @@ def test_an_interrupted_run_resumes_where_it_stopped(
     report = run(helpdesk_db)
     assert (report.tickets, report.tickets_skipped) == (3, 2)
     assert Ticket.objects.count() == 5
+
+
+def test_a_submitter_address_the_contact_rules_refuse_leaves_the_ticket_without_a_contact(
+    helpdesk_db: HelpdeskDb,
+) -> None:
+    number = helpdesk_db.run(lambda f: f.ticket(1, "Odd sender", created=T0, email="not-an-email"))
+    report = run(helpdesk_db)
+    assert Ticket.objects.get(number=number).contact is None
+    (problem,) = [p for p in report.problems if "not-an-email" in p]
+    assert problem.startswith(f"ticket {number}: requester 'not-an-email' not kept")
+    assert "email: Enter a valid email address." in problem

@@ -136,7 +136,15 @@ class _Loader:
         self.save_fresh()
 
     def create(self, record: SourceTicket) -> Ticket:
-        contact_id, company_id = self.directory.contact(record.requester)
+        try:
+            with transaction.atomic():
+                contact_id, company_id = self.directory.contact(record.requester)
+        except DomainError as exc:  # an address the contact rules refuse: keep the ticket
+            contact_id = company_id = None
+            who = record.requester.email if record.requester else ""
+            self.report.problems.append(
+                f"ticket {record.external_id}: requester {who!r} not kept: {_reason(exc)}"
+            )
         group = self.directory.group(record.group)
         values = HistoricTicket(
             title=record.title, description=record.description,
@@ -263,11 +271,14 @@ def _load_batch(loader: _Loader, batch: list[SourceTicket], *, dry_run: bool,
             except _DryRun:
                 pass
             except (DomainError, IntegrityError) as exc:
-                fields = getattr(exc, "fields", None) or {}
-                detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
                 loader.report.problems.append(
-                    f"ticket {record.external_id}: not imported: {exc}"
-                    + (f" ({detail})" if detail else "")
+                    f"ticket {record.external_id}: not imported: {_reason(exc)}"
                 )
     if progress is not None and batch:
         progress(len(batch))
+
+
+def _reason(exc: Exception) -> str:
+    fields = getattr(exc, "fields", None) or {}
+    detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
+    return f"{exc}" + (f" ({detail})" if detail else "")
