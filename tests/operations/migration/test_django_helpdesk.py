@@ -244,3 +244,16 @@ def test_a_submitter_address_the_contact_rules_refuse_leaves_the_ticket_without_
     (problem,) = [p for p in report.problems if "not-an-email" in p]
     assert problem.startswith(f"ticket {number}: requester 'not-an-email' not kept")
     assert "email: Enter a valid email address." in problem
+
+
+def test_a_ticket_deleted_here_after_its_import_is_reported_not_recreated(
+    helpdesk_db: HelpdeskDb,
+) -> None:
+    run(helpdesk_db)
+    Ticket.objects.filter(number=helpdesk_db.ids["closed"]).delete()
+    report = run(helpdesk_db)
+    assert [p for p in report.problems if "no longer exists" in p] == [
+        f"ticket {helpdesk_db.ids['closed']}: not imported: "
+        "imported before, but that Deskline ticket no longer exists"
+    ]
+    assert Ticket.objects.count() == 4

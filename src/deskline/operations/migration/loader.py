@@ -119,7 +119,7 @@ class _Loader:
 
     def load(self, record: SourceTicket) -> None:
         ticket_id = self.imported("ticket", record.external_id)
-        ticket = self.create(record) if ticket_id is None else Ticket.objects.get(pk=ticket_id)
+        ticket = self.create(record) if ticket_id is None else self.existing(ticket_id)
         comments, files, latest = self.history(ticket, record)
         if ticket_id is None:
             self.report.tickets += 1
@@ -134,6 +134,13 @@ class _Loader:
         self.report.comments += comments
         self.report.files += files
         self.save_fresh()
+
+    @staticmethod
+    def existing(ticket_id: int) -> Ticket:
+        ticket = Ticket.objects.filter(pk=ticket_id).first()
+        if ticket is None:
+            raise DomainError("imported before, but that Deskline ticket no longer exists")
+        return ticket
 
     def create(self, record: SourceTicket) -> Ticket:
         try:
@@ -179,10 +186,13 @@ class _Loader:
                 comment = self.comment(ticket, record, source_comment)
                 comments += 1
                 latest = max(latest or comment.created_at, comment.created_at)
-            elif all(self.imported("file", f.external_id) for f in source_comment.files):
-                continue
             else:
-                comment = Comment.objects.get(pk=comment_id)
+                found = Comment.objects.filter(pk=comment_id).first()
+                if found is None or all(
+                    self.imported("file", f.external_id) for f in source_comment.files
+                ):
+                    continue
+                comment = found
             files += self.files(ticket, comment, source_comment.files,
                                 public=source_comment.is_public, record=record)  # fmt: skip
         return comments, files, latest
