@@ -63,7 +63,12 @@ def ticket_numbers_reserve_through(number: int) -> None:
                 [SEQUENCE, number],
             )
             return
-        next_ticket_number()  # makes sure the counter row exists
+        cursor.execute(  # the counter row, if missing, starts above every number issued
+            "INSERT INTO tickets_numbersequence (name, value) "
+            "SELECT %s, (SELECT COALESCE(MAX(number), 0) FROM tickets_ticket) "
+            "WHERE NOT EXISTS (SELECT 1 FROM tickets_numbersequence WHERE name = %s)",
+            [COUNTER, COUNTER],
+        )
         cursor.execute(
             "UPDATE tickets_numbersequence SET value = MAX(value, %s) WHERE name = %s",
             [number, COUNTER],
@@ -88,12 +93,17 @@ def ticket_import(
     external_id: str,
     original_status: str,
     original_number: str = "",
+    reserve_number: bool = True,
 ) -> Ticket:
     """Create the ticket as it was; its old number when free here, else the next number
-    (`original_number`: how the old system wrote a number that is not a plain one)."""
+    (`original_number`: how the old system wrote a number that is not a plain one).
+
+    Keeping a number moves the numbering past it, so no new ticket is given it later;
+    `reserve_number=False` is for a dry run (PostgreSQL's sequence ignores rollbacks)."""
     number = values.wanted_number
     if number is not None and number > 0 and number_is_free(number):
-        ticket_numbers_reserve_through(number)
+        if reserve_number:
+            ticket_numbers_reserve_through(number)
     else:
         number = next_ticket_number()
     priority = resolve("priority", values.priority_id) or config_cache.default_priority()

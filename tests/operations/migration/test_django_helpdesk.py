@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from deskline.accounts.models import Role, Team
 from deskline.cli import main
 from deskline.clients.models import Contact
 from deskline.notifications.models import Outbox
+from deskline.operations.migration import loader
 from deskline.operations.migration.django_helpdesk import DjangoHelpdeskReader
 from deskline.operations.migration.loader import MigrationReport, migrate
+from deskline.operations.migration.records import SourceTicket
 from deskline.operations.migration.sourcedb import source_db
 from deskline.tickets.models import (
     Attachment,
@@ -195,3 +199,61 @@ def test_an_imported_ticket_shows_on_the_desk_with_its_history(
     number = helpdesk_db.ids["resolved"]
     page = client.get(f"/tickets/{number}/").content.decode()  # type: ignore[attr-defined]
     assert "Imported from another help desk" in page and "We will come tomorrow" in page
+
+
+def _numbering_state() -> object:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT last_value, is_called FROM tickets_ticket_number_seq")
+        else:
+            cursor.execute("SELECT value FROM tickets_numbersequence WHERE name = 'ticket'")
+        return cursor.fetchone()
+
+
+def test_a_dry_run_leaves_the_ticket_numbering_alone(helpdesk_db: HelpdeskDb) -> None:
+    before = _numbering_state()
+    run(helpdesk_db, dry_run=True)
+    assert _numbering_state() == before
+
+
+def test_an_interrupted_run_resumes_where_it_stopped(
+    helpdesk_db: HelpdeskDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "BATCH", 2)
+    with source_db(helpdesk_db.url) as db:
+        records = list(DjangoHelpdeskReader(db, media_dir=helpdesk_db.media).tickets())
+
+    def cut_after_three() -> Iterator[SourceTicket]:
+        yield from records[:3]
+        raise ConnectionError("the old server went away")
+
+    with pytest.raises(ConnectionError):
+        migrate(cut_after_three(), source="django-helpdesk")
+    assert Ticket.objects.count() == 2  # the first batch was committed, the third was not
+    report = run(helpdesk_db)
+    assert (report.tickets, report.tickets_skipped) == (3, 2)
+    assert Ticket.objects.count() == 5
+
+
+def test_a_submitter_address_the_contact_rules_refuse_leaves_the_ticket_without_a_contact(
+    helpdesk_db: HelpdeskDb,
+) -> None:
+    number = helpdesk_db.run(lambda f: f.ticket(1, "Odd sender", created=T0, email="not-an-email"))
+    report = run(helpdesk_db)
+    assert Ticket.objects.get(number=number).contact is None
+    (problem,) = [p for p in report.problems if "not-an-email" in p]
+    assert problem.startswith(f"ticket {number}: requester 'not-an-email' not kept")
+    assert "email: Enter a valid email address." in problem
+
+
+def test_a_ticket_deleted_here_after_its_import_is_reported_not_recreated(
+    helpdesk_db: HelpdeskDb,
+) -> None:
+    run(helpdesk_db)
+    Ticket.objects.filter(number=helpdesk_db.ids["closed"]).delete()
+    report = run(helpdesk_db)
+    assert [p for p in report.problems if "no longer exists" in p] == [
+        f"ticket {helpdesk_db.ids['closed']}: not imported: "
+        "imported before, but that Deskline ticket no longer exists"
+    ]
+    assert Ticket.objects.count() == 4

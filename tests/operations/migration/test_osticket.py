@@ -16,7 +16,7 @@ from deskline.operations.migration.sourcedb import source_db
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 from tests.factories import UserFactory
 from tests.operations.migration.conftest import OldDb
-from tests.operations.migration.helpdesk_db import T0
+from tests.operations.migration.helpdesk_db import T0, Filler
 
 pytestmark = pytest.mark.django_db
 HOUR = timedelta(hours=1)
@@ -101,3 +101,23 @@ def test_the_command_reads_osticket(
     out = capsys.readouterr().out
     assert "ticket ABC-0007 is now" in out and "2 tickets imported" in out
     assert mapping.read_text().splitlines()[0] == "old_number,new_number"
+
+
+def test_files_of_the_filesystem_storage_plugin_come_from_the_media_folder(
+    osticket_db: OldDb,
+) -> None:
+    def add_file(f: Filler) -> None:
+        entry = f.insert("ost_thread_entry", thread_id=1, type="R", body="See file",
+                         created=T0 + 3 * HOUR, updated=T0 + 3 * HOUR)  # fmt: skip
+        file = f.insert("ost_file", bk="F", type="text/plain", size=2, key="xk42",
+                        signature="s", name="fs.txt", created=T0)  # fmt: skip
+        f.insert("ost_attachment", object_id=entry, type="H", file_id=file, name="fs.txt")
+
+    osticket_db.run(add_file)
+    (osticket_db.media / "x").mkdir(parents=True)
+    (osticket_db.media / "x" / "xk42").write_bytes(b"fs")
+    with source_db(osticket_db.url) as db:
+        reader = OsTicketReader(db, media_dir=osticket_db.media)
+        report = migrate(reader.tickets(), source=reader.source)
+    assert report.problems == []
+    assert Attachment.objects.get(filename="fs.txt").file.read() == b"fs"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -103,9 +104,11 @@ def test_a_wrong_token_is_refused_before_anything_is_written(
         ZammadReader(ZammadApi(server[0], "wrong"))
 
 
-def test_the_command_reads_zammad(
-    server: tuple[str, ZammadData], capsys: pytest.CaptureFixture[str]
+def test_the_command_reads_zammad_with_a_token_from_a_file(
+    server: tuple[str, ZammadData], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    args = ["migrate-from", "zammad", "--url", server[0], "--token", TOKEN, "--dry-run"]
+    token = tmp_path / "token"
+    token.write_text(TOKEN + "\n")
+    args = ["migrate-from", "zammad", "--url", server[0], "--token-file", str(token), "--dry-run"]
     assert main(args) == 0
     assert "5 tickets would be imported" in capsys.readouterr().out

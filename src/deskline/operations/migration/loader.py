@@ -31,7 +31,7 @@ from deskline.tickets.importing import (
     ticket_import,
     ticket_numbers_reserve_through,
 )
-from deskline.tickets.models import Comment, Ticket
+from deskline.tickets.models import Comment, Status, Ticket
 
 BATCH = 100
 
@@ -62,24 +62,64 @@ class _DryRun(Exception):
 
 
 class _Loader:
-    def __init__(self, source: str, groups_as: str, report: MigrationReport) -> None:
-        self.source, self.report = source, report
+    def __init__(
+        self, source: str, groups_as: str, report: MigrationReport, *, dry_run: bool
+    ) -> None:
+        self.source, self.report, self.dry_run = source, report, dry_run
         self.actor: User = system_user("import")
         self.directory = Directory(actor=self.actor, groups_as=groups_as)
 
+        #: What earlier runs and committed tickets of this run imported: {(kind, id): row id}.
+        self.known: dict[tuple[str, str], int] = {}
+        #: What the ticket being loaded added (kept only if its savepoint commits).
+        self.fresh: dict[tuple[str, str], int] = {}
+        self._statuses: dict[str, Status] = {}  # configuration: read once a run
+        self._priorities: dict[str, int | None] = {}
+
+    def status(self, phase: str) -> Status:
+        if phase not in self._statuses:
+            self._statuses[phase] = status_for_phase(phase)
+        return self._statuses[phase]
+
+    def priority(self, code: str) -> int | None:
+        if code not in self._priorities:
+            self._priorities[code] = priority_id(code)
+        return self._priorities[code]
+
+    def prefetch(self, batch: Iterable[SourceTicket]) -> None:
+        """Read the batch's old ids already imported, in one query per kind."""
+        self.known = {}
+        wanted: dict[str, list[str]] = {"ticket": [], "comment": [], "file": []}
+        for record in batch:
+            wanted["ticket"].append(record.external_id)
+            wanted["file"] += [f.external_id for f in record.files]
+            for comment in record.comments:
+                wanted["comment"].append(comment.external_id)
+                wanted["file"] += [f.external_id for f in comment.files]
+        for kind, ids in wanted.items():
+            for start in range(0, len(ids), 500):
+                rows = ImportedRecord.objects.filter(
+                    source=self.source, kind=kind, external_id__in=ids[start : start + 500]
+                ).values_list("external_id", "object_id")
+                self.known.update({(kind, external_id): pk for external_id, pk in rows})
+
     def imported(self, kind: str, external_id: str) -> int | None:
-        return (
-            ImportedRecord.objects.filter(source=self.source, kind=kind, external_id=external_id)
-            .values_list("object_id", flat=True).first()
-        )  # fmt: skip
+        key = (kind, external_id)
+        return self.fresh.get(key, self.known.get(key))
 
     def remember(self, kind: str, external_id: str, object_id: int) -> None:
-        ImportedRecord.objects.create(source=self.source, kind=kind, external_id=external_id,
-                                      object_id=object_id)  # fmt: skip
+        self.fresh[(kind, external_id)] = object_id
+
+    def save_fresh(self) -> None:
+        """Write the ticket's new ImportedRecord rows (in its savepoint), in one INSERT."""
+        ImportedRecord.objects.bulk_create(
+            ImportedRecord(source=self.source, kind=kind, external_id=external_id, object_id=pk)
+            for (kind, external_id), pk in self.fresh.items()
+        )
 
     def load(self, record: SourceTicket) -> None:
         ticket_id = self.imported("ticket", record.external_id)
-        ticket = self.create(record) if ticket_id is None else Ticket.objects.get(pk=ticket_id)
+        ticket = self.create(record) if ticket_id is None else self.existing(ticket_id)
         comments, files, latest = self.history(ticket, record)
         if ticket_id is None:
             self.report.tickets += 1
@@ -93,17 +133,33 @@ class _Loader:
             self.report.tickets_skipped += 1
         self.report.comments += comments
         self.report.files += files
+        self.save_fresh()
+
+    @staticmethod
+    def existing(ticket_id: int) -> Ticket:
+        ticket = Ticket.objects.filter(pk=ticket_id).first()
+        if ticket is None:
+            raise DomainError("imported before, but that Deskline ticket no longer exists")
+        return ticket
 
     def create(self, record: SourceTicket) -> Ticket:
-        contact_id, company_id = self.directory.contact(record.requester)
+        try:
+            with transaction.atomic():
+                contact_id, company_id = self.directory.contact(record.requester)
+        except DomainError as exc:  # an address the contact rules refuse: keep the ticket
+            contact_id = company_id = None
+            who = record.requester.email if record.requester else ""
+            self.report.problems.append(
+                f"ticket {record.external_id}: requester {who!r} not kept: {_reason(exc)}"
+            )
         group = self.directory.group(record.group)
         values = HistoricTicket(
             title=record.title, description=record.description,
             description_is_html=record.description_is_html,
-            status=status_for_phase(record.phase), created_at=record.created_at,
+            status=self.status(record.phase), created_at=record.created_at,
             updated_at=record.updated_at, resolved_at=record.resolved_at,
             closed_at=record.closed_at, wanted_number=record.number,
-            priority_id=priority_id(record.priority),
+            priority_id=self.priority(record.priority),
             assignee_id=self.directory.staff_id(record.assignee),
             company_id=company_id, contact_id=contact_id, team_id=group.get("team_id"),
             category_id=group.get("category_id"),
@@ -111,7 +167,8 @@ class _Loader:
         ticket = ticket_import(actor=self.actor, values=values, source=self.source,
                                external_id=record.external_id,
                                original_status=record.status_name,
-                               original_number=record.original_number)  # fmt: skip
+                               original_number=record.original_number,
+                               reserve_number=not self.dry_run)  # fmt: skip
         self.remember("ticket", record.external_id, ticket.pk)
         old = record.original_number or str(record.number or "")
         if old and ticket.number != record.number:
@@ -130,7 +187,12 @@ class _Loader:
                 comments += 1
                 latest = max(latest or comment.created_at, comment.created_at)
             else:
-                comment = Comment.objects.get(pk=comment_id)
+                found = Comment.objects.filter(pk=comment_id).first()
+                if found is None or all(
+                    self.imported("file", f.external_id) for f in source_comment.files
+                ):
+                    continue
+                comment = found
             files += self.files(ticket, comment, source_comment.files,
                                 public=source_comment.is_public, record=record)  # fmt: skip
         return comments, files, latest
@@ -187,7 +249,7 @@ def migrate(
 ) -> MigrationReport:
     """Import every ticket of `tickets` (from one reader); see the module docstring."""
     report = MigrationReport()
-    loader = _Loader(source, groups_as, report)
+    loader = _Loader(source, groups_as, report, dry_run=dry_run)
     if max_number and not dry_run:
         # New tickets created meanwhile get numbers above the old system's: they stay free.
         with transaction.atomic():
@@ -205,22 +267,28 @@ def migrate(
 
 def _load_batch(loader: _Loader, batch: list[SourceTicket], *, dry_run: bool,
                 progress: Callable[[int], None] | None) -> None:  # fmt: skip
+    loader.prefetch(batch)
     with transaction.atomic():
         for record in batch:
             loader.report.problems += [f"ticket {record.external_id}: {w}" for w in record.warnings]
+            loader.fresh = {}
             try:
                 with transaction.atomic():
                     loader.load(record)
                     if dry_run:
                         raise _DryRun
+                loader.known.update(loader.fresh)
             except _DryRun:
                 pass
             except (DomainError, IntegrityError) as exc:
-                fields = getattr(exc, "fields", None) or {}
-                detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
                 loader.report.problems.append(
-                    f"ticket {record.external_id}: not imported: {exc}"
-                    + (f" ({detail})" if detail else "")
+                    f"ticket {record.external_id}: not imported: {_reason(exc)}"
                 )
     if progress is not None and batch:
         progress(len(batch))
+
+
+def _reason(exc: Exception) -> str:
+    fields = getattr(exc, "fields", None) or {}
+    detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
+    return f"{exc}" + (f" ({detail})" if detail else "")

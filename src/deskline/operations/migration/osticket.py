@@ -2,8 +2,8 @@
 install-mysql.sql makes them, `ost_` unless the installation chose another prefix).
 
 Files stored in the database (osTicket's default backend "D") are read from file_chunk;
-files of the filesystem storage plugin ("F") from `media_dir`/<first letter of key>/<key>;
-files from osTicket 1.6 ("6") from the path osTicket recorded.
+files of the filesystem storage plugin ("F") from `media_dir`/<first letter of key>/<key>.
+Files left in osTicket 1.6's upload folder ("6") are reported, not read.
 """
 
 # Queries name tables as the prefix (checked to be a plain name) plus constants of this module.
@@ -141,7 +141,7 @@ class OsTicketReader:
             return found
         for row in self.db.rows(
             f"SELECT a.id, a.object_id, a.name, f.id AS file_id, f.name AS file_name, f.size, "
-            f"f.bk, f.{'`key`' if self.db.vendor == 'mysql' else 'key'} AS file_key, f.attrs "
+            f"f.bk, f.{'`key`' if self.db.vendor == 'mysql' else 'key'} AS file_key "
             f"FROM {self.p}attachment a JOIN {self.p}file f ON f.id = a.file_id "
             f"WHERE a.type = 'H' AND a.inline = 0 AND a.object_id IN {in_clause(entry_ids)} "
             "ORDER BY a.id", entry_ids,
@@ -154,18 +154,16 @@ class OsTicketReader:
 
     def _reader(self, row: dict[str, Any]) -> Callable[[], bytes]:
         backend, file_id = row["bk"] or "D", int(row["file_id"])
-        key, attrs = str(row["file_key"] or ""), str(row["attrs"] or "")
+        key = str(row["file_key"] or "")
 
         def read() -> bytes:
             if backend == "D":
                 chunks = self.db.rows(f"SELECT filedata FROM {self.p}file_chunk "
                                       "WHERE file_id = %s ORDER BY chunk_id", [file_id])  # fmt: skip
                 return b"".join(bytes(c["filedata"]) for c in chunks)
-            if backend == "6" and attrs:
-                return Path(attrs).read_bytes()
             if backend == "F" and self.media_dir is not None and key:
                 return (self.media_dir / key[0] / key).read_bytes()
             raise OSError(f"file {file_id} is kept by storage backend {backend!r}: "
-                          "give --media-dir (the storage plugin's folder)")  # fmt: skip
+                          "for F give --media-dir (the storage plugin's folder)")  # fmt: skip
 
         return read

@@ -59,8 +59,10 @@ def _connect(url: str) -> SourceDb:
         import psycopg
 
         try:
-            return SourceDb(psycopg.connect(url.replace("postgres://", "postgresql://", 1)),
-                            "postgresql")  # fmt: skip
+            # Autocommit: a long import holds no transaction open on the old server.
+            connection = psycopg.connect(url.replace("postgres://", "postgresql://", 1),
+                                         autocommit=True)  # fmt: skip
+            return SourceDb(connection, "postgresql")
         except psycopg.Error as exc:
             raise SourceError(f"cannot connect to {parts.hostname}: {exc}") from exc
     if scheme == "mysql":

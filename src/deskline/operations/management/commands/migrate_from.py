@@ -34,7 +34,9 @@ class Command(BaseCommand):
                             help="django-helpdesk's user table if the site swapped the user model")  # fmt: skip
         parser.add_argument("--table-prefix", default="ost_", help="osTicket's table prefix")
         parser.add_argument("--url", default="", help="Zammad's address, https://desk.example.com")
-        parser.add_argument("--token", default="", help="a Zammad API token (admin, ticket.agent)")
+        parser.add_argument("--token", default="", help="a Zammad API token (ticket.agent)")
+        parser.add_argument("--token-file", type=Path, default=None,
+                            help="read the token from this file (kept out of the process list)")  # fmt: skip
         parser.add_argument("--groups-as", choices=["teams", "categories"], default="teams",
                             help="queues, departments or groups become teams or categories")  # fmt: skip
         parser.add_argument("--source", default="",
@@ -45,6 +47,11 @@ class Command(BaseCommand):
                             help="go through every ticket with the real services, then roll back")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["token_file"] is not None:
+            try:
+                options["token"] = options["token_file"].read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise CommandError(f"cannot read the token file: {exc}") from exc
         try:
             with ExitStack() as stack:
                 reader = open_reader(options["system"], options, stack)
