@@ -304,3 +304,11 @@ DESKLINE_ADMIN_PASSWORD = env_str("DESKLINE_ADMIN_PASSWORD", "")
 DESKLINE_ENCRYPTION_KEY = env_str("DESKLINE_ENCRYPTION_KEY", "")
 #: The secret an accounting system sends (X-Billing-Token) with payment notices; empty = off.
 DESKLINE_BILLING_WEBHOOK_SECRET = env_str("DESKLINE_BILLING_WEBHOOK_SECRET", "")
+
+# Expiry reminders (fieldwork/expiry.py): days before a warranty, contract end, licence or
+# certificate to remind (each step once), and the equipment date parameters that are expiries.
+DESKLINE_EXPIRY_STEPS = [int(d) for d in env_list("DESKLINE_EXPIRY_STEPS", ["90", "30", "7"])]
+DESKLINE_EXPIRY_PARAMETERS = env_list(
+    "DESKLINE_EXPIRY_PARAMETERS",
+    ["licence_until", "license_until", "certificate_until", "verification_until", "valid_until"],
+)

@@ -39,5 +39,6 @@ urlpatterns = [
     path("feedback/", include("deskline.feedback.urls")),
     path("billing/", include("deskline.billing.urls")),
     path("portal/acts/", include("deskline.billing.portal_urls")),
+    path("", include("deskline.fieldwork.maintenance_urls")),
     path("", include("deskline.desk.urls")),
 ]

@@ -18,3 +18,6 @@ class ChecklistTemplateAdmin(admin.ModelAdmin[ChecklistTemplate]):
     list_display = ["name", "is_active"]
     filter_horizontal = ["ticket_types", "categories", "equipment_kinds"]
     inlines = [StepInline]
+
+
+from deskline.fieldwork import maintenance_admin  # noqa: E402, F401  (plans, expiry settings)
