@@ -112,15 +112,22 @@ def _initialise(today: dt.date) -> int:
 
     pending = MaintenancePlan.objects.filter(is_active=True, create_from__isnull=True,
                                              counter_next__isnull=True)  # fmt: skip
-    fields = ("pk", "rule", "starts_on", "ends_on", "lead_days", "every_hours",
-              "counter_parameter", "equipment_id", "next_due_on", "create_from", "counter_next")  # fmt: skip
+    unset: dict[str, object] = {"create_from": None, "counter_next": None}
     changes: list[tuple[int, dict[str, object], dict[str, object]]] = []
-    for chunk in _chunks(pending.only(*fields)):
+    after = 0
+    while True:  # rule plans as plain values: 100,000 of them make no model instances
+        rows = list(pending.exclude(rule="").filter(pk__gt=after).order_by("pk").values_list(
+            "pk", "rule", "starts_on", "ends_on", "lead_days")[:BATCH])  # fmt: skip
+        if not rows:
+            break
+        for pk, rule, starts_on, ends_on, lead_days in rows:
+            first, create_from = recurrence.first_cursor(rule, starts_on, ends_on, lead_days, today)
+            changes.append((pk, unset, {"next_due_on": first, "create_from": create_from}))
+        after = rows[-1][0]
+    for chunk in _chunks(pending.filter(rule="")):  # counter plans read their counter
         for plan in chunk:
             plan_cursor_reset(plan, today=today)
-            new: dict[str, object] = {"next_due_on": plan.next_due_on, "create_from": plan.create_from,
-                   "counter_next": plan.counter_next}  # fmt: skip
-            changes.append((plan.pk, {"create_from": None, "counter_next": None}, new))
+            changes.append((plan.pk, unset, {"counter_next": plan.counter_next}))
     # Plans sharing a first date move together: a hundred statements for 100,000 plans.
     _update_grouped(changes)
     return len(changes)

@@ -130,11 +130,9 @@ def plan_cursor_reset(plan: MaintenancePlan, *, today: dt.date) -> None:
         plan.next_due_on = plan.create_from = None
         plan.counter_next = int(value) + plan.every_hours
         return
-    first = recurrence.next_date(plan.rule, plan.starts_on, max(today, plan.starts_on))
-    if first is None or (plan.ends_on is not None and first > plan.ends_on):
-        plan.next_due_on, plan.create_from = None, dt.date.max  # finished: nothing more to do
-    else:
-        plan.next_due_on, plan.create_from = first, recurrence.create_on(first, plan.lead_days)
+    plan.next_due_on, plan.create_from = recurrence.first_cursor(
+        plan.rule, plan.starts_on, plan.ends_on, plan.lead_days, today
+    )  # (None, date.max): finished, nothing more to do
     plan.counter_next = None
 
 
