@@ -502,7 +502,7 @@ def test_checklists_and_time_follow_the_tickets_row_and_never_reach_clients(
 # registry writers write them.
 @pytest.mark.parametrize("role", list(MATRIX))
 def test_maintenance_plans_follow_the_companies_row_and_registry_writers_write(
-    role: str, world: dict[str, Any], api_for: Any
+    role: str, world: dict[str, Any], api_for: Any, client: Any
 ) -> None:
     from deskline.fieldwork.maintenance_services import plan_create
 
@@ -522,6 +522,13 @@ def test_maintenance_plans_follow_the_companies_row_and_registry_writers_write(
     assert created == (201 if role in WRITERS else 403), role
     changed = api.patch(f"maintenance-plans/{plans['a']}", {"name": "Renamed"}).status_code
     assert changed == (200 if role in WRITERS else 403), role
+    client.force_login(api.user)
+    for name, pk in plans.items():  # the desk's plan page: a staff page with the same rows
+        response = client.get(f"/maintenance/{pk}/")
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/"
+        else:
+            assert response.status_code == (200 if name in companies else 404), (role, name)
 
 
 # Expiries and labels (issue 15, items 7-8): the list follows the registry rows (a client: its
