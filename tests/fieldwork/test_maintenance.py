@@ -236,3 +236,14 @@ def test_a_wrong_plan_is_refused_naming_the_field(
 def test_agents_may_not_write_plans() -> None:
     with pytest.raises(PermissionDenied):
         make_plan(UserFactory(role="agent"))
+
+
+def test_the_ticket_page_shows_where_a_maintenance_ticket_came_from(admin: Any) -> None:
+    from django.test import Client
+
+    make_plan(admin, name="Lift quarterly")
+    number = maintenance_run(today=TODAY + dt.timedelta(days=10)).created[0]
+    browser = Client()
+    browser.force_login(admin)
+    page = browser.get(f"/tickets/{number}/").content.decode()
+    assert "Planned maintenance" in page and "Lift quarterly" in page

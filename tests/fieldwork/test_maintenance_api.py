@@ -131,3 +131,12 @@ def test_an_agent_reads_the_plan_page_but_may_not_change_dates(admin_api: Any, i
     assert admin_api.get(f"maintenance-plans/{plan['id']}").json()["upcoming"][0]["state"] == (
         "pending"
     )
+
+
+def test_the_equipment_site_and_contract_pages_list_their_plans(admin_api: Any, item: Any) -> None:
+    plan = admin_api.post("maintenance-plans", _body(item, name="Belt check")).json()
+    browser = Client()
+    browser.force_login(UserFactory(role=Role.AGENT))
+    for page in (f"/equipment/{item.pk}/", f"/sites/{item.site_id}/"):
+        body = browser.get(page).content.decode()
+        assert f'href="/maintenance/{plan["id"]}/">Belt check' in body, page
