@@ -161,7 +161,12 @@ def plan_update(*, actor: User, plan_id: int, changes: Mapping[str, Any]) -> Mai
     after = (plan.rule, plan.starts_on, plan.ends_on, plan.every_hours, plan.lead_days,
              plan.counter_parameter, plan.equipment_id)  # fmt: skip
     if before != after:
-        plan_cursor_reset(plan, today=timezone.localdate())
+        today = timezone.localdate()
+        plan_cursor_reset(plan, today=today)
+        # Dates written (or skipped, moved) under the old schedule and not yet created go.
+        plan.occurrences.filter(
+            due_on__gte=today, state__in=[OccurrenceState.PENDING, OccurrenceState.SKIPPED]
+        ).delete()
     plan.save()
     return plan
 
