@@ -575,7 +575,7 @@ def test_visits_follow_the_tickets_row_and_clients_never_see_positions(
 # registry writers write them.
 @pytest.mark.parametrize("role", list(MATRIX))
 def test_maintenance_plans_follow_the_companies_row_and_registry_writers_write(
-    role: str, world: dict[str, Any], api_for: Any
+    role: str, world: dict[str, Any], api_for: Any, client: Any
 ) -> None:
     from deskline.fieldwork.maintenance_services import plan_create
 
@@ -615,3 +615,46 @@ def test_triage_pages_follow_the_matrix(role: str, world: dict[str, Any], client
     assert elsewhere.status_code == (200 if role in SEEING_ALL else 404)
     # No suggestion is open, so even a role that sees the ticket finds nothing to accept.
     assert accept.status_code == 404
+    client.force_login(api.user)
+    for name, pk in plans.items():  # the desk's plan page: a staff page with the same rows
+        response = client.get(f"/maintenance/{pk}/")
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/"
+        else:
+            assert response.status_code == (200 if name in companies else 404), (role, name)
+
+
+# Expiries and labels (issue 15, items 7-8): the list follows the registry rows (a client: its
+# company's, a contractor: no contract); the desk pages are staff pages.
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_expiring_list_and_maintenance_pages_follow_the_matrix(
+    role: str, world: dict[str, Any], api_for: Any, client: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    soon = timezone.localdate() + dt.timedelta(days=20)
+    for name in ("a", "b"):
+        world[name].equipment.update(warranty_until=soon)
+        world[name].contracts.update(ends_on=soon)
+    user = _user(role, world)
+    _tickets, companies, contracts = MATRIX[role]
+    rows = api_for(user).get("expiring", {"days": 30}).json()
+    ids = {world["a"].pk: "a", world["b"].pk: "b"}
+    assert {(r["kind"], ids[r["company_id"]]) for r in rows} == {
+        *(("warranty", n) for n in companies), *(("contract", n) for n in contracts)}, role  # fmt: skip
+    client.force_login(user)
+    site = world["a"].sites.get().pk
+    for page in ("/expiring/", "/expiring/?days=90", "/maintenance/", f"/sites/{site}/labels.pdf"):
+        response = client.get(page)
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/", page
+        else:
+            assert response.status_code == 200, (role, page)
+    if role == Role.CONTRACTOR:  # a site outside the contractor's row is not found
+        assert client.get(f"/sites/{world['b'].sites.get().pk}/labels.pdf").status_code == 404
+    if role == "contact":
+        item = world["a"].equipment.get()
+        form = client.get(f"/portal/new/?equipment={item.pk}&site={site}").content.decode()
+        assert f'<option value="{item.pk}" selected>' in form

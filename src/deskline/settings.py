@@ -316,3 +316,10 @@ DESKLINE_BILLING_WEBHOOK_SECRET = env_str("DESKLINE_BILLING_WEBHOOK_SECRET", "")
 DESKLINE_FIELD_SPEED_KMH = env_int("DESKLINE_FIELD_SPEED_KMH", 40, minimum=1)
 DESKLINE_MAP_TILES = env_str("DESKLINE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 DESKLINE_MAP_ATTRIBUTION = env_str("DESKLINE_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Expiry reminders (fieldwork/expiry.py): days before a warranty, contract end, licence or
+# certificate to remind (each step once), and the equipment date parameters that are expiries.
+DESKLINE_EXPIRY_STEPS = [int(d) for d in env_list("DESKLINE_EXPIRY_STEPS", ["90", "30", "7"])]
+DESKLINE_EXPIRY_PARAMETERS = env_list(
+    "DESKLINE_EXPIRY_PARAMETERS",
+    ["licence_until", "license_until", "certificate_until", "verification_until", "valid_until"],
+)

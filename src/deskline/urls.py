@@ -40,5 +40,6 @@ urlpatterns = [
     path("billing/", include("deskline.billing.urls")),
     path("triage/", include("deskline.triage.urls")),
     path("portal/acts/", include("deskline.billing.portal_urls")),
+    path("", include("deskline.fieldwork.maintenance_urls")),
     path("", include("deskline.desk.urls")),
 ]

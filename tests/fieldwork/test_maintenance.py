@@ -236,3 +236,23 @@ def test_a_wrong_plan_is_refused_naming_the_field(
 def test_agents_may_not_write_plans() -> None:
     with pytest.raises(PermissionDenied):
         make_plan(UserFactory(role="agent"))
+
+
+def test_the_ticket_page_shows_where_a_maintenance_ticket_came_from(admin: Any) -> None:
+    from django.test import Client
+
+    make_plan(admin, name="Lift quarterly")
+    number = maintenance_run(today=TODAY + dt.timedelta(days=10)).created[0]
+    browser = Client()
+    browser.force_login(admin)
+    page = browser.get(f"/tickets/{number}/").content.decode()
+    assert "Planned maintenance" in page and "Lift quarterly" in page
+
+
+def test_a_new_schedule_drops_the_dates_written_under_the_old_one(admin: Any) -> None:
+    plan = make_plan(admin)
+    due = TODAY + dt.timedelta(days=10)
+    occurrence_skip(actor=admin, plan_id=plan.pk, due_on=due)
+    plan_update(actor=admin, plan_id=plan.pk, changes={"rule": "FREQ=YEARLY"})
+    assert not MaintenanceOccurrence.objects.filter(plan=plan).exists()
+    assert len(maintenance_run(today=due).created) == 1

@@ -99,3 +99,44 @@ def test_the_portal_shows_the_companys_next_maintenance(admin_api: Any, item: An
     page = browser.get("/portal/").content.decode()
     assert f"Next maintenance: {dateformat.format(first, 'j F')}" in page  # "12 March"
     assert "Quarterly service" in page and "Other company" not in page
+
+
+def test_the_desk_plan_page_shows_the_dates_and_a_dispatcher_skips_and_moves_one(
+    admin_api: Any, item: Any
+) -> None:
+    plan = admin_api.post("maintenance-plans", _body(item)).json()
+    first, second = (d["due_on"] for d in plan["upcoming"][:2])
+    browser = Client()
+    browser.force_login(UserFactory(role=Role.DISPATCHER))
+    page = browser.get(f"/maintenance/{plan['id']}/").content.decode()
+    assert dt.date.fromisoformat(first).strftime("%d.%m.%Y") in page and 'value="skip"' in page
+    url = f"/maintenance/{plan['id']}/dates/"
+    assert browser.post(url, {"due_on": first, "action": "skip"}).status_code == 302
+    to = str(dt.date.fromisoformat(second) + dt.timedelta(days=2))
+    browser.post(url, {"due_on": second, "action": "move", "to": to})
+    detail = admin_api.get(f"maintenance-plans/{plan['id']}").json()
+    assert [d["state"] for d in detail["upcoming"][:2]] == ["skipped", "pending"]
+    assert detail["upcoming"][1]["scheduled_on"] == to
+    assert "Skipped" in browser.get(f"/maintenance/{plan['id']}/").content.decode()
+
+
+def test_an_agent_reads_the_plan_page_but_may_not_change_dates(admin_api: Any, item: Any) -> None:
+    plan = admin_api.post("maintenance-plans", _body(item)).json()
+    browser = Client()
+    browser.force_login(UserFactory(role=Role.AGENT))
+    page = browser.get(f"/maintenance/{plan['id']}/").content.decode()
+    assert plan["name"] in page and 'value="skip"' not in page
+    first = plan["upcoming"][0]["due_on"]
+    browser.post(f"/maintenance/{plan['id']}/dates/", {"due_on": first, "action": "skip"})
+    assert admin_api.get(f"maintenance-plans/{plan['id']}").json()["upcoming"][0]["state"] == (
+        "pending"
+    )
+
+
+def test_the_equipment_site_and_contract_pages_list_their_plans(admin_api: Any, item: Any) -> None:
+    plan = admin_api.post("maintenance-plans", _body(item, name="Belt check")).json()
+    browser = Client()
+    browser.force_login(UserFactory(role=Role.AGENT))
+    for page in (f"/equipment/{item.pk}/", f"/sites/{item.site_id}/"):
+        body = browser.get(page).content.decode()
+        assert f'href="/maintenance/{plan["id"]}/">Belt check' in body, page

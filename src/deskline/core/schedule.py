@@ -38,6 +38,9 @@ PERIODIC = (
     Periodic("NPS invitations", "deskline.feedback.tasks.nps_invitations_due", 24 * 3600),
     Periodic("planned maintenance", "deskline.fieldwork.maintenance_tasks.maintenance_due", 3600),
     Periodic(
+        "expiry reminders", "deskline.fieldwork.maintenance_tasks.expiry_reminders_due", 24 * 3600
+    ),
+    Periodic(
         "article review reminders", "deskline.knowledge.tasks.article_reviews_remind", 24 * 3600
     ),
     # Checked daily, trains when a week has passed since the last training (see the task).

@@ -15,6 +15,7 @@ from deskline.accounts.api_auth import request_user
 from deskline.accounts.models import User
 from deskline.core.permissions import is_client
 from deskline.core.schema import InSchema, OutSchema
+from deskline.fieldwork import expiry
 from deskline.fieldwork import maintenance_selectors as selectors
 from deskline.fieldwork import maintenance_services as services
 from deskline.fieldwork.maintenance_models import MaintenancePlan
@@ -205,3 +206,29 @@ def date_move(
     selectors.plan_get_for(user, plan_id=plan_id)
     services.occurrence_move(actor=user, plan_id=plan_id, due_on=due_on, to=payload.to)
     return _detail(user, selectors.plan_get_for(user, plan_id=plan_id))
+
+
+class ExpiringOut(OutSchema):
+    kind: str = Field(description="warranty, contract or parameter (a licence, a certificate)")
+    object_id: int = Field(description="The equipment's or the contract's id")
+    parameter: str
+    what: str
+    label: str
+    company_id: int
+    company: str
+    site: str
+    expires_on: dt.date
+    days_left: int
+
+
+class ExpiringQuery(InSchema):
+    days: int = Field(30, ge=0, le=3650)
+
+
+@router.get("/expiring", response=list[ExpiringOut],
+            summary="Warranties, contracts, licences and certificates expiring within N days")  # fmt: skip
+def expiring(request: HttpRequest, query: Query[ExpiringQuery]) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    items = expiry.expiring_for(request_user(request), days=query.days, today=today)
+    return [{**{k: v for k, v in vars(i).items() if k != "path"},
+             "days_left": (i.expires_on - today).days} for i in items]  # fmt: skip

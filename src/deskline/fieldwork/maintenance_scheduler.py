@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -47,6 +49,9 @@ BATCH = 1000
 CATCH_UP = dt.timedelta(days=31)
 #: Equipment listed in the description of a plan for a kind at a site.
 LISTED_ITEMS = 50
+#: Tickets created per transaction: fewer commits, and a crash still undoes claims and tickets
+#: together.
+TICKETS_PER_TRANSACTION = 25
 
 
 @dataclass
@@ -55,6 +60,9 @@ class RunReport:
     materialised: int = 0
     created: list[int] = field(default_factory=list)
     failed: int = 0
+    #: Seconds spent writing dates (cursors, occurrence rows) and creating tickets.
+    dates_seconds: float = 0.0
+    tickets_seconds: float = 0.0
 
 
 def _chunks(queryset: object, size: int = BATCH) -> Iterator[list[MaintenancePlan]]:
@@ -82,19 +90,47 @@ class _Finders:
         return finder(day)
 
 
+def _update_grouped(changes: list[tuple[int, dict[str, object], dict[str, object]]]) -> None:
+    """Apply (pk, expected, new values) as compare-and-set UPDATEs, one per distinct pair of
+    expected and new values: plans sharing a cursor move in one statement, not one each."""
+    groups: dict[tuple[tuple[str, object], ...], list[int]] = defaultdict(list)
+    for pk, expected, new in changes:
+        key = (*sorted(expected.items()), ("->", None), *sorted(new.items()))
+        groups[key].append(pk)
+    for key, pks in groups.items():
+        split = key.index(("->", None))
+        expected, new = dict(key[:split]), dict(key[split + 1 :])
+        for start in range(0, len(pks), BATCH):
+            MaintenancePlan.objects.filter(pk__in=pks[start : start + BATCH], **expected).update(
+                **new
+            )
+
+
 def _initialise(today: dt.date) -> int:
     """Plans written without a cursor (bulk loads, imports) get one from today on."""
     from deskline.fieldwork.maintenance_services import plan_cursor_reset
 
     pending = MaintenancePlan.objects.filter(is_active=True, create_from__isnull=True,
                                              counter_next__isnull=True)  # fmt: skip
-    count = 0
-    for chunk in _chunks(pending):
+    unset: dict[str, object] = {"create_from": None, "counter_next": None}
+    changes: list[tuple[int, dict[str, object], dict[str, object]]] = []
+    after = 0
+    while True:  # rule plans as plain values: 100,000 of them make no model instances
+        rows = list(pending.exclude(rule="").filter(pk__gt=after).order_by("pk").values_list(
+            "pk", "rule", "starts_on", "ends_on", "lead_days")[:BATCH])  # fmt: skip
+        if not rows:
+            break
+        for pk, rule, starts_on, ends_on, lead_days in rows:
+            first, create_from = recurrence.first_cursor(rule, starts_on, ends_on, lead_days, today)
+            changes.append((pk, unset, {"next_due_on": first, "create_from": create_from}))
+        after = rows[-1][0]
+    for chunk in _chunks(pending.filter(rule="")):  # counter plans read their counter
         for plan in chunk:
             plan_cursor_reset(plan, today=today)
-        MaintenancePlan.objects.bulk_update(chunk, ["next_due_on", "create_from", "counter_next"])
-        count += len(chunk)
-    return count
+            changes.append((plan.pk, unset, {"counter_next": plan.counter_next}))
+    # Plans sharing a first date move together: a hundred statements for 100,000 plans.
+    _update_grouped(changes)
+    return len(changes)
 
 
 def _rows_for(plan: MaintenancePlan, today: dt.date, finders: _Finders) -> tuple[
@@ -123,25 +159,23 @@ def _materialise(today: dt.date, finders: _Finders) -> int:
     due = MaintenancePlan.objects.filter(is_active=True, create_from__lte=today,
                                          next_due_on__isnull=False).exclude(rule="")  # fmt: skip
     written = 0
+    moves: list[tuple[int, dict[str, object], dict[str, object]]] = []
     for chunk in _chunks(due.only("pk", "rule", "starts_on", "ends_on", "lead_days", "site_id",
                                   "contract_id", "next_due_on", "create_from")):  # fmt: skip
-        with transaction.atomic():
-            rows: list[MaintenanceOccurrence] = []
-            moves = []
-            for plan in chunk:
-                made, following = _rows_for(plan, today, finders)
-                rows += made
-                moves.append((plan, following))
-            MaintenanceOccurrence.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
-            for plan, following in moves:
-                MaintenancePlan.objects.filter(
-                    pk=plan.pk, next_due_on=plan.next_due_on, create_from=plan.create_from
-                ).update(
-                    next_due_on=following,
-                    create_from=(recurrence.create_on(following, plan.lead_days)
-                                 if following else dt.date.max),
-                )  # fmt: skip
-            written += len(rows)
+        rows: list[MaintenanceOccurrence] = []
+        for plan in chunk:
+            made, following = _rows_for(plan, today, finders)
+            rows += made
+            moves.append((plan.pk,
+                          {"next_due_on": plan.next_due_on, "create_from": plan.create_from},
+                          {"next_due_on": following, "create_from": (
+                              recurrence.create_on(following, plan.lead_days)
+                              if following else dt.date.max)}))  # fmt: skip
+        MaintenanceOccurrence.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+        written += len(rows)
+    # The cursors move only once their dates are written: a crash in between writes the same
+    # rows again next time (ignored as duplicates), it never loses a date.
+    _update_grouped(moves)
     return written
 
 
@@ -208,32 +242,40 @@ def _ticket_for(occurrence: MaintenanceOccurrence) -> Ticket:
     return ticket
 
 
-def occurrence_create_ticket(occurrence_id: int) -> tuple[str, int | None]:
-    """Claim one pending occurrence and create its ticket, in one transaction: ("created",
-    number), ("taken", None) when another worker had it, or ("failed", None), the reason
-    recorded on the row."""
-    with transaction.atomic():
-        claimed = MaintenanceOccurrence.objects.filter(
-            pk=occurrence_id, state=OccurrenceState.PENDING
-        ).update(state=OccurrenceState.CREATED, updated_at=timezone.now())
-        if not claimed:
-            return "taken", None
-        occurrence = MaintenanceOccurrence.objects.select_related(
-            "plan", "plan__checklist_template").get(pk=occurrence_id)  # fmt: skip
-        try:
-            with transaction.atomic():
-                ticket = _ticket_for(occurrence)
-        except DomainError as exc:
-            logger.warning("maintenance occurrence %s failed: %s", occurrence_id, exc.message)
-            MaintenanceOccurrence.objects.filter(pk=occurrence_id).update(
-                state=OccurrenceState.FAILED, note=f"{exc.message} {exc.fields or ''}"[:500]
-            )
-            return "failed", None
-        MaintenanceOccurrence.objects.filter(pk=occurrence_id).update(ticket=ticket)
-        return "created", ticket.number
+def _claim_and_create(occurrence: MaintenanceOccurrence) -> tuple[str, int | None]:
+    """Claim the occurrence (pending -> created) and create its ticket, inside the caller's
+    transaction: ("created", number), ("taken", None) when another worker had it, or
+    ("failed", None), the reason recorded on the row."""
+    claimed = MaintenanceOccurrence.objects.filter(
+        pk=occurrence.pk, state=OccurrenceState.PENDING
+    ).update(state=OccurrenceState.CREATED, updated_at=timezone.now())
+    if not claimed:
+        return "taken", None
+    try:
+        with transaction.atomic():
+            ticket = _ticket_for(occurrence)
+    except DomainError as exc:
+        logger.warning("maintenance occurrence %s failed: %s", occurrence.pk, exc.message)
+        MaintenanceOccurrence.objects.filter(pk=occurrence.pk).update(
+            state=OccurrenceState.FAILED, note=f"{exc.message} {exc.fields or ''}"[:500]
+        )
+        return "failed", None
+    MaintenanceOccurrence.objects.filter(pk=occurrence.pk).update(ticket=ticket)
+    return "created", ticket.number
+
+
+def _loaded(ids: list[int]) -> list[MaintenanceOccurrence]:
+    return list(
+        MaintenanceOccurrence.objects.select_related("plan", "plan__checklist_template")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
 
 
 def _create_due(today: dt.date, report: RunReport) -> None:
+    """Claims go in ascending id order in every worker, so two workers wait for each other
+    but never deadlock; a batch shares one transaction (fewer commits), and a crash undoes the
+    whole batch, claims included."""
     due = MaintenanceOccurrence.objects.filter(
         state=OccurrenceState.PENDING, create_on__lte=today, plan__is_active=True
     )
@@ -242,11 +284,14 @@ def _create_due(today: dt.date, report: RunReport) -> None:
         ids = list(due.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not ids:
             return
-        for occurrence_id in ids:
-            outcome, number = occurrence_create_ticket(occurrence_id)
-            if number is not None:
-                report.created.append(number)
-            report.failed += outcome == "failed"
+        occurrences = _loaded(ids)
+        for start in range(0, len(occurrences), TICKETS_PER_TRANSACTION):
+            with transaction.atomic():
+                for occurrence in occurrences[start : start + TICKETS_PER_TRANSACTION]:
+                    outcome, number = _claim_and_create(occurrence)
+                    if number is not None:
+                        report.created.append(number)
+                    report.failed += outcome == "failed"
         after = ids[-1]
 
 
@@ -255,8 +300,11 @@ def maintenance_run(*, today: dt.date | None = None) -> RunReport:
     today = today or timezone.localdate()
     report = RunReport()
     finders = _Finders()
+    started = time.perf_counter()
     report.initialised = _initialise(today)
     report.materialised = _materialise(today, finders)
     report.materialised += _counter_marks(today, finders)
+    middle = time.perf_counter()
     _create_due(today, report)
+    report.dates_seconds, report.tickets_seconds = middle - started, time.perf_counter() - middle
     return report

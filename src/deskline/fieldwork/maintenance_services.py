@@ -130,11 +130,9 @@ def plan_cursor_reset(plan: MaintenancePlan, *, today: dt.date) -> None:
         plan.next_due_on = plan.create_from = None
         plan.counter_next = int(value) + plan.every_hours
         return
-    first = recurrence.next_date(plan.rule, plan.starts_on, max(today, plan.starts_on))
-    if first is None or (plan.ends_on is not None and first > plan.ends_on):
-        plan.next_due_on, plan.create_from = None, dt.date.max  # finished: nothing more to do
-    else:
-        plan.next_due_on, plan.create_from = first, recurrence.create_on(first, plan.lead_days)
+    plan.next_due_on, plan.create_from = recurrence.first_cursor(
+        plan.rule, plan.starts_on, plan.ends_on, plan.lead_days, today
+    )  # (None, date.max): finished, nothing more to do
     plan.counter_next = None
 
 
@@ -163,7 +161,12 @@ def plan_update(*, actor: User, plan_id: int, changes: Mapping[str, Any]) -> Mai
     after = (plan.rule, plan.starts_on, plan.ends_on, plan.every_hours, plan.lead_days,
              plan.counter_parameter, plan.equipment_id)  # fmt: skip
     if before != after:
-        plan_cursor_reset(plan, today=timezone.localdate())
+        today = timezone.localdate()
+        plan_cursor_reset(plan, today=today)
+        # Dates written (or skipped, moved) under the old schedule and not yet created go.
+        plan.occurrences.filter(
+            due_on__gte=today, state__in=[OccurrenceState.PENDING, OccurrenceState.SKIPPED]
+        ).delete()
     plan.save()
     return plan
 

@@ -130,3 +130,14 @@ def create_on(scheduled: dt.date, lead_days: int) -> dt.date:
 def first_open(dates: Iterable[dt.date], taken: set[dt.date]) -> dt.date | None:
     """The first of `dates` not in `taken` (skipped or already created occurrences)."""
     return next((d for d in dates if d not in taken), None)
+
+
+def first_cursor(
+    text: str, start: dt.date, ends_on: dt.date | None, lead_days: int, today: dt.date
+) -> tuple[dt.date | None, dt.date]:
+    """A plan's scheduler cursor from today: (its first date from today on, the day its ticket
+    is due to be created); (None, date.max) when the plan has no date left."""
+    first = next_date(text, start, max(today, start))
+    if first is None or (ends_on is not None and first > ends_on):
+        return None, dt.date.max
+    return first, create_on(first, lead_days)

@@ -20,6 +20,7 @@ from deskline.core.errors import DomainError, NotFound
 from deskline.desk.choices import client_ticket_types, status_choices, transitions_from
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, client_page, field_errors
+from deskline.fieldwork.labels import scanned_label
 from deskline.fieldwork.maintenance_selectors import company_upcoming
 from deskline.fieldwork.visit_selectors import visits_for
 from deskline.notifications.password_reset import ContactPasswordResetForm
@@ -97,12 +98,19 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 def _new_ticket_form(request: HttpRequest, user: User) -> NewTicketForm:
-    return NewTicketForm(
-        request.POST if request.method == "POST" else None,
-        types=client_ticket_types(),
-        sites=site_list_for(user, limit=REGISTRY_LIMIT).items,
-        equipment=equipment_list_for(user, limit=REGISTRY_LIMIT).items,
-    )
+    sites = site_list_for(user, limit=REGISTRY_LIMIT).items
+    equipment = equipment_list_for(user, limit=REGISTRY_LIMIT).items
+    scanned = scanned_label(user, equipment_id=request.GET.get("equipment", ""),
+                            site_id=request.GET.get("site", ""))  # fmt: skip
+    if scanned.refused and request.method == "GET":
+        messages.warning(request, _("This label's equipment is not registered to your company."))
+    # A scanned item is offered even beyond the first page of the company's registry.
+    sites += [s for s in scanned.sites if s not in sites]
+    equipment += [e for e in scanned.equipment if e not in equipment]
+    form = NewTicketForm(request.POST if request.method == "POST" else None,
+                         types=client_ticket_types(), sites=sites, equipment=equipment)  # fmt: skip
+    form.initial.update(scanned.initial)
+    return form
 
 
 @client_page

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
@@ -25,6 +26,7 @@ from deskline.clients.selectors import (
 from deskline.core.errors import DomainError
 from deskline.desk.views.registry_edit import may_write_registry
 from deskline.desk.web import registry_filters
+from deskline.fieldwork.maintenance_selectors import next_maintenance, plan_list_for
 from deskline.tickets.selectors import ticket_list_for
 
 PAGE_SIZE = 50
@@ -63,6 +65,13 @@ def _registry_page(
     return render(request, "desk/registry.html", context)
 
 
+def _plans(user: User, **scope: int) -> list[tuple[Any, Any]]:
+    """The maintenance plans of a site, an item or a contract, each with its next date."""
+    today = timezone.localdate()
+    plans = plan_list_for(user, today=today, limit=50, **scope)
+    return [(plan, next_maintenance(plan, today=today)) for plan in plans]
+
+
 def company_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _registry_page(
         request,
@@ -92,19 +101,25 @@ def site_page(request: HttpRequest, pk: int) -> HttpResponse:
         lambda user: site_get_for(user, site_id=pk),
         lambda user, row: {
             "equipment": equipment_list_for(user, site_id=row.pk, limit=100),
+            "plans": _plans(user, site_id=row.pk),
         },
     )
 
 
 def equipment_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _registry_page(
-        request, "equipment", _("Equipment"), lambda user: equipment_get_for(user, equipment_id=pk)
+        request,
+        "equipment",
+        _("Equipment"),
+        lambda user: equipment_get_for(user, equipment_id=pk),
+        lambda user, row: {"plans": _plans(user, equipment_id=row.pk)},
     )
 
 
 def _contract_extra(user: User, row: Any) -> dict[str, Any]:
     sites, equipment = contract_covered(row)
-    return {"covered_sites": sites, "covered_equipment": equipment}
+    return {"covered_sites": sites, "covered_equipment": equipment,
+            "plans": _plans(user, contract_id=row.pk)}  # fmt: skip
 
 
 def contract_page(request: HttpRequest, pk: int) -> HttpResponse:
