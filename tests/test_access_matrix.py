@@ -595,6 +595,13 @@ def test_maintenance_plans_follow_the_companies_row_and_registry_writers_write(
     assert created == (201 if role in WRITERS else 403), role
     changed = api.patch(f"maintenance-plans/{plans['a']}", {"name": "Renamed"}).status_code
     assert changed == (200 if role in WRITERS else 403), role
+    client.force_login(api.user)
+    for name, pk in plans.items():  # the desk's plan page: a staff page with the same rows
+        response = client.get(f"/maintenance/{pk}/")
+        if role == "contact":
+            assert response.status_code == 302 and response["Location"] == "/portal/"
+        else:
+            assert response.status_code == (200 if name in companies else 404), (role, name)
 
 
 # Triage (issue 19): the threshold page is the admins'; a ticket's triage panel and its
@@ -615,13 +622,6 @@ def test_triage_pages_follow_the_matrix(role: str, world: dict[str, Any], client
     assert elsewhere.status_code == (200 if role in SEEING_ALL else 404)
     # No suggestion is open, so even a role that sees the ticket finds nothing to accept.
     assert accept.status_code == 404
-    client.force_login(api.user)
-    for name, pk in plans.items():  # the desk's plan page: a staff page with the same rows
-        response = client.get(f"/maintenance/{pk}/")
-        if role == "contact":
-            assert response.status_code == 302 and response["Location"] == "/portal/"
-        else:
-            assert response.status_code == (200 if name in companies else 404), (role, name)
 
 
 # Expiries and labels (issue 15, items 7-8): the list follows the registry rows (a client: its

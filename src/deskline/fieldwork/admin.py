@@ -56,4 +56,6 @@ class VisitAdmin(admin.ModelAdmin[Visit]):
     readonly_fields = ["version", "checked_in_at", "check_in_distance_m", "checked_out_at",
                        "check_out_distance_m", "en_route_at"]  # fmt: skip
     inlines = [ActionInline]
+
+
 from deskline.fieldwork import maintenance_admin  # noqa: E402, F401  (plans, expiry settings)
