@@ -117,3 +117,14 @@ def test_the_filled_form_creates_the_ticket_on_that_equipment() -> None:
     )  # fmt: skip
     assert response.status_code == 302
     assert Ticket.objects.get(title="Paper jam").equipment_id == item.pk
+
+
+def test_staff_scanning_a_label_get_the_equipment_card(client: Any) -> None:
+    from deskline.accounts.models import Role
+    from tests.factories import EquipmentFactory, UserFactory
+
+    item = EquipmentFactory()
+    client.force_login(UserFactory(role=Role.AGENT))
+    response = client.get(f"/portal/new/?equipment={item.pk}&site={item.site_id}")
+    assert response.status_code == 302 and response["Location"] == f"/equipment/{item.pk}/"
+    assert client.get(response["Location"]).status_code == 200

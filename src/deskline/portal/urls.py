@@ -17,7 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
-    path("new/", views.ticket_new, name="new"),
+    path("new/", views.ticket_new_or_equipment, name="new"),
     path("tickets/<int:number>/", views.ticket_page, name="ticket"),
     path("tickets/<int:number>/comment/", views.ticket_comment, name="comment"),
     path("tickets/<int:number>/confirm/", views.ticket_confirm, name="confirm"),

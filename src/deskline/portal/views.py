@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -111,6 +112,16 @@ def _new_ticket_form(request: HttpRequest, user: User) -> NewTicketForm:
                          types=client_ticket_types(), sites=sites, equipment=equipment)  # fmt: skip
     form.initial.update(scanned.initial)
     return form
+
+
+def ticket_new_or_equipment(request: HttpRequest) -> HttpResponseBase:
+    """A scanned equipment label: a client gets the new-ticket form with the item filled in; an
+    engineer (or any staff member) gets the item's card with its history instead."""
+    user = request.user
+    equipment = request.GET.get("equipment", "")
+    if user.is_authenticated and not getattr(user, "is_client", True) and equipment.isdigit():
+        return HttpResponseRedirect(f"/equipment/{int(equipment)}/")
+    return ticket_new(request)
 
 
 @client_page
