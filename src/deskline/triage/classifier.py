@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
@@ -86,7 +87,13 @@ def build_pipeline(settings: Settings, *, calibrated: bool = True, cv: int = 3) 
         ]
     )
     svm = LinearSVC(C=settings.c)
-    model = CalibratedClassifierCV(svm, method="temperature", cv=cv) if calibrated else svm
+    # ensemble=False: one SVM fitted on all the data, its temperature fitted on cross-validated
+    # scores; one model to run per prediction instead of `cv` of them.
+    model = (
+        CalibratedClassifierCV(svm, method="temperature", cv=cv, ensemble=False)
+        if calibrated
+        else svm
+    )
     return Pipeline([("features", features), ("model", model)])
 
 
@@ -127,7 +134,10 @@ class Classifier:
         return [str(c) for c in self.pipeline.classes_]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.pipeline.predict_proba(list(texts)))
+        # The pipeline was validated when it was fitted; checking its parameters and inputs
+        # again on every call costs more than the prediction of one ticket itself.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return np.asarray(self.pipeline.predict_proba(list(texts)))
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """The most probable label of each text and its calibrated probability."""

@@ -10,20 +10,40 @@ from typing import Any
 from deskline.accounts.models import User
 from deskline.core.permissions import require_admin, require_staff
 from deskline.tickets.access import ticket_get_visible
+from deskline.triage.answers import suggested_answers
 from deskline.triage.fields import NAMES
-from deskline.triage.models import Mode, TicketPrediction, TriageFieldSetting, TriageModel
+from deskline.triage.models import (
+    DuplicateFlag,
+    MassIncident,
+    MessageTone,
+    Mode,
+    TicketPrediction,
+    TriageFieldSetting,
+    TriageModel,
+)
 
 #: Rows of the threshold table shown (the stored table has every 0.01 from 0.30).
 SHOWN_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
 
 
 def ticket_predictions(*, user: User, number: int) -> dict[str, Any]:
-    """The ticket's open suggestions and the values triage applied, for the ticket page."""
+    """The ticket's open suggestions, the values triage applied and the tone of the latest
+    inbound message, for the ticket page."""
     require_staff(user)
     ticket = ticket_get_visible(user, number)
     rows = list(TicketPrediction.objects.filter(ticket=ticket).order_by("field"))
     return {
         "ticket": ticket,
+        "answers": suggested_answers(user=user, ticket=ticket),
+        "tone": MessageTone.objects.filter(ticket=ticket).order_by("-created_at", "-pk").first(),
+        "duplicate": DuplicateFlag.objects.filter(ticket=ticket)
+        .select_related("of_ticket")
+        .first(),
+        "incidents": list(
+            MassIncident.objects.filter(
+                tickets=ticket, state=MassIncident.State.PROPOSED
+            ).prefetch_related("tickets__company")
+        ),
         "suggested": [p for p in rows if p.outcome == "suggested"],
         "applied": [p for p in rows if p.outcome == "applied"],
     }
