@@ -103,3 +103,28 @@ def threshold_overview(*, user: User) -> list[FieldOverview]:
             outcomes=dict(outcomes[name]),
         ))  # fmt: skip
     return overview
+
+
+def triage_report() -> list[str]:
+    """The triage report as lines of text (for `bench/triage.py --report`): per field, each
+    version's held-out figures over time, and the fate of the suggestions."""
+    lines = []
+    outcomes: dict[str, Counter[str]] = {name: Counter() for name in NAMES}
+    for name, outcome in TicketPrediction.objects.values_list("field", "outcome").iterator():
+        outcomes[name][outcome] += 1
+    for name in NAMES:
+        lines.append(f"{name}:")
+        for model in TriageModel.objects.filter(field=name).defer("artefact").order_by("version"):
+            m = model.metrics
+            lines.append(
+                f"  v{model.version} {model.trained_at:%Y-%m-%d %H:%M} accuracy "
+                f"{m.get('accuracy', 0):.3f} ECE {m.get('ece', 0):.3f} on {m.get('test_size', 0)}"
+                f"{' (active)' if model.is_active else ''}"
+            )
+        counted = outcomes[name]
+        if counted:
+            shown = ", ".join(f"{k} {v}" for k, v in sorted(counted.items()))
+            decided = counted["accepted"] + counted["corrected"]
+            rate = f"; accepted {counted['accepted'] / decided:.1%} of decided" if decided else ""
+            lines.append(f"  suggestions: {shown}{rate}")
+    return lines

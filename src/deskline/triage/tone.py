@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sklearn
 from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 
@@ -63,6 +62,10 @@ def read_set(path: Path = DATA) -> list[Row]:
         ]
 
 
+def _yes(head: Any) -> int:
+    return list(head.classes_).index("1")
+
+
 @dataclass
 class ToneModel:
     """One set of features (computed once per message) and three calibrated heads."""
@@ -86,11 +89,10 @@ class ToneModel:
         return cls(features=features, **fitted)
 
     def score(self, texts: Sequence[str]) -> list[Tone]:
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            matrix = self.features.transform(list(texts))
-            tone = self.tone.predict_proba(matrix)
-            angry = self.angry.predict_proba(matrix)[:, list(self.angry.classes_).index("1")]
-            urgent = self.urgent.predict_proba(matrix)[:, list(self.urgent.classes_).index("1")]
+        matrix = classifier.fast_features(self.features, list(texts))
+        tone = classifier.fast_calibrated(self.tone, matrix)
+        angry = classifier.fast_calibrated(self.angry, matrix)[:, _yes(self.angry)]
+        urgent = classifier.fast_calibrated(self.urgent, matrix)[:, _yes(self.urgent)]
         best = tone.argmax(axis=1)
         return [
             Tone(str(self.tone.classes_[b]), float(tone[i, b]), float(angry[i]), float(urgent[i]))
