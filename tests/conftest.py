@@ -116,6 +116,12 @@ def _no_map_tiles(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_tone_scoring(settings: Any) -> None:
+    # Scoring the tone of every message costs milliseconds per ticket; its tests switch it on.
+    settings.DESKLINE_TRIAGE_TONE = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -614,9 +614,14 @@ def test_triage_pages_follow_the_matrix(role: str, world: dict[str, Any], client
     panel = client.get(f"/triage/tickets/{numbers['routed']}/")
     elsewhere = client.get(f"/triage/tickets/{numbers['elsewhere']}/")
     accept = client.post(f"/triage/tickets/{numbers['elsewhere']}/category/accept/")
+    answer = client.post(f"/triage/tickets/{numbers['routed']}/answers/999999/")
+    incident = client.post("/triage/incidents/999999/accept/")
     if role == "contact":
-        assert {r.status_code for r in (thresholds, panel, elsewhere, accept)} == {302}
+        assert {
+            r.status_code for r in (thresholds, panel, elsewhere, accept, answer, incident)
+        } == {302}
         return
+    assert answer.status_code == incident.status_code == 404
     assert thresholds.status_code == (200 if role in ADMINS else 403)
     assert panel.status_code == 200
     assert elsewhere.status_code == (200 if role in SEEING_ALL else 404)

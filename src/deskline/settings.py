@@ -258,6 +258,8 @@ DESKLINE_SANDBOX = env_bool("DESKLINE_SANDBOX", False)
 #: Staff may record tickets with no client (an internal IT team's own work); `false` makes the
 #: desk and the API ask every staff-made ticket for a company or a contact.
 DESKLINE_INTERNAL_TICKETS = env_bool("DESKLINE_INTERNAL_TICKETS", True)
+#: Score the tone (negative/neutral/positive, angry, urgent) of every inbound message.
+DESKLINE_TRIAGE_TONE = env_bool("DESKLINE_TRIAGE_TONE", True)
 #: When the sandbox was made (ISO): tickets created after it are practice for the leaderboard.
 DESKLINE_SANDBOX_SINCE = env_str("DESKLINE_SANDBOX_SINCE", "")
 

@@ -108,6 +108,7 @@ def test_mail_intake_writes_the_ticket_once(mailbox, make_ticket):
         "INSERT django_tasks_database_dbtaskresult",
         "INSERT sla_ticketsla",
         "INSERT sla_ticketstatusperiod",
+        "SELECT tickets_ticket",  # triage: an open ticket of the same contact alike? (duplicate)
         "UPDATE channels_inboundmessage",  # marked processed, with its ticket
         "SELECT channels_inboundmessage",
     ]

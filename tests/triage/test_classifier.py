@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from deskline.triage import classifier
@@ -126,3 +127,16 @@ def test_read_csv_names_a_missing_column(tmp_path):
 def test_read_csv_names_a_missing_file(tmp_path):
     with pytest.raises(classifier.DataError, match="no such file"):
         classifier.read_csv(tmp_path / "nope.csv", "text", "category")
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_the_fast_prediction_path_equals_scikit_learns(binary: bool) -> None:
+    from deskline.triage import tone
+
+    rows = tone.read_set()
+    labels = [str(int(r.angry)) if binary else r.tone for r in rows]
+    model = classifier.train([r.text for r in rows], labels, grid=(classifier.Settings(),))
+    probe = [r.text for r in rows[:40]] + ["", "zzz qqq", "принтер", "Printer!!!"]
+    fast = classifier.fast_proba(model.pipeline, probe)
+    assert fast is not None
+    assert np.abs(fast - model.pipeline.predict_proba(probe)).max() < 1e-12

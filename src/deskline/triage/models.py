@@ -101,3 +101,72 @@ class TicketPrediction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}={self.label} ({self.confidence:.2f})"
+
+
+class MessageTone(models.Model):
+    """The tone of an inbound message: a new ticket's description, or a client's comment."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="tones")
+    comment = models.OneToOneField(
+        "tickets.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="tone"
+    )
+    tone = models.CharField(max_length=8)
+    confidence = models.FloatField()
+    angry = models.FloatField()
+    urgent = models.FloatField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "created_at"], name="triage_tone_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tone} ({self.confidence:.2f})"
+
+    @property
+    def is_angry(self) -> bool:
+        return self.angry >= 0.5
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgent >= 0.5
+
+
+class DuplicateFlag(models.Model):
+    """A new ticket that looks like an open one of the same contact."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="duplicate_flag"
+    )
+    of_ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} ~ {self.of_ticket_id} ({self.similarity:.2f})"
+
+
+class MassIncident(models.Model):
+    """Several companies reporting the same thing on the same equipment model or at the same
+    address within a short window: a proposal to make a parent ticket and link them."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    key = models.CharField(max_length=300)  # "equipment_model:<id>" or "address:<normalised>"
+    label = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    tickets = models.ManyToManyField("tickets.Ticket", related_name="mass_incidents")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    parent = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "state", "updated_at"], name="triage_mass_key_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -10,20 +10,40 @@ from typing import Any
 from deskline.accounts.models import User
 from deskline.core.permissions import require_admin, require_staff
 from deskline.tickets.access import ticket_get_visible
+from deskline.triage.answers import suggested_answers
 from deskline.triage.fields import NAMES
-from deskline.triage.models import Mode, TicketPrediction, TriageFieldSetting, TriageModel
+from deskline.triage.models import (
+    DuplicateFlag,
+    MassIncident,
+    MessageTone,
+    Mode,
+    TicketPrediction,
+    TriageFieldSetting,
+    TriageModel,
+)
 
 #: Rows of the threshold table shown (the stored table has every 0.01 from 0.30).
 SHOWN_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
 
 
 def ticket_predictions(*, user: User, number: int) -> dict[str, Any]:
-    """The ticket's open suggestions and the values triage applied, for the ticket page."""
+    """The ticket's open suggestions, the values triage applied and the tone of the latest
+    inbound message, for the ticket page."""
     require_staff(user)
     ticket = ticket_get_visible(user, number)
     rows = list(TicketPrediction.objects.filter(ticket=ticket).order_by("field"))
     return {
         "ticket": ticket,
+        "answers": suggested_answers(user=user, ticket=ticket),
+        "tone": MessageTone.objects.filter(ticket=ticket).order_by("-created_at", "-pk").first(),
+        "duplicate": DuplicateFlag.objects.filter(ticket=ticket)
+        .select_related("of_ticket")
+        .first(),
+        "incidents": list(
+            MassIncident.objects.filter(
+                tickets=ticket, state=MassIncident.State.PROPOSED
+            ).prefetch_related("tickets__company")
+        ),
         "suggested": [p for p in rows if p.outcome == "suggested"],
         "applied": [p for p in rows if p.outcome == "applied"],
     }
@@ -83,3 +103,28 @@ def threshold_overview(*, user: User) -> list[FieldOverview]:
             outcomes=dict(outcomes[name]),
         ))  # fmt: skip
     return overview
+
+
+def triage_report() -> list[str]:
+    """The triage report as lines of text (for `bench/triage.py --report`): per field, each
+    version's held-out figures over time, and the fate of the suggestions."""
+    lines = []
+    outcomes: dict[str, Counter[str]] = {name: Counter() for name in NAMES}
+    for name, outcome in TicketPrediction.objects.values_list("field", "outcome").iterator():
+        outcomes[name][outcome] += 1
+    for name in NAMES:
+        lines.append(f"{name}:")
+        for model in TriageModel.objects.filter(field=name).defer("artefact").order_by("version"):
+            m = model.metrics
+            lines.append(
+                f"  v{model.version} {model.trained_at:%Y-%m-%d %H:%M} accuracy "
+                f"{m.get('accuracy', 0):.3f} ECE {m.get('ece', 0):.3f} on {m.get('test_size', 0)}"
+                f"{' (active)' if model.is_active else ''}"
+            )
+        counted = outcomes[name]
+        if counted:
+            shown = ", ".join(f"{k} {v}" for k, v in sorted(counted.items()))
+            decided = counted["accepted"] + counted["corrected"]
+            rate = f"; accepted {counted['accepted'] / decided:.1%} of decided" if decided else ""
+            lines.append(f"  suggestions: {shown}{rate}")
+    return lines

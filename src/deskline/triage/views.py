@@ -22,7 +22,7 @@ from deskline.accounts.models import User
 from deskline.accounts.pages import staff_page
 from deskline.core.errors import DomainError, NotFound
 from deskline.core.permissions import is_admin
-from deskline.triage import pages, services
+from deskline.triage import answers, incidents, pages, services
 from deskline.triage.fields import NAMES
 from deskline.triage.models import Mode
 
@@ -91,3 +91,36 @@ def threshold_page(request: HttpRequest) -> HttpResponse:
     overview = pages.threshold_overview(user=user)
     context = {"overview": overview, "modes": Mode.choices, "nav": "triage"}
     return render(request, "triage/thresholds.html", context)
+
+
+@require_POST
+@staff_page
+def mass_incident_action(request: HttpRequest, incident_id: int, action: str) -> HttpResponse:
+    """Accept (make the parent and link the children) or dismiss a proposed mass incident."""
+    user = _user(request)
+    try:
+        if action == "accept":
+            parent = incidents.mass_incident_accept(actor=user, incident_id=incident_id)
+            messages.success(request, _("Mass incident created; the tickets are linked to it."))
+            return HttpResponseRedirect(f"/tickets/{parent.number}/")
+        if action != "dismiss":
+            raise Http404
+        incidents.mass_incident_dismiss(actor=user, incident_id=incident_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(request.headers.get("referer") or "/")
+
+
+@require_POST
+@staff_page
+def answer_insert(request: HttpRequest, number: int, comment_id: int) -> HttpResponse:
+    """The reply box with a suggested answer after the draft (htmx, like a reply template)."""
+    draft = request.POST.get("body", "")
+    try:
+        text = answers.answer_text(user=_user(request), number=number, comment_id=comment_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    body = f"{draft.rstrip()}\n\n{text}" if draft.strip() else text
+    return render(request, "desk/_reply_body.html", {"reply_body": body})

@@ -1,0 +1,105 @@
+"""Probable duplicates and mass incidents, found when a ticket is created.
+
+An in-transaction observer of the `created` event (it writes only triage's tables):
+
+- a new ticket whose text is close (`DUPLICATE_AT`) to an open ticket of the same contact
+  from the last `DUPLICATE_DAYS` days is flagged as a probable duplicate of the closest one;
+- when open tickets of at least `MASS_COMPANIES` different companies, on the same equipment
+  model or at the same site address, created within `MASS_WINDOW`, read alike
+  (`MASS_AT`), a mass incident is proposed (or the open proposal grows); an agent accepts it
+  on the ticket page, which makes the parent ticket and links the children.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Q
+
+from deskline.tickets.models import OPEN_PHASES, Ticket, TicketEvent
+from deskline.tickets.payloads import Created
+from deskline.triage.classifier import normalise
+from deskline.triage.models import DuplicateFlag, MassIncident
+from deskline.triage.selectors import ticket_text
+from deskline.triage.similarity import most_similar
+
+DUPLICATE_AT = 0.35
+DUPLICATE_DAYS = 30
+MASS_AT = 0.25
+MASS_COMPANIES = 3
+MASS_WINDOW = dt.timedelta(hours=4)
+CANDIDATES = 200
+
+
+def _text(row: Mapping[str, Any]) -> str:
+    return ticket_text(row["title"], row["description"])
+
+
+def _flag_duplicate(ticket: Ticket, text: str, at: dt.datetime) -> None:
+    if ticket.contact_id is None:
+        return
+    rows = list(
+        Ticket.objects.filter(contact_id=ticket.contact_id, phase__in=OPEN_PHASES,
+                              created_at__gte=at - dt.timedelta(days=DUPLICATE_DAYS),
+                              merged_into__isnull=True)
+        .exclude(pk=ticket.pk).order_by("-created_at")
+        .values("pk", "title", "description")[:CANDIDATES]
+    )  # fmt: skip
+    best = most_similar(text, [_text(r) for r in rows], at_least=DUPLICATE_AT, limit=1)
+    if best:
+        index, score = best[0]
+        DuplicateFlag.objects.create(ticket_id=ticket.pk, of_ticket_id=rows[index]["pk"],
+                                     similarity=score, created_at=at)  # fmt: skip
+
+
+def _keys(ticket: Ticket) -> list[tuple[str, str, Q]]:
+    keys = []
+    equipment = ticket.equipment
+    if equipment is not None and equipment.model_id is not None:
+        keys.append((f"equipment_model:{equipment.model_id}", str(equipment.model),
+                     Q(equipment__model_id=equipment.model_id)))  # fmt: skip
+    site = ticket.site
+    if site is not None and site.address.strip():
+        address = normalise(site.address)
+        keys.append(
+            (f"address:{address}"[:300], site.address, Q(site__address__iexact=site.address))
+        )
+    return keys
+
+
+def _propose_mass_incident(ticket: Ticket, text: str, at: dt.datetime) -> None:
+    for key, label, same_place in _keys(ticket):
+        rows = list(
+            Ticket.objects.filter(same_place, phase__in=OPEN_PHASES, created_at__gte=at - MASS_WINDOW)
+            .exclude(pk=ticket.pk).exclude(company=ticket.company)
+            .values("pk", "title", "description", "company_id")[:CANDIDATES]
+        )  # fmt: skip
+        alike = most_similar(text, [_text(r) for r in rows], at_least=MASS_AT, limit=CANDIDATES)
+        matched = [rows[i] for i, _score in alike]
+        companies = {r["company_id"] for r in matched} | {ticket.company_id}
+        if len(companies - {None}) < MASS_COMPANIES:
+            continue
+        incident = MassIncident.objects.filter(
+            key=key, state=MassIncident.State.PROPOSED, updated_at__gte=at - MASS_WINDOW
+        ).first()
+        if incident is None:
+            incident = MassIncident.objects.create(key=key, label=label[:300], title=ticket.title,
+                                                   created_at=at, updated_at=at)  # fmt: skip
+        else:
+            incident.updated_at = at
+            incident.save(update_fields=["updated_at"])
+        incident.tickets.add(ticket.pk, *[r["pk"] for r in matched])
+        return
+
+
+def duplicates_on_created(event: TicketEvent) -> None:
+    """The in-transaction observer: flag a probable duplicate, propose a mass incident."""
+    if not isinstance(event.payload, Created):
+        return
+    ticket = event.ticket
+    text = ticket_text(ticket.title, ticket.description)
+    _flag_duplicate(ticket, text, event.created_at)
+    if ticket.company_id is not None:
+        _propose_mass_incident(ticket, text, event.created_at)
