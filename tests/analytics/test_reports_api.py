@@ -68,3 +68,22 @@ def test_a_period_ending_before_it_starts_is_refused(admin_api, db):
 @pytest.mark.parametrize("name", ["sla", "flow", "breakdown", "csat", "channels"])
 def test_a_client_contact_may_not_read_reports(api_for, db, name):
     assert api_for(ContactUserFactory(username="c")).get(f"reports/{name}").status_code == 403
+
+
+def test_the_channel_mix_counts_questions_self_service_answered(admin_api, world):
+    import datetime as dt
+
+    from deskline.knowledge.article_models import Deflection
+
+    for source in ("portal_form", "portal_form", "bot"):
+        Deflection.objects.create(source=source)
+    Deflection.objects.update(created_at=dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC))
+    rows = admin_api.get("reports/channels", PERIOD).json()["rows"]
+    portal = next(r["created"] for r in rows if r["key"] == "portal")
+    answered = {r["key"]: r for r in rows if r["key"].startswith("self-service:")}
+    assert answered["self-service:portal_form"]["created"] == 2
+    assert answered["self-service:bot"]["created"] == 1
+    assert answered["self-service:bot"]["deflection_pct"] == round(100 / (3 + portal), 1)
+    team = world["teams"][0].pk
+    narrowed = admin_api.get("reports/channels", {**PERIOD, "team": team}).json()["rows"]
+    assert not any(r["key"].startswith("self-service:") for r in narrowed)

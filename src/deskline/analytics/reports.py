@@ -14,6 +14,7 @@ from deskline.analytics.figures import backlog_line, sla_figures
 from deskline.analytics.selectors import Grain, StatsFilter
 from deskline.clients.models import Company
 from deskline.feedback.nps_score import nps_figures
+from deskline.knowledge.article_models import Deflection
 from deskline.tickets.models import Priority, TicketType
 
 REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps", "breaches",
@@ -51,7 +52,7 @@ def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "
     if name == "csat":
         return _csat(f, grain)
     if name == "channels":
-        return _breakdown(f, "channel", name="channels", title=_("Channel mix"))
+        return _channels(f)
     if name == "nps":
         return _nps(f, grain)
     if name == "breaches":
@@ -190,6 +191,27 @@ def _breakdown(f: StatsFilter, by: str, *, name: str = "breakdown", title: Any =
             "csat_avg": figures["csat_avg"], "reopen_pct": figures["reopen_pct"],
             "first_contact_pct": figures["first_contact_pct"],
         })  # fmt: skip
+    return table
+
+
+def _channels(f: StatsFilter) -> Table:
+    """Tickets per channel, then the questions self-service answered with no ticket (portal
+    form, bot) and the deflection rate: answered / (answered + tickets from the portal and the
+    chat channels where self-service is offered)."""
+    table = _breakdown(f, "channel", name="channels", title=_("Channel mix"))
+    table.columns.append(("deflection_pct", _("Deflected, %")))
+    if f.team or f.agent or f.type or f.priority or f.channel:
+        return table
+    sources = dict(Deflection.Source.choices)
+    answered = selectors.deflections_by_source(f=f)
+    offered = sum(r["created"] for r in table.rows if r["key"] in ("portal", "telegram"))
+    total = sum(n for _source, n in answered)
+    for source, n in answered:
+        table.rows.append({"key": f"self-service:{source}",
+                           "label": _("Answered by self-service (%(source)s)")
+                           % {"source": sources.get(source, source)}, "created": n,
+                           "deflection_pct": round(100 * n / (total + offered), 1)
+                           if total + offered else None})  # fmt: skip
     return table
 
 

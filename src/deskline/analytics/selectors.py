@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from deskline.analytics.figures import quantile
 from deskline.analytics.models import COUNTERS, DailyTeamStats, DailyTicketStats
@@ -405,3 +405,18 @@ def time_spent(*, f: StatsFilter) -> list[dict[str, Any]]:
         "minutes": r["total"], "hours": round(r["total"] / 60, 1),
         "billable_hours": round((r["billable"] or 0) / 60, 1), "tickets": r["tickets"],
     } for r in totals]  # fmt: skip
+
+
+def deflections_by_source(*, f: StatsFilter) -> list[tuple[str, int]]:
+    """Questions self-service answered without a ticket in the period, per source (portal form,
+    bot); by the asker's company when the filter names one. Filters on the ticket side (team,
+    agent, type, priority, channel) do not apply to a question that never became a ticket."""
+    from deskline.knowledge.article_models import Deflection
+
+    start = dt.datetime.combine(f.start, dt.time(0), dt.UTC)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time(0), dt.UTC)
+    rows = Deflection.objects.filter(created_at__gte=start, created_at__lt=end)
+    if f.company is not None:
+        rows = rows.filter(user__contact__company_id=f.company)
+    counted = rows.values("source").annotate(n=Count("id")).order_by("source")
+    return [(r["source"], r["n"]) for r in counted]
