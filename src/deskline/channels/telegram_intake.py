@@ -55,7 +55,11 @@ def chat_for(row: TelegramUpdate, chat_id: int, msg: IncomingMessage | None = No
     chat, _created = TelegramChat.objects.get_or_create(
         bot=row.bot, chat_id=chat_id, defaults={"created_at": timezone.now()}
     )
-    chat = TelegramChat.objects.select_for_update().select_related("contact").get(pk=chat.pk)
+    chat = (
+        TelegramChat.objects.select_for_update(of=("self",))
+        .select_related("contact")
+        .get(pk=chat.pk)
+    )
     if msg is not None and (msg.username, msg.name) != (chat.username, chat.name):
         chat.username, chat.name = msg.username, msg.name
         chat.save(update_fields=["username", "name"])
