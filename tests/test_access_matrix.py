@@ -187,6 +187,18 @@ def test_telegram_webhook_takes_only_the_bots_secret_never_a_users_token(
 
 
 @pytest.mark.parametrize("role", list(MATRIX))
+def test_connect_telegram_page_is_the_clients_own(
+    role: str, world: dict[str, Any], client: Any
+) -> None:
+    client.force_login(_user(role, world))
+    response = client.get("/portal/telegram/")
+    if role == "contact":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and response["Location"] == "/", role
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
 def test_ticket_coverage_fragment_follows_ticket_visibility_and_hides_contracts_from_contractors(
     role: str, world: dict[str, Any], client: Any
 ) -> None:

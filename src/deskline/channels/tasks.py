@@ -1,4 +1,5 @@
-"""Background jobs of the channels app: polling IMAP mailboxes, processing pending mail.
+"""Background jobs of the channels app: polling IMAP mailboxes, processing pending mail,
+alerts and Telegram updates a dead worker left stored but unprocessed.
 
 django-tasks has no scheduler, so `mail_poll_all` re-enqueues itself with `run_after`
 when asked to (`repeat_seconds`); `deskline mail poll --loop` (the `mail_poll` command) is
@@ -16,12 +17,14 @@ from deskline.channels.alerts import alert_process_pending
 from deskline.channels.imap import mailbox_poll
 from deskline.channels.selectors import mailboxes_to_poll
 from deskline.channels.services import inbound_process_pending
+from deskline.channels.telegram import updates_process_pending
 
 
 def poll_round() -> dict[str, int]:
     """Poll every active IMAP mailbox once and process mail a dead worker left behind."""
     counts = {"fetched": 0, "errors": 0, "pending": inbound_process_pending()}
     counts["alerts_pending"] = alert_process_pending()
+    counts["telegram_pending"] = len(updates_process_pending(older_than_seconds=300))
     for mailbox_id in mailboxes_to_poll().values_list("pk", flat=True):
         result = mailbox_poll(mailbox_id=mailbox_id)
         counts["fetched"] += result.fetched

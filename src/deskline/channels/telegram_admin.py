@@ -31,7 +31,10 @@ class TelegramBotForm(forms.ModelForm[TelegramBot]):
 
     class Meta:
         model = TelegramBot
-        fields = ["name", "username", "token", "is_active", "mode", "conversation_minutes"]
+        fields = [
+            "name", "username", "token", "is_active", "mode", "conversation_minutes",
+            "self_service",
+        ]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

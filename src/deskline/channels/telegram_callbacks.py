@@ -52,6 +52,8 @@ def on_callback(row: TelegramUpdate, callback: Callback) -> None:
         outcome = _choose(row, chat, verb, rest)
     elif verb == "rate":
         outcome = _rate(chat, rest)
+    elif verb == "kb":
+        outcome = _bot_button(chat, rest)
     else:
         outcome = f"unknown button {callback.data[:40]!r}"
     row.status = Status.PROCESSED if outcome.startswith("ok") else Status.IGNORED
@@ -108,3 +110,13 @@ def _rate(chat: TelegramChat, rest: str) -> str:
         return f"rating refused: {exc.message}"
     chat_say(chat=chat, text=_("Thank you for your rating!"), ticket=ticket)
     return f"ok: rated {score} on ticket {ticket.number}"
+
+
+def _bot_button(chat: TelegramChat, rest: str) -> str:
+    from deskline.channels.telegram_selfservice import on_bot_button
+
+    try:
+        with transaction.atomic():
+            return on_bot_button(chat, rest)
+    except DomainError as exc:  # the conversation is over, not the client's, ...
+        return f"support bot: {exc.message}"

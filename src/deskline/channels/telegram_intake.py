@@ -23,6 +23,7 @@ from deskline.channels import telegram_linking as linking
 from deskline.channels.telegram import chat_say
 from deskline.channels.telegram_files import attach_files
 from deskline.channels.telegram_models import TelegramChat, TelegramMessage, TelegramUpdate
+from deskline.channels.telegram_selfservice import ask_the_bot
 from deskline.channels.telegramwire import IncomingMessage, Update, read_update, ticket_title
 from deskline.core.errors import DomainError
 from deskline.tickets.models import OPEN_PHASES, Phase, Ticket
@@ -55,7 +56,11 @@ def chat_for(row: TelegramUpdate, chat_id: int, msg: IncomingMessage | None = No
     chat, _created = TelegramChat.objects.get_or_create(
         bot=row.bot, chat_id=chat_id, defaults={"created_at": timezone.now()}
     )
-    chat = TelegramChat.objects.select_for_update().select_related("contact").get(pk=chat.pk)
+    chat = (
+        TelegramChat.objects.select_for_update(of=("self",))
+        .select_related("contact")
+        .get(pk=chat.pk)
+    )
     if msg is not None and (msg.username, msg.name) != (chat.username, chat.name):
         chat.username, chat.name = msg.username, msg.name
         chat.save(update_fields=["username", "name"])
@@ -125,6 +130,10 @@ def _converse(row: TelegramUpdate, chat: TelegramChat, msg: IncomingMessage) -> 
     choices = open_tickets(chat)
     if choices:
         return _ask_which(row, chat, choices)
+    if ask_the_bot(row, chat, msg):
+        chat.last_message_at = timezone.now()
+        chat.save(update_fields=["last_message_at"])
+        return None
     return ticket_from(row, chat, msg)
 
 

@@ -31,6 +31,14 @@ class TelegramBot(models.Model):
         default=60,
         help_text=_("Messages this soon after the last one go to the same ticket."),
     )
+    self_service = models.BooleanField(
+        _("the support bot answers first"),
+        default=False,
+        help_text=_(
+            "A new question from a client with a portal login goes to the knowledge-base bot; "
+            "a ticket is opened when it has no answer or the client asks for a person."
+        ),
+    )
     #: The next getUpdates offset: advanced only after the updates before it are stored.
     update_offset = models.BigIntegerField(default=0, editable=False)
     last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -66,6 +74,8 @@ class TelegramChat(models.Model):
         Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     last_message_at = models.DateTimeField(null=True, blank=True)
+    #: The knowledge-base bot's conversation running in this chat, if any.
+    bot_conversation_id = models.IntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -11,37 +11,48 @@ import json
 import logging
 from collections.abc import Callable
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from deskline.channels.telegram import (
-    UpdateOutcome,
-    bot_client,
-    update_process,
-    update_store,
-)
+from deskline.channels.telegram import UpdateOutcome, bot_client, update_process
 from deskline.channels.telegram_client import BotApiError
 from deskline.channels.telegram_models import TelegramBot, TelegramUpdate
-from deskline.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 Report = Callable[[UpdateOutcome], None]
 
 
 def _store_batch(bot: TelegramBot, items: list[object]) -> int | None:
-    """Store every update of the batch; the newest update_id seen (stored or not readable)."""
-    newest: int | None = None
+    """Store every update of the batch in one transaction (rows already stored count one more
+    delivery); the newest update_id stored."""
+    rows: dict[int, bytes] = {}
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("update_id"), int):
             logger.warning("telegram: an update without update_id skipped: %r", item)
             continue
-        raw = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
-        try:
-            update_store(bot=bot, data=item, raw=raw)
-        except DomainError:
-            logger.warning("telegram: update not stored", exc_info=True)
-            continue
-        newest = item["update_id"] if newest is None else max(newest, item["update_id"])
-    return newest
+        rows[item["update_id"]] = json.dumps(
+            item, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+    if not rows:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        seen = set(
+            TelegramUpdate.objects.filter(bot=bot, update_id__in=rows).values_list(
+                "update_id", flat=True
+            )
+        )
+        TelegramUpdate.objects.bulk_create(
+            [TelegramUpdate(bot=bot, update_id=uid, raw=raw, received_at=now)
+             for uid, raw in rows.items() if uid not in seen],
+            ignore_conflicts=True,  # a concurrent poller or the webhook stored it first
+        )  # fmt: skip
+        if seen:
+            TelegramUpdate.objects.filter(bot=bot, update_id__in=seen).update(
+                deliveries=F("deliveries") + 1
+            )
+    return max(rows)
 
 
 def process_stored(bot: TelegramBot, report: Report | None = None) -> int:

@@ -151,7 +151,9 @@ def conversation_handover(*, user: User, conversation_id: int) -> BotMessage:
     conversation = _open(user, conversation_id)
     first = conversation.messages.filter(kind=Kind.CLIENT).first()
     title = first.text if first else _("Question from the support bot")
-    ticket: Ticket = ticket_create(actor=user, title=title[:200], channel=Channel.PORTAL,
+    # Channel-neutral: the ticket comes from where the conversation is (portal, Telegram, ...).
+    channel = conversation.channel if conversation.channel in Channel.values else Channel.PORTAL
+    ticket: Ticket = ticket_create(actor=user, title=title[:200], channel=channel,
                                    description=transcript(conversation))  # fmt: skip
     conversation.state = Conversation.State.HANDED_OVER
     conversation.ticket = ticket

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from deskline.portal import views
+from deskline.portal import telegram_views, views
 
 app_name = "portal"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("new/", views.ticket_new_or_equipment, name="new"),
+    path("telegram/", telegram_views.telegram_connect, name="telegram"),
     path("tickets/<int:number>/", views.ticket_page, name="ticket"),
     path("tickets/<int:number>/comment/", views.ticket_comment, name="comment"),
     path("tickets/<int:number>/confirm/", views.ticket_confirm, name="confirm"),
