@@ -143,3 +143,14 @@ def test_the_card_fragment_has_no_inline_script(agent, agent_client, pbx):
     agent.save()
     _call(pbx, "started")
     assert "<script" not in _card(agent_client)
+
+
+def test_many_calls_at_other_extensions_do_not_hide_the_agents_own(agent, agent_client, pbx):
+    agent.phone_extension = "101"
+    agent.save()
+    _call(pbx, "started", number="+79160000001")
+    for n in range(30):
+        body = {"call_id": f"other-{n}", "event": "started", "from": f"+7916100{n:04d}",
+                "extension": "1010" if n % 2 else "201"}  # fmt: skip
+        phone_ingest(source=pbx, body=json.dumps(body).encode())
+    assert "+79160000001" in _card(agent_client)
