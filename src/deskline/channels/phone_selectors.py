@@ -8,7 +8,7 @@ import hmac
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from deskline.accounts.models import User
@@ -103,3 +103,31 @@ def _rings_for(call: Call, extension: str) -> bool:
     if call.status == Call.Status.RINGING:
         return extension == call.extension or extension in (call.rang or [])
     return extension == call.extension
+
+
+def missed_call_callbacks(user: User, limit: int = 100) -> list[dict[str, object]]:
+    """Open callback tickets of missed calls that `user` sees, with how many calls each
+    gathered and the last one (the "To call back" page), latest first."""
+    visible = tickets_visible_to(user).filter(phase__in=OPEN_PHASES)
+    rows = (
+        Call.objects.filter(callback_ticket__in=visible)
+        .values(
+            "callback_ticket__number",
+            "callback_ticket__title",
+            "callback_ticket__company__name",
+            "contact__name",
+        )  # fmt: skip
+        .annotate(calls=Count("pk"), last=Max("ended_at"))
+        .order_by("-last")
+    )
+    return [
+        {
+            "number": r["callback_ticket__number"],
+            "title": r["callback_ticket__title"],
+            "company": r["callback_ticket__company__name"] or "",
+            "contact": r["contact__name"] or "",
+            "calls": r["calls"],
+            "last": r["last"],
+        }  # fmt: skip
+        for r in rows[:limit]
+    ]
