@@ -34,6 +34,7 @@ from deskline.channels.phoneformats import (
 )
 from deskline.channels.services import secret_new
 from deskline.clients.caller import caller_by_number
+from deskline.clients.models import Contact
 from deskline.clients.phones import phone_normalize
 from deskline.core.errors import DomainError, NotFound
 from deskline.tickets.models import Channel
@@ -174,6 +175,8 @@ def _callback(source: PhoneSource, call: Call) -> None:
     if not source.callback_on_missed or call.contact is None or call.callback_ticket_id:
         return
     contact = call.contact
+    # One missed call at a time per contact decides "new ticket or note on the open one".
+    Contact.objects.select_for_update().filter(pk=contact.pk).first()
     when = timezone.localtime(call.ended_at or timezone.now()).strftime("%Y-%m-%d %H:%M")
     words = {"name": contact.name, "number": call.from_number, "when": when}
     open_number = selectors.open_callback_ticket(contact_id=contact.pk)
