@@ -214,7 +214,11 @@ def _log_on_ticket(call: Call) -> None:
             else _("Outbound call to %(number)s: %(duration)s.") % words
         )
         if call.status == Call.Status.MISSED:
-            text = _("Missed call from %(number)s.") % words
+            text = (
+                _("Missed call from %(number)s.") % words
+                if call.direction == "inbound"
+                else _("Unanswered call to %(number)s.") % words
+            )
         if call.recording_url:
             text += "\n" + _("Recording: %(url)s") % {"url": call.recording_url}
         _note(number, text)
