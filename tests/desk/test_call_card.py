@@ -143,3 +143,42 @@ def test_the_card_fragment_has_no_inline_script(agent, agent_client, pbx):
     agent.save()
     _call(pbx, "started")
     assert "<script" not in _card(agent_client)
+
+
+def test_many_calls_at_other_extensions_do_not_hide_the_agents_own(agent, agent_client, pbx):
+    agent.phone_extension = "101"
+    agent.save()
+    _call(pbx, "started", number="+79160000001")
+    for n in range(30):
+        body = {"call_id": f"other-{n}", "event": "started", "from": f"+7916100{n:04d}",
+                "extension": "1010" if n % 2 else "201"}  # fmt: skip
+        phone_ingest(source=pbx, body=json.dumps(body).encode())
+    assert "+79160000001" in _card(agent_client)
+
+
+def test_open_missed_call_tickets_are_listed_on_the_to_call_back_page(
+    admin_client_desk, company, pbx
+):
+    ContactFactory(company=company, name="Ivan Caller", phone="+79123456789")
+    _call(pbx, "started")
+    _call(pbx, "ended")
+    _call(pbx, "started", call_id="c2")
+    _call(pbx, "ended", call_id="c2")
+    ticket = Ticket.objects.get()
+    page = admin_client_desk.get("/feedback/callbacks/").content.decode()
+    missed = page.split('id="missed-calls"')[1]
+    assert f"#{ticket.number}" in missed and "Ivan Caller" in missed and "<td>2</td>" in missed
+
+
+def test_the_to_call_back_page_lists_only_missed_calls_the_user_may_see(agent, pbx):
+    from deskline.accounts.models import Role
+    from tests.factories import UserFactory
+
+    ContactFactory(phone="+79123456789")
+    _call(pbx, "started")
+    _call(pbx, "ended")
+    contractor = UserFactory(role=Role.CONTRACTOR)
+    client = Client()
+    client.force_login(contractor)
+    page = client.get("/feedback/callbacks/").content.decode()
+    assert 'id="missed-calls"' not in page and "No missed calls to return." in page

@@ -34,6 +34,7 @@ from deskline.channels.phoneformats import (
 )
 from deskline.channels.services import secret_new
 from deskline.clients.caller import caller_by_number
+from deskline.clients.models import Contact
 from deskline.clients.phones import phone_normalize
 from deskline.core.errors import DomainError, NotFound
 from deskline.tickets.models import Channel
@@ -174,6 +175,8 @@ def _callback(source: PhoneSource, call: Call) -> None:
     if not source.callback_on_missed or call.contact is None or call.callback_ticket_id:
         return
     contact = call.contact
+    # One missed call at a time per contact decides "new ticket or note on the open one".
+    Contact.objects.select_for_update().filter(pk=contact.pk).first()
     when = timezone.localtime(call.ended_at or timezone.now()).strftime("%Y-%m-%d %H:%M")
     words = {"name": contact.name, "number": call.from_number, "when": when}
     open_number = selectors.open_callback_ticket(contact_id=contact.pk)
@@ -211,7 +214,11 @@ def _log_on_ticket(call: Call) -> None:
             else _("Outbound call to %(number)s: %(duration)s.") % words
         )
         if call.status == Call.Status.MISSED:
-            text = _("Missed call from %(number)s.") % words
+            text = (
+                _("Missed call from %(number)s.") % words
+                if call.direction == "inbound"
+                else _("Unanswered call to %(number)s.") % words
+            )
         if call.recording_url:
             text += "\n" + _("Recording: %(url)s") % {"url": call.recording_url}
         _note(number, text)

@@ -8,7 +8,7 @@ import hmac
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from deskline.accounts.models import User
@@ -75,8 +75,10 @@ def live_call_for(user: User) -> CallCard | None:
     if not extension:
         return None
     now = timezone.now()
+    # A ringing call shows at every extension it rang (a ring group), matched in the JSON text.
+    mine = Q(extension=extension) | Q(status=Call.Status.RINGING, rang__icontains=f'"{extension}"')
     live = Call.objects.filter(
-        status__in=[Call.Status.RINGING, Call.Status.TALKING], updated_at__gte=now - LIVE_FOR
+        mine, status__in=[Call.Status.RINGING, Call.Status.TALKING], updated_at__gte=now - LIVE_FOR
     )
     ended = Call.objects.filter(
         status__in=[Call.Status.COMPLETED, Call.Status.MISSED],
@@ -86,7 +88,7 @@ def live_call_for(user: User) -> CallCard | None:
     candidates = (
         (live | ended).select_related("contact", "company", "ticket").order_by("-updated_at", "-pk")
     )
-    call = next((c for c in candidates[:20] if _rings_for(c, extension)), None)
+    call = next((c for c in candidates[:5] if _rings_for(c, extension)), None)
     if call is None:
         return None
     tickets: list[Ticket] = []
@@ -101,3 +103,31 @@ def _rings_for(call: Call, extension: str) -> bool:
     if call.status == Call.Status.RINGING:
         return extension == call.extension or extension in (call.rang or [])
     return extension == call.extension
+
+
+def missed_call_callbacks(user: User, limit: int = 100) -> list[dict[str, object]]:
+    """Open callback tickets of missed calls that `user` sees, with how many calls each
+    gathered and the last one (the "To call back" page), latest first."""
+    visible = tickets_visible_to(user).filter(phase__in=OPEN_PHASES)
+    rows = (
+        Call.objects.filter(callback_ticket__in=visible)
+        .values(
+            "callback_ticket__number",
+            "callback_ticket__title",
+            "callback_ticket__company__name",
+            "contact__name",
+        )  # fmt: skip
+        .annotate(calls=Count("pk"), last=Max("ended_at"))
+        .order_by("-last")
+    )
+    return [
+        {
+            "number": r["callback_ticket__number"],
+            "title": r["callback_ticket__title"],
+            "company": r["callback_ticket__company__name"] or "",
+            "contact": r["contact__name"] or "",
+            "calls": r["calls"],
+            "last": r["last"],
+        }  # fmt: skip
+        for r in rows[:limit]
+    ]

@@ -15,6 +15,7 @@ from django_tasks import task
 
 from deskline.channels.alerts import alert_process_pending
 from deskline.channels.imap import mailbox_poll
+from deskline.channels.phone import call_events_process_pending
 from deskline.channels.selectors import mailboxes_to_poll
 from deskline.channels.services import inbound_process_pending
 from deskline.channels.telegram import updates_process_pending
@@ -25,6 +26,7 @@ def poll_round() -> dict[str, int]:
     counts = {"fetched": 0, "errors": 0, "pending": inbound_process_pending()}
     counts["alerts_pending"] = alert_process_pending()
     counts["telegram_pending"] = len(updates_process_pending(older_than_seconds=300))
+    counts["calls_pending"] = call_events_process_pending()
     for mailbox_id in mailboxes_to_poll().values_list("pk", flat=True):
         result = mailbox_poll(mailbox_id=mailbox_id)
         counts["fetched"] += result.fetched

@@ -1,4 +1,5 @@
-"""The team lead's "to call back" list of poor survey scores (the feedback app owns the data)."""
+"""The "to call back" page: poor survey scores (the feedback app owns them) and, beside them,
+the open callback tickets of missed phone calls (channels.phone opens those)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from deskline.accounts.models import User
+from deskline.channels.phone_selectors import missed_call_callbacks
 from deskline.core.errors import DomainError
 from deskline.desk.web import staff_page
 from deskline.feedback import services
@@ -19,7 +21,8 @@ def callback_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     rows = list(callbacks_for(user))
-    return render(request, "feedback/callbacks.html", {"callbacks": rows})
+    missed = missed_call_callbacks(user)
+    return render(request, "feedback/callbacks.html", {"callbacks": rows, "missed": missed})
 
 
 @require_http_methods(["POST"])
