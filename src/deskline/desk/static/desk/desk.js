@@ -119,5 +119,15 @@
     window.location.href = "/tickets/new/";
   });
 
+  // The list refreshes itself every 30 s, except while rows are ticked for a bulk action (a
+  // listener, not an hx-trigger filter: filters need eval, which the CSP forbids).
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var el = e.detail && e.detail.elt;
+    if (el && el.hasAttribute && el.hasAttribute("data-pause-when-selected") &&
+        document.querySelector(".bulk-check:checked")) {
+      e.preventDefault();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setup(document); });
 })();
