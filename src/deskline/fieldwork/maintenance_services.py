@@ -108,7 +108,8 @@ def _check_recurrence(plan: MaintenancePlan) -> None:
         raise ValidationFailed(f"recurrence: {exc}", fields={"rule": str(exc)}) from exc
 
 
-def _check(plan: MaintenancePlan) -> None:
+def plan_check(plan: MaintenancePlan) -> None:
+    """Validate and normalise a plan (what the API and the admin both run before saving)."""
     plan.name, plan.title = plan.name.strip()[:200], plan.title.strip()[:300]
     if not plan.name or not plan.title:
         raise ValidationFailed("a plan needs a name and a ticket title",
@@ -140,7 +141,7 @@ def plan_cursor_reset(plan: MaintenancePlan, *, today: dt.date) -> None:
 def plan_create(*, actor: User, values: Mapping[str, Any]) -> MaintenancePlan:
     require_registry_writer(actor)
     plan = MaintenancePlan(**{k: v for k, v in values.items() if k in PLAN_FIELDS})
-    _check(plan)
+    plan_check(plan)
     plan_cursor_reset(plan, today=timezone.localdate())
     plan.save()
     return plan
@@ -157,7 +158,7 @@ def plan_update(*, actor: User, plan_id: int, changes: Mapping[str, Any]) -> Mai
     for key, value in changes.items():
         if key in PLAN_FIELDS:
             setattr(plan, key, value)
-    _check(plan)
+    plan_check(plan)
     after = (plan.rule, plan.starts_on, plan.ends_on, plan.every_hours, plan.lead_days,
              plan.counter_parameter, plan.equipment_id)  # fmt: skip
     if before != after:
