@@ -188,8 +188,8 @@ def day_plan(request: HttpRequest) -> HttpResponse:
             made = planning.day_plan_apply(user=user, stops=stops)
             messages.success(request, _("%(count)s visits planned.") % {"count": len(made)})
             return HttpResponseRedirect(f"/dispatch/?day={day.isoformat()}")
-        plan = planning.day_plan_suggest(user=user, day=day, seconds=2.0,
-                                         compare_seconds=10.0 if longer else 0.0,
+        plan = planning.day_plan_suggest(user=user, day=day, seconds=5.0,
+                                         compare_seconds=25.0 if longer else 0.0,
                                          zone=timezone.get_current_timezone_name())  # fmt: skip
     except PermissionDenied as exc:
         return HttpResponse(exc.message, status=403, content_type="text/plain")
