@@ -246,3 +246,22 @@ def test_a_photo_from_the_phone_is_stored_on_the_ticket(admin: Any, ticket: Any,
     row = field_action_apply(actor=engineer, action=action)
     assert row.outcome == "applied" and row.payload["file"]["name"] == "meter.png"
     assert visit.photos.get().attachment.filename == "meter.png"
+
+
+def test_the_day_plan_page_suggests_and_plans_the_waiting_ticket(
+    admin: Any, ticket: Any, engineer: Any, client: Any
+) -> None:
+    from deskline.fieldwork.models import Visit
+
+    ticket.site.latitude, ticket.site.longitude = Decimal("55.76"), Decimal("37.61")
+    ticket.site.save()
+    EngineerProfile.objects.filter(user=engineer).update(weekdays=list(range(7)))
+    client.force_login(admin)
+    day = tomorrow(0).date().isoformat()
+    page = client.get(f"/dispatch/plan/?day={day}").content.decode()
+    assert f"#{ticket.number}" in page
+    stop = page.split('name="stop" value="')[1].split('"')[0]
+    response = client.post("/dispatch/plan/", {"day": day, "stop": stop})
+    assert response.status_code == 302
+    (visit,) = Visit.objects.filter(ticket=ticket)
+    assert list(visit.engineers.all()) == [engineer]

@@ -81,6 +81,8 @@ def day_plan_suggest(*, user: User, day: dt.date, zone: str, seconds: float = 3.
     require_planner(user)
     tz = ZoneInfo(zone)
     profiles, engineers, tickets, jobs, origin = _inputs(user, day, tz)
+    # A small day is solved long before the limit; guided local search would use it all anyway.
+    seconds = min(seconds, 0.5 + 0.02 * len(jobs))
     began = time.perf_counter()
     plan = suggest_plan(engineers, jobs, speed_kmh=speed_kmh(), time_limit_s=seconds)
     took = time.perf_counter() - began
