@@ -449,3 +449,7 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.paid_on}"
+
+
+# Registered with billing's models (kept in its own module; see cost_models).
+from deskline.billing.cost_models import TimeCost as TimeCost  # noqa: E402
