@@ -309,8 +309,6 @@ DESKLINE_ADMIN_PASSWORD = env_str("DESKLINE_ADMIN_PASSWORD", "")
 DESKLINE_ENCRYPTION_KEY = env_str("DESKLINE_ENCRYPTION_KEY", "")
 #: The secret an accounting system sends (X-Billing-Token) with payment notices; empty = off.
 DESKLINE_BILLING_WEBHOOK_SECRET = env_str("DESKLINE_BILLING_WEBHOOK_SECRET", "")
-#: Tickets of a company with overdue invoices (due date passed, not fully paid) show a badge.
-DESKLINE_FLAG_OVERDUE_CLIENTS = env_bool("DESKLINE_FLAG_OVERDUE_CLIENTS", True)
 
 # Field service. The dispatcher's travel checks and the route suggestion use straight-line
 # distance at this average speed (no road network). The map of the day's visits draws tiles from
