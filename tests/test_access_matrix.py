@@ -525,6 +525,22 @@ def test_invoices_payments_balance_and_exports_follow_the_matrix(
 
 
 @pytest.mark.parametrize("role", list(MATRIX))
+def test_profitability_is_for_those_who_see_every_company(
+    role: str, world: dict[str, Any], api_for: Any, client: Any
+) -> None:
+    user = _user(role, world)
+    allowed = role in SEEING_ALL
+    status = api_for(user).get("billing/profitability?month=2026-11").status_code
+    assert status == (200 if allowed else 403), role
+    client.force_login(user)
+    page = client.get("/billing/profitability/?month=2026-11")
+    if role == "contact":
+        assert page.status_code == 302 and page["Location"] == "/portal/"
+    else:
+        assert page.status_code == (200 if allowed else 403), role
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
 def test_checklists_and_time_follow_the_tickets_row_and_never_reach_clients(
     role: str, world: dict[str, Any], api_for: Any
 ) -> None:

@@ -155,6 +155,7 @@ ROUTERS = [
     ("/", "deskline.fieldwork.maintenance_api"),
     ("/bot", "deskline.knowledge.bot_api"),
     ("/", "deskline.billing.api_invoices"),
+    ("/", "deskline.billing.api_profitability"),
 ]
 
 

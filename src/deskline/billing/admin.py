@@ -104,3 +104,7 @@ class BillingEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "subject", "actor", "ticket", "company")
     list_filter = ("kind",)
     search_fields = ("subject",)
+
+
+# The hourly costs' admin lives beside their model.
+from deskline.billing import cost_admin as cost_admin  # noqa: E402

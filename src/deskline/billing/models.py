@@ -484,3 +484,7 @@ class CalloutRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Registered with billing's models (kept in its own module; see cost_models).
+from deskline.billing.cost_models import TimeCost as TimeCost  # noqa: E402

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from deskline.billing import views
+from deskline.billing.profitability_views import profitability_page
 
 app_name = "billing"
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("acts/<int:act_id>/pdf/", views.act_pdf_download, name="act_pdf"),
     path("acts/<int:act_id>/<str:action>/", views.act_action, name="act_action"),
     path("invoices/", views.invoice_list, name="invoices"),
+    path("profitability/", profitability_page, name="profitability"),
     path("invoices/new/", views.invoice_create, name="invoice_create"),
     path("invoices/<int:invoice_id>/payments/", views.invoice_payment, name="invoice_payment"),
 ]
