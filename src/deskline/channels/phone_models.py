@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deskline.channels.inbound_models import InboundDelivery
 from deskline.clients.models import Company, Contact
 from deskline.tickets.models import Ticket
 
@@ -32,36 +33,16 @@ class PhoneSource(models.Model):
         return self.name
 
 
-class CallEvent(models.Model):
+class CallEvent(InboundDelivery):
     """One delivery from the PBX as it arrived, stored before it is read."""
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        PROCESSED = "processed", _("Processed")
-        QUARANTINED = "quarantined", _("Quarantined")
-
     source = models.ForeignKey(PhoneSource, on_delete=models.PROTECT, related_name="events")
-    #: SHA-256 of the body: the same delivery again is the same row.
-    key = models.CharField(max_length=64)
-    raw = models.BinaryField()
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True
-    )
-    reason = models.CharField(max_length=500, blank=True)
     call_ids = models.JSONField(default=list, blank=True)
-    deliveries = models.PositiveIntegerField(default=1)
-    attempts = models.PositiveIntegerField(default=0)
-    received_at = models.DateTimeField()
-    processed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-received_at", "-id"]
+    class Meta(InboundDelivery.Meta):
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="call_event_unique_key")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.source_id}:{self.key[:12]}"
 
 
 class Call(models.Model):
