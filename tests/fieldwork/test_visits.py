@@ -265,3 +265,17 @@ def test_the_day_plan_page_suggests_and_plans_the_waiting_ticket(
     assert response.status_code == 302
     (visit,) = Visit.objects.filter(ticket=ticket)
     assert list(visit.engineers.all()) == [engineer]
+
+
+def test_the_conflicts_endpoint_reports_an_overlap_and_saves_nothing(
+    admin: Any, ticket: Any, engineer: Any, admin_api: Any
+) -> None:
+    from deskline.fieldwork.models import Visit
+
+    visit = plan(admin, ticket, engineer)
+    body = {"ticket": ticket.number, "engineer_ids": [engineer.pk],
+            "start": tomorrow(11).isoformat(), "end": tomorrow(12).isoformat()}  # fmt: skip
+    (found,) = admin_api.post("visits/conflicts", body).json()
+    assert found["code"] == "overlap" and Visit.objects.count() == 1
+    moving = admin_api.post("visits/conflicts", {**body, "visit_id": visit.pk}).json()
+    assert moving == []  # a visit does not conflict with itself

@@ -21,7 +21,6 @@ from deskline.core.permissions import require_staff
 from deskline.core.schema import InSchema, OutSchema
 from deskline.fieldwork import planning, visit_selectors, visits
 from deskline.fieldwork.models import EngineerProfile, Visit
-from deskline.tickets.access import ticket_get_visible
 
 router = Router(tags=["visits"])
 
@@ -176,11 +175,10 @@ def plan_visit(request: HttpRequest, payload: VisitPlanIn) -> Created[dict[str, 
 def check_conflicts(request: HttpRequest, payload: VisitCheckIn) -> list[dict[str, Any]]:
     user = request_user(request)
     visits.require_planner(user)
-    ticket = ticket_get_visible(user, payload.ticket)
-    site = visit_selectors.visit_site(ticket, payload.site_id)
-    found = visit_selectors.conflicts_for(
-        engineer_ids=payload.engineer_ids, start=payload.start, end=payload.end, site_id=site.pk,
-        ticket_id=ticket.pk, exclude_visit=payload.visit_id, zone=user.time_zone or "",
+    found = visit_selectors.proposal_conflicts(
+        user=user, engineer_ids=payload.engineer_ids, start=payload.start, end=payload.end,
+        number=None if payload.visit_id else payload.ticket, visit_id=payload.visit_id,
+        site_id=payload.site_id, zone=user.time_zone or "",
     )  # fmt: skip
     return [{"engineer": c.engineer, "code": c.code, "text": c.text} for c in found]
 

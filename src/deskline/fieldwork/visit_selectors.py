@@ -16,15 +16,15 @@ from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
 from deskline.clients.models import Site
-from deskline.core.errors import ValidationFailed
+from deskline.core.errors import NotFound, ValidationFailed
 from deskline.core.permissions import require_staff
 from deskline.fieldwork.conflicts import Conflict, Slot, WorkingHours, visit_conflicts
 from deskline.fieldwork.geo import point_or_none
-from deskline.fieldwork.models import FINISHED_VISIT, EngineerProfile, Visit, VisitStatus
+from deskline.fieldwork.models import EngineerProfile, Visit, VisitStatus
 from deskline.sla.clock import working_minutes_between
 from deskline.sla.models import TicketSla
 from deskline.sla.resolve import work_calendar_by_id
-from deskline.tickets.access import tickets_visible_to
+from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 from deskline.tickets.models import OPEN_PHASES, Ticket
 
 #: Visits that still hold an engineer's time.
@@ -133,6 +133,25 @@ def conflicts_for(
         name = str(profile.user) if profile else str(user_id)
         out.extend(_text(name, c, shown) for c in found)
     return out
+
+
+def proposal_conflicts(
+    *, user: User, engineer_ids: Sequence[int], start: dt.datetime, end: dt.datetime,
+    number: int | None = None, visit_id: int | None = None, site_id: int | None = None,
+    zone: str = "",
+) -> list[ConflictText]:  # fmt: skip
+    """The conflicts of a ticket's new visit (`number`) or of moving a visit (`visit_id`)
+    as the dispatcher proposes it; nothing is saved."""
+    if visit_id is not None:
+        visit = Visit.objects.select_related("ticket").filter(pk=visit_id).first()
+        if visit is None or not may_see_visit(user, visit):
+            raise NotFound(f"visit {visit_id} not found")
+        ticket, site_pk = visit.ticket, site_id or visit.site_id
+    else:
+        ticket = ticket_get_visible(user, number or 0)
+        site_pk = visit_site(ticket, site_id).pk
+    return conflicts_for(engineer_ids=engineer_ids, start=start, end=end, site_id=site_pk,
+                         ticket_id=ticket.pk, exclude_visit=visit_id, zone=zone)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -277,10 +296,6 @@ def map_points(*, user: User, day: dt.date, zone: str) -> dict[str, list[dict[st
                               "label": str(p.user),
                               "seen": p.last_seen_at.isoformat() if p.last_seen_at else ""})  # fmt: skip
     return {"visits": visits, "engineers": engineers}
-
-
-def finished(visit: Visit) -> bool:
-    return visit.status in FINISHED_VISIT
 
 
 def visits_for(

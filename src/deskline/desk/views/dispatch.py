@@ -23,7 +23,6 @@ from deskline.core.errors import DomainError, PermissionDenied, field_errors
 from deskline.desk.web import staff_page
 from deskline.fieldwork import planning, visit_selectors, visits
 from deskline.fieldwork.models import VisitStatus
-from deskline.tickets.access import ticket_get_visible
 
 
 def _user(request: HttpRequest) -> User:
@@ -108,20 +107,11 @@ def check(request: HttpRequest) -> JsonResponse:
     try:
         visits.require_planner(user)
         proposal = _proposal(request)
-        visit_id = request.POST.get("visit", "")
-        if visit_id.isdigit():
-            found = visit_selectors.visit_detail(user=user, visit_id=int(visit_id))
-            if found is None:
-                raise DomainError("no such visit", fields={"visit": "not found"})
-            ticket, site_id, exclude = found.ticket, found.site_id, found.pk
-        else:
-            number = request.POST.get("ticket", "")
-            ticket = ticket_get_visible(user, int(number) if number.isdigit() else 0)
-            site_id, exclude = visit_selectors.visit_site(ticket, None).pk, None
-        conflicts = visit_selectors.conflicts_for(
-            engineer_ids=proposal["engineer_ids"], start=proposal["start"], end=proposal["end"],
-            site_id=site_id, ticket_id=ticket.pk, exclude_visit=exclude,
-            zone=timezone.get_current_timezone_name(),
+        visit_id, number = request.POST.get("visit", ""), request.POST.get("ticket", "")
+        conflicts = visit_selectors.proposal_conflicts(
+            user=user, visit_id=int(visit_id) if visit_id.isdigit() else None,
+            number=int(number) if number.isdigit() else 0,
+            zone=timezone.get_current_timezone_name(), **proposal,
         )  # fmt: skip
     except DomainError as exc:
         return _error(exc)
