@@ -338,6 +338,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"({summary.tickets_per_second:,.0f} tickets/s); seed {summary.seed}."
     )
     _say(f"Demo companies: {summary.companies:,} ({summary.companies_created:,} new).")
+    shown = summary.showcase
+    _say(f"Field service: {shown.engineers} engineers, {shown.waiting} tickets needing a visit, "
+         f"{shown.visits} planned today; billing: {shown.prices} prices, {shown.packages} hour "
+         f"packages; knowledge: {shown.articles} articles; maintenance: {shown.plans} plan.")  # fmt: skip
     from deskline.demo.store import demo_logins
 
     _say("Demo logins:")

@@ -1,4 +1,5 @@
-"""`demo_generate`: reference data, staff, clients, then a year of tickets in batches."""
+"""`demo_generate`: reference data, staff, clients, a year of tickets in batches, then the
+showcase of field service, billing, knowledge and maintenance (`showcase`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from deskline.demo.lifecycle import TicketPlan, creation_times, plan_ticket
 from deskline.demo.load import load_companies
 from deskline.demo.refs import Refs
 from deskline.demo.registry import agent_count, company_count
+from deskline.demo.showcase import ShowcaseSummary, showcase_ensure
 from deskline.demo.sla import demo_sla_attach
 from deskline.demo.writer import Written, analyze, write_plans
 from deskline.tickets.numbering import next_ticket_numbers
@@ -38,6 +40,7 @@ class DemoSummary:
     companies: int  # demo companies in the database
     companies_created: int
     seconds: float
+    showcase: ShowcaseSummary
 
     @property
     def tickets_per_second(self) -> float:
@@ -75,7 +78,8 @@ def demo_generate(
     started = time.monotonic()
     seed = secrets.randbelow(2**31) if seed is None else seed
     now = (now or timezone.now()).replace(microsecond=0)
-    refs, created = _prepare(seed, tickets, now, users_password)
+    password_hash = store.password_hash(users_password)
+    refs, created = _prepare(seed, tickets, now, password_hash)
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived dicts, no cycles: the collector would only cost time
     try:
@@ -85,6 +89,7 @@ def demo_generate(
             gc.enable()
     if numbers:
         demo_sla_attach(first_number=min(numbers), last_number=max(numbers), now=now)
+    showcase = showcase_ensure(seed=seed, now=now, password_hash=password_hash)
     analyze()
     return DemoSummary(
         seed=seed,
@@ -96,6 +101,7 @@ def demo_generate(
         companies=len(refs.companies),
         companies_created=created,
         seconds=time.monotonic() - started,
+        showcase=showcase,
     )
 
 
@@ -202,12 +208,9 @@ class BackgroundWriter:
 
 
 @transaction.atomic
-def _prepare(
-    seed: int, tickets: int, now: dt.datetime, users_password: str | None
-) -> tuple[Refs, int]:
+def _prepare(seed: int, tickets: int, now: dt.datetime, password_hash: str) -> tuple[Refs, int]:
     """Reference data, teams and agents, client companies: found or created."""
     today = timezone.localdate(now)
-    password_hash = store.password_hash(users_password)
     ref = store.ensure_reference()
     teams, staff_names = store.ensure_staff(
         seeded(seed, "staff"), agents=agent_count(tickets), password_hash=password_hash

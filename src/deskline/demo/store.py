@@ -294,7 +294,7 @@ def _create_contracts(
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(role, login, where to sign in) for one demo login of each kind, to try the roles."""
-    staff_page, portal = "/login/", "/portal/login/"
+    staff_page, portal = "/login/", "/portal/login/"  # the dispatcher and engineer: showcase.py
     found: list[tuple[str, str, str]] = []
     agent = (
         User.objects.filter(role=Role.AGENT, username__startswith="agent")
@@ -303,10 +303,16 @@ def demo_logins() -> list[tuple[str, str, str]]:
     )
     lead = Team.objects.filter(lead__isnull=False).select_related("lead").order_by("pk").first()
     contractor = User.objects.filter(role=Role.CONTRACTOR).order_by("username").first()
-    for label, user in (("agent", agent), ("team lead", lead.lead if lead else None),
-                        ("contractor", contractor)):  # fmt: skip
+    dispatcher = User.objects.filter(username="dispatcher01", role=Role.DISPATCHER).first()
+    engineer = User.objects.filter(username="engineer01", field_profile__isnull=False).first()
+    for label, user, page in (
+        ("agent", agent, staff_page), ("team lead", lead.lead if lead else None, staff_page),
+        ("contractor", contractor, staff_page),
+        ("dispatcher", dispatcher, f"{staff_page} (then /dispatch/)"),
+        ("field engineer", engineer, f"{staff_page} (then /field/, on a phone)"),
+    ):  # fmt: skip
         if user is not None:
-            found.append((label, user.username, staff_page))
+            found.append((label, user.username, page))
     contacts = User.objects.filter(role=Role.CONTACT, contact__isnull=False).order_by("pk")[:2]
     found += [("portal contact", user.username, portal) for user in contacts]
     return found
