@@ -5,8 +5,8 @@
 Needs Debian's Chromium (`apt-get install chromium`, or DESKLINE_CHROMIUM=/path) and the test
 extras (`pip install -e '.[test]'`, for Playwright). It seeds a throwaway data folder with
 `deskline demo`, serves it with `deskline run` on a free port, signs in as a demo agent and a
-demo portal contact, and photographs the desk list (wide, phone, Russian), a ticket page and
-the portal's ticket page. Run it whenever the pages change.
+demo portal contact, and photographs the desk list (wide, phone, Russian), a ticket page, the
+portal's ticket page, the dispatch board, the engineer's phone app and the reports. Run it whenever the pages change.
 """
 
 from __future__ import annotations
@@ -63,9 +63,11 @@ def main() -> None:
     _deskline(env, "manage", "migrate", "-v", "0")
     logins = _deskline(env, "demo", "--tickets", "400", "--seed", "7", "--users-password", PASSWORD)
     agent = re.search(r"^\s+agent\s+(\S+)", logins, re.M)
+    dispatcher = re.search(r"^\s+dispatcher\s+(\S+)", logins, re.M)
+    engineer = re.search(r"^\s+field engineer\s+(\S+)", logins, re.M)
     contact = re.search(r"^\s+portal contact\s+(\S+)", logins, re.M)
-    if agent is None or contact is None:
-        raise SystemExit("the demo printed no agent or portal contact login")
+    if agent is None or contact is None or dispatcher is None or engineer is None:
+        raise SystemExit("the demo printed no agent, dispatcher, engineer or portal contact login")
     port = _free_port()
     command = [sys.executable, "-m", "deskline.cli", "run", "--port", str(port)]
     quiet = subprocess.DEVNULL
@@ -79,6 +81,8 @@ def main() -> None:
                                                  args=["--headless=new", "--no-sandbox"])  # fmt: skip
             _desk(browser, base, agent.group(1))
             _portal(browser, base, contact.group(1))
+            _field_service(browser, base, dispatcher.group(1), engineer.group(1))
+            _reports(browser, base)
             browser.close()
     finally:
         server.send_signal(signal.SIGINT)
@@ -127,6 +131,28 @@ def _portal(browser: object, base: str, contact: str) -> None:
         link.click()
         page.wait_for_load_state("networkidle")
     page.screenshot(path=str(OUT / "portal-ticket-1280.png"), full_page=True)
+
+
+def _field_service(browser: object, base: str, dispatcher: str, engineer: str) -> None:
+    page = _signed_in(browser, base, dispatcher, viewport={"width": 1280, "height": 800})
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page.goto(f"{base}/dispatch/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(OUT / "dispatch-board-1280.png"))
+    phone = _signed_in(browser, base, engineer, viewport={"width": 390, "height": 844},
+                       device_scale_factor=2, is_mobile=True)  # fmt: skip
+    phone.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    phone.goto(f"{base}/field/")
+    phone.wait_for_load_state("networkidle")
+    phone.screenshot(path=str(OUT / "field-app-390.png"))
+
+
+def _reports(browser: object, base: str) -> None:
+    page = _signed_in(browser, base, "admin", viewport={"width": 1280, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page.goto(f"{base}/reports/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(OUT / "reports-1280.png"))
 
 
 if __name__ == "__main__":

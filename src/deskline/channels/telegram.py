@@ -61,7 +61,9 @@ class UpdateOutcome:
 
 def _outcome(row: TelegramUpdate, *, duplicate: bool = False) -> UpdateOutcome:
     number = None
-    if row.ticket_id is not None:
+    if row.ticket_id is not None and TelegramUpdate.ticket.field.is_cached(row):
+        number = row.ticket.number if row.ticket else None  # the handler set it
+    elif row.ticket_id is not None:
         number = Ticket.objects.filter(pk=row.ticket_id).values_list("number", flat=True).first()
     return UpdateOutcome(
         row.pk, row.update_id, row.status, row.reason, number, row.comment_id, duplicate
@@ -117,7 +119,11 @@ def update_process(*, update_pk: int, retry: bool = False) -> UpdateOutcome:
             row.kind, row.chat_id = update.kind[:40], update.chat_id
             handle_update(row, update)
             row.processed_at = timezone.now()
-            row.save()
+            row.save(update_fields=[
+                "status", "reason", "attempts", "kind", "chat_id", "ticket", "comment",
+                "processed_at",
+            ])  # fmt: skip
+        return _outcome(row)
     except Exception as exc:
         logger.warning("telegram update %s quarantined", update_pk, exc_info=True)
         if isinstance(exc, DomainError):

@@ -53,14 +53,17 @@ def handle_update(row: TelegramUpdate, update: Update) -> None:
 
 
 def chat_for(row: TelegramUpdate, chat_id: int, msg: IncomingMessage | None = None) -> TelegramChat:
-    chat, _created = TelegramChat.objects.get_or_create(
-        bot=row.bot, chat_id=chat_id, defaults={"created_at": timezone.now()}
+    """The chat, locked for this update (created on its first message), with its contact and
+    its running ticket read in the same query."""
+    locked = TelegramChat.objects.select_for_update(of=("self",)).select_related(
+        "contact", "last_ticket"
     )
-    chat = (
-        TelegramChat.objects.select_for_update(of=("self",))
-        .select_related("contact")
-        .get(pk=chat.pk)
-    )
+    chat = locked.filter(bot=row.bot, chat_id=chat_id).first()
+    if chat is None:
+        TelegramChat.objects.get_or_create(
+            bot=row.bot, chat_id=chat_id, defaults={"created_at": timezone.now()}
+        )
+        chat = locked.get(bot=row.bot, chat_id=chat_id)
     if msg is not None and (msg.username, msg.name) != (chat.username, chat.name):
         chat.username, chat.name = msg.username, msg.name
         chat.save(update_fields=["username", "name"])
@@ -155,9 +158,11 @@ def _ask_which(row: TelegramUpdate, chat: TelegramChat, choices: list[Ticket]) -
 def _remember(
     row: TelegramUpdate, chat: TelegramChat, msg: IncomingMessage, ticket: Ticket
 ) -> None:
-    TelegramMessage.objects.get_or_create(
-        bot=row.bot, chat_id=chat.chat_id, message_id=msg.message_id, direction="in",
-        defaults={"ticket": ticket, "comment_id": row.comment_id, "created_at": timezone.now()},
+    TelegramMessage.objects.bulk_create(
+        [TelegramMessage(bot=row.bot, chat_id=chat.chat_id, message_id=msg.message_id,
+                         direction="in", ticket=ticket, comment_id=row.comment_id,
+                         created_at=timezone.now())],
+        ignore_conflicts=True,  # the same message remembered before: keep the first
     )  # fmt: skip
     chat.last_ticket, chat.last_message_at = ticket, timezone.now()
     chat.save(update_fields=["last_ticket", "last_message_at"])
@@ -202,12 +207,14 @@ def comment_from(
     row.ticket, row.comment = ticket, comment
     notes = attach_files(row.bot, msg, ticket.number, comment.pk)
     _remember(row, chat, msg, ticket)
-    reason = _reopen(ticket)
+    reason = _reopen(comment.ticket)
     _set(row, Status.PROCESSED, "; ".join(n for n in (notes, reason) if n))
 
 
 def _reopen(ticket: Ticket) -> str:
     """A client writing on a resolved ticket reopens it when its status says so."""
+    if ticket.phase != Phase.RESOLVED:  # as locked by the comment just added: rarely resolved
+        return ""
     ticket.refresh_from_db(fields=["phase", "status"])
     if ticket.phase != Phase.RESOLVED or not ticket.status.reopens_on_client_reply:
         return ""
