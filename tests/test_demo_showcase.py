@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from deskline.accounts.models import User
+from deskline.analytics.models import DailyTicketStats, TicketFact
 from deskline.billing.models import CatalogItem
 from deskline.billing.selectors import price_in_force
 from deskline.cli import main
@@ -20,6 +21,7 @@ from deskline.fieldwork.visit_models import Visit
 from deskline.fieldwork.visit_selectors import dispatch_board, waiting_for_visit
 from deskline.knowledge.article_models import Article, ArticleState
 from deskline.notifications.models import Outbox
+from deskline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,8 @@ def test_a_second_run_adds_no_showcase_rows(demo: str, capsys: pytest.CaptureFix
     assert main(["demo", "--tickets", "20", "--seed", "8"]) == 0
     assert (Visit.objects.count(), Article.objects.count(), MaintenancePlan.objects.count(),
             CatalogItem.objects.count(), User.objects.count()) == counts  # fmt: skip
+
+
+def test_the_reports_have_their_daily_rows_after_the_demo(demo: str) -> None:
+    assert DailyTicketStats.objects.exists()
+    assert TicketFact.objects.count() == Ticket.objects.count()

@@ -331,6 +331,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             )
         except DemoSetupError as exc:
             return _fail(str(exc))
+    if not args.no_reports:
+        from deskline.analytics.services import stats_rebuild
+        from deskline.tickets.models import Ticket
+
+        print("Building the reports' daily rows…", file=sys.stderr, flush=True)
+        with tqdm(
+            total=Ticket.objects.count(), unit="ticket", file=sys.stderr, unit_scale=True
+        ) as bar:
+            stats_rebuild(progress=bar.update)
     numbers = f" #{summary.first_number}–#{summary.last_number}" if summary.tickets else ""
     _say(
         f"Created {summary.tickets:,} demo tickets{numbers} with {summary.comments:,} comments and "
@@ -420,6 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=None, help="random seed, for the same data again")
     demo.add_argument("--users-password", default=None, help="password for the new demo logins")
     demo.add_argument("--batch-size", type=_positive, default=5000, help=argparse.SUPPRESS)
+    demo.add_argument(
+        "--no-reports", action="store_true",
+        help="skip rebuilding the reports' daily rows (`deskline analytics rebuild` does it later)",
+    )  # fmt: skip
     demo.set_defaults(handler=cmd_demo)
 
     commands.add_parser(
