@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from deskline.accounts.models import Team, User
 from deskline.tickets.models import Ticket
+from deskline.triage.marks import ticket_marks
 from deskline.triage.models import DuplicateFlag, MessageTone
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +86,6 @@ def test_the_badges_cost_the_same_queries_for_5_and_40_marked_rows(
 def test_the_marks_of_a_page_are_one_query(
     tickets: Callable[..., list[Ticket]], team: Team, django_assert_num_queries: Any
 ) -> None:
-    from deskline.triage.marks import ticket_marks
-
     made = tickets(3, team_id=team.pk)
     for ticket in made:
         _tone(ticket, "positive")
