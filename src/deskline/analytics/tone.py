@@ -22,20 +22,23 @@ def _share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
+def _tickets(condition: Q) -> Count:
+    return Count("ticket", distinct=True, filter=condition)
+
+
 def tone_by_period(*, f: StatsFilter, grain: Grain = "week") -> list[dict[str, Any]]:
     """Per day, week (from Monday) or month of the filter, oldest first: tickets with a client
     message, those with a negative, angry or urgent one, the negative share, and the messages."""
     start = dt.datetime.combine(f.start, dt.time.min, tzinfo=dt.UTC)
     end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-    tickets = lambda condition: Count("ticket", distinct=True, filter=condition)  # noqa: E731
     rows = (
         MessageTone.objects.filter(_prefixed(_ticket_q(f), "ticket__"),
                                    created_at__gte=start, created_at__lt=end)
         .annotate(period=Trunc("created_at", grain, tzinfo=dt.UTC))
         .values("period")
         .annotate(
-            tickets=Count("ticket", distinct=True), negative=tickets(Q(tone="negative")),
-            angry=tickets(Q(angry__gte=FLAG_AT)), urgent=tickets(Q(urgent__gte=FLAG_AT)),
+            tickets=Count("ticket", distinct=True), negative=_tickets(Q(tone="negative")),
+            angry=_tickets(Q(angry__gte=FLAG_AT)), urgent=_tickets(Q(urgent__gte=FLAG_AT)),
             messages=Count("pk"),
         )
         .order_by("period")

@@ -46,7 +46,7 @@ def _text(row: Mapping[str, Any]) -> str:
 
 def _open_lookalikes(
     candidates: QuerySet[Ticket], text: str, at: dt.datetime, *, limit: int
-) -> list[tuple[dict[str, Any], float]]:
+) -> list[tuple[Mapping[str, Any], float]]:
     """The recent open tickets among `candidates` that read like `text`, most alike first."""
     rows = list(
         candidates.filter(phase__in=OPEN_PHASES, merged_into__isnull=True,
