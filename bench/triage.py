@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,6 +74,11 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
 
 
+def _peak_mb() -> float:
+    """The process's peak resident set size so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def bench_training(count: int) -> bytes:
     from deskline.triage import classifier
     from deskline.triage.training import dump_classifier
@@ -84,7 +90,8 @@ def bench_training(count: int) -> bytes:
     seconds, cpu = time.monotonic() - started, time.process_time() - cpu
     result = classifier.evaluate(model, texts[cut:], labels[cut:])
     # CPU time too: on a shared machine the wall clock counts other people's work.
-    print(f"training on {cut:,} synthetic tickets: {seconds:.1f} s ({cpu:.1f} s of CPU)")
+    print(f"training on {cut:,} synthetic tickets: {seconds:.1f} s ({cpu:.1f} s of CPU), "
+          f"peak memory of the process {_peak_mb():.0f} MB")  # fmt: skip
     print(f"held-out ({count - cut:,}): accuracy {result.accuracy:.4f}, ECE {result.ece:.4f}, "
           f"coverage at 98% precision {result.coverage_98:.1%}")  # fmt: skip
     artefact = dump_classifier(model)

@@ -110,6 +110,7 @@ REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown"), ("ge
                       ("get", "reports/stress"), ("get", "reports/time")]  # fmt: skip
 REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown")]
 REPORT_READERS_API.append(("get", "kb/report"))  # the knowledge report (issue 17)
+REPORT_READERS_API.append(("get", "reports/tone"))  # tone of clients' messages (issue 19)
 ADMINS = {Role.ADMIN, Role.SUPERVISOR}
 SEEING_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER}
 BODIES = {"config/what-if": {"days": 1, "rule_sets": []},

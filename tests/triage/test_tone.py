@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from deskline.routing.models import Trigger
+from deskline.sla.models import SlaPolicy, TicketSla
 from deskline.tickets.conversation import comment_add
-from deskline.tickets.models import TicketEvent
+from deskline.tickets.models import Priority, TicketEvent
 from deskline.triage import tone
 from deskline.triage.models import MessageTone
 from tests.factories import ContactUserFactory, TeamFactory
@@ -81,3 +83,34 @@ def test_staff_notes_get_no_tone(tone_on: None, make_ticket: Any, admin: Any) ->
     ticket = make_ticket(title="Printer")
     comment_add(actor=admin, number=ticket.number, body="Called the client", is_public=False)
     assert not MessageTone.objects.filter(comment__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_automation_trigger_reacts_to_an_angry_client_reply(
+    tone_on: None, make_ticket: Any, dispatch: Any
+) -> None:
+    high = Priority.objects.get(code="high")
+    Trigger.objects.create(name="Angry reply", events=["comment_client"],
+                           conditions=[leaf("tone.angry", "eq", True)],
+                           actions={"set": {"priority_id": high.pk}})  # fmt: skip
+    portal = ContactUserFactory()
+    calm = make_ticket(title="Printer", contact_id=portal.contact.pk)
+    upset = make_ticket(title="Scanner", contact_id=portal.contact.pk)
+    comment_add(actor=portal, number=calm.number, body="Thank you, it works now!")
+    comment_add(actor=portal, number=upset.number, body=ANGRY)
+    dispatch()
+    calm.refresh_from_db()
+    upset.refresh_from_db()
+    assert upset.priority_id == high.pk and calm.priority_id != high.pk
+
+
+@pytest.mark.django_db
+def test_an_angry_request_can_get_its_own_sla_policy_through_a_routing_rule(
+    tone_on: None, make_ticket: Any, add_rule: Any
+) -> None:
+    fast = SlaPolicy.objects.create(name="Angry clients: fast lane")
+    add_rule([leaf("tone.angry", "eq", True)], {"sla_policy_id": fast.pk}, name="Angry: fast SLA")
+    angry = make_ticket(title="Nothing works again", description=ANGRY)
+    calm = make_ticket(title="Please add a user", description="Could you add a new user, thanks.")
+    policies = dict(TicketSla.objects.values_list("ticket_id", "policy_id"))
+    assert policies[angry.pk] == fast.pk and policies.get(calm.pk) != fast.pk

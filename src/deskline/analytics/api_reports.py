@@ -132,3 +132,10 @@ def report_stress(request: HttpRequest, query: Query[ReportQuery]) -> Any:
 )
 def report_time(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     return _report(request, "time", query)
+
+
+@router.get(
+    "/tone", response=ReportOut, summary="Tickets with negative, angry or urgent client messages"
+)
+def report_tone(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    return _report(request, "tone", query)

@@ -34,6 +34,7 @@ PLANS = {
     "channels": ChartPlan("label", ("created", "resolved"), line=False),
     "time": ChartPlan("agent", ("hours", "billable_hours"), line=False),
     "nps": ChartPlan("period", ("nps", "answer_rate"), line=True),
+    "tone": ChartPlan("period", ("negative_pct",), line=True, percent=True),
     "forecast": ChartPlan("period", ("actual", "forecast", "lower", "upper"), line=True),
 }
 #: At most this many labels under the x axis (a year by day would be unreadable).

@@ -12,13 +12,14 @@ from deskline.accounts.models import Team, User
 from deskline.analytics import selectors
 from deskline.analytics.figures import backlog_line, sla_figures
 from deskline.analytics.selectors import Grain, StatsFilter
+from deskline.analytics.tone import tone_by_period
 from deskline.clients.models import Company
 from deskline.feedback.nps_score import nps_figures
 from deskline.knowledge.article_models import Deflection
 from deskline.tickets.models import Priority, TicketType
 
 REPORTS = ("sla", "flow", "distribution", "breakdown", "csat", "channels", "nps", "breaches",
-           "answers", "stress", "time")  # fmt: skip
+           "answers", "stress", "time", "tone")  # fmt: skip
 
 
 @dataclass
@@ -71,6 +72,14 @@ def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "
             ("tickets", _("Tickets")), ("minutes", _("Minutes")),
         ])  # fmt: skip
         table.rows = selectors.time_spent(f=f)
+        return table
+    if name == "tone":
+        table = Table("tone", _("Tone of clients' messages"), [
+            ("period", _("Period")), ("tickets", _("Tickets with a client message")),
+            ("negative", _("Negative")), ("negative_pct", _("Negative, %")),
+            ("angry", _("Angry")), ("urgent", _("Urgent")), ("messages", _("Messages")),
+        ])  # fmt: skip
+        table.rows = tone_by_period(f=f, grain=grain)
         return table
     if name == "stress":
         table = Table("stress", _("Stress check-ins per team"), [

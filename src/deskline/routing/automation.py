@@ -28,7 +28,7 @@ from deskline.routing.matching import matches
 from deskline.routing.models import Trigger, TriggerFiring
 from deskline.sla.selectors import working_minutes_for_ticket
 from deskline.tickets.conversation import comment_add
-from deskline.tickets.facts import ticket_facts
+from deskline.tickets.facts import saved_ticket_facts
 from deskline.tickets.models import (
     OPEN_PHASES,
     Comment,
@@ -185,7 +185,7 @@ def automation_on_event(event: TicketEvent) -> None:
     if not triggers:
         return
     ticket = event.ticket
-    facts = ticket_facts(ticket)
+    facts = saved_ticket_facts(ticket)
     for trigger in triggers:
         if matches(trigger.conditions, facts)[0]:
             _fire(trigger, ticket, f"event:{event.pk}", event)
@@ -255,7 +255,10 @@ def automation_scan(now: dt.datetime | None = None) -> int:
     for trigger in Trigger.objects.filter(is_active=True).exclude(when=Trigger.When.EVENT):
         for ticket in _time_candidates(trigger, now):
             window = _time_window(trigger, ticket, now)
-            if window is None or not matches(trigger.conditions, ticket_facts(ticket, now=now))[0]:
+            if (
+                window is None
+                or not matches(trigger.conditions, saved_ticket_facts(ticket, now=now))[0]
+            ):
                 continue
             fired += _fire(trigger, ticket, window, None)
     return fired

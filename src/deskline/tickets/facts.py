@@ -2,12 +2,16 @@
 
 Facts are a flat mapping of plain values that routing rules, automation triggers and deciders
 read (see `routing.matching` for the conditions over them). Deciders may add facts of their own
-(triage adds `predicted.<field>`) for later stages.
+(triage adds `predicted.<field>`) for later stages. Other apps may also register *fact sources*
+that describe a saved ticket from their own tables (triage: the tone of the latest client
+message); `saved_ticket_facts` adds them, for the rules that look at tickets after their
+creation (automation triggers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -66,4 +70,26 @@ def ticket_facts(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[str,
     }
     for code, value in (ticket.custom_fields or {}).items():
         facts[f"custom.{code}"] = value
+    return facts
+
+
+FactSource = Callable[[Ticket], dict[str, Any]]
+_fact_sources: dict[str, FactSource] = {}
+
+
+def ticket_fact_source(name: str) -> Callable[[FactSource], FactSource]:
+    """Register `fn(saved ticket) -> facts` under a name (one query at most, by convention)."""
+
+    def register(fn: FactSource) -> FactSource:
+        _fact_sources[name] = fn
+        return fn
+
+    return register
+
+
+def saved_ticket_facts(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """`ticket_facts` of a saved ticket, with the facts the registered sources add."""
+    facts = ticket_facts(ticket, now=now)
+    for source in _fact_sources.values():
+        facts.update(source(ticket))
     return facts

@@ -8,16 +8,23 @@ An in-transaction observer of the `created` event (it writes only triage's table
   model or at the same site address, created within `MASS_WINDOW`, read alike
   (`MASS_AT`), a mass incident is proposed (or the open proposal grows); an agent accepts it
   on the ticket page, which makes the parent ticket and links the children.
+
+`similar_open_tickets` asks the duplicate question of a ticket not yet saved: the intake form
+warns "similar open tickets: #N" before the agent saves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from deskline.accounts.models import User
+from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.models import OPEN_PHASES, Ticket, TicketEvent
 from deskline.tickets.payloads import Created
 from deskline.triage.classifier import normalise
@@ -37,21 +44,51 @@ def _text(row: Mapping[str, Any]) -> str:
     return ticket_text(row["title"], row["description"])
 
 
+def _open_lookalikes(
+    candidates: QuerySet[Ticket], text: str, at: dt.datetime, *, limit: int
+) -> list[tuple[Mapping[str, Any], float]]:
+    """The recent open tickets among `candidates` that read like `text`, most alike first."""
+    rows = list(
+        candidates.filter(phase__in=OPEN_PHASES, merged_into__isnull=True,
+                          created_at__gte=at - dt.timedelta(days=DUPLICATE_DAYS))
+        .order_by("-created_at")
+        .values("pk", "number", "title", "description")[:CANDIDATES]
+    )  # fmt: skip
+    alike = most_similar(text, [_text(r) for r in rows], at_least=DUPLICATE_AT, limit=limit)
+    return [(rows[index], score) for index, score in alike]
+
+
 def _flag_duplicate(ticket: Ticket, text: str, at: dt.datetime) -> None:
     if ticket.contact_id is None:
         return
-    rows = list(
-        Ticket.objects.filter(contact_id=ticket.contact_id, phase__in=OPEN_PHASES,
-                              created_at__gte=at - dt.timedelta(days=DUPLICATE_DAYS),
-                              merged_into__isnull=True)
-        .exclude(pk=ticket.pk).order_by("-created_at")
-        .values("pk", "title", "description")[:CANDIDATES]
-    )  # fmt: skip
-    best = most_similar(text, [_text(r) for r in rows], at_least=DUPLICATE_AT, limit=1)
+    same_contact = Ticket.objects.filter(contact_id=ticket.contact_id).exclude(pk=ticket.pk)
+    best = _open_lookalikes(same_contact, text, at, limit=1)
     if best:
-        index, score = best[0]
-        DuplicateFlag.objects.create(ticket_id=ticket.pk, of_ticket_id=rows[index]["pk"],
+        row, score = best[0]
+        DuplicateFlag.objects.create(ticket_id=ticket.pk, of_ticket_id=row["pk"],
                                      similarity=score, created_at=at)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SimilarTicket:
+    number: int
+    title: str
+    similarity: float
+
+
+def similar_open_tickets(
+    *, user: User, contact_id: int | None, title: str, description: str, limit: int = 3
+) -> list[SimilarTicket]:
+    """The open tickets of the contact, among those `user` may see, that a ticket not yet saved
+    would probably duplicate (the duplicate flag's rule, asked before saving)."""
+    text = ticket_text(title, description)
+    if contact_id is None or not normalise(text):
+        return []
+    theirs = tickets_visible_to(user).filter(contact_id=contact_id)
+    return [
+        SimilarTicket(row["number"], row["title"], score)
+        for row, score in _open_lookalikes(theirs, text, timezone.now(), limit=limit)
+    ]
 
 
 def _keys(ticket: Ticket) -> list[tuple[str, str, Q]]:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from deskline.accounts.models import User
 from deskline.core.permissions import require_admin, require_staff
 from deskline.tickets.access import ticket_get_visible
+from deskline.tickets.models import Phase
+from deskline.triage.accuracy import WeekAccuracy, monday_of, weekly_accuracy
 from deskline.triage.answers import suggested_answers
-from deskline.triage.fields import NAMES
+from deskline.triage.fields import NAMES, column
 from deskline.triage.models import (
     DuplicateFlag,
     MassIncident,
@@ -24,6 +29,8 @@ from deskline.triage.models import (
 
 #: Rows of the threshold table shown (the stored table has every 0.01 from 0.30).
 SHOWN_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
+#: Weeks of accuracy over time the threshold page shows.
+ACCURACY_WEEKS = 12
 
 
 def ticket_predictions(*, user: User, number: int) -> dict[str, Any]:
@@ -59,6 +66,7 @@ class FieldOverview:
     rows: list[dict[str, float]] = dataclasses.field(default_factory=list)
     at_threshold: dict[str, float] | None = None
     outcomes: dict[str, int] = dataclasses.field(default_factory=dict)
+    weekly: list[WeekAccuracy] = dataclasses.field(default_factory=list)
 
 
 def _table(model: TriageModel | None, threshold: float) -> tuple[list[dict[str, float]], Any]:
@@ -79,6 +87,22 @@ def _table(model: TriageModel | None, threshold: float) -> tuple[list[dict[str, 
     return rows, at
 
 
+def accuracy_by_week(*, weeks: int = ACCURACY_WEEKS) -> dict[str, list[WeekAccuracy]]:
+    """Per field, the weekly accuracy of the predictions made on tickets now resolved or
+    closed: the predicted value against the one the ticket kept (one query)."""
+    local = timezone.get_current_timezone()
+    since = monday_of(timezone.localdate()) - dt.timedelta(weeks=weeks - 1)
+    finals = [f"ticket__{column(name)}" for name in NAMES]
+    rows = TicketPrediction.objects.filter(
+        ticket__phase__in=(Phase.RESOLVED, Phase.CLOSED),
+        created_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=local),
+    ).values_list("field", "created_at", "value_id", *finals)
+    return weekly_accuracy(
+        (name, at.astimezone(local).date(), value_id, final[NAMES.index(name)])
+        for name, at, value_id, *final in rows.iterator(chunk_size=5000)
+    )
+
+
 def threshold_overview(*, user: User) -> list[FieldOverview]:
     """Per field: mode, threshold, the active model's held-out figures and threshold table,
     every version's accuracy over time, and what agents did with the suggestions."""
@@ -91,6 +115,7 @@ def threshold_overview(*, user: User) -> list[FieldOverview]:
     counted = TicketPrediction.objects.values_list("field", "outcome")
     for name, outcome in counted.iterator(chunk_size=5000):
         outcomes[name][outcome] += 1
+    weekly = accuracy_by_week()
     overview = []
     for name in NAMES:
         setting = settings.get(name)
@@ -100,7 +125,7 @@ def threshold_overview(*, user: User) -> list[FieldOverview]:
         overview.append(FieldOverview(
             field=name, mode=setting.mode if setting else Mode.OFF, threshold=threshold,
             active=active, versions=versions[name], rows=rows, at_threshold=at,
-            outcomes=dict(outcomes[name]),
+            outcomes=dict(outcomes[name]), weekly=weekly.get(name, []),
         ))  # fmt: skip
     return overview
 

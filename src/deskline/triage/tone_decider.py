@@ -4,7 +4,8 @@ The "tone" decider (predict stage) scores the new ticket's title and description
 facts `tone` (negative/neutral/positive), `tone.confidence`, `tone.angry` and `tone.urgent`
 (true at probability 0.5 or more), so routing rules can send an angry VIP to the team lead.
 Observers keep one `MessageTone` per inbound message: the ticket's own text at creation, and
-each comment a client adds later.
+each comment a client adds later. The same facts of the latest message describe a saved ticket
+to automation triggers (`latest_tone_facts`, a registered fact source).
 """
 
 from __future__ import annotations
@@ -24,11 +25,25 @@ def tone_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
     if not settings.DESKLINE_TRIAGE_TONE:
         return None
     scored = tone_of(str(facts.get("text") or ticket.title))
-    facts["tone"] = scored.tone
-    facts["tone.confidence"] = scored.confidence
-    facts["tone.angry"] = scored.angry >= FLAG_AT
-    facts["tone.urgent"] = scored.urgent >= FLAG_AT
+    facts.update(_facts(scored.tone, scored.confidence, scored.angry, scored.urgent))
     return scored.as_data()
+
+
+def _facts(tone: str, confidence: float, angry: float, urgent: float) -> dict[str, Any]:
+    return {"tone": tone, "tone.confidence": confidence, "tone.angry": angry >= FLAG_AT,
+            "tone.urgent": urgent >= FLAG_AT}  # fmt: skip
+
+
+def latest_tone_facts(ticket: Ticket) -> dict[str, Any]:
+    """The tone facts of a saved ticket's latest inbound message (none if it has no tone), so
+    automation triggers can react to an angry reply as routing reacts to an angry request."""
+    latest = (
+        MessageTone.objects.filter(ticket_id=ticket.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("tone", "confidence", "angry", "urgent")
+        .first()
+    )
+    return _facts(*latest) if latest else {}
 
 
 def tones_on_event(event: TicketEvent) -> None:

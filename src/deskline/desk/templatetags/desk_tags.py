@@ -64,6 +64,12 @@ def sla_left(ticket: Ticket) -> str:
 
 
 @register.filter
+def lookup(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """`mapping[key]`, or None: a row's entry in a dict the view read for the whole page."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
 def local_name(row: Any) -> str:
     """A status's Russian name when the page is in Russian and one is set."""
     if row is None:

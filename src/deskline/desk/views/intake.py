@@ -36,6 +36,7 @@ from deskline.tickets.conversation import comment_add
 from deskline.tickets.models import Channel, Priority, TicketType
 from deskline.tickets.selectors import custom_fields_of_type
 from deskline.tickets.services import ticket_create
+from deskline.triage.duplicates import similar_open_tickets
 
 PICKED = ("company", "contact", "site", "equipment")
 logger = logging.getLogger(__name__)
@@ -203,7 +204,8 @@ def _int(raw: str | None) -> int | None:
 
 @staff_page
 def intake_preview(request: HttpRequest) -> HttpResponse:
-    """Which deadlines (SLA) and, for admins, which routing the form's fields would get."""
+    """Which deadlines (SLA) and, for admins, which routing the form's fields would get, and
+    the caller's open tickets the text resembles (a probable duplicate, before saving)."""
     user = request.user
     assert isinstance(user, User)
     if not is_registry_staff(user):
@@ -212,7 +214,13 @@ def intake_preview(request: HttpRequest) -> HttpResponse:
     facts: dict[str, Any] = {f"{k}_id": v for k, v in _ids(data.dict()).items()}
     facts["type_id"] = _int(data.get("type"))
     facts["priority_id"] = _int(data.get("priority"))
-    context: dict[str, Any] = {"sla": None, "routing": None}
+    context: dict[str, Any] = {
+        "sla": None,
+        "routing": None,
+        "similar": similar_open_tickets(user=user, contact_id=facts["contact_id"],
+                                        title=data.get("title", ""),
+                                        description=data.get("description", "")),
+    }  # fmt: skip
     with contextlib.suppress(DomainError):
         context["sla"] = sla_preview(user=user, facts=facts, created_at=timezone.now())
     try:

@@ -40,6 +40,7 @@ from deskline.tickets.services import (
     ticket_merge,
     ticket_update,
 )
+from deskline.triage.marks import ticket_marks
 
 PAGE_SIZE = 50
 
@@ -78,7 +79,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
         return HttpResponseRedirect("/")
-    context: dict[str, Any] = {"page": page, "view": params["view"], "sort": params["sort"]}
+    context: dict[str, Any] = {
+        "page": page,
+        "view": params["view"],
+        "sort": params["sort"],
+        "marks": ticket_marks(t.pk for t in page.items),  # tone and duplicate badges, one query
+    }
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):
         return render(request, "desk/_ticket_rows.html", context)

@@ -36,6 +36,7 @@ TITLES = {
     "answers": _("Survey answers"),
     "stress": _("Stress per team"),
     "time": _("Time spent"),
+    "tone": _("Tone"),
     "forecast": _("Load forecast"),
 }
 TABS = (*REPORTS, "forecast")

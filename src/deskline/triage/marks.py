@@ -1,0 +1,62 @@
+"""Triage's marks on a page of tickets: the tone of each one's latest inbound message and the
+open ticket it probably duplicates, read for the whole page in one query (lists show them as
+badges, so the cost must not grow with the rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Subquery
+
+from deskline.tickets.models import Ticket
+from deskline.triage.models import MessageTone
+from deskline.triage.tone import FLAG_AT
+
+
+@dataclass(frozen=True)
+class TicketMark:
+    """What a list row shows: the latest tone (with its flags) and a probable duplicate."""
+
+    tone: str | None = None
+    angry: bool = False
+    urgent: bool = False
+    duplicate_of: int | None = None  # the ticket number
+
+    @property
+    def badge(self) -> str | None:
+        """The one tone word a row shows: angry before urgent before negative or positive."""
+        if self.angry:
+            return "angry"
+        if self.urgent:
+            return "urgent"
+        return self.tone if self.tone in ("negative", "positive") else None
+
+
+def ticket_marks(ticket_ids: Iterable[int]) -> dict[int, TicketMark]:
+    """{ticket id: mark} for the tickets that have a tone or a probable duplicate."""
+    ids = list(ticket_ids)
+    if not ids:
+        return {}
+    latest = MessageTone.objects.filter(ticket_id=OuterRef("pk")).order_by("-created_at", "-pk")
+    rows = (
+        Ticket.objects.filter(pk__in=ids)
+        .annotate(
+            tone_name=Subquery(latest.values("tone")[:1]),
+            tone_angry=Subquery(latest.values("angry")[:1]),
+            tone_urgent=Subquery(latest.values("urgent")[:1]),
+            duplicate_of=F("duplicate_flag__of_ticket__number"),
+        )
+        .values_list("pk", "tone_name", "tone_angry", "tone_urgent", "duplicate_of")
+    )
+    return {
+        pk: TicketMark(
+            tone=tone,
+            angry=(angry or 0.0) >= FLAG_AT,
+            urgent=(urgent or 0.0) >= FLAG_AT,
+            duplicate_of=duplicate_of,
+        )
+        for pk, tone, angry, urgent, duplicate_of in rows
+        if tone is not None or duplicate_of is not None
+    }
