@@ -4,6 +4,7 @@ versions with diff and restore, and the articles suggested on a ticket page. Sta
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import (
     Http404,
@@ -77,8 +78,11 @@ def _editor(request: HttpRequest, article_id: int | None) -> HttpResponse:
         else:
             return HttpResponseRedirect(f"/kb/{article.pk}/edit/?saved=1")
     preview = render_markdown(form["body"].value() or "")
-    return render(request, "desk/kb/edit.html",
-                  {"form": form, "article": article, "preview": preview, "nav": "kb"})  # fmt: skip
+    files = list(article.files.all()) if article else []
+    return render(request, "desk/kb/edit.html", {
+        "form": form, "article": article, "preview": preview, "nav": "kb", "files": files,
+        "file_error": request.GET.get("file_error", "")[:300],
+    })  # fmt: skip
 
 
 @staff_page
@@ -89,6 +93,34 @@ def article_new(request: HttpRequest) -> HttpResponse:
 @staff_page
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     return _editor(request, article_id)
+
+
+@require_POST
+@staff_page
+def article_file_upload(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Upload images and attachments to an article; back to its editor."""
+    errors = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            services.article_file_add(actor=_user(request), article_id=article_id,
+                                      filename=upload.name or "file", content=upload,
+                                      size=upload.size or 0)  # fmt: skip
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            errors.append(f"{upload.name}: {exc.message}")
+    query = f"?{urlencode({'file_error': '; '.join(errors)})}" if errors else ""
+    return HttpResponseRedirect(f"/kb/{article_id}/edit/{query}")
+
+
+@require_POST
+@staff_page
+def article_file_delete(request: HttpRequest, article_id: int, file_id: int) -> HttpResponse:
+    try:
+        services.article_file_delete(actor=_user(request), article_id=article_id, file_id=file_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return HttpResponseRedirect(f"/kb/{article_id}/edit/")
 
 
 @require_POST
