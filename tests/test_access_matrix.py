@@ -304,7 +304,7 @@ def test_knowledge_pages_open_for_each_role_as_the_matrix_says(
     role: str, world: dict[str, Any], kb_world: dict[str, int], client: Any
 ) -> None:
     client.force_login(_user(role, world))
-    desk = ["/kb/", "/kb/new/", "/kb/review/", f"/kb/{kb_world['public']}/edit/",
+    desk = ["/kb/", "/kb/?q=paper", "/kb/new/", "/kb/review/", f"/kb/{kb_world['public']}/edit/",
             f"/kb/{kb_world['public']}/versions/",
             f"/kb/tickets/{world['tickets']['routed']}/suggestions/"]  # fmt: skip
     portal = ["/portal/help/", "/portal/help/?q=paper", "/portal/help/suggest/?title=paper",

@@ -27,6 +27,7 @@ from deskline.knowledge.models import ArticleState
 from deskline.knowledge.report import knowledge_report
 from deskline.notifications.context import base_url
 from deskline.tickets.selectors import ticket_detail_for
+from deskline.triage.answers import answers_for_text
 
 SUGGESTIONS = 5
 
@@ -38,12 +39,17 @@ def _user(request: HttpRequest) -> User:
 
 @staff_page
 def article_list(request: HttpRequest) -> HttpResponse:
+    """The article list; with `q`, one search over published articles and the resolved tickets
+    the agent may see (with the reply that resolved each)."""
+    user = _user(request)
     state = request.GET.get("state", "")
-    rows = selectors.article_list_for(
-        user=_user(request), drafts=True, state=state or None, limit=500
-    )
+    text = request.GET.get("q", "").strip()[:500]
+    rows = selectors.article_list_for(user=user, drafts=True, state=state or None, limit=500)
+    hits = services.search_run(user=user, text=text, limit=10, source="desk") if text else []
+    resolved = answers_for_text(user=user, text=text, limit=5) if text else []
     return render(request, "desk/kb/list.html", {
-        "articles": rows, "state": state, "states": ArticleState.choices, "nav": "kb",
+        "articles": rows, "state": state, "states": ArticleState.choices, "nav": "kb", "q": text,
+        "hits": hits, "resolved": resolved,
     })  # fmt: skip
 
 
