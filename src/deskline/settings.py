@@ -250,6 +250,9 @@ DESKLINE_SITE_NAME = env_str("DESKLINE_SITE_NAME", "Deskline")
 DESKLINE_KB_PUBLIC = env_bool("DESKLINE_KB_PUBLIC", True)
 #: The acknowledgement of a new ticket lists up to three public articles matching its title.
 DESKLINE_KB_SUGGEST_IN_ACK = env_bool("DESKLINE_KB_SUGGEST_IN_ACK", True)
+#: Hosts the support bot's scripted flows may call (core.egress): exact names or "*.example.com";
+#: empty means no flow webhook may go out.
+DESKLINE_OUTBOUND_ALLOWED_HOSTS = env_list("DESKLINE_OUTBOUND_ALLOWED_HOSTS", [])
 DESKLINE_MAIL_REPLY_TO = env_str("DESKLINE_MAIL_REPLY_TO", "")
 DESKLINE_MAIL_PLUS_ADDRESSING = env_bool("DESKLINE_MAIL_PLUS_ADDRESSING", False)
 DESKLINE_MAIL_DOMAIN = env_str("DESKLINE_MAIL_DOMAIN", "")

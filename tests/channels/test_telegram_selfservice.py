@@ -93,3 +93,24 @@ def test_a_contact_without_a_portal_login_gets_a_ticket_directly(fake_telegram, 
     fake_telegram.add(message(1, CHAT, "Printer jams"))
     poll(telegram_bot)
     assert Ticket.objects.get().title == "Printer jams"
+
+
+def test_a_scripted_flows_buttons_reach_the_chat_and_a_press_answers(fake_telegram, chat, admin):
+    from deskline.knowledge.bot_flows import flow_save
+    from deskline.knowledge.bot_models import BotFlow, BotFlowStep
+
+    flow_save(actor=admin, flow=BotFlow(name="Printer", triggers="printer", start_step="q"),
+              steps=[BotFlowStep(key="q", kind="ask", text="Is it on?", buttons="Yes\nNo => off",
+                                 next_step="on"),
+                     BotFlowStep(key="on", kind="message", text="Check the paper."),
+                     BotFlowStep(key="off", kind="message", text="Switch it on.")])  # fmt: skip
+    fake_telegram.add(message(1, CHAT, "the printer is silent"))
+    poll(chat.bot)
+    outbox_flush()
+    question = fake_telegram.sent[-1]
+    buttons = [row[0] for row in question["reply_markup"]["inline_keyboard"]]
+    assert question["text"] == "Is it on?" and [b["text"] for b in buttons] == ["Yes", "No"]
+    fake_telegram.add(callback(2, CHAT, buttons[1]["callback_data"]))
+    poll(chat.bot)
+    outbox_flush()
+    assert fake_telegram.sent[-1]["text"] == "Switch it on." and not Ticket.objects.exists()

@@ -59,3 +59,21 @@ def test_an_internal_note_cannot_be_inserted(make_ticket: Any, admin: Any, clien
     note = comment_add(actor=admin, number=ticket.number, body="secret", is_public=False)
     client.force_login(admin)
     assert client.post(f"/triage/tickets/{ticket.number}/answers/{note.pk}/").status_code == 404
+
+
+def test_the_desk_knowledge_search_finds_resolved_tickets_with_their_answer(
+    make_ticket: Any, admin: Any, client: Any
+) -> None:
+    solved = _solved(make_ticket, admin, "Printer jams paper in accounting", FIX)
+    client.force_login(admin)
+    page = client.get("/kb/", {"q": "accounting printer jams"}).content.decode()
+    assert f'href="/tickets/{solved.number}/"' in page and "pickup roller" in page
+
+
+def test_the_desk_knowledge_search_hides_tickets_the_agent_may_not_see(
+    make_ticket: Any, admin: Any, client: Any
+) -> None:
+    _solved(make_ticket, admin, "Printer jams paper in accounting", FIX)
+    client.force_login(UserFactory(role="contractor"))
+    page = client.get("/kb/", {"q": "accounting printer jams"}).content.decode()
+    assert "pickup roller" not in page

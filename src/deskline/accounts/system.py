@@ -24,6 +24,7 @@ SYSTEM_USERS = {
     "survey": ("deskline-survey", "Client survey"),
     "maintenance": ("deskline-maintenance", "Planned maintenance"),
     "telegram": ("deskline-telegram", "Telegram intake"),
+    "bot": ("deskline-bot", "Support bot"),
 }
 _ids: dict[str, int] = {}
 

@@ -3,7 +3,8 @@
 Channel-neutral: the chat only carries text in and the bot's replies out; the conversation is
 the knowledge app's, started with channel "telegram", and its handover opens the ticket (with
 the whole conversation) in that channel. Buttons: "Solved" / "Talk to a person" under an
-answer, one per article under a clarifying question. A bot without an answer hands over at
+answer, one per article under a clarifying question, one per option under a scripted flow's
+question (pressing it says the option). A bot without an answer hands over at
 once, so the client never waits on a dead end.
 """
 
@@ -44,6 +45,10 @@ def _open_conversation(chat: TelegramChat, user: User) -> Conversation:
 
 def _buttons(reply: BotMessage) -> dict[str, object] | None:
     conv = reply.conversation_id
+    if reply.buttons:  # a scripted flow's question: a button says its label
+        rows = [[{"text": str(label)[:60], "callback_data": f"kb:say:{conv}:{index}"}]
+                for index, label in enumerate(reply.buttons)]  # fmt: skip
+        return {"inline_keyboard": rows}
     if reply.kind == Kind.ANSWER:
         row = [{"text": _("Solved"), "callback_data": f"kb:solved:{conv}"},
                {"text": _("Talk to a person"), "callback_data": f"kb:person:{conv}"}]  # fmt: skip
@@ -92,6 +97,16 @@ def ask_the_bot(row: TelegramUpdate, chat: TelegramChat, msg: IncomingMessage) -
     return True
 
 
+def _press(user: User, conversation_id: int, index: int) -> list[BotMessage]:
+    """A scripted question's button: say its label, if it is still the question on offer."""
+    conversation = bot.conversation_get_for(user=user, conversation_id=conversation_id)
+    last = conversation.messages.order_by("-id").first()
+    labels = last.buttons if last is not None else []
+    if index >= len(labels):
+        return []
+    return bot.conversation_say(user=user, conversation_id=conversation_id, text=labels[index])
+
+
 def on_bot_button(chat: TelegramChat, rest: str) -> str:
     """A button under the bot's reply: solved, talk to a person, or an article chosen."""
     user = bot_user(chat)
@@ -104,6 +119,8 @@ def on_bot_button(chat: TelegramChat, rest: str) -> str:
         replies = [bot.conversation_solved(user=user, conversation_id=conversation_id)]
     elif action == "person":
         replies = [bot.conversation_handover(user=user, conversation_id=conversation_id)]
+    elif action == "say" and article.isdigit():
+        replies = _press(user, conversation_id, int(article))
     elif action == "choose" and article.isdigit():
         replies = [bot.conversation_choose(user=user, conversation_id=conversation_id,
                                            article_id=int(article))]  # fmt: skip

@@ -11,8 +11,6 @@ with the reason in the admin).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import urllib.error
@@ -26,12 +24,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
+from deskline.core.egress import SIGNATURE_HEADER, sign
 from deskline.core.outbound import may_send
 from deskline.tickets.fields import WEBHOOK
 from deskline.tickets.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
-SIGNATURE_HEADER = "X-Deskline-Signature"
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
 TIMEOUT_SECONDS = 10
@@ -40,10 +38,6 @@ TIMEOUT_SECONDS = 10
 def backoff(attempt: int, base: int = BACKOFF_BASE_SECONDS) -> dt.timedelta:
     """Delay before retry number `attempt` (1-based): base, 2*base, 4*base, ... capped."""
     return dt.timedelta(seconds=min(BACKOFF_CAP_SECONDS, base * 2 ** max(0, attempt - 1)))
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def payload(ticket: Ticket, event: TicketEvent | None) -> dict[str, Any]:

@@ -13,6 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("report/", views.report, name="report"),
     path("<int:article_id>/edit/", views.article_edit, name="edit"),
     path("<int:article_id>/versions/", views.article_versions, name="versions"),
+    path("<int:article_id>/files/", views.article_file_upload, name="file_upload"),
+    path(
+        "<int:article_id>/files/<int:file_id>/delete/",
+        views.article_file_delete,
+        name="file_delete",
+    ),  # fmt: skip
     path(
         "<int:article_id>/versions/<int:number>/restore/", views.article_restore, name="restore"
     ),  # fmt: skip

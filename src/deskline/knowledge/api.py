@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from deskline.accounts.api_auth import request_user
 from deskline.core.permissions import is_staff
 from deskline.core.schema import InSchema
 from deskline.knowledge import article_selectors as selectors
 from deskline.knowledge import article_services as services
-from deskline.knowledge.models import Article
+from deskline.knowledge.models import Article, ArticleFile
 from deskline.knowledge.report import knowledge_report
 
 router = Router(tags=["knowledge"])
@@ -42,6 +43,21 @@ class ArticleRow(TagsMixin):
     updated_at: dt.datetime
 
 
+class FileOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    is_image: bool
+    #: The address readers use (and the article's Markdown links to).
+    url: str
+    download: str
+
+    @staticmethod
+    def resolve_download(obj: ArticleFile) -> str:
+        return f"/api/v1/kb/articles/{obj.article_id}/files/{obj.pk}"
+
+
 class ArticleOut(ArticleRow):
     body: str
     body_html: str
@@ -49,6 +65,11 @@ class ArticleOut(ArticleRow):
     owner_id: int | None
     review_due: dt.date | None
     published_at: dt.datetime | None
+    files: list[FileOut]
+
+    @staticmethod
+    def resolve_files(obj: Article) -> list[ArticleFile]:
+        return list(obj.files.all())
 
 
 class ArticlePage(Schema):
@@ -124,6 +145,33 @@ def article_create(request: HttpRequest, payload: ArticleIn) -> Status[Any]:
 def article_update(request: HttpRequest, article_id: int, payload: ArticlePatch) -> Article:
     changes = payload.model_dump(exclude_unset=True)
     return services.article_update(actor=request_user(request), article_id=article_id, **changes)
+
+
+@router.post("/articles/{article_id}/files", response={201: FileOut},
+             summary="Upload an image or attachment (staff)")  # fmt: skip
+def file_upload(request: HttpRequest, article_id: int, file: File[UploadedFile]) -> Status[Any]:
+    row = services.article_file_add(actor=request_user(request), article_id=article_id,
+                                    filename=file.name or "file", content=file,
+                                    size=file.size or 0)  # fmt: skip
+    return Status(201, row)
+
+
+@router.get("/articles/{article_id}/files/{file_id}", summary="Download an article's file")
+def file_download(request: HttpRequest, article_id: int, file_id: int) -> FileResponse:
+    row = selectors.article_file_for(user=request_user(request), article_id=article_id,
+                                     file_id=file_id)  # fmt: skip
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.filename,
+                            content_type=row.content_type)  # fmt: skip
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@router.delete("/articles/{article_id}/files/{file_id}", response={204: None},
+               summary="Delete an article's file (staff)")  # fmt: skip
+def file_delete(request: HttpRequest, article_id: int, file_id: int) -> Status[None]:
+    services.article_file_delete(actor=request_user(request), article_id=article_id,
+                                 file_id=file_id)  # fmt: skip
+    return Status(204, None)
 
 
 class VersionOut(Schema):

@@ -150,6 +150,41 @@ class ArticleVersion(models.Model):
         return f"{self.article_id} v{self.number}"
 
 
+#: Uploaded types an article shows inline (in an <img>); every other file is a download.
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+class ArticleFile(models.Model):
+    """An image or attachment of an article, stored like a ticket's attachments and readable
+    by whoever may read the article (`article_selectors.article_file_for`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="kb/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in INLINE_IMAGE_TYPES
+
+    @property
+    def url(self) -> str:
+        """Where readers get it (the help centre's address; staff read drafts' files there too)."""
+        return f"/portal/help/articles/{self.article_id}/files/{self.pk}/"
+
+
 class Synonym(models.Model):
     """Words a search treats as one (e.g. "касса, ККТ, cash register"), edited by admins."""
 

@@ -25,6 +25,7 @@ from deskline.core.permissions import is_staff, require_staff
 from deskline.knowledge.models import (
     Article,
     ArticleAudience,
+    ArticleFile,
     ArticleState,
     ArticleVersion,
     Category,
@@ -40,6 +41,10 @@ def _client_company(user: User) -> tuple[int | None, int | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
+def is_staff_user(user: User | Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and is_staff(user))
+
+
 def articles_for(user: User | Any, *, drafts: bool = False) -> QuerySet[Article]:
     """The articles `user` (a User, an AnonymousUser or None) may read.
 
@@ -47,7 +52,7 @@ def articles_for(user: User | Any, *, drafts: bool = False) -> QuerySet[Article]
     ignored: clients and visitors only ever see published articles.
     """
     rows = Article.objects.all()
-    if user is not None and user.is_authenticated and user.is_active and is_staff(user):
+    if is_staff_user(user):
         return rows if drafts else rows.filter(state=ArticleState.PUBLISHED)
     published = rows.filter(state=ArticleState.PUBLISHED)
     if user is None or not user.is_authenticated:
@@ -86,6 +91,16 @@ def article_get_for(*, user: User | Any, article_id: int, drafts: bool = False) 
     )
     if row is None:
         raise NotFound(f"article {article_id} not found")
+    return row
+
+
+def article_file_for(*, user: User | Any, article_id: int, file_id: int) -> ArticleFile:
+    """A file of an article `user` may read (staff: drafts too); anyone else's is not found, so
+    an internal article's images and attachments never open for a client or a visitor."""
+    article = article_get_for(user=user, article_id=article_id, drafts=is_staff_user(user))
+    row = ArticleFile.objects.filter(pk=file_id, article=article).first()
+    if row is None:
+        raise NotFound(f"file {file_id} of article {article_id} not found")
     return row
 
 

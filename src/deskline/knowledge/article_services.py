@@ -8,10 +8,13 @@ visitors only leave feedback and deflections, on articles they may read.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,12 +24,13 @@ from deskline.accounts.models import User
 from deskline.clients.models import Company, CompanyCategory, EquipmentKind
 from deskline.core.errors import ValidationFailed
 from deskline.core.permissions import require_staff
-from deskline.knowledge.article_selectors import article_get_for, version_get
+from deskline.knowledge.article_selectors import article_file_for, article_get_for, version_get
 from deskline.knowledge.markdown import render_markdown
 from deskline.knowledge.models import (
     Article,
     ArticleAudience,
     ArticleFeedback,
+    ArticleFile,
     ArticleState,
     ArticleVersion,
     Category,
@@ -37,6 +41,7 @@ from deskline.knowledge.models import (
 from deskline.knowledge.search import article_index, search, with_passages
 from deskline.notifications.context import base_url
 from deskline.notifications.services import message_queue
+from deskline.tickets.uploads import UploadRejected, read_upload
 
 #: Fields `article_create` and `article_update` take besides the many-to-many lists.
 SIMPLE_FIELDS = ("title", "body", "category_id", "language", "translation_of_id", "audience",
@@ -124,6 +129,35 @@ def article_restore(*, actor: User, article_id: int, number: int) -> Article:
     old = version_get(user=actor, article_id=article_id, number=number)
     return article_update(actor=actor, article_id=article_id, title=old.title, body=old.body,
                           note=f"restored from version {number}")  # fmt: skip
+
+
+@transaction.atomic
+def article_file_add(*, actor: User, article_id: int, filename: str, content: IO[bytes],
+                     size: int) -> ArticleFile:  # fmt: skip
+    """An image or attachment on an article, under the same size and type limits as a ticket's
+    attachments. Its Markdown (`![name](url)` for an image) is what the writer puts in the body."""
+    require_staff(actor)
+    article = article_get_for(user=actor, article_id=article_id, drafts=True)
+    try:
+        upload = read_upload(filename=filename, content=content, size=size,
+                             max_bytes=settings.DESKLINE_MAX_UPLOAD_BYTES)  # fmt: skip
+    except UploadRejected as exc:
+        raise ValidationFailed(str(exc), fields={"file": str(exc)}) from exc
+    row = ArticleFile(article=article, filename=upload.filename, size=upload.size,
+                      content_type=upload.content_type, sha256=upload.sha256,
+                      uploaded_by=actor)  # fmt: skip
+    # A random stored name: the uploaded file name never becomes a path on our disk.
+    row.file.save(uuid.uuid4().hex, ContentFile(upload.data), save=False)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def article_file_delete(*, actor: User, article_id: int, file_id: int) -> None:
+    require_staff(actor)
+    row = article_file_for(user=actor, article_id=article_id, file_id=file_id)
+    row.file.delete(save=False)
+    row.delete()
 
 
 def category_create(*, actor: User, name: str, parent_id: int | None = None,

@@ -24,6 +24,8 @@ class MessageOut(Schema):
     text: str
     article_id: int | None
     choices: list[int]
+    #: A scripted question's buttons: answering is saying one of these labels.
+    buttons: list[str]
     created_at: dt.datetime
 
 
@@ -44,7 +46,7 @@ def _out(conversation: Conversation) -> dict[str, Any]:
         last = messages[-1] if messages else None
         if last is not None and last.kind == BotMessage.Kind.CLARIFY:
             actions.append("choose")
-        if any(m.kind == BotMessage.Kind.ANSWER for m in messages):
+        if any(m.kind in bot.ANSWERED for m in messages):
             actions.append("solved")
     return {
         "id": conversation.pk, "state": conversation.state,

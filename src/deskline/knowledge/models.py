@@ -16,6 +16,7 @@ from deskline.knowledge.article_models import (
     Article,
     ArticleAudience,
     ArticleFeedback,
+    ArticleFile,
     ArticleLanguage,
     ArticleState,
     ArticleTerm,
@@ -28,7 +29,7 @@ from deskline.knowledge.article_models import (
     TermStat,
     Trigram,
 )
-from deskline.knowledge.bot_models import BotMessage, Conversation
+from deskline.knowledge.bot_models import BotFlow, BotFlowStep, BotMessage, Conversation
 from deskline.knowledge.placeholders import unknown_variables
 from deskline.knowledge.variables import REPLY_VARIABLES
 
@@ -117,7 +118,8 @@ class ReplyTemplate(KnowledgeItem):
 
 
 __all__ = [
-    "Article", "ArticleAudience", "ArticleFeedback", "ArticleLanguage", "ArticleState",
-    "ArticleTerm", "ArticleVersion", "Audience", "BotMessage", "Conversation", "Category", "Deflection", "KnowledgeItem",
+    "Article", "ArticleAudience", "ArticleFeedback", "ArticleFile", "ArticleLanguage",
+    "ArticleState", "ArticleTerm", "ArticleVersion", "Audience", "BotFlow", "BotFlowStep",
+    "BotMessage", "Conversation", "Category", "Deflection", "KnowledgeItem",
     "ReplyTemplate", "SearchLog", "Synonym", "Tag", "TermStat", "Trigram",
 ]  # fmt: skip

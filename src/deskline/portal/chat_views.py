@@ -46,7 +46,8 @@ def _render(request: HttpRequest, conversation: Conversation, error: str = "") -
                    for pk in messages[-1].choices]  # fmt: skip
     context = {
         "conversation": conversation, "messages": messages, "offered": offered, "error": error,
-        "answered": any(m.kind == BotMessage.Kind.ANSWER for m in messages),
+        "answered": any(m.kind in bot.ANSWERED for m in messages),
+        "buttons": messages[-1].buttons if messages else [],
         "open": conversation.state == Conversation.State.OPEN,
     }  # fmt: skip
     template = "portal/help/_chat.html" if request.method == "POST" else "portal/help/chat.html"

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("categories/<int:category_id>/", views.help_category, name="category"),
     path("articles/<int:article_id>/", views.help_article, name="article"),
     path("articles/<int:article_id>/feedback/", views.help_feedback, name="feedback"),
+    path("articles/<int:article_id>/files/<int:file_id>/", views.help_article_file, name="file"),
     path("suggest/", views.ticket_suggestions, name="suggest"),
     path("solved/", views.ticket_deflected, name="solved"),
     path("chat/", chat_views.chat, name="chat"),

@@ -12,7 +12,7 @@ import functools
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -72,10 +72,26 @@ def help_article(request: HttpRequest, article_id: int) -> HttpResponse:
     services.article_viewed(article=article)
     context = {
         "article": article,
+        "attachments": [f for f in article.files.all() if not f.is_image],
         "translations": selectors.translations_of(user=request.user, article=article),
         "related": selectors.related_for(user=request.user, article=article),
     }
     return render(request, "portal/help/article.html", context)
+
+
+def help_article_file(request: HttpRequest, article_id: int, file_id: int) -> FileResponse:
+    """An article's image (shown inline) or attachment (downloaded), to whoever may read the
+    article: clients and visitors its audience's published ones, staff every one (the desk's
+    preview shows a draft's images from here too)."""
+    try:
+        row = selectors.article_file_for(user=request.user, article_id=article_id, file_id=file_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(row.file.open("rb"), as_attachment=not row.is_image,
+                            filename=row.filename, content_type=row.content_type)  # fmt: skip
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_POST

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import IO
 
@@ -19,7 +18,7 @@ from deskline.tickets import search
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.models import Attachment, Channel, Comment, Ticket
 from deskline.tickets.payloads import AttachmentAdded, Commented
-from deskline.tickets.uploads import UploadRejected, check_upload, safe_filename
+from deskline.tickets.uploads import UploadRejected, read_upload
 from deskline.tickets.writing import clean_body, lock_ticket, write_change
 
 
@@ -97,19 +96,11 @@ def attachment_add(
     ticket = lock_ticket(actor, number, None)
     if actor is not None and actor.role == Role.CONTACT:
         is_public = True
-    name = safe_filename(filename)
-    head = content.read(8192)
     try:
-        content_type = check_upload(
-            filename=name, size=size, head=head, max_bytes=settings.DESKLINE_MAX_UPLOAD_BYTES
-        )
+        upload = read_upload(filename=filename, content=content, size=size,
+                             max_bytes=settings.DESKLINE_MAX_UPLOAD_BYTES)  # fmt: skip
     except UploadRejected as exc:
         raise ValidationFailed(str(exc), fields={"file": str(exc)}) from exc
-    digest = hashlib.sha256(head)
-    chunks = [head]
-    for chunk in iter(lambda: content.read(1024 * 1024), b""):
-        digest.update(chunk)
-        chunks.append(chunk)
     comment = None
     if comment_id is not None:
         comment = Comment.objects.filter(pk=comment_id, ticket=ticket).first()
@@ -118,21 +109,21 @@ def attachment_add(
     attachment = Attachment(
         ticket=ticket,
         comment=comment,
-        filename=name,
-        content_type=content_type,
+        filename=upload.filename,
+        content_type=upload.content_type,
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=upload.sha256,
         is_public=is_public,
         uploaded_by=actor,
     )
     # A random stored name: the client's file name never becomes a path on our disk.
-    attachment.file.save(f"{uuid.uuid4().hex}", ContentFile(b"".join(chunks)), save=False)
+    attachment.file.save(f"{uuid.uuid4().hex}", ContentFile(upload.data), save=False)
     attachment.save()
     write_change(
         ticket,
         [],
         actor=actor,
-        payload=AttachmentAdded(attachment_id=attachment.pk, filename=name, size=size),
+        payload=AttachmentAdded(attachment_id=attachment.pk, filename=upload.filename, size=size),
     )
     return attachment
 

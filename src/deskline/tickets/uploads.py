@@ -1,10 +1,14 @@
-"""Upload rules for attachments: size and type limits, pure functions."""
+"""Upload rules for attachments (tickets' and knowledge-base articles'): size and type limits,
+and reading an upload once into checked bytes with its digest."""
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import os
 import unicodedata
+from dataclasses import dataclass
+from typing import IO
 
 import filetype
 
@@ -50,3 +54,25 @@ def check_upload(*, filename: str, size: int, head: bytes, max_bytes: int) -> st
         raise UploadRejected("executable files are not accepted")
     guessed = mimetypes.guess_type(filename)[0]
     return sniffed or guessed or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    data: bytes
+
+
+def read_upload(*, filename: str, content: IO[bytes], size: int, max_bytes: int) -> CheckedUpload:
+    """The upload's safe name, checked type, digest and bytes; UploadRejected with the reason."""
+    name = safe_filename(filename)
+    head = content.read(8192)
+    content_type = check_upload(filename=name, size=size, head=head, max_bytes=max_bytes)
+    digest = hashlib.sha256(head)
+    chunks = [head]
+    for chunk in iter(lambda: content.read(1024 * 1024), b""):
+        digest.update(chunk)
+        chunks.append(chunk)
+    return CheckedUpload(name, content_type, size, digest.hexdigest(), b"".join(chunks))

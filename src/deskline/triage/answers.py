@@ -45,15 +45,23 @@ def _staff_replies(ticket_ids: list[int]) -> dict[int, Comment]:
 
 def suggested_answers(*, user: User, ticket: Ticket, limit: int = 3) -> list[Answer]:
     """Up to `limit` answers from the most similar finished tickets that have one."""
+    query = ticket_text(ticket.title, ticket.description)
+    return answers_for_text(user=user, text=query, limit=limit, excluding=ticket.pk)
+
+
+def answers_for_text(
+    *, user: User, text: str, limit: int = 5, excluding: int | None = None
+) -> list[Answer]:
+    """The finished tickets `user` may see most like `text`, each with the public staff reply
+    that resolved it (the knowledge search's "resolved tickets" for agents)."""
     require_staff(user)
     rows = list(
         tickets_visible_to(user).filter(phase__in=(Phase.RESOLVED, Phase.CLOSED))
-        .exclude(pk=ticket.pk).order_by("-created_at")
+        .exclude(pk=excluding).order_by("-created_at")
         .values_list("pk", "number", "title", "description")[:CANDIDATES]
     )  # fmt: skip
     texts = [ticket_text(title, description) for _, _, title, description in rows]
-    query = ticket_text(ticket.title, ticket.description)
-    found = most_similar(query, texts, at_least=ANSWERS_AT, limit=limit * 3)
+    found = most_similar(text, texts, at_least=ANSWERS_AT, limit=limit * 3)
     replies = _staff_replies([rows[i][0] for i, _ in found])
     answers = []
     for index, score in found:

@@ -4,6 +4,7 @@ versions with diff and restore, and the articles suggested on a ticket page. Sta
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import (
     Http404,
@@ -26,6 +27,7 @@ from deskline.knowledge.models import ArticleState
 from deskline.knowledge.report import knowledge_report
 from deskline.notifications.context import base_url
 from deskline.tickets.selectors import ticket_detail_for
+from deskline.triage.answers import answers_for_text
 
 SUGGESTIONS = 5
 
@@ -37,12 +39,17 @@ def _user(request: HttpRequest) -> User:
 
 @staff_page
 def article_list(request: HttpRequest) -> HttpResponse:
+    """The article list; with `q`, one search over published articles and the resolved tickets
+    the agent may see (with the reply that resolved each)."""
+    user = _user(request)
     state = request.GET.get("state", "")
-    rows = selectors.article_list_for(
-        user=_user(request), drafts=True, state=state or None, limit=500
-    )
+    text = request.GET.get("q", "").strip()[:500]
+    rows = selectors.article_list_for(user=user, drafts=True, state=state or None, limit=500)
+    hits = services.search_run(user=user, text=text, limit=10, source="desk") if text else []
+    resolved = answers_for_text(user=user, text=text, limit=5) if text else []
     return render(request, "desk/kb/list.html", {
-        "articles": rows, "state": state, "states": ArticleState.choices, "nav": "kb",
+        "articles": rows, "state": state, "states": ArticleState.choices, "nav": "kb", "q": text,
+        "hits": hits, "resolved": resolved,
     })  # fmt: skip
 
 
@@ -77,8 +84,11 @@ def _editor(request: HttpRequest, article_id: int | None) -> HttpResponse:
         else:
             return HttpResponseRedirect(f"/kb/{article.pk}/edit/?saved=1")
     preview = render_markdown(form["body"].value() or "")
-    return render(request, "desk/kb/edit.html",
-                  {"form": form, "article": article, "preview": preview, "nav": "kb"})  # fmt: skip
+    files = list(article.files.all()) if article else []
+    return render(request, "desk/kb/edit.html", {
+        "form": form, "article": article, "preview": preview, "nav": "kb", "files": files,
+        "file_error": request.GET.get("file_error", "")[:300],
+    })  # fmt: skip
 
 
 @staff_page
@@ -89,6 +99,34 @@ def article_new(request: HttpRequest) -> HttpResponse:
 @staff_page
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     return _editor(request, article_id)
+
+
+@require_POST
+@staff_page
+def article_file_upload(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Upload images and attachments to an article; back to its editor."""
+    errors = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            services.article_file_add(actor=_user(request), article_id=article_id,
+                                      filename=upload.name or "file", content=upload,
+                                      size=upload.size or 0)  # fmt: skip
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            errors.append(f"{upload.name}: {exc.message}")
+    query = f"?{urlencode({'file_error': '; '.join(errors)})}" if errors else ""
+    return HttpResponseRedirect(f"/kb/{article_id}/edit/{query}")
+
+
+@require_POST
+@staff_page
+def article_file_delete(request: HttpRequest, article_id: int, file_id: int) -> HttpResponse:
+    try:
+        services.article_file_delete(actor=_user(request), article_id=article_id, file_id=file_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return HttpResponseRedirect(f"/kb/{article_id}/edit/")
 
 
 @require_POST
