@@ -32,7 +32,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             queue.acquire(timeout=float(self.settings_dict["OPTIONS"].get("timeout", 5)))
             self._holding = queue
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private in the stubs
         except BaseException:
             self._release_turn()
             raise
@@ -43,17 +43,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
             holding.release()
 
     def _commit(self) -> None:
-        super()._commit()  # a failed COMMIT is followed by a rollback or a close, which release
+        super()._commit()  # type: ignore[misc]  # a failed COMMIT is then rolled back or closed
         self._release_turn()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]
         finally:
             self._release_turn()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]
         finally:
             self._release_turn()
