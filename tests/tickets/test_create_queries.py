@@ -59,8 +59,7 @@ def test_a_routed_create_is_one_insert_and_one_event(admin, make_ticket, make_te
         ticket = ticket_create(actor=admin, title="Lift stuck")
     assert ticket.team_id == team.pk and ticket.assignee_id is not None
     assert statement_targets(ctx) == [
-        # the routing decider: the team's strategy row (locked), its members, the pointer
-        "SELECT routing_teamrouting",
+        # the routing decider (the strategy is cached): the members, the round-robin turn
         "SELECT accounts_teammembership",
         "SELECT routing_agentprofile",
         "UPDATE routing_teamrouting",

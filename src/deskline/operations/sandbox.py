@@ -56,7 +56,9 @@ def _target_database(folder: Path, database_url: str | None) -> tuple[str, dict[
         source = connection.settings_dict
         url = database_url or _pg_url({**source, "NAME": f"{source['NAME']}_sandbox"})
     target = dj_database_url.parse(url)
-    if target["ENGINE"] != connection.settings_dict["ENGINE"]:
+    if target["ENGINE"].endswith("sqlite3") != connection.settings_dict["ENGINE"].endswith(
+        "sqlite3"
+    ):
         raise BackupError("the sandbox uses the same kind of database as the installation")
     return url, dict(target)
 

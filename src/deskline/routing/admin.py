@@ -30,8 +30,8 @@ class RuleAdmin(admin.ModelAdmin[models.Rule]):
 
 @admin.register(models.TeamRouting)
 class TeamRoutingAdmin(admin.ModelAdmin[models.TeamRouting]):
-    list_display = ["team", "strategy", "last_assignee"]
-    list_select_related = ["team", "last_assignee"]
+    list_display = ["team", "strategy", "turn"]
+    list_select_related = ["team"]
 
 
 @admin.register(models.AgentProfile)

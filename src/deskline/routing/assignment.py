@@ -1,8 +1,17 @@
-"""Choosing a team member by the team's assignment strategy (the reads and the one write it
-needs: the round-robin pointer), shared by the routing decider, automation and line escalation.
+"""Choosing a member of a team by the team's assignment strategy (the reads it needs and the
+round-robin counter), shared by the routing decider, automation and line escalation.
+
+Round robin takes the team's next turn in one `UPDATE ... RETURNING` committed at once (its own
+short transaction when the caller has none): concurrent creators get distinct, consecutive
+turns without waiting for each other's tickets to commit. The strategies that compare loads
+read loads the new ticket will change, so they lock the team's routing row until the caller's
+transaction commits (the create then decides inside its transaction, see
+`tickets.deciders`); outside a transaction they choose without the lock.
 """
 
 from __future__ import annotations
+
+from django.db import connection, transaction
 
 from deskline.routing import selectors
 from deskline.routing.models import TeamRouting
@@ -18,26 +27,37 @@ from deskline.routing.strategies import (
 )
 from deskline.tickets.models import Ticket
 
+_TAKE_TURN = (
+    f"UPDATE {TeamRouting._meta.db_table} SET turn = turn + 1 "  # noqa: S608 - our table name
+    "WHERE team_id = %s RETURNING turn"
+)
+
+
+def take_turn(team_id: int) -> int:
+    """Advance the team's round-robin counter; the turn it gives (0: the team has no row)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_TAKE_TURN, [team_id])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
 
 def assignee_pick(team_id: int, ticket: Ticket, *, exclude: frozenset[int] = frozenset()) -> Choice:
-    """Choose a member of the team by its strategy, under a lock on the team's routing row.
-
-    The lock serialises concurrent assignments to one team until the caller's transaction
-    commits, so loads and the round-robin pointer are read after the previous assignment.
-    """
-    routing = TeamRouting.objects.select_for_update().filter(team_id=team_id).first()
-    if routing is None or routing.strategy == MANUAL:
+    """Choose a member of the team by its strategy (see the module for the locking)."""
+    strategy = selectors.team_strategies().get(team_id, MANUAL)
+    if strategy == MANUAL:
         return Choice(None, "manual assignment")
-    needs = selectors.ticket_needs(ticket, with_skills=routing.strategy == BY_SKILL)
+    if strategy in COMPARES_LOADS and connection.in_atomic_block:
+        list(TeamRouting.objects.select_for_update().filter(team_id=team_id).values_list("pk"))
+    needs = selectors.ticket_needs(ticket, with_skills=strategy == BY_SKILL)
     members = selectors.team_candidates(
         team_id,
-        with_skills=routing.strategy == BY_SKILL,
-        with_zones=routing.strategy == ZONES,
-        with_loads=routing.strategy in COMPARES_LOADS,
+        with_skills=strategy == BY_SKILL,
+        with_zones=strategy == ZONES,
+        with_loads=strategy in COMPARES_LOADS,
     )
     candidates: list[Candidate] = [c for c in members if c.user_id not in exclude]
-    choice = choose(routing.strategy, candidates, needs, last_user_id=routing.last_assignee_id)
-    if choice.user_id is not None and routing.strategy == ROUND_ROBIN:
-        routing.last_assignee_id = choice.user_id
-        routing.save(update_fields=["last_assignee"])
-    return choice
+    if strategy != ROUND_ROBIN:
+        return choose(strategy, candidates, needs)
+    if not any(c.available for c in candidates):
+        return choose(strategy, candidates, needs)  # nobody to give a turn to: keep the count
+    return choose(strategy, candidates, needs, turn=take_turn(team_id))

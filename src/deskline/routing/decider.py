@@ -22,8 +22,7 @@ from deskline.core.errors import DomainError
 from deskline.routing import selectors
 from deskline.routing.assignment import assignee_pick
 from deskline.routing.matching import Decision, decide
-from deskline.routing.models import TeamRouting, TicketTag
-from deskline.routing.strategies import MANUAL
+from deskline.routing.models import TicketTag
 from deskline.tickets import config_cache
 from deskline.tickets.models import Category, Priority, Ticket, TicketEvent, TicketType
 from deskline.tickets.payloads import Created, RoutingOutcome
@@ -56,9 +55,7 @@ def _apply_fields(ticket: Ticket, decision: Decision) -> tuple[dict[str, Any], d
 
 
 def _strategy_applies(team_id: int | None) -> bool:
-    if team_id is None:
-        return False
-    return TeamRouting.objects.filter(team_id=team_id).exclude(strategy=MANUAL).exists()
+    return team_id is not None and team_id in selectors.team_strategies()
 
 
 def _assign(ticket: Ticket, decision: Decision, predicted_team: int | None) -> dict[str, Any]:

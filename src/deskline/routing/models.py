@@ -62,7 +62,11 @@ class Rule(models.Model):
 
 
 class TeamRouting(models.Model):
-    """A team's assignment strategy; the row is also the lock that serialises its assignments."""
+    """A team's assignment strategy and its round-robin counter.
+
+    Load-comparing strategies lock the row until the new ticket commits, which serialises
+    their assignments; round robin only advances `turn` in one short statement.
+    """
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="routing")
     strategy = models.CharField(
@@ -70,9 +74,8 @@ class TeamRouting(models.Model):
         choices=[(s, s.replace("_", " ")) for s in strategies.STRATEGIES],
         default=strategies.MANUAL,
     )
-    last_assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    #: Round-robin assignments made so far (see `routing.assignment.take_turn`).
+    turn = models.PositiveBigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"{self.team}: {self.strategy}"

@@ -11,12 +11,19 @@ from django.utils import timezone
 from deskline.accounts.models import TeamMembership
 from deskline.core import refcache
 from deskline.routing.matching import RuleSetSpec, RuleSpec
-from deskline.routing.models import AgentProfile, AgentZone, Rule, RuleSet, SkillRequirement
-from deskline.routing.strategies import Candidate, TicketNeeds
+from deskline.routing.models import (
+    AgentProfile,
+    AgentZone,
+    Rule,
+    RuleSet,
+    SkillRequirement,
+    TeamRouting,
+)
+from deskline.routing.strategies import COMPARES_LOADS, MANUAL, Candidate, TicketNeeds
 from deskline.tickets.models import OPEN_PHASES, Ticket
 
-#: Watched by core.refcache: a change to any of these reloads the compiled rule sets.
-WATCHED = (RuleSet, Rule)
+#: Watched by core.refcache: a change to any of these reloads the rule sets and strategies.
+WATCHED = (RuleSet, Rule, TeamRouting)
 
 
 def active_rule_sets() -> list[RuleSetSpec]:
@@ -40,6 +47,22 @@ def _load_rule_sets() -> list[RuleSetSpec]:
         )
         for rs in sets
     ]
+
+
+def team_strategies() -> dict[int, str]:
+    """Each team's assignment strategy by team id, manual ones left out (cached per process)."""
+    strategies: dict[int, str] = refcache.cached("routing.team_strategies", _load_strategies)
+    return strategies
+
+
+def _load_strategies() -> dict[int, str]:
+    rows = TeamRouting.objects.exclude(strategy=MANUAL).values_list("team_id", "strategy")
+    return dict(rows)
+
+
+def some_team_compares_loads() -> bool:
+    """True while a team assigns by load, skill, distance or zone (see `assignment`)."""
+    return any(strategy in COMPARES_LOADS for strategy in team_strategies().values())
 
 
 def team_candidates(

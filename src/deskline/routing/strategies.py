@@ -75,14 +75,18 @@ def _least(candidates: Sequence[Candidate]) -> Candidate:
     return min(candidates, key=lambda c: (c.load, c.open_tickets, c.user_id))
 
 
-def round_robin(candidates: Sequence[Candidate], last_user_id: int | None) -> Choice:
-    """The next available member after the last one chosen, in user id order."""
+def round_robin(candidates: Sequence[Candidate], turn: int) -> Choice:
+    """The member whose turn it is among the available ones, in user id order.
+
+    `turn` is the team's counter, advanced once per assignment (1, 2, 3, ...): consecutive
+    turns go to consecutive available members, so any n consecutive turns over n available
+    members give each exactly one, whoever asks first.
+    """
     ready = sorted(_available(candidates), key=lambda c: c.user_id)
     if not ready:
         return Choice(None, "round robin: no available member")
-    after = [c for c in ready if last_user_id is None or c.user_id > last_user_id]
-    chosen = (after or ready)[0]
-    return Choice(chosen.user_id, f"round robin: next after {last_user_id}")
+    chosen = ready[(turn - 1) % len(ready)]
+    return Choice(chosen.user_id, f"round robin: turn {turn} of {len(ready)} available")
 
 
 def least_loaded(candidates: Sequence[Candidate]) -> Choice:
@@ -138,10 +142,10 @@ def choose(
     candidates: Sequence[Candidate],
     needs: TicketNeeds,
     *,
-    last_user_id: int | None = None,
+    turn: int = 1,
 ) -> Choice:
     if strategy == ROUND_ROBIN:
-        return round_robin(candidates, last_user_id)
+        return round_robin(candidates, turn)
     if strategy == LEAST_LOADED:
         return least_loaded(candidates)
     if strategy == BY_SKILL:

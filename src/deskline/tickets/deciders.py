@@ -15,6 +15,12 @@ Stages run in order; within a stage deciders must not depend on each other. Deci
 ticket services and never write tickets: the create applies their decisions in its one INSERT.
 A record may hold `observer_ids` (staff to add as observers); the create adds them.
 
+The create runs the deciders before it opens its transaction, so the write lock (on SQLite, the
+whole database's) is held only for the writes. A decider whose choice is sound only under a lock
+held until the new ticket commits (a least-loaded assignment reads loads the ticket will change)
+registers `needs_transaction`, a cheap check; while it says yes, the create decides inside its
+transaction instead.
+
 Derivers do the same for every later change: `fn(ticket, payload, at) -> {column: value}` gets
 the ticket with the change applied in memory and the change's typed payload, and returns the
 derived columns the change moves (SLA deadlines, reaction time, breach flags); the service
@@ -35,17 +41,21 @@ if TYPE_CHECKING:
 STAGES = ("predict", "route", "derive")
 Decider = Callable[["Ticket", dict[str, Any]], Any]
 _deciders: dict[str, dict[str, Decider]] = {stage: {} for stage in STAGES}
+_needs_transaction: dict[str, Callable[[], bool]] = {}
 
 
-def ticket_decider(name: str, *, stage: str) -> Callable[[Decider], Decider]:
+def ticket_decider(
+    name: str, *, stage: str, needs_transaction: Callable[[], bool] | None = None
+) -> Callable[[Decider], Decider]:
     """Register `fn(ticket, facts) -> record` for a stage under a unique name."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
 
     def register(fn: Decider) -> Decider:
-        for registered in _deciders.values():
-            registered.pop(name, None)
+        remove_decider(name)
         _deciders[stage][name] = fn
+        if needs_transaction is not None:
+            _needs_transaction[name] = needs_transaction
         return fn
 
     return register
@@ -54,10 +64,16 @@ def ticket_decider(name: str, *, stage: str) -> Callable[[Decider], Decider]:
 def remove_decider(name: str) -> None:
     for registered in _deciders.values():
         registered.pop(name, None)
+    _needs_transaction.pop(name, None)
 
 
 def has_deciders() -> bool:
     return any(_deciders.values())
+
+
+def deciders_need_transaction() -> bool:
+    """True when some decider must run inside the create's transaction (see the module)."""
+    return any(check() for check in list(_needs_transaction.values()))
 
 
 def run_deciders(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any]:

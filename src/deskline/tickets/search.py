@@ -22,8 +22,18 @@ from deskline.tickets.stemming import stemmed_text, stems
 _PG_VECTOR = "to_tsvector('english', %s) || to_tsvector('russian', %s)"
 
 
-def index_ticket_text(ticket_id: int, text: str) -> None:
+def searchable(text: str) -> str:
+    """Text in the form the index is given: stemmed for SQLite's FTS5 (PostgreSQL stems itself).
+
+    A writer may prepare it before its transaction and pass `prepared=True` to the indexing.
+    """
+    return text if connection.vendor == "postgresql" else stemmed_text(text)
+
+
+def index_ticket_text(ticket_id: int, text: str, *, prepared: bool = False) -> None:
     """Replace a ticket's indexed text (title and description)."""
+    if not prepared:
+        text = searchable(text)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -34,8 +44,7 @@ def index_ticket_text(ticket_id: int, text: str) -> None:
         else:
             cursor.execute("DELETE FROM tickets_fts WHERE rowid = %s", [ticket_id])
             cursor.execute(
-                "INSERT INTO tickets_fts (rowid, body) VALUES (%s, %s)",
-                [ticket_id, stemmed_text(text)],
+                "INSERT INTO tickets_fts (rowid, body) VALUES (%s, %s)", [ticket_id, text]
             )
 
 

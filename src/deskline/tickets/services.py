@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -28,7 +28,7 @@ from deskline.tickets import fields as ticket_fields
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.conversation import attachment_add, comment_add, inline_images_link
 from deskline.tickets.custom_fields import CustomFieldErrors, clean_custom_fields
-from deskline.tickets.deciders import has_deciders, run_deciders
+from deskline.tickets.deciders import deciders_need_transaction, has_deciders, run_deciders
 from deskline.tickets.events import event_record
 from deskline.tickets.facts import ticket_facts
 from deskline.tickets.guards import guard_problems
@@ -101,7 +101,6 @@ def _check_client_fields(actor: User, values: Mapping[str, Any]) -> None:
         raise PermissionDenied("clients may not set these fields", fields=refused)
 
 
-@transaction.atomic
 def ticket_create(
     *,
     actor: User | None,
@@ -129,6 +128,9 @@ def ticket_create(
     `on_behalf_of_contact`: staff record the contact's own request (a phone call); the history
     names the contact as the requester. Without a company or contact, a staff member's ticket
     is internal, which the installation may forbid (`DESKLINE_INTERNAL_TICKETS`).
+
+    Validation, lookups and the deciders run before the transaction opens (see `deciders`), so
+    the write lock is held only for the writes: on SQLite it is the whole database's.
     """
     is_client = actor is not None and actor.role == Role.CONTACT
     if is_client:
@@ -173,27 +175,63 @@ def ticket_create(
     observers = _staff_users(observer_ids) if observer_ids else []
     given = {"type_id": type_id, "priority_id": priority_id, "category_id": category_id,
              "team_id": team_id, "assignee_id": assignee_id}  # fmt: skip
-    decisions = _decide(ticket, now, given) if has_deciders() else {}
+    new = _NewTicket(ticket, actor, channel, observers, on_behalf_of_contact)
+    if connection.in_atomic_block or deciders_need_transaction():
+        with transaction.atomic():
+            new.decisions = _decide(ticket, now, given, observers)
+            return new.insert()
+    new.decisions = _decide(ticket, now, given, observers)
+    with transaction.atomic():
+        return new.insert()
+
+
+class _NewTicket:
+    """A validated, decided ticket and what its INSERT needs, prepared outside the write."""
+
+    def __init__(
+        self,
+        ticket: Ticket,
+        actor: User | None,
+        channel: str,
+        observers: list[User],
+        on_behalf_of_contact: bool,
+    ) -> None:
+        self.ticket, self.actor, self.channel, self.observers = ticket, actor, channel, observers
+        self.on_behalf = ticket.contact.name if on_behalf_of_contact and ticket.contact else ""
+        self.decisions: dict[str, Any] = {}
+        self.searchable = search.searchable(search.ticket_text(ticket))  # no comments yet
+
+    def insert(self) -> Ticket:
+        """The create's writes: the row, its observers, its search text, its event."""
+        ticket = self.ticket
+        drawn_by_database = number_in_insert()
+        if not drawn_by_database:
+            ticket.number = next_ticket_number()
+        insert(ticket, from_database=drawn_by_database)
+        if self.observers:
+            ticket.observers.set(self.observers)
+        search.index_ticket_text(ticket.pk, self.searchable, prepared=True)
+        payload = payloads.Created(
+            number=ticket.number, decisions=self.decisions, on_behalf_of=self.on_behalf
+        )
+        event_record(ticket=ticket, actor=self.actor, channel=self.channel, payload=payload)
+        return ticket
+
+
+def _decide(
+    ticket: Ticket, now: datetime, given: Mapping[str, Any], observers: list[User]
+) -> dict[str, Any]:
+    """The deciders' records; applies their choices to the unsaved ticket (its priority weight
+    included) and adds the observers they asked for to `observers`."""
+    decisions: dict[str, Any] = {}
+    if has_deciders():
+        facts = ticket_facts(ticket, now=now)
+        # The fields the caller chose: type and priority otherwise hold their defaults.
+        facts["given_fields"] = sorted(name for name, value in given.items() if value is not None)
+        decisions = run_deciders(ticket, facts)
+        observers += _decided_observers(decisions, already=observers)
     ticket.priority_weight = ticket.priority.weight
-    drawn_by_database = number_in_insert()
-    if not drawn_by_database:
-        ticket.number = next_ticket_number()
-    insert(ticket, from_database=drawn_by_database)
-    observers += _decided_observers(decisions, already=observers)
-    if observers:
-        ticket.observers.set(observers)
-    search.index_ticket_text(ticket.pk, search.ticket_text(ticket))  # no comments yet
-    on_behalf = ticket.contact.name if on_behalf_of_contact and ticket.contact else ""
-    payload = payloads.Created(number=ticket.number, decisions=decisions, on_behalf_of=on_behalf)
-    event_record(ticket=ticket, actor=actor, channel=channel, payload=payload)
-    return ticket
-
-
-def _decide(ticket: Ticket, now: datetime, given: Mapping[str, Any]) -> dict[str, Any]:
-    facts = ticket_facts(ticket, now=now)
-    # The fields the caller chose: type and priority otherwise hold their defaults.
-    facts["given_fields"] = sorted(name for name, value in given.items() if value is not None)
-    return run_deciders(ticket, facts)
+    return decisions
 
 
 def _check_client_named(actor: User | None, ticket: Ticket, on_behalf: bool) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 
 from deskline.core.html import html_to_text
+from deskline.core.inserts import insert
 from deskline.tickets.models import Comment, Ticket, TicketEvent
 from deskline.tickets.payloads import Commented, Created
 from deskline.triage.models import MessageTone
@@ -51,11 +52,11 @@ def tones_on_event(event: TicketEvent) -> None:
     payload = event.payload
     if isinstance(payload, Created):
         scored = payload.decisions.get("tone")
-        if scored:
-            MessageTone.objects.create(
+        if scored:  # inside the create's write lock: the lean INSERT
+            insert(MessageTone(
                 ticket_id=event.ticket_id, tone=scored["tone"], confidence=scored["confidence"],
                 angry=scored["angry"], urgent=scored["urgent"], created_at=event.created_at,
-            )  # fmt: skip
+            ))  # fmt: skip
     elif isinstance(payload, Commented) and payload.by_client and settings.DESKLINE_TRIAGE_TONE:
         body = Comment.objects.filter(pk=payload.comment_id).values_list("body", flat=True).first()
         if body:

@@ -1,0 +1,1 @@
+"""Deskline's SQLite database backend (see `base`)."""
