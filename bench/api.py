@@ -170,10 +170,14 @@ def _free_port() -> int:
 
 
 def _start_server(
-    env: dict[str, str], port: int, workers: int, threads: int = 4
+    env: dict[str, str], port: int, workers: int, threads: int = 4, *, own_group: bool = False
 ) -> subprocess.Popen[bytes]:
+    """The production web server on `port`, once it answers; `own_group` puts it (and the
+    processes it forks) in a process group of its own, so that it can be killed as one machine."""
     command = web_server_command("127.0.0.1", port, workers, threads, access_log=False)
-    server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
+    server = subprocess.Popen(
+        [*command, "--log-level", "warning"], env=env, process_group=0 if own_group else None
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
