@@ -57,26 +57,24 @@ def _is_database_backend(sender: Any) -> bool:
     return isinstance(sender, type) and issubclass(sender, DatabaseBackend)
 
 
-def job_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
-    """In the worker, as a job starts: hold its lock for as long as this worker lives."""
+def _worker_lock(sql: str, sender: Any, task_result: Any) -> None:
     if not _is_database_backend(sender) or not _liveness_locks():
         return
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [job_lock_key(task_result.id)])
+            cursor.execute(sql, [job_lock_key(task_result.id)])
     except Exception:  # never fail the job for its bookkeeping: it only looks abandoned later
-        logger.warning("could not take the liveness lock of job %s", task_result.id, exc_info=True)
+        logger.warning("liveness lock of job %s: %s failed", task_result.id, sql, exc_info=True)
+
+
+def job_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    """In the worker, as a job starts: hold its lock for as long as this worker lives."""
+    _worker_lock("SELECT pg_try_advisory_lock(%s)", sender, task_result)
 
 
 def job_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
     """In the worker, as a job finishes: let go of its lock."""
-    if not _is_database_backend(sender) or not _liveness_locks():
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [job_lock_key(task_result.id)])
-    except Exception:
-        logger.warning("could not release the liveness lock of job %s", task_result.id)
+    _worker_lock("SELECT pg_advisory_unlock(%s)", sender, task_result)
 
 
 def _worker_gone(job_id: str, started_at: dt.datetime | None, now: dt.datetime) -> bool:
