@@ -195,10 +195,14 @@ def _free_port() -> int:
 
 
 def _start_server(
-    env: dict[str, str], port: int, workers: int, threads: int = 4
+    env: dict[str, str], port: int, workers: int, threads: int = 4, *, own_group: bool = False
 ) -> subprocess.Popen[bytes]:
+    """The production web server on `port`, once it answers; `own_group` puts it (and the
+    processes it forks) in a process group of its own, so that it can be killed as one machine."""
     command = web_server_command("127.0.0.1", port, workers, threads, access_log=False)
-    server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
+    server = subprocess.Popen(
+        [*command, "--log-level", "warning"], env=env, process_group=0 if own_group else None
+    )
     deadline = time.monotonic() + 120  # a loaded shared machine may take a minute
     while time.monotonic() < deadline:
         try:
@@ -208,7 +212,10 @@ def _start_server(
                 return server
         except OSError:
             time.sleep(0.2)
-    server.kill()
+    if own_group:  # its forked worker too, or it keeps the port
+        os.killpg(server.pid, signal.SIGKILL)
+    else:
+        server.kill()
     raise SystemExit("the server did not start")
 
 

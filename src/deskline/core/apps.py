@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "deskline.core"
     label = "core"
+
+    def ready(self) -> None:
+        from django_tasks.signals import task_finished, task_started
+
+        from deskline.core.job_recovery import job_finished, job_started
+
+        task_started.connect(job_started, dispatch_uid="deskline.core.job_started")
+        task_finished.connect(job_finished, dispatch_uid="deskline.core.job_finished")

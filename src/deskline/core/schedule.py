@@ -2,7 +2,8 @@
 
 django-tasks has no scheduler, so `deskline scheduler` (started by `deskline run`) enqueues each
 periodic job on its interval; the task workers run them. A job is not enqueued again while a
-previous run of it is still waiting or running, so a slow round never piles up. Every periodic
+previous run of it is still waiting or running, so a slow round never piles up; a run left
+RUNNING by a worker that died is requeued first (`core.job_recovery`). Every periodic
 job is safe to run twice (each claims its work), so a second scheduler on another machine does
 no harm beyond extra rounds.
 """
@@ -61,8 +62,20 @@ def _busy(path: str) -> bool:
     return DBTaskResult.objects.filter(task_path=path, status__in=waiting).exists()
 
 
+#: The key under which `enqueue_due` remembers its last recovery of abandoned jobs.
+RECOVERY = "recovery of jobs whose worker died"
+
+
 def enqueue_due(last_run: dict[str, float], now: float) -> list[str]:
-    """Enqueue every periodic job whose interval has passed; returns their names."""
+    """Requeue jobs whose worker died (every RECOVER_EVERY seconds), then enqueue every
+    periodic job whose interval has passed; returns their names."""
+    from deskline.core.job_recovery import RECOVER_EVERY, jobs_recover
+
+    if now - last_run.get(RECOVERY, float("-inf")) >= RECOVER_EVERY:
+        last_run[RECOVERY] = now
+        recovered = jobs_recover()
+        if any(recovered.values()):
+            logger.warning("jobs whose worker died: %s", recovered)
     started = []
     for job in PERIODIC:
         if now - last_run.get(job.name, float("-inf")) < job.every_seconds:
