@@ -10,9 +10,11 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deskline.core.html import remote_images_blocked, sanitize_html
 from deskline.tickets.models import Ticket
+from deskline.tickets.saved_views import count_staleness
 
 register = template.Library()
 
@@ -102,3 +104,14 @@ def user_label(user: Any) -> str:
     if user is None:
         return ""
     return str(user.get_full_name() or user.username)
+
+
+@register.simple_tag
+def view_count_note() -> str:
+    """The tooltip of the view counts: how old they may be."""
+    seconds = int(count_staleness().total_seconds())
+    if not seconds:
+        return _("Counted on every page.")
+    return ngettext(
+        "Counted at most %(n)s second ago.", "Counted at most %(n)s seconds ago.", seconds
+    ) % {"n": seconds}

@@ -33,7 +33,7 @@ from deskline.desk.selectors import registry_names_for, saved_filter_get_for, sa
 from deskline.desk.web import field_errors, is_htmx, staff_page
 from deskline.tickets.config_cache import rows_by_id
 from deskline.tickets.models import Category, Phase
-from deskline.tickets.saved_views import ticket_list_in_view, view_counts
+from deskline.tickets.saved_views import ticket_list_in_view, view_counts_cached
 from deskline.tickets.services import (
     ticket_assign,
     ticket_change_status,
@@ -82,7 +82,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):
         return render(request, "desk/_ticket_rows.html", context)
-    counts = {c.view: c for c in view_counts(user=user)}
+    counts = {c.view: c for c in view_counts_cached(user=user)}
     context |= {
         "tabs": [(key, label, counts.get(key)) for key, label in VIEW_LABELS.items()],
         "saved_filters": saved_filters_for(user=user),
