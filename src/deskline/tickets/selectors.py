@@ -315,7 +315,7 @@ def custom_fields_of_type(type_id: int | None) -> list[CustomField]:
     """The custom fields an agent fills for a ticket type, in their configured order."""
     if type_id is None:
         return []
-    return list(CustomField.objects.filter(ticket_types=type_id).order_by("order", "pk"))
+    return config_cache.custom_fields_of_type(type_id)
 
 
 @dataclass(frozen=True)
