@@ -57,9 +57,14 @@ def sla_class(ticket: Ticket) -> str:
 @register.filter
 def sla_left(ticket: Ticket) -> str:
     """Time left to the resolution deadline, or how long ago it passed."""
+    return sla_time_left(ticket, timezone.now())
+
+
+def sla_time_left(ticket: Ticket, now: dt.datetime) -> str:
+    """`sla_left` at `now`."""
     if ticket.resolution_due is None or not ticket.is_open:
         return ""
-    left = ticket.resolution_due - timezone.now()
+    left = ticket.resolution_due - now
     if left <= dt.timedelta(0):
         return _("%(t)s overdue") % {"t": _duration(left)}
     return _("%(t)s left") % {"t": _duration(left)}

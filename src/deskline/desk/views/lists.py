@@ -29,6 +29,7 @@ from deskline.desk.filtering import (
     to_query,
 )
 from deskline.desk.models import SavedFilter
+from deskline.desk.rows import attach_row_cells
 from deskline.desk.selectors import registry_names_for, saved_filter_get_for, saved_filters_for
 from deskline.desk.web import field_errors, is_htmx, staff_page
 from deskline.tickets.config_cache import rows_by_id
@@ -78,6 +79,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
         return HttpResponseRedirect("/")
+    attach_row_cells(page.items)
     context: dict[str, Any] = {"page": page, "view": params["view"], "sort": params["sort"]}
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):
