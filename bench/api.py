@@ -174,7 +174,7 @@ def _start_server(
 ) -> subprocess.Popen[bytes]:
     command = web_server_command("127.0.0.1", port, workers, threads, access_log=False)
     server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a shared, loaded machine starts slowly
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
