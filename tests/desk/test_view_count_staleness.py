@@ -141,6 +141,6 @@ def test_the_list_page_shows_cached_counts_and_says_how_old_they_may_be(
     tickets(1, team_id=team.pk)
     response = agent_client.get("/")
     assert _tab_count(response, "unassigned") == 1
-    assert f"Counted at most {STALENESS} seconds ago." in response.content.decode()
+    assert f"Counted at most {STALENESS} s ago." in response.content.decode()
     clock.advance(STALENESS)
     assert _tab_count(agent_client.get("/"), "unassigned") == 2

@@ -10,7 +10,6 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from deskline.core.html import remote_images_blocked, sanitize_html
 from deskline.tickets.models import Ticket
@@ -117,6 +116,4 @@ def view_count_note() -> str:
     seconds = int(count_staleness().total_seconds())
     if not seconds:
         return _("Counted on every page.")
-    return ngettext(
-        "Counted at most %(n)s second ago.", "Counted at most %(n)s seconds ago.", seconds
-    ) % {"n": seconds}
+    return _("Counted at most %(n)s s ago.") % {"n": seconds}
