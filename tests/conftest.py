@@ -101,6 +101,7 @@ def _fresh_reference_cache(settings: Any) -> None:
     # trusted until a change in this process empties them (tests of the windows set their own).
     settings.DESKLINE_REFERENCE_CHECK_SECONDS = 3600
     settings.DESKLINE_TOKEN_CACHE_SECONDS = 3600
+    settings.DESKLINE_VIEW_COUNT_SECONDS = 3600
 
 
 @pytest.fixture(autouse=True)

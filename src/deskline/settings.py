@@ -194,6 +194,8 @@ DESKLINE_PHONE_REGION = env_str("DESKLINE_PHONE_REGION", "RU").upper()
 DESKLINE_REFERENCE_CHECK_SECONDS = env_float("DESKLINE_REFERENCE_CHECK_SECONDS", 1.0, minimum=0)
 #: How long a process trusts an API token it has checked (revocations elsewhere apply after it).
 DESKLINE_TOKEN_CACHE_SECONDS = env_float("DESKLINE_TOKEN_CACHE_SECONDS", 1.0, minimum=0)
+#: How old the desk's view counts (tabs, dashboard queue) may be; 0 counts on every page.
+DESKLINE_VIEW_COUNT_SECONDS = env_int("DESKLINE_VIEW_COUNT_SECONDS", 30, minimum=0)
 USE_I18N = True
 USE_TZ = True
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from deskline.accounts.models import STAFF_ROLES, Team, User
+from deskline.tickets import config_cache
 from deskline.tickets.config_cache import rows_by_id
 from deskline.tickets.models import Category, Priority, Status, StatusTransition, TicketType
 
@@ -69,19 +70,15 @@ def load_choices(*, with_categories: bool = True) -> Choices:
         priorities=list(rows_by_id(Priority).values()),
         types=list(rows_by_id(TicketType).values()),
         categories=categories if with_categories else [],
-        teams=list(Team.objects.filter(is_active=True)),
+        teams=[team for team in rows_by_id(Team).values() if team.is_active],
         agents=list(staff_users()),
     )
 
 
 def transitions_from(status_id: int, *, clients_only: bool = False) -> list[StatusTransition]:
     """The status changes allowed from a status (those open to clients, if asked)."""
-    rows = StatusTransition.objects.filter(
-        from_status_id=status_id, to_status__is_active=True
-    ).select_related("to_status")
-    if clients_only:
-        rows = rows.filter(clients_may_use=True)
-    return list(rows)
+    rows = config_cache.transitions_from(status_id)
+    return [row for row in rows if row.clients_may_use] if clients_only else list(rows)
 
 
 def client_ticket_types() -> list[TicketType]:

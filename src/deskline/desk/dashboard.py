@@ -25,7 +25,7 @@ from deskline.feedback.selectors import callbacks_for
 from deskline.feedback.stress import stress_alerts_for
 from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.models import OPEN_PHASES
-from deskline.tickets.saved_views import ViewCount, view_counts
+from deskline.tickets.saved_views import ViewCount, view_counts_cached
 
 QUEUE_VIEWS = ("mine", "teams", "unassigned", "at_risk", "overdue")
 CALLBACKS_SHOWN = 20
@@ -76,7 +76,7 @@ def dashboard_for(*, user: User, today: dt.date) -> Dashboard:
     sees_all = user.is_superuser or user.role in ROLES_SEEING_ALL
     led = list(user.led_teams.values_list("pk", flat=True))
     board = Dashboard(
-        queue=view_counts(user=user, views=QUEUE_VIEWS),
+        queue=view_counts_cached(user=user, views=QUEUE_VIEWS),
         today=_figures(
             today, today, None if sees_all else list(user.teams.values_list("pk", flat=True))
         ),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Sum
 
 from deskline.accounts.models import User
+from deskline.core import refcache
 from deskline.core.permissions import require_staff
 from deskline.fieldwork.models import (
     ChecklistTemplate,
@@ -19,6 +20,7 @@ from deskline.fieldwork.models import (
     VisitAction,
 )
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
+from deskline.tickets.models import Ticket
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,12 @@ def ticket_work_for(*, user: User, number: int) -> TicketWork:
     """A ticket's checklists with their steps, its time entries and totals, its visits (with their
     crews, photos and the phone actions that did not apply cleanly) and the field engineers."""
     require_staff(user)
-    ticket = ticket_get_visible(user, number)
+    return ticket_work_of(user=user, ticket=ticket_get_visible(user, number))
+
+
+def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:
+    """`ticket_work_for` a ticket the caller has already read as one `user` may see."""
+    require_staff(user)
     checklists = list(
         TicketChecklist.objects.filter(ticket=ticket).prefetch_related(
             Prefetch("items", queryset=TicketChecklistItem.objects.select_related("done_by"))
@@ -71,7 +78,12 @@ def ticket_work_for(*, user: User, number: int) -> TicketWork:
 
 
 def checklist_templates() -> list[ChecklistTemplate]:
-    return list(ChecklistTemplate.objects.filter(is_active=True).order_by("name"))
+    """The active checklist templates by name (cached with the reference data)."""
+
+    def load() -> list[ChecklistTemplate]:
+        return list(ChecklistTemplate.objects.filter(is_active=True).order_by("name"))
+
+    return refcache.cached("fieldwork.checklist_templates", load)
 
 
 def time_per_user(*, user: User, start: dt.date, end: dt.date) -> list[dict[str, object]]:

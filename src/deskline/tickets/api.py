@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router
 from ninja import Status as Created
 from ninja.files import UploadedFile
@@ -13,7 +13,7 @@ from pydantic import Field
 
 from deskline.accounts.api_auth import request_user
 from deskline.accounts.models import User
-from deskline.core.schema import InSchema
+from deskline.core.schema import InSchema, rendered_as_declared
 from deskline.tickets import selectors, services
 from deskline.tickets.models import Channel
 from deskline.tickets.schemas import (
@@ -75,7 +75,7 @@ class TicketListQuery(InSchema):
 
 
 @router.get("", response=TicketPage, summary="List tickets (keyset pagination)")
-def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[str, Any]:
+def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> HttpResponse:
     user = request_user(request)
     params = query.dict()
     filters = selectors.TicketFilters(
@@ -86,10 +86,8 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[st
         user=user, filters=filters, sort=query.sort, cursor=query.cursor, limit=query.limit
     )
     codes = client_field_codes() if user.is_client else None
-    return {
-        "items": [ticket_out(t, client_fields=codes) for t in page.items],
-        "next_cursor": page.next_cursor,
-    }
+    items = [ticket_out(t, client_fields=codes) for t in page.items]
+    return rendered_as_declared(request, {"items": items, "next_cursor": page.next_cursor})
 
 
 @router.post("", response={201: TicketDetailOut}, summary="Create a ticket")

@@ -1,5 +1,5 @@
-"""Cached reads of the ticket configuration: types, priorities, statuses, categories, fields,
-and the teams (lines of support) tickets are assigned to.
+"""Cached reads of the ticket configuration: types, priorities, statuses and the transitions
+between them, categories, fields, and the teams (lines of support) tickets are assigned to.
 
 These tables are small and change rarely; `core.refcache` keeps them per process and reloads
 them when any of them changes (the models are watched in `TicketsConfig.ready`).
@@ -14,10 +14,18 @@ from deskline.accounts.models import Team
 from deskline.core import refcache
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.custom_fields import FieldDefinition
-from deskline.tickets.models import Category, CustomField, Priority, Status, Ticket, TicketType
+from deskline.tickets.models import (
+    Category,
+    CustomField,
+    Priority,
+    Status,
+    StatusTransition,
+    Ticket,
+    TicketType,
+)
 
 M = TypeVar("M", TicketType, Priority, Status, Category, Team)
-WATCHED = (TicketType, Priority, Status, Category, CustomField, Team)
+WATCHED = (TicketType, Priority, Status, StatusTransition, Category, CustomField, Team)
 
 
 def rows_by_id(model: type[M]) -> dict[int, M]:
@@ -75,6 +83,26 @@ def field_definitions(type_id: int, *, for_client: bool) -> list[FieldDefinition
         ]
 
     return refcache.cached(("fields", type_id, for_client), load)
+
+
+def transitions_from(status_id: int) -> list[StatusTransition]:
+    """The status changes allowed from a status, to active statuses, with the target status."""
+
+    def load() -> list[StatusTransition]:
+        rows = StatusTransition.objects.filter(from_status_id=status_id, to_status__is_active=True)
+        return list(rows.select_related("to_status"))
+
+    return refcache.cached(("transitions", status_id), load)
+
+
+def custom_fields_of_type(type_id: int) -> list[CustomField]:
+    """The custom fields enabled for a ticket type, in their configured order."""
+
+    def load() -> list[CustomField]:
+        rows = CustomField.objects.filter(ticket_types=type_id).order_by("order", "pk")
+        return list(rows)
+
+    return refcache.cached(("custom_fields", type_id), load)
 
 
 def client_field_codes() -> frozenset[str]:

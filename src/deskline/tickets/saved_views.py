@@ -2,7 +2,12 @@
 
 A saved view is a condition on top of the user's visible tickets and the list filters; the
 paging is the same keyset paging as `ticket_list_for`, so a deep page costs what the first does.
-Counts are capped (at `COUNT_CAP`) so that they stay cheap however many tickets there are.
+Counts are capped (at `COUNT_CAP`) so that they stay cheap however many tickets there are,
+and the pages read them through `view_counts_cached`: each user's counts are kept in the cache
+for `DESKLINE_VIEW_COUNT_SECONDS` (30 s by default), so a page costs no counting query in
+between. A cached count is exact as of the moment it was counted and is never shown once that
+moment is older than the staleness: new and closed tickets, and deadlines passing (overdue,
+at risk), all show within that time.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
@@ -85,11 +92,13 @@ class ViewCount:
     capped: bool
 
 
-def view_counts(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[ViewCount]:
+def view_counts(
+    *, user: User, views: tuple[str, ...] = VIEW_NAMES, now: dt.datetime | None = None
+) -> list[ViewCount]:
     """How many tickets each view holds, counting at most COUNT_CAP + 1 rows per view."""
     if not views:
         return []
-    now = timezone.now()
+    now = now or timezone.now()
     visible = tickets_visible_to(user).order_by()
     # One round trip: SELECT (SELECT COUNT(*) FROM (<view 1> LIMIT cap+1)), (...), ...; each
     # count stops after COUNT_CAP + 1 rows.
@@ -112,3 +121,34 @@ def view_counts(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[View
         ViewCount(view=view, count=min(n, COUNT_CAP), capped=n > COUNT_CAP)
         for view, n in zip(views, numbers, strict=True)
     ]
+
+
+def count_staleness() -> dt.timedelta:
+    """How old a cached view count may be when it is shown."""
+    return dt.timedelta(seconds=settings.DESKLINE_VIEW_COUNT_SECONDS)
+
+
+def _counts_key(user: User, views: tuple[str, ...]) -> str:
+    # Per user: a view's rows depend on the user's visibility, teams and own assignments.
+    return f"deskline:view-counts:v1:{user.pk}:{','.join(views)}"
+
+
+def view_counts_cached(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[ViewCount]:
+    """`view_counts`, counted at most once per `count_staleness()` for each user.
+
+    The moment of counting is stored with the counts and checked against the clock here (not
+    only by the cache's own expiry), so no count older than the staleness is ever returned.
+    """
+    staleness = count_staleness()
+    now = timezone.now()
+    if not staleness:
+        return view_counts(user=user, views=views, now=now)
+    key = _counts_key(user, views)
+    kept = cache.get(key)
+    if kept is not None:
+        counted_at, counts = kept
+        if dt.timedelta(0) <= now - counted_at < staleness:
+            return list(counts)
+    counts = view_counts(user=user, views=views, now=now)
+    cache.set(key, (now, counts), timeout=staleness.total_seconds())
+    return counts

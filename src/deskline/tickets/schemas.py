@@ -98,7 +98,7 @@ def ticket_out(
     detail: bool = False,
     observer_ids: list[int] | None = None,
 ) -> dict[str, Any]:
-    """The ticket as the API shows it.
+    """The ticket as the API shows it, keys in `TicketOut`'s order (see `rendered_as_declared`).
 
     `client_fields` is given for a client viewer: the codes of the custom fields clients may see;
     agent-only fields are blanked.
@@ -126,11 +126,11 @@ def ticket_out(
         "custom_fields": ticket.custom_fields,
         **{f: getattr(ticket, f) for f in (
             "reaction_due", "resolution_due", "reacted_at", "resolved_at", "closed_at",
-            "paused_minutes", "reaction_breached", "resolution_breached", "rating",
-            "created_at", "updated_at", "version",
+            "paused_minutes", "reaction_breached", "resolution_breached",
         )},
+        "breach_risk": _breach_risk(ticket),
+        **{f: getattr(ticket, f) for f in ("rating", "created_at", "updated_at", "version")},
     }  # fmt: skip
-    data["breach_risk"] = _breach_risk(ticket)
     for_client = client_fields is not None
     if client_fields is not None:
         data["custom_fields"] = {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from deskline.core.html import remote_images_blocked, sanitize_html
 from deskline.tickets.models import Ticket
+from deskline.tickets.saved_views import count_staleness
 
 register = template.Library()
 
@@ -55,9 +56,14 @@ def sla_class(ticket: Ticket) -> str:
 @register.filter
 def sla_left(ticket: Ticket) -> str:
     """Time left to the resolution deadline, or how long ago it passed."""
+    return sla_time_left(ticket, timezone.now())
+
+
+def sla_time_left(ticket: Ticket, now: dt.datetime) -> str:
+    """`sla_left` at `now`."""
     if ticket.resolution_due is None or not ticket.is_open:
         return ""
-    left = ticket.resolution_due - timezone.now()
+    left = ticket.resolution_due - now
     if left <= dt.timedelta(0):
         return _("%(t)s overdue") % {"t": _duration(left)}
     return _("%(t)s left") % {"t": _duration(left)}
@@ -108,3 +114,12 @@ def user_label(user: Any) -> str:
     if user is None:
         return ""
     return str(user.get_full_name() or user.username)
+
+
+@register.simple_tag
+def view_count_note() -> str:
+    """The tooltip of the view counts: how old they may be."""
+    seconds = int(count_staleness().total_seconds())
+    if not seconds:
+        return _("Counted on every page.")
+    return _("Counted at most %(n)s s ago.") % {"n": seconds}

@@ -29,11 +29,12 @@ from deskline.desk.filtering import (
     to_query,
 )
 from deskline.desk.models import SavedFilter
+from deskline.desk.rows import attach_row_cells
 from deskline.desk.selectors import registry_names_for, saved_filter_get_for, saved_filters_for
 from deskline.desk.web import field_errors, is_htmx, staff_page
 from deskline.tickets.config_cache import rows_by_id
 from deskline.tickets.models import Category, Phase
-from deskline.tickets.saved_views import ticket_list_in_view, view_counts
+from deskline.tickets.saved_views import ticket_list_in_view, view_counts_cached
 from deskline.tickets.services import (
     ticket_assign,
     ticket_change_status,
@@ -79,6 +80,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
         return HttpResponseRedirect("/")
+    attach_row_cells(page.items)
     context: dict[str, Any] = {
         "page": page,
         "view": params["view"],
@@ -88,7 +90,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):
         return render(request, "desk/_ticket_rows.html", context)
-    counts = {c.view: c for c in view_counts(user=user)}
+    counts = {c.view: c for c in view_counts_cached(user=user)}
     context |= {
         "tabs": [(key, label, counts.get(key)) for key, label in VIEW_LABELS.items()],
         "saved_filters": saved_filters_for(user=user),

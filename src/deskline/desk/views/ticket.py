@@ -19,7 +19,7 @@ from deskline.desk.choices import load_choices, transitions_from
 from deskline.desk.custom_inputs import custom_inputs, custom_values_from_form
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, staff_page
-from deskline.fieldwork.selectors import checklist_templates, ticket_work_for
+from deskline.fieldwork.selectors import checklist_templates, ticket_work_of
 from deskline.knowledge.selectors import reply_templates_for
 from deskline.tickets.access import ticket_get_visible
 from deskline.tickets.models import Ticket
@@ -131,7 +131,7 @@ def render_ticket(
         "reply_templates": reply_templates_for(
             user=user, language=ticket.contact.language if ticket.contact else None
         ),
-        "work": ticket_work_for(user=user, number=number),
+        "work": ticket_work_of(user=user, ticket=ticket),
         "checklist_templates": checklist_templates(),
         **extra,
     }
