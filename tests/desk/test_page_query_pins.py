@@ -36,6 +36,7 @@ def test_the_list_page_with_its_counts_cached(
         "SELECT accounts_user",  # the viewer
         "SELECT accounts_team",  # the viewer's teams (visibility)
         "SELECT tickets_ticket",  # the page's rows with their joined rows, no COUNT
+        "SELECT triage_messagetone",  # the rows' tone and duplicate badges (triage.marks)
         "SELECT desk_savedfilter",
         "SELECT accounts_user",  # the agents a filter offers
     ]
