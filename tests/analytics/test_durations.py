@@ -30,30 +30,32 @@ def at(day: int, month: int, hour: int, minute: int = 0) -> dt.datetime:
 
 def test_a_ticket_open_over_the_weekend_counts_only_office_hours() -> None:
     # Friday 17:00 to Monday 10:00: one hour on Friday, one on Monday.
-    span = Span(at(5, 6, 17), at(8, 6, 10), "office")
+    span = Span.of(at(5, 6, 17), at(8, 6, 10), "office")
     assert span_minutes([span], "business", CALENDARS) == [120]
     assert span_minutes([span], "wall", CALENDARS) == [65 * 60]
 
 
 def test_a_public_holiday_does_not_count() -> None:
     # Thursday 11 June 17:30 to Monday 15 June 09:30; Friday 12 June is Russia Day.
-    span = Span(at(11, 6, 17, 30), at(15, 6, 9, 30), "office")
+    span = Span.of(at(11, 6, 17, 30), at(15, 6, 9, 30), "office")
     assert span_minutes([span], "business", CALENDARS) == [60]
     assert span_minutes([span], "wall", CALENDARS) == [88 * 60]
 
 
 def test_time_outside_office_hours_is_nothing_in_business_time() -> None:
-    assert span_minutes([Span(at(6, 6, 10), at(7, 6, 20), "office")], "business", CALENDARS) == [0]
+    assert span_minutes([Span.of(at(6, 6, 10), at(7, 6, 20), "office")], "business", CALENDARS) == [
+        0
+    ]
 
 
 def test_without_a_calendar_business_time_runs_around_the_clock() -> None:
-    span = Span(at(5, 6, 17), at(8, 6, 10), None)
+    span = Span.of(at(5, 6, 17), at(8, 6, 10), None)
     assert span_minutes([span], "business", CALENDARS) == [65 * 60]
 
 
 def test_spans_on_several_calendars_keep_their_order() -> None:
-    spans = [Span(at(5, 6, 17), at(8, 6, 10), None), Span(at(5, 6, 17), at(8, 6, 10), "office"),
-             Span(at(8, 6, 10), at(8, 6, 10, 45), "office")]  # fmt: skip
+    spans = [Span.of(at(5, 6, 17), at(8, 6, 10), None), Span.of(at(5, 6, 17), at(8, 6, 10), "office"),
+             Span.of(at(8, 6, 10), at(8, 6, 10, 45), "office")]  # fmt: skip
     assert span_minutes(spans, "business", CALENDARS) == [3900, 120, 45]
 
 

@@ -13,26 +13,31 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from deskline.analytics.figures import quantile
-from deskline.sla.clock import WorkCalendar, WorkingTimeIndex
+from deskline.sla.clock import WorkCalendar, WorkingTimeIndex, instant_to_us, us_to_instant
 
 Clock = Literal["business", "wall"]
 CLOCKS: tuple[Clock, ...] = ("business", "wall")
 #: Upper bounds (minutes, exclusive) of the histogram's buckets; the last bucket is open.
 BUCKET_EDGES = (15, 30, 60, 120, 240, 480, 1440, 2880, 7200)
 #: Room after the latest end, so that every end lies inside the index (never the slow path).
-_INDEX_MARGIN = dt.timedelta(days=30)
+_INDEX_MARGIN_US = 30 * 86_400 * 1_000_000
+_MINUTE_US = 60 * 1_000_000
 
 
-@dataclass(frozen=True)
-class Span:
-    """From start to end on a calendar (None: the ticket has none, i.e. around the clock)."""
+class Span(NamedTuple):
+    """From start to end, in UTC microseconds since the epoch (what the database hands over
+    cheaply and the SLA clock's index reads), on a calendar (None: the ticket has none)."""
 
-    start: dt.datetime
-    end: dt.datetime
+    start: int
+    end: int
     calendar: Hashable = None
+
+    @classmethod
+    def of(cls, start: dt.datetime, end: dt.datetime, calendar: Hashable = None) -> Span:
+        return cls(instant_to_us(start), instant_to_us(end), calendar)
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,9 @@ class Distribution:
     buckets: tuple[int, ...]
 
 
-def wall_minutes(start: dt.datetime, end: dt.datetime) -> int:
+def wall_minutes(span: Span) -> int:
     """Whole minutes from start to end, never negative."""
-    return max(0, int((end - start).total_seconds() // 60))
+    return max(0, (span.end - span.start) // _MINUTE_US)
 
 
 def business_minutes(
@@ -59,10 +64,10 @@ def business_minutes(
             by_calendar.setdefault(span.calendar, []).append(i)
     for key, positions in by_calendar.items():
         low = min(spans[i].start for i in positions)
-        high = max(spans[i].end for i in positions) + _INDEX_MARGIN
-        index = WorkingTimeIndex(calendars[key], low, high)
+        high = max(spans[i].end for i in positions) + _INDEX_MARGIN_US
+        index = WorkingTimeIndex(calendars[key], us_to_instant(low), us_to_instant(high))
         for i in positions:
-            out[i] = index.working_minutes_between(spans[i].start, spans[i].end)
+            out[i] = index.minutes_between_us(spans[i].start, spans[i].end)
     return out
 
 
@@ -70,7 +75,7 @@ def span_minutes(
     spans: Sequence[Span], clock: Clock, calendars: Mapping[Hashable, WorkCalendar]
 ) -> list[int]:
     if clock == "wall":
-        return [wall_minutes(span.start, span.end) for span in spans]
+        return [wall_minutes(span) for span in spans]
     return business_minutes(spans, calendars)
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connections
+from django.db.models import BigIntegerField, Func
 from django.utils.translation import get_language
 
 from deskline.analytics.durations import Clock, Distribution, Span, distribution, span_minutes
@@ -32,13 +35,33 @@ class Measure:
     figures: Distribution
 
 
+class EpochMicroseconds(Func):
+    """A datetime column as UTC microseconds since 1970: an integer crosses from the database
+    many times faster than an aware datetime (a year at 100k tickets is 200k of them)."""
+
+    output_field = BigIntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS BIGINT)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # julianday() is exact to well under a millisecond: round there.
+        template = ("CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400000.0) "
+                    "AS INTEGER) * 1000")  # fmt: skip
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def _spans(f: StatsFilter, end_field: str) -> list[Span]:
     rows = (
         Ticket.objects.filter(_ticket_q(f))
         .filter(_within(end_field, f))
-        .values_list("created_at", end_field, "sla__calendar_id")
+        .annotate(start_us=EpochMicroseconds("created_at"), end_us=EpochMicroseconds(end_field))
+        .values_list("start_us", "end_us", "sla__calendar_id")
+        .order_by()  # any order will do: no sort of the year's tickets
     )
-    return [Span(start, end, calendar) for start, end, calendar in rows.iterator(chunk_size=5000)]
+    # Straight from the cursor: Django's per-value converters would cost more than the query.
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Span(start, end, calendar) for start, end, calendar in cursor.fetchall()]
 
 
 def _calendars(*groups: list[Span]) -> dict[Hashable, WorkCalendar]:
@@ -60,9 +83,13 @@ def time_distributions(*, f: StatsFilter, clock: Clock) -> list[Measure]:
         Measure("resolution", "", distribution(span_minutes(resolution, clock, calendars))),
     ]
     minutes = "working_minutes" if clock == "business" else "calendar_minutes"
-    periods = TicketStatusPeriod.objects.filter(
-        _within("ended_at", f), _prefixed(_ticket_q(f), "ticket__")
-    ).values_list("status_id", minutes)
+    periods = (
+        TicketStatusPeriod.objects.filter(
+            _within("ended_at", f), _prefixed(_ticket_q(f), "ticket__")
+        )
+        .values_list("status_id", minutes)
+        .order_by()
+    )
     by_status: dict[int, list[int]] = {}
     for status_id, value in periods.iterator(chunk_size=5000):
         by_status.setdefault(status_id, []).append(value)
