@@ -7,8 +7,15 @@ import datetime as dt
 import random
 from collections import Counter
 
-from deskline.analytics.forecast import backtest
-from deskline.demo.arrivals import MSK, arrival_weight, creation_times, day_factor, is_holiday
+from deskline.analytics.forecast import backtest, day_kind
+from deskline.demo.arrivals import (
+    MSK,
+    arrival_weight,
+    creation_times,
+    day_factor,
+    is_holiday,
+    is_working_day,
+)
 
 
 def _daily_counts(start: dt.date, days: int, per_day: int, seed: int = 18) -> list[float]:
@@ -55,8 +62,8 @@ def test_sampled_arrivals_follow_the_weights() -> None:
 
 def test_the_forecast_beats_the_seasonal_naive_baseline_on_demo_arrivals() -> None:
     history = _daily_counts(dt.date(2025, 12, 1), 26 * 7, per_day=60)
-    holidays = [is_holiday(dt.date(2025, 12, 1) + dt.timedelta(days=i))
-                for i in range(len(history))]  # fmt: skip
+    holidays = [day_kind(dt.date(2025, 12, 1) + dt.timedelta(days=i), is_holiday=is_holiday,
+                         is_working=is_working_day) for i in range(len(history))]  # fmt: skip
     result = backtest(history, horizon=7, folds=4, holidays=holidays)
     assert result.model_mase is not None and result.baseline_mase is not None
     assert result.model_mase < result.baseline_mase

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import holidays as holidays_lib
 
+from deskline.analytics.forecast import AFTER_BREAK, EVE, HOLIDAY, day_kind
+
 COUNTRY = "RU"
 #: Hour-of-day weights (Moscow time).
 HOUR_WEIGHTS = (
@@ -50,31 +52,16 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 or day in _holidays(day.year).weekend_workdays
 
 
-def _after_holiday_break(day: dt.date) -> bool:
-    """Whether the days off just before this working day held a public holiday."""
-    previous = day - dt.timedelta(days=1)
-    for _ in range(14):
-        if is_working_day(previous):
-            return False
-        if is_holiday(previous):
-            return True
-        previous -= dt.timedelta(days=1)
-    return False
-
-
 @lru_cache(maxsize=4096)
 def day_factor(day: dt.date) -> float:
     """How busy a (Moscow) day is against an ordinary Wednesday."""
-    if is_holiday(day):
+    kind = day_kind(day, is_holiday=is_holiday, is_working=is_working_day)
+    if kind == HOLIDAY:
         return HOLIDAY_FACTOR
-    if day.weekday() >= 5 and not is_working_day(day):
+    if not is_working_day(day):
         return WEEKDAY_FACTORS[day.weekday()]
     factor = WORKED_WEEKEND_FACTOR if day.weekday() >= 5 else WEEKDAY_FACTORS[day.weekday()]
-    if is_holiday(day + dt.timedelta(days=1)):
-        factor *= EVE_FACTOR
-    if _after_holiday_break(day):
-        factor *= AFTER_BREAK_FACTOR
-    return factor
+    return factor * {EVE: EVE_FACTOR, AFTER_BREAK: AFTER_BREAK_FACTOR}.get(kind, 1.0)
 
 
 def arrival_weight(moment: dt.datetime) -> float:
