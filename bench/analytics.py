@@ -2,11 +2,14 @@
 
 For each size it seeds a PostgreSQL database with `deskline demo --tickets N --seed 18` (unless
 `--reuse`), rebuilds the aggregates (`stats_rebuild`, timed), then times the reports over the
-last 365 days, median of 7 runs after a warm-up: all filters empty, and with three filters
-(team, priority, channel). Each size runs in its own process (one database per process).
+last 365 days, median of 7 runs after a warm-up (3 for the time distributions, on the business
+and the wall clock): all filters empty, and with three filters (team, priority, channel); then the
+load forecast per team (one fit and a 4-fold backtest, timed) with its error against the
+seasonal-naive baseline. Each size runs in its own process (one database per process).
 
     .venv/bin/python bench/analytics.py --tickets 100000 1000000
     .venv/bin/python bench/analytics.py --tickets 100000 --reuse     # keep a seeded database
+    BENCH_DATABASE=deskline_x .venv/bin/python bench/analytics.py --tickets 100000  # one named db
     BENCH_SQLITE=1 .venv/bin/python bench/analytics.py --tickets 100000   # SQLite files in /tmp
 
 Nothing here is part of the test suite; it only prints figures.
@@ -26,17 +29,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 SERVER = "postgres://postgres@127.0.0.1:5432"
-REPORTS = [("sla", "week", "team"), ("flow", "day", "team"), ("breakdown", "day", "agent"),
-           ("csat", "month", "team"), ("channels", "day", "team")]  # fmt: skip
+REPORTS = [("sla", "week", "team", "business"), ("flow", "day", "team", "business"),
+           ("breakdown", "day", "agent", "business"), ("csat", "month", "team", "business"),
+           ("channels", "day", "team", "business"),
+           # read per ticket, not from the aggregates: percentiles cannot be summed
+           ("distribution", "day", "team", "business"), ("distribution", "day", "team", "wall")]  # fmt: skip
 
 
 SQLITE = os.environ.get("BENCH_SQLITE") == "1"
 
 
+#: `BENCH_DATABASE=name` uses that one PostgreSQL database for whatever size (a shared server).
+NAMED = os.environ.get("BENCH_DATABASE", "")
+#: The `deskline` command beside the running interpreter (the venv's), on this checkout's source.
+DESKLINE = str(Path(sys.executable).parent / "deskline")
+SOURCE_ENV = {"PYTHONPATH": str(ROOT / "src")}
+
+
 def database(n: int) -> str:
     if SQLITE:
         return f"sqlite:////tmp/deskline_analytics_bench_{n}.sqlite3"
-    return f"{SERVER}/deskline_analytics_bench_{n}"
+    return f"{SERVER}/{NAMED or f'deskline_analytics_bench_{n}'}"
 
 
 def seed(n: int) -> None:
@@ -49,9 +62,9 @@ def seed(n: int) -> None:
         with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": database(n)}
+    env = {**os.environ, **SOURCE_ENV, "DATABASE_URL": database(n)}
     started = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv/bin/deskline"), "demo", "--tickets", str(n), "--seed", "18"],
+    subprocess.run([DESKLINE, "demo", "--tickets", str(n), "--seed", "18"],
                    env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     print(f"seeded {n:,} tickets in {time.perf_counter() - started:.0f} s", flush=True)
 
@@ -83,18 +96,41 @@ def measure(n: int) -> None:
     assert sample is not None
     three = StatsFilter(start=start, end=end, team=sample["team_id"],
                         priority=sample["priority_id"], channel=sample["channel"])  # fmt: skip
-    print(f"{'report':<12}{'grain/by':<10}{'no filter ms':>14}{'3 filters ms':>14}")
-    for name, grain, by in REPORTS:
+    print(f"{'report':<14}{'grain/by':<16}{'no filter ms':>14}{'3 filters ms':>14}")
+    for name, grain, by, clock in REPORTS:
         figures = []
         for f in (everything, three):
-            report_build(name=name, f=f, grain=grain, by=by)  # type: ignore[arg-type]
+            report_build(name=name, f=f, grain=grain, by=by, clock=clock)  # type: ignore[arg-type]
             times = []
-            for _ in range(7):
+            for _ in range(7 if name != "distribution" else 3):
                 t0 = time.perf_counter()
-                report_build(name=name, f=f, grain=grain, by=by)  # type: ignore[arg-type]
+                report_build(name=name, f=f, grain=grain, by=by, clock=clock)  # type: ignore[arg-type]
                 times.append((time.perf_counter() - t0) * 1000)
             figures.append(statistics.median(times))
-        print(f"{name:<12}{grain + '/' + by:<10}{figures[0]:>14.1f}{figures[1]:>14.1f}", flush=True)
+        shape = f"{grain}/{by}" if name != "distribution" else clock
+        print(f"{name:<14}{shape:<16}{figures[0]:>14.1f}{figures[1]:>14.1f}", flush=True)
+    forecasts(end)
+
+
+def forecasts(today: dt.date) -> None:
+    """Per team (and all teams): the forecast page's work, one Holt-Winters fit for the next
+    4 weeks and a rolling-origin backtest of 4 weekly folds (4 more fits), timed, with the
+    backtest's error beside the seasonal-naive baseline's."""
+    from deskline.accounts.models import Team
+    from deskline.analytics.forecasting import load_forecast
+
+    print(f"{'forecast':<24}{'days':>6}{'5 fits s':>10}{'MAPE model/naive':>20}"
+          f"{'MASE model/naive':>20}")  # fmt: skip
+    teams = [(None, "all teams"), *Team.objects.order_by("pk").values_list("pk", "name")]
+    for team, label in teams:
+        t0 = time.perf_counter()
+        made = load_forecast(today=today, weeks=4, team=team)
+        seconds = time.perf_counter() - t0
+        b = made.backtest
+        mape = f"{b.model_mape}/{b.baseline_mape}" if b else "-"
+        mase = f"{b.model_mase}/{b.baseline_mase}" if b else "-"
+        print(f"{label[:23]:<24}{made.history_days:>6}{seconds:>10.2f}{mape:>20}{mase:>20}",
+              flush=True)  # fmt: skip
 
 
 def main() -> int:
@@ -109,7 +145,7 @@ def main() -> int:
     for n in args.tickets:
         if not args.reuse:
             seed(n)
-        env = {**os.environ, "DATABASE_URL": database(n)}
+        env = {**os.environ, **SOURCE_ENV, "DATABASE_URL": database(n)}
         subprocess.run([sys.executable, __file__, "--one", str(n)], env=env, check=True)
     return 0
 

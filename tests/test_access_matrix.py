@@ -111,6 +111,9 @@ REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown"), ("ge
 REPORT_READERS_API = [("get", "reports/sla"), ("get", "reports/breakdown")]
 REPORT_READERS_API.append(("get", "kb/report"))  # the knowledge report (issue 17)
 REPORT_READERS_API.append(("get", "reports/tone"))  # tone of clients' messages (issue 19)
+#: The time distributions on either clock (issue 18, item 5).
+REPORT_READERS_API += [("get", "reports/distribution?clock=business"),
+                       ("get", "reports/distribution?clock=wall")]  # fmt: skip
 ADMINS = {Role.ADMIN, Role.SUPERVISOR}
 SEEING_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER}
 BODIES = {"config/what-if": {"days": 1, "rule_sets": []},
@@ -247,7 +250,8 @@ def test_report_pages_follow_the_report_readers_row(
 ) -> None:
     client.force_login(_user(role, world))
     for page in ("/reports/", "/reports/breakdown/", "/reports/sla/chart.svg", "/reports/forecast/",
-                 "/reports/forecast/chart.svg"):  # fmt: skip
+                 "/reports/forecast/chart.svg", "/reports/distribution/?clock=wall",
+                 "/reports/distribution/chart.svg?clock=business"):  # fmt: skip
         response = client.get(page)
         if role == "contact":
             assert response.status_code == 302, page

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import random
 
-from deskline.analytics.forecast import backtest, forecast_daily, mape, mase, seasonal_naive
+from deskline.analytics.forecast import (
+    AFTER_BREAK,
+    EVE,
+    HOLIDAY,
+    backtest,
+    day_kind,
+    forecast_daily,
+    mape,
+    mase,
+    seasonal_naive,
+)
 
 WEEKLY = [100, 110, 105, 100, 90, 30, 20]
 
@@ -53,3 +63,31 @@ def test_the_rolling_origin_backtest_beats_seasonal_naive():
     assert result.folds == 4
     assert result.model_mase is not None and result.baseline_mase is not None
     assert result.model_mase < result.baseline_mase
+
+
+def test_days_around_a_holiday_have_their_kind():
+    import datetime as dt
+
+    holidays = {dt.date(2026, 11, 4), dt.date(2026, 6, 12)}  # a Wednesday and a Friday
+
+    def kind(day: dt.date) -> str:
+        return day_kind(day, is_holiday=holidays.__contains__,
+                        is_working=lambda d: d.weekday() < 5 and d not in holidays)  # fmt: skip
+
+    assert kind(dt.date(2026, 11, 4)) == HOLIDAY
+    assert kind(dt.date(2026, 11, 3)) == EVE and kind(dt.date(2026, 11, 5)) == AFTER_BREAK
+    assert kind(dt.date(2026, 6, 15)) == AFTER_BREAK  # Monday after a long weekend
+    assert kind(dt.date(2026, 6, 13)) == "" and kind(dt.date(2026, 6, 22)) == ""
+
+
+def test_the_day_after_a_break_is_forecast_higher_when_history_shows_a_backlog():
+    values, holidays = series(140)
+    marks: list[str | bool] = list(holidays)
+    for d in range(len(values)):
+        if d > 0 and holidays[d - 1]:
+            marks[d] = AFTER_BREAK
+            values[d] *= 1.5
+    plain = forecast_daily(values, horizon=7, holidays=marks).mean
+    ahead = ["", AFTER_BREAK, "", "", "", "", ""]
+    marked = forecast_daily(values, horizon=7, holidays=marks, future_holidays=ahead).mean
+    assert marked[1] > 1.3 * plain[1] and marked[0] == plain[0]

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from deskline.accounts.api_auth import request_user
 from deskline.analytics.exports import CONTENT_TYPES, table_export
-from deskline.analytics.reports import report_build
+from deskline.analytics.reports import Table, report_build
 from deskline.analytics.selectors import StatsFilter
 from deskline.core.errors import ValidationFailed
 from deskline.core.permissions import require_report_reader
@@ -34,6 +34,10 @@ class ReportQuery(Schema):
     channel: str | None = Field(default=None, max_length=16)
     grain: Literal["day", "week", "month"] = "day"
     by: Literal["team", "agent", "company", "priority", "type", "channel"] = "team"
+    clock: Literal["business", "wall"] = Field(
+        default="business",
+        description="time distributions: business time on the ticket's SLA calendar, or wall time",
+    )
     format: Literal["json", "csv", "xlsx"] = "json"
 
 
@@ -64,9 +68,16 @@ def report_filter(query: ReportQuery) -> StatsFilter:
     )  # fmt: skip
 
 
+def report_of_query(name: str, query: ReportQuery) -> Table:
+    """The named report for the query's filter, grain, breakdown and clock."""
+    return report_build(
+        name=name, f=report_filter(query), grain=query.grain, by=query.by, clock=query.clock
+    )
+
+
 def _report(request: HttpRequest, name: str, query: ReportQuery) -> Any:
     require_report_reader(request_user(request))
-    table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
+    table = report_of_query(name, query)
     if query.format == "json":
         return table.as_dict()
     response = HttpResponse(table_export(table=table, fmt=query.format),
@@ -85,7 +96,11 @@ def report_flow(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     return _report(request, "flow", query)
 
 
-@router.get("/distribution", response=ReportOut, summary="Response and resolution: median, p90")
+@router.get(
+    "/distribution",
+    response=ReportOut,
+    summary="Response, resolution and time in status: median, p90, histogram (clock=)",
+)
 def report_distribution(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     return _report(request, "distribution", query)
 

@@ -1,13 +1,14 @@
 """Daily ticket-arrival forecasts, free of the ORM: Holt-Winters (statsmodels) with a weekly
-season, a damped trend and a holiday factor, prediction intervals, and a rolling-origin
+season, a damped trend and factors for public holidays and the days around them, prediction intervals, and a rolling-origin
 backtest against the seasonal-naive baseline (MAPE and MASE)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import statistics
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 WEEK = 7
@@ -36,32 +37,64 @@ def seasonal_naive(history: Sequence[float], *, horizon: int, season: int = WEEK
     return [float(last[i % season]) for i in range(horizon)]
 
 
-def _holiday_ratio(history: Sequence[float], holidays: Sequence[bool], season: int) -> float:
-    """Median of holiday volume over the same weekday a season earlier (1.0 without data)."""
-    ratios = [
-        history[i] / history[i - season]
-        for i in range(season, len(history))
-        if holidays[i] and not holidays[i - season] and history[i - season] > 0
-    ]
-    return statistics.median(ratios) if ratios else 1.0
+#: What kind of day a date is around public holidays; "" is an ordinary day. A mark given as
+#: True means a holiday (callers that know no more than that).
+HOLIDAY, EVE, AFTER_BREAK = "holiday", "eve", "after_break"
+DayMark = bool | str
+
+
+def day_kind(
+    day: dt.date, *, is_holiday: Callable[[dt.date], bool], is_working: Callable[[dt.date], bool]
+) -> str:
+    """A public holiday; the working day before one (its eve); the first working day after
+    days off that held one (the break's backlog); or an ordinary day ("")."""
+    if is_holiday(day):
+        return HOLIDAY
+    if not is_working(day):
+        return ""
+    if is_holiday(day + dt.timedelta(days=1)):
+        return EVE
+    previous = day - dt.timedelta(days=1)
+    for _ in range(14):
+        if is_working(previous):
+            return ""
+        if is_holiday(previous):
+            return AFTER_BREAK
+        previous -= dt.timedelta(days=1)
+    return ""
+
+
+def _kind(mark: DayMark) -> str:
+    return HOLIDAY if mark is True else (mark or "")
+
+
+def _kind_ratios(history: Sequence[float], kinds: Sequence[str], season: int) -> dict[str, float]:
+    """Per kind of day, the median of its volume over the same weekday a season earlier when
+    that was an ordinary day (a kind without such data is left out: factor 1.0)."""
+    ratios: dict[str, list[float]] = {}
+    for i in range(season, len(history)):
+        if kinds[i] and not kinds[i - season] and history[i - season] > 0:
+            ratios.setdefault(kinds[i], []).append(history[i] / history[i - season])
+    return {kind: statistics.median(values) for kind, values in ratios.items()}
 
 
 def forecast_daily(
     history: Sequence[float],
     *,
     horizon: int,
-    holidays: Sequence[bool] | None = None,
-    future_holidays: Sequence[bool] | None = None,
+    holidays: Sequence[DayMark] | None = None,
+    future_holidays: Sequence[DayMark] | None = None,
     season: int = WEEK,
 ) -> Forecast:
-    """Forecast `horizon` days after `history` (at least two seasons of daily counts)."""
+    """Forecast `horizon` days after `history` (at least two seasons of daily counts); the
+    marks say which days are holidays or around them (see `day_kind`)."""
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     if len(history) < 2 * season:
         raise ValueError("need at least two seasons of history")
-    past = holidays or [False] * len(history)
-    ahead = future_holidays or [False] * horizon
-    ratio = _holiday_ratio(history, past, season)
+    past = [_kind(m) for m in holidays] if holidays else [""] * len(history)
+    ahead = [_kind(m) for m in future_holidays] if future_holidays else [""] * horizon
+    ratios = _kind_ratios(history, past, season)
     cleaned = [
         float(history[i - season]) if past[i] and i >= season else float(history[i])
         for i in range(len(history))
@@ -77,7 +110,7 @@ def forecast_daily(
     spread = statistics.pstdev(residuals) if len(residuals) > 1 else 0.0
     out_mean, lower, upper = [], [], []
     for i, value in enumerate(mean):
-        factor = ratio if ahead[i] else 1.0
+        factor = ratios.get(ahead[i], 1.0) if ahead[i] else 1.0
         width = Z95 * spread * math.sqrt(1 + i / season)
         out_mean.append(value * factor)
         lower.append(max(0.0, (value - width) * factor))
@@ -109,7 +142,7 @@ def backtest(
     *,
     horizon: int,
     folds: int = 4,
-    holidays: Sequence[bool] | None = None,
+    holidays: Sequence[DayMark] | None = None,
     season: int = WEEK,
 ) -> Backtest:
     """Rolling origin: fit on all days before each origin, forecast `horizon` days, average."""

@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import STAFF_ROLES, Role, Team, User
-from deskline.analytics.forecast import WEEK, Backtest, backtest, forecast_daily
+from deskline.analytics.forecast import HOLIDAY, WEEK, Backtest, backtest, day_kind, forecast_daily
 from deskline.analytics.reports import Table
 from deskline.analytics.selectors import StatsFilter, stats_series
 from deskline.analytics.staffing import StaffingHour, staffing_plan, understaffed_spans
@@ -40,16 +40,22 @@ class LoadForecast:
     country: str
 
 
-def _holiday_days(days: list[dt.date]) -> list[bool]:
+def _day_kinds(days: list[dt.date]) -> list[str]:
+    """Each day's kind around the public holidays of the default calendar's country (holiday,
+    eve, first day after the break, or ""); all ordinary without a country."""
     calendar = Calendar.objects.filter(is_default=True).first()
-    if calendar is None or not calendar.country:
-        return [False] * len(days)
+    if calendar is None or not calendar.country or not days:
+        return [""] * len(days)
+    years = range(min(days).year - 1, max(days).year + 2)
     table = holidays_lib.country_holidays(
-        calendar.country,
-        subdiv=calendar.subdiv or None,
-        years=sorted({d.year for d in days}),
+        calendar.country, subdiv=calendar.subdiv or None, years=list(years)
     )
-    return [d in table for d in days]
+    worked = set(table.weekend_workdays)
+
+    def is_working(day: dt.date) -> bool:
+        return day not in table and (day.weekday() < 5 or day in worked)
+
+    return [day_kind(d, is_holiday=table.__contains__, is_working=is_working) for d in days]
 
 
 def load_forecast(
@@ -64,7 +70,7 @@ def load_forecast(
     history = [float(by_day.get(day, 0)) for day in past_days]
     horizon = weeks * WEEK
     future_days = [today + dt.timedelta(days=i) for i in range(horizon)]
-    marks = _holiday_days(past_days + future_days)
+    marks = _day_kinds(past_days + future_days)
     past_marks, future_marks = marks[: len(past_days)], marks[len(past_days) :]
     table = Table("forecast", _("Load forecast"), [
         ("period", _("Day")), ("actual", _("Arrived")), ("forecast", _("Forecast")),
@@ -75,7 +81,7 @@ def load_forecast(
         past_days[shown:], history[shown:], past_marks[shown:], strict=True
     ):
         table.rows.append({"period": day.isoformat(), "actual": int(count), "forecast": None,
-                           "lower": None, "upper": None, "holiday": holiday})  # fmt: skip
+                           "lower": None, "upper": None, "holiday": holiday == HOLIDAY})  # fmt: skip
     checked: Backtest | None = None
     try:
         ahead = forecast_daily(history, horizon=horizon, holidays=past_marks,
@@ -87,7 +93,7 @@ def load_forecast(
             table.rows.append({
                 "period": day.isoformat(), "actual": None,
                 "forecast": round(ahead.mean[i], 1), "lower": round(ahead.lower[i], 1),
-                "upper": round(ahead.upper[i], 1), "holiday": future_marks[i],
+                "upper": round(ahead.upper[i], 1), "holiday": future_marks[i] == HOLIDAY,
             })  # fmt: skip
         checked = backtest(history, horizon=WEEK, folds=4, holidays=past_marks)
     country = Calendar.objects.filter(is_default=True).values_list("country", flat=True).first()

@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from deskline.analytics.charts import PLANS, ChartPlan
+from deskline.analytics.charts import PLANS, ChartPlan, chart_data
 from deskline.analytics.reports import Table
 from deskline.core.pdf import register_fonts
 
@@ -28,16 +28,12 @@ CHART_W, CHART_H = 250 * mm, 70 * mm
 MAX_LABELS = 14
 
 
-def _value(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _chart(table: Table, font: str) -> Drawing | None:
     plan: ChartPlan | None = PLANS.get(table.name)
     if plan is None or not table.rows:
         return None
-    titles = dict(table.columns)
-    series = [[_value(row.get(key)) for row in table.rows] for key in plan.series]
+    labels, named = chart_data(table, plan)
+    series = [values for _title, values in named]
     if not any(v is not None for values in series for v in values):
         return None
     drawing = Drawing(CHART_W, CHART_H)
@@ -46,15 +42,15 @@ def _chart(table: Table, font: str) -> Drawing | None:
     chart.width, chart.height = CHART_W - 200, CHART_H - 45
     # ReportLab draws a missing point as a gap when it is None.
     chart.data = [tuple(values) for values in series]
-    labels = [str(row.get(plan.label, "")) for row in table.rows]
     step = max(1, -(-len(labels) // MAX_LABELS))
     chart.categoryAxis.categoryNames = [
         lab if i % step == 0 else "" for i, lab in enumerate(labels)
     ]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 6
-    chart.categoryAxis.labels.angle = 30 if plan.line else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if plan.line else "n"
+    slanted = plan.line or bool(plan.rows_as_series)
+    chart.categoryAxis.labels.angle = 30 if slanted else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if slanted else "n"
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
@@ -71,8 +67,7 @@ def _chart(table: Table, font: str) -> Drawing | None:
     legend.x, legend.y = CHART_W - 150, CHART_H - 20
     legend.fontName, legend.fontSize = font, 7
     legend.colorNamePairs = [
-        (colors.HexColor(PALETTE[i]), str(titles.get(key, key)))
-        for i, key in enumerate(plan.series)
+        (colors.HexColor(PALETTE[i]), title) for i, (title, _values) in enumerate(named)
     ]
     drawing.add(legend)
     return drawing

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team, User
 from deskline.analytics import selectors
+from deskline.analytics.durations import BUCKET_EDGES, Clock
 from deskline.analytics.figures import backlog_line, sla_figures
 from deskline.analytics.selectors import Grain, StatsFilter
+from deskline.analytics.time_measures import time_distributions
 from deskline.analytics.tone import tone_by_period
 from deskline.clients.models import Company
 from deskline.feedback.nps_score import nps_figures
@@ -40,14 +42,16 @@ class Table:
         }
 
 
-def report_build(*, name: str, f: StatsFilter, grain: Grain = "day", by: str = "team") -> Table:
-    """The named report over the filter."""
+def report_build(
+    *, name: str, f: StatsFilter, grain: Grain = "day", by: str = "team", clock: Clock = "business"
+) -> Table:
+    """The named report over the filter (`clock` is for the time distributions)."""
     if name == "sla":
         return _sla(f, grain)
     if name == "flow":
         return _flow(f, grain)
     if name == "distribution":
-        return _distribution(f)
+        return _distribution(f, clock)
     if name == "breakdown":
         return _breakdown(f, by)
     if name == "csat":
@@ -156,15 +160,43 @@ def _flow(f: StatsFilter, grain: Grain) -> Table:
     return table
 
 
-def _distribution(f: StatsFilter) -> Table:
-    table = Table("distribution", _("Response and resolution times (minutes, wall time)"), [
+def _bucket_label(low: int | None, high: int | None) -> str:
+    """ "under 15 min", "1–2 h", "120 h and more" (the histogram's columns)."""
+
+    def amount(minutes: int) -> str:
+        if minutes < 60:
+            return str(_("%(n)d min") % {"n": minutes})
+        return str(_("%(n)d h") % {"n": minutes // 60})
+
+    if low is None:
+        return str(_("under %(amount)s") % {"amount": amount(high or 0)})
+    if high is None:
+        return str(_("%(amount)s and more") % {"amount": amount(low)})
+    return f"{amount(low)}–{amount(high)}"
+
+
+BUCKET_KEYS = tuple(f"under_{edge}" for edge in BUCKET_EDGES) + (f"over_{BUCKET_EDGES[-1]}",)
+
+
+def _distribution(f: StatsFilter, clock: Clock) -> Table:
+    """Median, 90th percentile and histogram of first response, resolution and the time in
+    each status, in business minutes (the ticket's SLA calendar) or wall-clock minutes."""
+    title = (_("Response and resolution times (minutes of business time)") if clock == "business"
+             else _("Response and resolution times (minutes, wall-clock time)"))  # fmt: skip
+    bounds = list(zip((None, *BUCKET_EDGES), (*BUCKET_EDGES, None), strict=True))
+    table = Table("distribution", title, [
         ("measure", _("Measure")), ("count", _("Tickets")), ("median", _("Median")),
         ("p90", _("90th percentile")),
+        *((key, _bucket_label(low, high)) for key, (low, high) in zip(BUCKET_KEYS, bounds,
+                                                                       strict=True)),
     ])  # fmt: skip
     labels = {"first_response": _("First response"), "resolution": _("Resolution")}
-    for key, figures in selectors.stats_distribution(f=f).items():
-        table.rows.append({"measure": str(labels[key]), "count": int(figures["count"] or 0),
-                           "median": figures["median"], "p90": figures["p90"]})  # fmt: skip
+    for measure in time_distributions(f=f, clock=clock):
+        figures = measure.figures
+        label = labels.get(measure.key) or _("In status “%(status)s”") % {"status": measure.status}
+        table.rows.append({"measure": str(label), "count": figures.count,
+                           "median": figures.median, "p90": figures.p90,
+                           **dict(zip(BUCKET_KEYS, figures.buckets, strict=True))})  # fmt: skip
     return table
 
 

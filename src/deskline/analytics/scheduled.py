@@ -14,12 +14,11 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import translation
 
-from deskline.analytics.api_reports import ReportQuery, report_filter
+from deskline.analytics.api_reports import ReportQuery, report_of_query
 from deskline.analytics.exports import CONTENT_TYPES, table_export
 from deskline.analytics.models import ScheduledReport
 from deskline.analytics.periods import is_due, previous_period
 from deskline.analytics.report_pdf import table_pdf
-from deskline.analytics.reports import report_build
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +31,7 @@ def scheduled_report_mail(report: ScheduledReport, *, start: dt.date, end: dt.da
     """The mail of one report for one period (built, not sent)."""
     query = ReportQuery.model_validate({**report.filters, "start": start, "end": end})
     with translation.override(report.language or "en"):
-        table = report_build(name=report.report, f=report_filter(query), grain=query.grain,
-                             by=query.by)  # fmt: skip
+        table = report_of_query(report.report, query)
         period = f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
         title = f"{report.name}: {table.title}, {period}"
         pdf = table_pdf(

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from deskline.analytics.figures import quantile
 from deskline.analytics.models import COUNTERS, DailyTeamStats, DailyTicketStats
 from deskline.clients.models import Company
 from deskline.tickets.models import Ticket
@@ -178,34 +177,6 @@ def stats_direct_totals(*, f: StatsFilter) -> dict[str, int]:
             out["rating_sum"] += rating
             out["rating_count"] += 1
     return out
-
-
-def stats_distribution(*, f: StatsFilter) -> dict[str, dict[str, float | None]]:
-    """Median and 90th percentile of first response and resolution minutes (wall time)."""
-    tickets = Ticket.objects.filter(_ticket_q(f))
-    first = sorted(
-        _span(c, r)
-        for c, r in tickets.filter(_within("reacted_at", f)).values_list("created_at", "reacted_at")
-    )
-    resolution = sorted(
-        _span(c, r)
-        for c, r in tickets.filter(_within("resolved_at", f)).values_list(
-            "created_at", "resolved_at"
-        )
-    )
-    return {"first_response": _quantiles(first), "resolution": _quantiles(resolution)}
-
-
-def _span(start: Any, end: Any) -> float:
-    return float((end - start).total_seconds() / 60)
-
-
-def _quantiles(values: list[float]) -> dict[str, float | None]:
-    return {
-        "count": float(len(values)),
-        "median": quantile(values, 0.5),
-        "p90": quantile(values, 0.9),
-    }
 
 
 def nps_series(*, f: StatsFilter, grain: Grain = "month") -> list[tuple[dt.date, int, list[int]]]:

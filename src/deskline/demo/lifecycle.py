@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deskline.core.html import text_to_html
+from deskline.demo.arrivals import creation_times as creation_times  # generate.py reads it here
 from deskline.demo.compose import Story, story_for
 from deskline.demo.refs import CompanyRef, ContactRef, Refs
 
@@ -33,13 +34,6 @@ TYPE_BY_CATEGORY = {
     "Consultation": "question",
     "Access and accounts": "service_request",
 }
-#: Hour-of-day weights (Moscow time) and the weekend factor, for when tickets arrive.
-HOUR_WEIGHTS = (
-    0.1, 0.08, 0.06, 0.05, 0.05, 0.08, 0.2, 0.45, 0.8, 1.0, 1.0, 0.95,
-    0.9, 0.95, 1.0, 0.95, 0.9, 0.8, 0.6, 0.45, 0.35, 0.25, 0.18, 0.12,
-)  # fmt: skip
-WEEKEND_FACTOR = 0.35
-_MSK = dt.timezone(dt.timedelta(hours=3))
 
 
 @dataclass
@@ -49,22 +43,6 @@ class TicketPlan:
     #: TicketEvent columns, no ticket_id; a "commented" event has "comment": index in comments.
     events: list[dict[str, Any]] = field(default_factory=list)
     doc: str = ""  # the text to index for search
-
-
-def creation_times(
-    rng: random.Random, start: dt.datetime, end: dt.datetime, count: int
-) -> list[dt.datetime]:
-    """`count` sorted moments in [start, end), busier in working hours and on weekdays."""
-    span = (end - start).total_seconds()
-    out: list[dt.datetime] = []
-    while len(out) < count:
-        moment = start + dt.timedelta(seconds=rng.random() * span)
-        local = moment.astimezone(_MSK)
-        weight = HOUR_WEIGHTS[local.hour] * (WEEKEND_FACTOR if local.weekday() >= 5 else 1.0)
-        if rng.random() < weight:
-            out.append(moment)
-    out.sort()
-    return out
 
 
 def done_probability(age_days: float) -> float:

@@ -462,10 +462,13 @@ class WorkingTimeIndex:
 
     def working_minutes_between(self, start: datetime, end: datetime) -> int:
         """Same result as the module's working_minutes_between(calendar, start, end)."""
-        low, high = _to_us(start), _to_us(end)
+        return self.minutes_between_us(_to_us(start), _to_us(end))
+
+    def minutes_between_us(self, low: int, high: int) -> int:
+        """working_minutes_between on UTC microseconds since the epoch (see instant_to_us)."""
         if high < low:
             raise ValueError("end must not be before start")
         a, b = self._position(low), self._position(high)
         if a is None or b is None:
-            return working_minutes_between(self.calendar, start, end)
+            return working_minutes_between(self.calendar, _from_us(low), _from_us(high))
         return (b - a) // _MINUTE_US

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from deskline.accounts.models import Team, User
-from deskline.analytics.api_reports import ReportQuery, report_filter
+from deskline.analytics.api_reports import ReportQuery, report_of_query
 from deskline.analytics.charts import chart_svg
 from deskline.analytics.forecasting import LoadForecast, load_forecast, staffing_week
-from deskline.analytics.reports import REPORTS, Table, report_build
+from deskline.analytics.reports import REPORTS, Table
 from deskline.core.errors import DomainError, PermissionDenied
 from deskline.core.permissions import require_report_reader
 from deskline.desk.choices import load_choices
@@ -52,6 +52,7 @@ PASSED_ON = (
     "channel",
     "grain",
     "by",
+    "clock",
 )
 
 
@@ -87,7 +88,7 @@ def report_page(request: HttpRequest, name: str = "sla") -> HttpResponse:
     table = None
     if query is not None:
         try:
-            table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
+            table = report_of_query(name, query)
         except DomainError as exc:
             error = exc.message
     passed = urlencode([(k, request.GET[k]) for k in PASSED_ON if request.GET.get(k, "").strip()])
@@ -174,7 +175,7 @@ def report_chart(request: HttpRequest, name: str) -> HttpResponse:
         if query is None:
             return HttpResponse(error, status=400, content_type="text/plain")
         try:
-            table = report_build(name=name, f=report_filter(query), grain=query.grain, by=query.by)
+            table = report_of_query(name, query)
         except DomainError as exc:
             return HttpResponse(exc.message, status=400, content_type="text/plain")
     svg = chart_svg(table, no_data=str(_("No data for this period.")))
