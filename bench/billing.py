@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 SERVER = "postgres://postgres@127.0.0.1:5432"
-NAME = "deskline_billing_bench"
+#: BENCH_DATABASE names another database (e.g. one per worktree when two runs go side by side).
+NAME = os.environ.get("BENCH_DATABASE", "deskline_billing_bench")
 MONTH = (2026, 10)
 
 

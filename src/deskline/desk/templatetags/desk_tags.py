@@ -98,6 +98,12 @@ def query(context: dict[str, Any], **changes: Any) -> str:
 
 
 @register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`mapping[key]`, or an empty tuple when absent (e.g. a page's flags by company id)."""
+    return mapping.get(key, ()) if mapping else ()
+
+
+@register.filter
 def user_label(user: Any) -> str:
     if user is None:
         return ""

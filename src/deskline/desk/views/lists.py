@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
+from deskline.clients.flags import company_flags_for
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.desk.choices import category_options, load_choices
 from deskline.desk.filtering import (
@@ -78,7 +79,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
         return HttpResponseRedirect("/")
-    context: dict[str, Any] = {"page": page, "view": params["view"], "sort": params["sort"]}
+    flags = company_flags_for(viewer=user, company_ids={t.company_id for t in page.items})
+    context: dict[str, Any] = {"page": page, "view": params["view"], "sort": params["sort"],
+                               "company_flags": flags}  # fmt: skip
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):
         return render(request, "desk/_ticket_rows.html", context)
