@@ -49,7 +49,7 @@ def price_snapshot(price: Price | None) -> dict[str, Any] | None:
             "amount": str(price.amount), "vat_rate": rate}  # fmt: skip
 
 
-def billing_event_record(
+def billing_event(
     *,
     kind: str,
     actor: User | None,
@@ -59,7 +59,8 @@ def billing_event_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> BillingEvent:
-    return BillingEvent.objects.create(
+    """The event, not saved yet (the monthly run writes a batch's events in one statement)."""
+    return BillingEvent(
         kind=kind,
         actor=actor if actor is not None and actor.pk else None,
         subject=subject,
@@ -68,3 +69,10 @@ def billing_event_record(
         before=before,
         after=after,
     )
+
+
+def billing_event_record(**fields: Any) -> BillingEvent:
+    """Record one event (the arguments of `billing_event`)."""
+    event = billing_event(**fields)
+    event.save(force_insert=True)
+    return event
