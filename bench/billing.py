@@ -92,9 +92,9 @@ def seed(companies: int, charges: int) -> None:
 
 
 def monthly_run() -> None:
-    from deskline.billing.monthly_run import acts_monthly_run
     from deskline.billing.documents import act_document
     from deskline.billing.models import Act
+    from deskline.billing.monthly_run import acts_monthly_run
     from deskline.billing.pdf import act_pdf
 
     samples: list[float] = []

@@ -91,16 +91,36 @@ def _outcome() -> dict[str, Any]:
     number = {pk: a.display_number for pk, a in acts.items()}
     return {
         "acts": sorted(
-            (a.display_number, a.company_id, a.ticket_id, a.currency, a.language, a.status,
-             a.period_start, a.period_end, a.net, a.vat, a.total, a.snapshot,
-             a.issued_at is not None)  # fmt: skip
+            (
+                a.display_number,
+                a.company_id,
+                a.ticket_id,
+                a.currency,
+                a.language,
+                a.status,
+                a.period_start,
+                a.period_end,
+                a.net,
+                a.vat,
+                a.total,
+                a.snapshot,
+                a.issued_at is not None,
+            )  # fmt: skip
             for a in acts.values()
         ),
-        "charges": sorted((c.pk, number[c.act_id] if c.act_id else None)
-                          for c in Charge.objects.all()),  # fmt: skip
+        "charges": sorted(
+            (c.pk, number[c.act_id] if c.act_id else None) for c in Charge.objects.all()
+        ),  # fmt: skip
         "events": [
-            (e.kind, number[int(e.subject.split(":")[1])], e.actor_id, e.ticket_id,
-             e.company_id, e.before, e.after)  # fmt: skip
+            (
+                e.kind,
+                number[int(e.subject.split(":")[1])],
+                e.actor_id,
+                e.ticket_id,
+                e.company_id,
+                e.before,
+                e.after,
+            )  # fmt: skip
             for e in BillingEvent.objects.filter(subject__startswith="act:").order_by("pk")
         ],
     }

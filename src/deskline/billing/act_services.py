@@ -25,7 +25,7 @@ from deskline.billing.access import (
     ticket_for_charges,
 )
 from deskline.billing.documents import act_lines, charge_totals, document_build
-from deskline.billing.events import act_snapshot, billing_event, billing_event_record
+from deskline.billing.events import act_snapshot, billing_event_record
 from deskline.billing.models import (
     Act,
     ActCounter,
@@ -82,9 +82,10 @@ def draft_act(
 
 def drafted_event(act: Act, *, snapshot: dict[str, Any] | None = None) -> BillingEvent:
     """The draft's event; `snapshot` is the draft's when the act was issued since."""
-    return billing_event(kind="act_drafted", actor=act.created_by, subject=f"act:{act.pk}",
-                         ticket_id=act.ticket_id, company_id=act.company_id,
-                         after=snapshot or act_snapshot(act))  # fmt: skip
+    return billing_event_record(kind="act_drafted", actor=act.created_by,
+                                subject=f"act:{act.pk}", ticket_id=act.ticket_id,
+                                company_id=act.company_id, after=snapshot or act_snapshot(act),
+                                save=False)  # fmt: skip
 
 
 def _draft(
@@ -193,9 +194,9 @@ def issue_fields(
 
 
 def issued_event(act: Act, *, actor: User | None, before: dict[str, Any]) -> BillingEvent:
-    return billing_event(kind="act_issued", actor=actor, subject=f"act:{act.pk}",
-                         ticket_id=act.ticket_id, company_id=act.company_id, before=before,
-                         after=act_snapshot(act))  # fmt: skip
+    return billing_event_record(kind="act_issued", actor=actor, subject=f"act:{act.pk}",
+                                ticket_id=act.ticket_id, company_id=act.company_id,
+                                before=before, after=act_snapshot(act), save=False)  # fmt: skip
 
 
 def _issue(act: Act, *, actor: User | None) -> Act:

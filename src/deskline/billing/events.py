@@ -49,7 +49,7 @@ def price_snapshot(price: Price | None) -> dict[str, Any] | None:
             "amount": str(price.amount), "vat_rate": rate}  # fmt: skip
 
 
-def billing_event(
+def billing_event_record(
     *,
     kind: str,
     actor: User | None,
@@ -58,9 +58,11 @@ def billing_event(
     company_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    save: bool = True,
 ) -> BillingEvent:
-    """The event, not saved yet (the monthly run writes a batch's events in one statement)."""
-    return BillingEvent(
+    """The event, recorded; with `save=False` not saved yet (the monthly run writes a batch's
+    events in one statement)."""
+    event = BillingEvent(
         kind=kind,
         actor=actor if actor is not None and actor.pk else None,
         subject=subject,
@@ -69,10 +71,6 @@ def billing_event(
         before=before,
         after=after,
     )
-
-
-def billing_event_record(**fields: Any) -> BillingEvent:
-    """Record one event (the arguments of `billing_event`)."""
-    event = billing_event(**fields)
-    event.save(force_insert=True)
+    if save:
+        event.save(force_insert=True)
     return event

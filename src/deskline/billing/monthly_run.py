@@ -82,18 +82,23 @@ def _bill_batch(
     if issue and acts:
         now = timezone.now()
         first = counter_next("act", timezone.localdate(now).year, count=len(acts))
-        work = work_done_by_group({k: act_ticket_ids(act, groups[k]) for k, act in zip(keys, acts)},
+        work = work_done_by_group({k: act_ticket_ids(act, groups[k]) for k, act in zip(keys, acts, strict=True)},
                                   settings.TIME_ZONE)  # fmt: skip
-        for n, (key, act) in enumerate(zip(keys, acts)):
+        for n, (key, act) in enumerate(zip(keys, acts, strict=True)):
             issue_fields(act, groups[key], number=first + n, now=now, provider=provider,
                          work=work[key])  # fmt: skip
     Act.objects.bulk_create(acts)
-    whens = [When(company_id=k[0], currency=k[1], then=Value(act.pk)) for k, act in zip(keys, acts)]
+    whens = [
+        When(company_id=k[0], currency=k[1], then=Value(act.pk))
+        for k, act in zip(keys, acts, strict=True)
+    ]
     if whens:
         unbilled.update(act_id=Case(*whens, output_field=IntegerField()))
     # In the order billing one company at a time records them: its drafts, then its issues.
     events: list[BillingEvent] = []
-    for _company_id, made in itertools.groupby(zip(acts, drafts), key=lambda p: p[0].company_id):
+    for _company_id, made in itertools.groupby(
+        zip(acts, drafts, strict=True), key=lambda p: p[0].company_id
+    ):
         pairs = list(made)
         events += [drafted_event(act, snapshot=before) for act, before in pairs]
         if issue:

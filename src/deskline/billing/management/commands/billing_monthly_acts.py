@@ -10,9 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from deskline.billing.monthly_run import acts_monthly_run
 from deskline.billing.documents import act_document
 from deskline.billing.models import Act
+from deskline.billing.monthly_run import acts_monthly_run
 from deskline.billing.pdf import act_pdf
 
 
