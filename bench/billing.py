@@ -2,9 +2,10 @@
 PDF of 200 lines.
 
 Seeds a PostgreSQL database (unless `--reuse`) with N companies, one ticket each and M charges
-in one month spread over them, then runs `acts_monthly_run(issue=True)` writing each act's PDF
-as it is made (what `billing_monthly_acts --issue --pdf-dir` does), timing the run and sampling
-the process's resident memory every 250 companies (flat memory = one company at a time).
+in one month spread over them, then runs `acts_monthly_run(issue=True)` with each act's PDF
+rendered by a worker process as it is made (what `billing_monthly_acts --issue --pdf-dir`
+does), timing the run and sampling the process's resident memory every 250 acts (flat memory =
+one batch at a time). BENCH_DATABASE names another database than deskline_billing_bench.
 
     .venv/bin/python bench/billing.py                         # 3,000 companies, 100,000 charges
     .venv/bin/python bench/billing.py --companies 300 --charges 10000
@@ -29,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 SERVER = "postgres://postgres@127.0.0.1:5432"
-NAME = "deskline_billing_bench"
+#: BENCH_DATABASE names another database (e.g. one per worktree when two runs go side by side).
+NAME = os.environ.get("BENCH_DATABASE", "deskline_billing_bench")
 MONTH = (2026, 10)
 
 
@@ -91,33 +93,27 @@ def seed(companies: int, charges: int) -> None:
 
 
 def monthly_run() -> None:
-    from deskline.billing.act_services import acts_monthly_run
-    from deskline.billing.documents import act_document
     from deskline.billing.models import Act
-    from deskline.billing.pdf import act_pdf
+    from deskline.billing.monthly_run import acts_monthly_run
+    from deskline.billing.pdf_folder import PdfFolder
 
     samples: list[float] = []
-    counted = [0, 0]
-    pdf_seconds = [0.0]
     folder = Path(tempfile.mkdtemp(prefix="deskline-acts-"))
-
-    def write_pdf(act: Act) -> None:
-        t0 = time.perf_counter()
-        pdf = act_pdf(act_document(act))
-        pdf_seconds[0] += time.perf_counter() - t0
-        (folder / f"act-{act.display_number}.pdf").write_bytes(pdf)
-        counted[0] += 1
-        counted[1] += len(pdf)
-        if counted[0] % 250 == 0:
-            samples.append(_rss_mb())
-
     before = _rss_mb()
     started = time.perf_counter()
-    result = acts_monthly_run(year=MONTH[0], month=MONTH[1], issue=True, on_act=write_pdf)
+    with PdfFolder(folder) as write_pdf:  # what `billing_monthly_acts --pdf-dir` does
+
+        def write_and_sample(act: Act) -> None:
+            write_pdf(act)
+            if act.number and act.number % 250 == 0:
+                samples.append(_rss_mb())
+
+        result = acts_monthly_run(year=MONTH[0], month=MONTH[1], issue=True,
+                                  on_act=write_and_sample)  # fmt: skip
     elapsed = time.perf_counter() - started
     print(f"monthly run: {result['acts']:,} acts for {result['companies']:,} companies, issued "
-          f"with PDFs ({counted[1] / 2**20:.0f} MB in {folder}) in {elapsed:.1f} s, of which "
-          f"rendering PDFs {pdf_seconds[0]:.1f} s", flush=True)  # fmt: skip
+          f"with PDFs ({write_pdf.bytes / 2**20:.0f} MB in {folder}) in {elapsed:.1f} s; the "
+          f"worker process spent {write_pdf.render_seconds:.1f} s rendering them", flush=True)  # fmt: skip
     if samples:
         print(f"resident memory: {before:.0f} MB before; during the run min {min(samples):.0f}, "
               f"median {statistics.median(samples):.0f}, max {max(samples):.0f} MB "

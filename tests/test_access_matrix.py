@@ -522,7 +522,8 @@ def test_invoices_payments_balance_and_exports_follow_the_matrix(
     paid = api.post(f"invoices/{invoice_id}/payments", {"amount": "1.00"}).status_code
     assert paid == (201 if accountant else 403), role
     for path in (f"companies/{world['a'].pk}/balance", "billing/export/acts?start=2020-01-01&end=2100-01-01",
-                 "billing/export/invoices?start=2020-01-01&end=2100-01-01"):  # fmt: skip
+                 "billing/export/invoices?start=2020-01-01&end=2100-01-01",
+                 "billing/export/documents?start=2020-01-01&end=2100-01-01&format=jsonl"):  # fmt: skip
         assert api.get(path).status_code == (200 if accountant else 403), (role, path)
     body = {"invoice_number": invoices["routed"]["number"], "status": "paid", "amount": "1.00",
             "payment_id": "x"}  # fmt: skip

@@ -322,6 +322,9 @@ DESKLINE_ADMIN_PASSWORD = env_str("DESKLINE_ADMIN_PASSWORD", "")
 DESKLINE_ENCRYPTION_KEY = env_str("DESKLINE_ENCRYPTION_KEY", "")
 #: The secret an accounting system sends (X-Billing-Token) with payment notices; empty = off.
 DESKLINE_BILLING_WEBHOOK_SECRET = env_str("DESKLINE_BILLING_WEBHOOK_SECRET", "")
+#: Staff see a badge on tickets of a company with invoices overdue by more than this many days
+#: (0: any invoice past its due date; -1: no badge unless the company sets its own days).
+DESKLINE_FLAG_OVERDUE_DAYS = env_int("DESKLINE_FLAG_OVERDUE_DAYS", 0, minimum=-1)
 
 # Field service. The dispatcher's travel checks and the route suggestion use straight-line
 # distance at this average speed (no road network). The map of the day's visits draws tiles from

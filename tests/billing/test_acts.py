@@ -16,9 +16,9 @@ from deskline.billing.act_services import (
     act_create_for_ticket,
     act_issue,
     act_sign,
-    acts_monthly_run,
 )
 from deskline.billing.models import Act, ActStatus, BillingEvent, Charge
+from deskline.billing.monthly_run import acts_monthly_run
 from deskline.billing.services import charge_add, charge_remove, price_set
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from tests.billing.factories import PriceFactory, PriceListFactory

@@ -11,7 +11,7 @@ its number; its charges are released to be billed again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -24,15 +24,23 @@ from deskline.billing.access import (
     require_act_issuer,
     ticket_for_charges,
 )
-from deskline.billing.documents import act_lines, charge_totals, document_build, provider_party
+from deskline.billing.documents import act_lines, charge_totals, document_build
 from deskline.billing.events import act_snapshot, billing_event_record
-from deskline.billing.models import Act, ActCounter, ActStatus, Charge, CompanyBilling
+from deskline.billing.models import (
+    Act,
+    ActCounter,
+    ActStatus,
+    BillingEvent,
+    Charge,
+    CompanyBilling,
+)
 from deskline.clients.models import Company
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.fieldwork.selectors import WorkDone
 from deskline.tickets.models import Ticket
 
 
-def _locked(charges: QuerySet[Charge]) -> list[Charge]:
+def locked_charges(charges: QuerySet[Charge]) -> list[Charge]:
     """The charges locked FOR UPDATE, with the ticket and item their printed lines name."""
     rows = charges.select_for_update(of=("self",)).select_related("item")
     return list(rows.annotate(ticket_number=F("ticket__number")).order_by("work_date", "pk"))
@@ -56,26 +64,43 @@ def _billing_of(company: Company) -> CompanyBilling | None:
     return CompanyBilling.objects.filter(company=company).first()
 
 
-def _draft(
+def draft_act(
     *, actor: User | None, company: Company, charges: list[Charge],
     ticket: Ticket | None = None, period: tuple[dt.date, dt.date] | None = None,
     billing: CompanyBilling | None = None,
 ) -> Act:  # fmt: skip
-    """A draft act of `charges` (locked, one currency); they keep it until it is cancelled."""
+    """The draft act of `charges` (one currency), not saved yet."""
     sums = charge_totals(charges)
-    act = Act.objects.create(
+    return Act(
         company=company, ticket=ticket, currency=charges[0].currency,
         language=billing.language if billing else "ru",
         period_start=period[0] if period else None, period_end=period[1] if period else None,
         net=sums.net, vat=sums.vat, total=sums.total,
         created_by=actor if actor is not None and actor.pk else None,
     )  # fmt: skip
+
+
+def drafted_event(act: Act, *, snapshot: dict[str, Any] | None = None) -> BillingEvent:
+    """The draft's event; `snapshot` is the draft's when the act was issued since."""
+    return billing_event_record(kind="act_drafted", actor=act.created_by,
+                                subject=f"act:{act.pk}", ticket_id=act.ticket_id,
+                                company_id=act.company_id, after=snapshot or act_snapshot(act),
+                                save=False)  # fmt: skip
+
+
+def _draft(
+    *, actor: User | None, company: Company, charges: list[Charge],
+    ticket: Ticket | None = None, period: tuple[dt.date, dt.date] | None = None,
+    billing: CompanyBilling | None = None,
+) -> Act:  # fmt: skip
+    """A draft act of `charges` (locked, one currency); they keep it until it is cancelled."""
+    act = draft_act(actor=actor, company=company, charges=charges, ticket=ticket, period=period,
+                    billing=billing)  # fmt: skip
+    act.save(force_insert=True)
     Charge.objects.filter(pk__in=[c.pk for c in charges]).update(act=act)
     for charge in charges:
         charge.act = act
-    billing_event_record(kind="act_drafted", actor=act.created_by, subject=f"act:{act.pk}",
-                         ticket_id=act.ticket_id, company_id=company.pk,
-                         after=act_snapshot(act))  # fmt: skip
+    drafted_event(act).save(force_insert=True)
     return act
 
 
@@ -86,7 +111,7 @@ def act_create_for_ticket(*, actor: User, ticket_number: int, currency: str | No
     ticket = ticket_for_charges(actor, ticket_number, write=True)
     if ticket.company is None:
         raise ValidationFailed("the ticket has no company to bill")
-    charges = _locked(Charge.objects.filter(ticket=ticket, act__isnull=True))
+    charges = locked_charges(Charge.objects.filter(ticket=ticket, act__isnull=True))
     chosen = _one_currency(charges, currency)
     return _draft(actor=actor, company=ticket.company, ticket=ticket,
                   charges=[c for c in charges if c.currency == chosen],
@@ -106,7 +131,7 @@ def _drafts_for_month(
     if company is None:
         raise NotFound(f"company {company_id} not found")
     period = month_bounds(year, month)
-    charges = _locked(Charge.objects.filter(company_id=company_id, act__isnull=True,
+    charges = locked_charges(Charge.objects.filter(company_id=company_id, act__isnull=True,
                                             work_date__range=period))  # fmt: skip
     billing = getattr(company, "billing", None)
     drafted = []
@@ -129,47 +154,10 @@ def act_create_for_month(
     return [act for act, _lines in drafted]
 
 
-def companies_to_bill(year: int, month: int) -> Iterator[int]:
-    """Ids of companies with unbilled charges in the month, streamed in id order."""
-    period = month_bounds(year, month)
-    ids = (
-        Charge.objects.filter(
-            act__isnull=True, work_date__range=period, ticket__company__isnull=False
-        )  # fmt: skip
-        .values_list("ticket__company_id", flat=True)
-        .distinct()
-        .order_by("ticket__company_id")
-    )
-    yield from ids.iterator(chunk_size=500)
-
-
-def acts_monthly_run(
-    *, year: int, month: int, issue: bool = False, on_act: Callable[[Act], None] | None = None
-) -> dict[str, int]:
-    """Draft (and optionally issue) every company's acts for the month, one company per
-    transaction, so a failure stops at one company and a rerun continues where it stopped.
-    `on_act` receives each act after its company's transaction committed (e.g. to write its
-    PDF); only one company's rows are in memory at a time."""
-    companies = acts = 0
-    provider = provider_party()
-    for company_id in companies_to_bill(year, month):
-        with transaction.atomic():
-            drafted = _drafts_for_month(actor=None, company_id=company_id, year=year,
-                                        month=month)  # fmt: skip
-            for act, lines in drafted:
-                if issue:
-                    _issue(act, actor=None, charges=lines, provider=provider)
-        for act, _lines in drafted:
-            if on_act is not None:
-                on_act(act)
-        companies += 1
-        acts += len(drafted)
-    return {"companies": companies, "acts": acts}
-
-
-def counter_next(kind: str, year: int) -> int:
-    """The next number of `kind` in `year`, from its counter row locked FOR UPDATE until the
-    caller's transaction ends (created on first use; a concurrent creator's row is locked)."""
+def counter_next(kind: str, year: int, *, count: int = 1) -> int:
+    """The next number of `kind` in `year` (the first of `count` consecutive ones), from its
+    counter row locked FOR UPDATE until the caller's transaction ends (created on first use; a
+    concurrent creator's row is locked)."""
     counter = ActCounter.objects.select_for_update().filter(kind=kind, year=year).first()
     if counter is None:
         try:
@@ -178,9 +166,10 @@ def counter_next(kind: str, year: int) -> int:
         except IntegrityError:
             pass  # another transaction created it first; lock theirs
         counter = ActCounter.objects.select_for_update().get(kind=kind, year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    return counter.last
+    return first
 
 
 def _locked_act(actor: User, act_id: int) -> Act:
@@ -192,30 +181,37 @@ def _locked_act(actor: User, act_id: int) -> Act:
     )
 
 
-def _issue(
-    act: Act, *, actor: User | None, charges: list[Charge] | None = None,
-    provider: dict[str, str] | None = None,
-) -> Act:  # fmt: skip
-    """Number the act and freeze its document; `charges` are its lines when the caller holds
-    them (the monthly run), otherwise they are read."""
+def issue_fields(
+    act: Act, charges: list[Charge], *, number: int, now: dt.datetime,
+    provider: dict[str, str] | None = None, work: WorkDone | None = None,
+) -> None:  # fmt: skip
+    """Number the act in memory and freeze its document (lines, totals, both parties)."""
+    act.year, act.number = timezone.localdate(now).year, number
+    act.issued_at, act.status = now, ActStatus.ISSUED
+    sums = charge_totals(charges)
+    act.net, act.vat, act.total = sums.net, sums.vat, sums.total
+    act.snapshot = document_build(act, charges, provider=provider, work=work)
+
+
+def issued_event(act: Act, *, actor: User | None, before: dict[str, Any]) -> BillingEvent:
+    return billing_event_record(kind="act_issued", actor=actor, subject=f"act:{act.pk}",
+                                ticket_id=act.ticket_id, company_id=act.company_id,
+                                before=before, after=act_snapshot(act), save=False)  # fmt: skip
+
+
+def _issue(act: Act, *, actor: User | None) -> Act:
+    """Number the act and freeze its document from its charges."""
     if act.status != ActStatus.DRAFT:
         raise ValidationFailed(f"the act is {act.status}, not a draft")
-    if charges is None:
-        charges = list(act_lines(act))
+    charges = list(act_lines(act))
     if not charges:
         raise ValidationFailed("the act has no charges")
     before = act_snapshot(act)
     now = timezone.now()
-    year = timezone.localdate(now).year
-    act.year, act.number = year, counter_next("act", year)
-    act.issued_at, act.status = now, ActStatus.ISSUED
-    sums = charge_totals(charges)
-    act.net, act.vat, act.total = sums.net, sums.vat, sums.total
-    act.snapshot = document_build(act, charges, provider=provider)
+    number = counter_next("act", timezone.localdate(now).year)
+    issue_fields(act, charges, number=number, now=now)
     act.save()
-    billing_event_record(kind="act_issued", actor=actor, subject=f"act:{act.pk}",
-                         ticket_id=act.ticket_id, company_id=act.company_id, before=before,
-                         after=act_snapshot(act))  # fmt: skip
+    issued_event(act, actor=actor, before=before).save(force_insert=True)
     return act
 
 

@@ -87,7 +87,8 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
 
 @admin.register(CompanyBilling)
 class CompanyBillingAdmin(admin.ModelAdmin[CompanyBilling]):
-    list_display = ("company", "sees_prices", "legal_name", "kpp", "vat_id", "language")
+    list_display = ("company", "sees_prices", "legal_name", "kpp", "vat_id", "language",
+                    "overdue_flag_days")  # fmt: skip
     search_fields = ("company__name", "legal_name")
     autocomplete_fields = ("company",)
 

@@ -16,7 +16,12 @@ from pydantic import Field
 
 from deskline.accounts.api_auth import request_user
 from deskline.billing import invoice_services
-from deskline.billing.exports import CONTENT_TYPES, export_acts, export_invoices
+from deskline.billing.exports import (
+    CONTENT_TYPES,
+    export_acts,
+    export_documents,
+    export_invoices,
+)
 from deskline.billing.models import Invoice, PaymentSource
 from deskline.billing.selectors import company_balance, invoices_visible_to
 from deskline.core.errors import NotFound
@@ -145,6 +150,20 @@ def invoices_export(request: HttpRequest, query: Query[ExportQuery]) -> HttpResp
     invoice_services.require_accountant(request_user(request))
     body = export_invoices(start=query.start, end=query.end, fmt=query.format)
     return _download(body, f"invoices-{query.start}-{query.end}.{query.format}", query.format)
+
+
+class DocumentsQuery(InSchema):
+    start: dt.date
+    end: dt.date
+    format: Literal["csv", "xlsx", "jsonl"] = "csv"
+
+
+@router.get("/billing/export/documents",
+            summary="Acts of a period for an accounting import: one row per act with its lines")  # fmt: skip
+def documents_export(request: HttpRequest, query: Query[DocumentsQuery]) -> HttpResponse:
+    invoice_services.require_accountant(request_user(request))
+    body = export_documents(start=query.start, end=query.end, fmt=query.format)
+    return _download(body, f"documents-{query.start}-{query.end}.{query.format}", query.format)
 
 
 def _download(body: bytes, name: str, fmt: str) -> HttpResponse:

@@ -18,7 +18,7 @@ from django.db.models import F, QuerySet
 from deskline.billing.models import Act, Charge, CompanyBilling, Provider
 from deskline.billing.money import LineAmounts, Totals, totals
 from deskline.clients.models import Company
-from deskline.fieldwork.selectors import work_done_on
+from deskline.fieldwork.selectors import WorkDone, work_done_on
 
 REQUISITE_FIELDS = ("legal_name", "country", "address", "kpp", "vat_id", "bank_name", "bank_bic",
                     "bank_account", "correspondent_account")  # fmt: skip
@@ -97,12 +97,19 @@ def act_lines(act: Act) -> QuerySet[Charge]:
     return lines.order_by("work_date", "pk")
 
 
+def act_ticket_ids(act: Act, charges: list[Charge]) -> list[int]:
+    """The tickets whose work the act prints: its lines' and its own."""
+    return sorted({c.ticket_id for c in charges} | ({act.ticket_id} if act.ticket_id else set()))
+
+
 def document_build(
-    act: Act, charges: list[Charge], *, provider: dict[str, str] | None = None
-) -> dict[str, Any]:
+    act: Act, charges: list[Charge], *, provider: dict[str, str] | None = None,
+    work: WorkDone | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The act's document; `provider` and `work` when the caller read them for many acts."""
     sums = charge_totals(charges)
-    tickets = sorted({c.ticket_id for c in charges} | ({act.ticket_id} if act.ticket_id else set()))
-    work = work_done_on(tickets, settings.TIME_ZONE)
+    if work is None:
+        work = work_done_on(act_ticket_ids(act, charges), settings.TIME_ZONE)
     return {
         "number": act.display_number if act.number else "",
         "language": act.language,

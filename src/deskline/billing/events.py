@@ -58,8 +58,11 @@ def billing_event_record(
     company_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    save: bool = True,
 ) -> BillingEvent:
-    return BillingEvent.objects.create(
+    """The event, recorded; with `save=False` not saved yet (the monthly run writes a batch's
+    events in one statement)."""
+    event = BillingEvent(
         kind=kind,
         actor=actor if actor is not None and actor.pk else None,
         subject=subject,
@@ -68,3 +71,6 @@ def billing_event_record(
         before=before,
         after=after,
     )
+    if save:
+        event.save(force_insert=True)
+    return event

@@ -166,6 +166,11 @@ class CompanyBilling(Requisites):
     language = models.CharField(
         _("document language"), max_length=2, choices=DocumentLanguage.choices, default="ru"
     )
+    #: Overrides DESKLINE_FLAG_OVERDUE_DAYS for this company (see `billing/overdue.py`).
+    overdue_flag_days = models.PositiveSmallIntegerField(
+        _("flag tickets when invoices are overdue by more than N days"), null=True, blank=True,
+        help_text=_("Empty: the global setting. 0: any invoice past its due date."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("company billing")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import io
+import time
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -228,3 +230,13 @@ def act_pdf(document: dict[str, Any]) -> bytes:
     _signature(page, document, words)
     canvas.save()
     return buffer.getvalue()
+
+
+def act_pdf_write(path: str, document: dict[str, Any]) -> tuple[int, float]:
+    """Write the act's PDF to `path`; its size in bytes and the seconds rendering took. Runs in
+    a worker process too (`pdf_folder`): this module needs no Django."""
+    started = time.perf_counter()
+    pdf = act_pdf(document)
+    seconds = time.perf_counter() - started
+    Path(path).write_bytes(pdf)
+    return len(pdf), seconds

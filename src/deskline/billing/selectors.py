@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from deskline.accounts.models import Role, User
 from deskline.billing.models import (
@@ -22,7 +26,9 @@ from deskline.billing.models import (
     PriceList,
 )
 from deskline.billing.money import round_money
+from deskline.billing.overdue import OverdueGroup, OverdueInvoices, overdue_by_company
 from deskline.billing.pricing import Candidate, Scope, price_resolve
+from deskline.clients.flags import CompanyFlag
 from deskline.core.roles import ROLES_SEEING_ALL
 
 
@@ -151,3 +157,45 @@ def company_balance(company_id: int) -> list[dict[str, Any]]:
         }  # fmt: skip
         for r in rows
     ]
+
+
+def overdue_invoices_for(
+    company_ids: Collection[int], *, today: dt.date | None = None
+) -> dict[int, OverdueInvoices]:
+    """The companies among `company_ids` whose unpaid invoices are overdue beyond their
+    threshold (see `overdue`), with how many and the unpaid rest: one query for any number."""
+    today = today or timezone.localdate()
+    rows = (
+        Invoice.objects.filter(
+            company_id__in=list(company_ids),
+            status__in=(InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID),
+            due_on__lt=today,
+        )
+        .values("company_id", "currency", "due_on", "company__billing__overdue_flag_days")
+        .annotate(n=Count("pk"), unpaid=Sum(F("total") - F("paid")))
+        .order_by()
+    )
+    groups = (
+        OverdueGroup(
+            r["company_id"],
+            r["currency"],
+            r["due_on"],
+            r["company__billing__overdue_flag_days"],
+            r["n"],
+            r["unpaid"],
+        )  # fmt: skip
+        for r in rows
+    )
+    return overdue_by_company(groups, today=today, default_days=settings.DESKLINE_FLAG_OVERDUE_DAYS)
+
+
+def overdue_invoice_flags(company_ids: Collection[int]) -> dict[int, CompanyFlag]:
+    """The staff's warning "Company has overdue invoices: N, total X" per flagged company."""
+    flags = {}
+    for company_id, found in overdue_invoices_for(company_ids).items():
+        total = " + ".join(f"{number_format(amount, 2, force_grouping=True)} {currency}"
+                           for currency, amount in found.unpaid.items())  # fmt: skip
+        text = _("Company has overdue invoices: %(count)s, total %(total)s") % {
+            "count": found.count, "total": total}  # fmt: skip
+        flags[company_id] = CompanyFlag("overdue_invoices", text)
+    return flags

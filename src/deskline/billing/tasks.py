@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from deskline.billing.act_services import acts_monthly_run
+from deskline.billing.monthly_run import acts_monthly_run
 
 
 @task()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from deskline.accounts.models import User
 from deskline.channels.phone import call_log_ticket
 from deskline.clients.caller import caller_search
+from deskline.clients.flags import company_flags_for
 from deskline.clients.selectors import is_registry_staff
 from deskline.clients.services.contacts import contact_create
 from deskline.core.errors import DomainError
@@ -116,6 +117,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         "ids": ids,
         "call_id": call_pk,
         "company": registry.company,
+        "company_flags": company_flags_for(viewer=user, company_ids=[ids["company"]]).get(
+            ids["company"] or 0, []
+        ),
         "contact": registry.contact,
         "equipment": registry.equipment,
         "company_equipment": registry.company_equipment,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
+from deskline.clients.flags import company_flags_for
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.desk.choices import category_options, load_choices
 from deskline.desk.filtering import (
@@ -81,11 +82,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
         return HttpResponseRedirect("/")
     attach_row_cells(page.items)
+    flags = company_flags_for(viewer=user, company_ids={t.company_id for t in page.items})
     context: dict[str, Any] = {
         "page": page,
         "view": params["view"],
         "sort": params["sort"],
         "marks": ticket_marks(t.pk for t in page.items),  # tone and duplicate badges, one query
+        "company_flags": flags,  # "overdue invoices" per company, one query
     }
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
+from deskline.clients.flags import company_flags_for
 from deskline.clients.selectors import coverage_for
 from deskline.core.errors import Conflict, DomainError, NotFound
 from deskline.core.html import has_remote_images
@@ -113,6 +114,9 @@ def render_ticket(
             has_remote_images(body) for body in (ticket.description, *(c.body for c in comments))
         ),
         "cards": _cards(user, ticket),
+        "company_flags": company_flags_for(viewer=user, company_ids=[ticket.company_id]).get(
+            ticket.company_id or 0, []
+        ),
         "custom_inputs": custom_inputs(
             custom_fields_of_type(ticket.type_id),
             ticket.custom_fields,

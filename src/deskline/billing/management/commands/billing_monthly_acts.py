@@ -1,5 +1,6 @@
 """`deskline manage billing_monthly_acts --month 2026-11 [--issue] [--pdf-dir DIR]`: every
-company's acts for the month, one company at a time (PDFs written as they are made)."""
+company's acts for the month, a batch of companies at a time (PDFs rendered by a worker process
+as the acts are made)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from deskline.billing.act_services import acts_monthly_run
-from deskline.billing.documents import act_document
-from deskline.billing.models import Act
-from deskline.billing.pdf import act_pdf
+from deskline.billing.monthly_run import acts_monthly_run
+from deskline.billing.pdf_folder import PdfFolder
 
 
 def _previous_month() -> tuple[int, int]:
@@ -23,7 +22,7 @@ def _previous_month() -> tuple[int, int]:
 
 
 class Command(BaseCommand):
-    help = "Draft (and with --issue, issue) the month's acts of every company, one at a time."
+    help = "Draft (and with --issue, issue) the month's acts of every company, a batch at a time."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", help="YYYY-MM (default: the previous month)")
@@ -39,16 +38,11 @@ class Command(BaseCommand):
                 raise CommandError("--month takes YYYY-MM") from error
         else:
             year, month = _previous_month()
-        folder = Path(options["pdf_dir"]) if options["pdf_dir"] else None
-        if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
-
-        def write_pdf(act: Act) -> None:
-            assert folder is not None
-            name = f"act-{act.display_number.replace(' ', '-')}.pdf"
-            (folder / name).write_bytes(act_pdf(act_document(act)))
-
-        result = acts_monthly_run(year=year, month=month, issue=options["issue"],
-                                  on_act=write_pdf if folder else None)  # fmt: skip
+        if not options["pdf_dir"]:
+            result = acts_monthly_run(year=year, month=month, issue=options["issue"])
+        else:
+            with PdfFolder(Path(options["pdf_dir"])) as write_pdf:
+                result = acts_monthly_run(year=year, month=month, issue=options["issue"],
+                                          on_act=write_pdf)  # fmt: skip
         self.stdout.write(f"{year}-{month:02d}: {result['acts']} acts for "
                           f"{result['companies']} companies")  # fmt: skip
