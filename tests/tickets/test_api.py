@@ -301,7 +301,10 @@ def test_search_pages_list_the_same_tickets_whether_matches_are_fetched_or_walke
 
 def test_fts5_lookup_limit_grows_with_the_square_root_of_the_tickets() -> None:
     assert [search.fts5_lookup_limit(n) for n in (0, 10_000, 100_000, 1_000_000)] == [
-        search.FTS5_LOOKUP_MIN, 130, 411, 1300
+        search.FTS5_LOOKUP_MIN,
+        130,
+        411,
+        1300,
     ]
 
 

@@ -146,7 +146,7 @@ def filter_by_text(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     # walks the sort's index and tests each id against the matches (see `_walks_sort_index`).
     column = "+tickets_ticket.id" if _walks_sort_index(query) else "tickets_ticket.id"
     return queryset.extra(  # noqa: S610
-        where=[f"{column} IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH %s)"],
+        where=[f"{column} IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH %s)"],  # noqa: S608
         params=[query],
     )
 
