@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from django.db import IntegrityError, transaction
 
 from deskline.accounts.models import User
@@ -92,6 +91,8 @@ def _csv_rows(path: Path) -> Iterator[dict[str, str]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[dict[str, str]]:
+    import openpyxl  # only an XLSX import needs it
+
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = book.active
