@@ -114,7 +114,10 @@ def web_and_worker(args: argparse.Namespace) -> None:
     port = _free_port()
     server = _start_server(env, port, args.web_workers, args.web_threads)
     worker = subprocess.Popen(
-        [PYTHON, "-m", "deskline.cli", "worker"], env=env, stdout=subprocess.DEVNULL
+        [PYTHON, "-m", "deskline.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # a log line per task
     )
     try:
         web_pids = [pid for pid in _tree(server.pid) if pid != server.pid]

@@ -16,7 +16,6 @@ from deskline.core.permissions import require_staff
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 from deskline.tickets.models import Comment, Phase, Ticket
 from deskline.triage.selectors import ticket_text
-from deskline.triage.similarity import most_similar
 
 ANSWERS_AT = 0.2
 CANDIDATES = 2000
@@ -53,6 +52,8 @@ def suggested_answers(*, user: User, ticket: Ticket, limit: int = 3) -> list[Ans
     )  # fmt: skip
     texts = [ticket_text(title, description) for _, _, title, description in rows]
     query = ticket_text(ticket.title, ticket.description)
+    from deskline.triage.similarity import most_similar  # scikit-learn: loaded on first use
+
     found = most_similar(query, texts, at_least=ANSWERS_AT, limit=limit * 3)
     replies = _staff_replies([rows[i][0] for i, _ in found])
     answers = []
