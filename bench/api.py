@@ -10,6 +10,7 @@ requests/s, p50 and p99, and the SQL queries per request (measured in-process at
 
     python bench/api.py --tickets 10000 100000 1000000           # PostgreSQL (default)
     python bench/api.py --tickets 10000 --reuse --duration 5      # keep an already seeded DB
+    python bench/api.py --reuse --only "text search" --words printer принтер   # one row a word
 
 Nothing here is part of the test suite; it only prints figures. Each scenario is first warmed
 up (`--warmup` unmeasured requests per client): a web worker's first request imports the API.
@@ -381,7 +382,20 @@ print(json.dumps(rows))
     return ", ".join(f"{name}: {n}" for name, n in rows)
 
 
-def _scenarios(f: Fixture) -> dict[str, Callable[[random.Random], tuple[str, str, bytes | None]]]:
+def _search(word: str | None, words: list[str]) -> Callable[[random.Random], Request]:
+    """A text search for `word`, or for a random one of `words`."""
+
+    def make(r: random.Random) -> Request:
+        q = word or r.choice(words)
+        return ("GET", "/api/v1/tickets?" + urlencode({"q": q, "limit": 50}), None)
+
+    return make
+
+
+def _scenarios(
+    f: Fixture, words: list[str] | None = None
+) -> dict[str, Callable[[random.Random], tuple[str, str, bytes | None]]]:
+    """The scenarios by name; with `words`, one text search scenario per word."""
     first_page = "/api/v1/tickets?" + urlencode(
         {"status": f.status_id, "team": f.team_id, "sort": "-updated", "limit": 50}
     )
@@ -403,10 +417,10 @@ def _scenarios(f: Fixture) -> dict[str, Callable[[random.Random], tuple[str, str
         "get": lambda r: ("GET", f"/api/v1/tickets/{r.choice(f.numbers)}", None),
         "list first page": lambda r: ("GET", first_page, None),
         "list deep page": lambda r: ("GET", deep_page, None),
-        "text search": lambda r: (
-            "GET",
-            "/api/v1/tickets?" + urlencode({"q": r.choice(f.words), "limit": 50}),
-            None,
+        **(
+            {f"text search {w}": _search(w, []) for w in words}
+            if words
+            else {"text search": _search(None, f.words)}
         ),
     }
 
@@ -444,9 +458,9 @@ def run_size(args: argparse.Namespace, size: int) -> None:
               f"{args.duration:.0f} s per scenario")  # fmt: skip
         print(HEADER)
         headers = {"Authorization": f"Bearer {fixture.token}", "Content-Type": "application/json"}
-        scenarios = _scenarios(fixture)
+        scenarios = _scenarios(fixture, args.words)
         for name, make in scenarios.items():
-            if args.only and name not in args.only:
+            if args.only and not any(name.startswith(only) for only in args.only):
                 continue
             warm_up(port, headers, args.clients, args.warmup, make)
             print(
@@ -485,7 +499,16 @@ def main() -> None:
         "--warmup", type=int, default=5, help="unmeasured requests per client before each scenario"
     )
     parser.add_argument(
-        "--only", nargs="+", default=[], help="scenarios to run (default: all), e.g. create get"
+        "--only",
+        nargs="+",
+        default=[],
+        help="scenarios to run (default: all), e.g. create get; a name's start picks all it begins",
+    )
+    parser.add_argument(
+        "--words",
+        nargs="+",
+        default=[],
+        help="text search: one scenario per word (default: one mixing printer, принтер, ...)",
     )
     parser.add_argument(
         "--reuse", action="store_true", help="do not recreate and seed the database"

@@ -37,3 +37,9 @@ postgresql_only = pytest.mark.skipif(
     not _on_postgresql(),
     reason="PostgreSQL-only: run the suite with DATABASE_URL=postgres://... (CI's second pass does)",
 )
+
+
+#: A test of SQLite's own behaviour (query plans, FTS5): skipped on PostgreSQL.
+sqlite_only = pytest.mark.skipif(
+    _on_postgresql(), reason="SQLite-only: the behaviour under test is SQLite's"
+)

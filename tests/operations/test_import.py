@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -9,6 +10,7 @@ import pytest
 
 from deskline.cli import main
 from deskline.clients.models import Company, Contact
+from deskline.operations import importer
 from deskline.operations.importer import ImportFileError, import_rows, table_read
 from deskline.tickets.models import Comment, Ticket
 
@@ -79,7 +81,28 @@ def test_csv_with_a_bom_and_xlsx_read_the_same(tmp_path: Path) -> None:
     sheet.append(["c1", "Acme Lifts", "7701234567"])
     xlsx_file = tmp_path / "companies.xlsx"
     book.save(xlsx_file)
-    assert table_read(csv_file) == table_read(xlsx_file)
+    assert list(table_read(csv_file)) == list(table_read(xlsx_file))
+
+
+def test_an_import_reads_its_rows_a_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "BATCH", 2)
+    ahead: list[int] = []
+
+    def rows() -> Iterator[dict[str, str]]:
+        for n in range(7):
+            ahead.append(n - Company.objects.count())  # rows read but not yet imported
+            yield {"external_id": f"c{n}", "name": f"Company {n}", "tax_id": ""}
+
+    report = import_rows("companies", rows(), source="old")
+    assert (report.created, max(ahead)) == (7, 1)  # never more than a batch ahead
+
+
+def test_a_csv_is_read_as_the_import_consumes_it(tmp_path: Path) -> None:
+    path = tmp_path / "companies.csv"
+    path.write_text("external_id,name\nc1,Acme\n\nc2,Polar\n", encoding="utf-8")
+    rows = table_read(path)
+    assert next(rows) == {"external_id": "c1", "name": "Acme"}
+    assert list(rows) == [{"external_id": "c2", "name": "Polar"}]
 
 
 def test_the_command_prints_each_problem_and_exits_1(

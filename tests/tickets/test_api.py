@@ -8,10 +8,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from deskline.tickets import search
-from deskline.tickets.models import Status
+from deskline.tickets.listing import parse_sort
+from deskline.tickets.models import Priority, Status, Ticket
 from deskline.tickets.services import comment_add
 from tests.factories import ContractFactory, EquipmentFactory
-from tests.servers import postgresql_only
+from tests.servers import postgresql_only, sqlite_only
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +248,64 @@ def test_a_word_the_planner_counts_as_common_skips_the_index_read(
     assert [t["number"] for t in page["items"]] == [wanted.number]
     reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT ticket_id")]
     assert reads == []  # only the EXPLAIN ran; the list used the sort-index walk
+
+
+@sqlite_only
+def test_on_sqlite_a_common_word_walks_the_sort_index_and_a_rare_one_fetches_its_matches(
+    admin_api, make_ticket, monkeypatch
+):
+    monkeypatch.setattr(search, "fts5_lookup_limit", lambda tickets: 2)
+    rare = make_ticket(title="Serial SN-4471 fails")
+    common = [make_ticket(title=f"Printer jam {i}") for i in range(3)]
+    numbers, sql = _search(admin_api, "SN-4471")
+    assert (numbers, "+tickets_ticket.id IN" in sql) == ([rare.number], False)
+    numbers, sql = _search(admin_api, "printer")
+    assert (numbers, "+tickets_ticket.id IN" in sql) == (
+        [t.number for t in reversed(common)],
+        True,
+    )
+
+
+def _all_pages(api, params: dict[str, object]) -> list[int]:
+    numbers, cursor = [], ""
+    while True:
+        page = api.get("tickets", {**params, "cursor": cursor}).json()
+        numbers += [t["number"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return numbers
+
+
+@pytest.mark.parametrize("sort", ["-updated", "created", "-priority", "number"])
+def test_search_pages_list_the_same_tickets_whether_matches_are_fetched_or_walked(
+    admin_api, make_ticket, monkeypatch, sort
+):
+    priorities = list(Priority.objects.order_by("weight"))
+    for i in range(5):
+        make_ticket(title=f"Printer jam {i}", priority_id=priorities[i % len(priorities)].pk)
+        make_ticket(title=f"Scanner jam {i}")
+    params = {"q": "printer", "sort": sort, "limit": 2}
+    monkeypatch.setattr(search, "fts5_lookup_limit", lambda tickets: 100)
+    monkeypatch.setattr(search, "SELECTIVE_MATCHES", 100)
+    fetched = _all_pages(admin_api, params)
+    monkeypatch.setattr(search, "fts5_lookup_limit", lambda tickets: 0)
+    monkeypatch.setattr(search, "SELECTIVE_MATCHES", 0)
+    walked = _all_pages(admin_api, params)
+    expected = list(
+        Ticket.objects.filter(title__startswith="Printer")
+        .order_by(*parse_sort(sort).order_by)
+        .values_list("number", flat=True)
+    )
+    assert (fetched, walked) == (expected, expected)
+
+
+def test_fts5_lookup_limit_grows_with_the_square_root_of_the_tickets() -> None:
+    assert [search.fts5_lookup_limit(n) for n in (0, 10_000, 100_000, 1_000_000)] == [
+        search.FTS5_LOOKUP_MIN,
+        130,
+        411,
+        1300,
+    ]
 
 
 def _list_queries(api) -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import tablib
+from typing import TYPE_CHECKING
 
 from deskline.analytics.reports import Table
+
+if TYPE_CHECKING:
+    import tablib
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -13,6 +16,8 @@ CONTENT_TYPES = {
 
 
 def _dataset(table: Table) -> tablib.Dataset:
+    import tablib  # imported on use: tablib loads pandas, tens of MB in every process
+
     data = tablib.Dataset(headers=[str(label) for _key, label in table.columns])
     data.title = table.name[:31]
     for row in table.rows:

@@ -18,7 +18,6 @@ from deskline.analytics.api_reports import ReportQuery, report_of_query
 from deskline.analytics.exports import CONTENT_TYPES, table_export
 from deskline.analytics.models import ScheduledReport
 from deskline.analytics.periods import is_due, previous_period
-from deskline.analytics.report_pdf import table_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +33,8 @@ def scheduled_report_mail(report: ScheduledReport, *, start: dt.date, end: dt.da
         table = report_of_query(report.report, query)
         period = f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
         title = f"{report.name}: {table.title}, {period}"
+        from deskline.analytics.report_pdf import table_pdf  # ReportLab and pygal: on use
+
         pdf = table_pdf(
             table, subtitle=period, no_data=str(translation.gettext("No data for this period."))
         )

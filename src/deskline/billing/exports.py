@@ -21,8 +21,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import tablib
-
 from deskline.billing.models import Act, ActStatus, Invoice
 
 CONTENT_TYPES = {
@@ -88,6 +86,8 @@ def _invoice_rows(start: dt.date, end: dt.date) -> Iterator[list[Any]]:
 
 
 def _export(headers: list[str], rows: Iterator[list[Any]], title: str, fmt: str) -> bytes:
+    import tablib  # imported on use: tablib loads pandas, tens of MB in every process
+
     data = tablib.Dataset(headers=headers)
     data.title = title
     for row in rows:

@@ -9,12 +9,14 @@ interrupted import resumes where it stopped. A dry run does all of it and rolls 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import csv
+import itertools
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tablib
 from django.db import IntegrityError, transaction
 
 from deskline.accounts.models import User
@@ -62,23 +64,51 @@ class ImportReport:
         return len({p.line for p in self.problems})
 
 
-def table_read(path: Path) -> list[dict[str, str]]:
-    """The file's rows as {column: text}; CSV (UTF-8, with or without BOM) or XLSX."""
+def table_read(path: Path) -> Iterator[dict[str, str]]:
+    """The file's rows as {column: text}, read one at a time as they are consumed (a file of a
+    million rows takes the memory of one); CSV (UTF-8, with or without BOM) or XLSX."""
     suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _unreadable_as(path, _xlsx_rows(path))
+    if suffix in (".csv", ".txt"):
+        return _unreadable_as(path, _csv_rows(path))
+    raise ImportFileError(f"{path.name}: use a .csv or .xlsx file")
+
+
+def _as_dicts(rows: Iterator[Sequence[Any]]) -> Iterator[dict[str, str]]:
+    header = [str(h or "").strip() for h in next(rows, ())]
+    for row in rows:
+        if all(cell is None for cell in row):  # a blank line of a CSV, an empty sheet row
+            continue
+        yield {
+            name: "" if cell is None else str(cell) for name, cell in zip(header, row, strict=False)
+        }
+
+
+def _csv_rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        yield from _as_dicts(csv.reader(file))
+
+
+def _xlsx_rows(path: Path) -> Iterator[dict[str, str]]:
+    import openpyxl  # only an XLSX import needs it
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        if suffix == ".xlsx":
-            data = tablib.Dataset().load(path.read_bytes(), format="xlsx")
-        elif suffix in (".csv", ".txt"):
-            data = tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format="csv")
-        else:
-            raise ImportFileError(f"{path.name}: use a .csv or .xlsx file")
-    except (UnicodeDecodeError, ValueError, KeyError) as exc:
+        sheet = book.active
+        if sheet is None:
+            return
+        yield from _as_dicts(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _unreadable_as(path: Path, rows: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """`rows`, with a read failure anywhere in the file reported as an ImportFileError."""
+    try:
+        yield from rows
+    except (UnicodeDecodeError, ValueError, KeyError, zipfile.BadZipFile, csv.Error) as exc:
         raise ImportFileError(f"{path.name}: cannot read it as a table: {exc}") from exc
-    header = [str(h or "").strip() for h in (data.headers or [])]
-    return [
-        {name: "" if cell is None else str(cell) for name, cell in zip(header, row, strict=False)}
-        for row in data
-    ]
 
 
 class _Resolver:
@@ -199,16 +229,20 @@ def import_rows(
     kind = KINDS.get(kind_name)
     if kind is None:
         raise ImportFileError(f"unknown kind {kind_name!r}; one of {', '.join(KINDS)}")
-    rows = list(rows)
-    problems = header_errors(kind, list(rows[0]) if rows else [])
+    remaining = iter(rows)
+    first = next(remaining, None)
+    problems = header_errors(kind, list(first) if first is not None else [])
     if problems:
         raise ImportFileError("; ".join(problems))
     actor, report = system_user("import"), ImportReport()
-    for start in range(0, len(rows), BATCH):
+    line, remaining = 2, itertools.chain([first] if first is not None else [], remaining)
+    # A batch at a time, so the rows of a long file are never all in memory.
+    while batch := list(itertools.islice(remaining, BATCH)):
         with transaction.atomic():
-            for offset, row in enumerate(rows[start : start + BATCH]):
-                _row_import(kind, start + offset + 2, row, source=source, actor=actor,
+            for offset, row in enumerate(batch):
+                _row_import(kind, line + offset, row, source=source, actor=actor,
                             dry_run=dry_run, report=report)  # fmt: skip
+        line += len(batch)
         if progress is not None:
-            progress(min(BATCH, len(rows) - start))
+            progress(len(batch))
     return report

@@ -27,10 +27,8 @@ from deskline.accounts.models import User
 from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.models import OPEN_PHASES, Ticket, TicketEvent
 from deskline.tickets.payloads import Created
-from deskline.triage.classifier import normalise
 from deskline.triage.models import DuplicateFlag, MassIncident
 from deskline.triage.selectors import ticket_text
-from deskline.triage.similarity import most_similar
 
 DUPLICATE_AT = 0.35
 DUPLICATE_DAYS = 30
@@ -54,6 +52,10 @@ def _open_lookalikes(
         .order_by("-created_at")
         .values("pk", "number", "title", "description")[:CANDIDATES]
     )  # fmt: skip
+    if not rows:
+        return []
+    from deskline.triage.similarity import most_similar  # scikit-learn: loaded on first use
+
     alike = most_similar(text, [_text(r) for r in rows], at_least=DUPLICATE_AT, limit=limit)
     return [(rows[index], score) for index, score in alike]
 
@@ -81,6 +83,8 @@ def similar_open_tickets(
 ) -> list[SimilarTicket]:
     """The open tickets of the contact, among those `user` may see, that a ticket not yet saved
     would probably duplicate (the duplicate flag's rule, asked before saving)."""
+    from deskline.triage.classifier import normalise  # scikit-learn: loaded on first use
+
     text = ticket_text(title, description)
     if contact_id is None or not normalise(text):
         return []
@@ -99,6 +103,8 @@ def _keys(ticket: Ticket) -> list[tuple[str, str, Q]]:
                      Q(equipment__model_id=equipment.model_id)))  # fmt: skip
     site = ticket.site
     if site is not None and site.address.strip():
+        from deskline.triage.classifier import normalise  # scikit-learn: loaded on first use
+
         address = normalise(site.address)
         keys.append(
             (f"address:{address}"[:300], site.address, Q(site__address__iexact=site.address))
@@ -113,6 +119,10 @@ def _propose_mass_incident(ticket: Ticket, text: str, at: dt.datetime) -> None:
             .exclude(pk=ticket.pk).exclude(company=ticket.company)
             .values("pk", "title", "description", "company_id")[:CANDIDATES]
         )  # fmt: skip
+        if not rows:
+            continue
+        from deskline.triage.similarity import most_similar  # scikit-learn: loaded on first use
+
         alike = most_similar(text, [_text(r) for r in rows], at_least=MASS_AT, limit=CANDIDATES)
         matched = [rows[i] for i, _score in alike]
         companies = {r["company_id"] for r in matched} | {ticket.company_id}

@@ -6,15 +6,17 @@ import pickle
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskline.core import refcache
 from deskline.core.html import html_to_text
 from deskline.tickets.models import Phase, Ticket, TicketEvent
-from deskline.triage.classifier import Classifier
 from deskline.triage.fields import NAMES, column
 from deskline.triage.history import unconfirmed_columns
 from deskline.triage.models import Mode, TriageFieldSetting, TriageModel
+
+if TYPE_CHECKING:
+    from deskline.triage.classifier import Classifier
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ def next_version(field: str) -> int:
 
 
 def load_classifier(artefact: bytes) -> Classifier:
+    # scikit-learn (with NumPy and SciPy, ~70 MB) is loaded only by a process that predicts.
+    from deskline.triage.classifier import Classifier
+
     # The artefact was written by `training.dump_classifier` into our own database.
     loaded = pickle.loads(zlib.decompress(artefact))  # noqa: S301
     if not isinstance(loaded, Classifier):

@@ -19,12 +19,15 @@ from deskline.core.inserts import insert
 from deskline.tickets.models import Comment, Ticket, TicketEvent
 from deskline.tickets.payloads import Commented, Created
 from deskline.triage.models import MessageTone
-from deskline.triage.tone import FLAG_AT, tone_of
 
 
 def tone_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
     if not settings.DESKLINE_TRIAGE_TONE:
         return None
+    # scikit-learn (~140 MB with NumPy and SciPy) is loaded by the processes that score tone,
+    # not by every process that loads the apps (the task worker, the scheduler, commands).
+    from deskline.triage.tone import FLAG_AT, tone_of
+
     scored = tone_of(str(facts.get("text") or ticket.title))
     facts.update(_facts(scored.tone, scored.confidence, scored.angry, scored.urgent))
     return scored.as_data()
@@ -60,6 +63,8 @@ def tones_on_event(event: TicketEvent) -> None:
     elif isinstance(payload, Commented) and payload.by_client and settings.DESKLINE_TRIAGE_TONE:
         body = Comment.objects.filter(pk=payload.comment_id).values_list("body", flat=True).first()
         if body:
+            from deskline.triage.tone import tone_of  # see tone_decide
+
             scored_comment = tone_of(html_to_text(body))
             MessageTone.objects.create(
                 ticket_id=event.ticket_id, comment_id=payload.comment_id,

@@ -34,8 +34,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} is not a file")
         try:
-            rows = table_read(path)
-            with tqdm(total=len(rows), unit="row", disable=None, file=self.stderr._out) as bar:
+            rows = table_read(path)  # read as imported: a file of any length streams through
+            with tqdm(unit="row", disable=None, file=self.stderr._out) as bar:
                 report = import_rows(options["kind"], rows, source=options["source"],
                                      dry_run=options["dry_run"], progress=bar.update)  # fmt: skip
         except ImportFileError as exc:
