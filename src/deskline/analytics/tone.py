@@ -15,7 +15,7 @@ from django.db.models.functions import Trunc
 
 from deskline.analytics.selectors import Grain, StatsFilter, _prefixed, _ticket_q
 from deskline.triage.models import MessageTone
-from deskline.triage.tone import FLAG_AT
+from deskline.triage.thresholds import FLAG_AT
 
 
 def _share(part: int, whole: int) -> float | None:

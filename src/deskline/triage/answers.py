@@ -54,9 +54,11 @@ def answers_for_text(
     """The finished tickets `user` may see most like `text`, each with the public staff reply
     that resolved it (the knowledge search's "resolved tickets" for agents)."""
     require_staff(user)
+    finished = tickets_visible_to(user).filter(phase__in=(Phase.RESOLVED, Phase.CLOSED))
+    if excluding is not None:
+        finished = finished.exclude(pk=excluding)
     rows = list(
-        tickets_visible_to(user).filter(phase__in=(Phase.RESOLVED, Phase.CLOSED))
-        .exclude(pk=excluding).order_by("-created_at")
+        finished.order_by("-created_at")
         .values_list("pk", "number", "title", "description")[:CANDIDATES]
     )  # fmt: skip
     texts = [ticket_text(title, description) for _, _, title, description in rows]

@@ -12,7 +12,7 @@ from django.db.models import F, OuterRef, Subquery
 
 from deskline.tickets.models import Ticket
 from deskline.triage.models import MessageTone
-from deskline.triage.tone import FLAG_AT
+from deskline.triage.thresholds import FLAG_AT
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from sklearn.model_selection import train_test_split
 
 from deskline.triage import classifier
 from deskline.triage.classifier import Settings
+from deskline.triage.thresholds import FLAG_AT
 
 DATA = Path(__file__).resolve().parent / "data" / "tone.csv"
 #: A flag is raised at or above this probability.
-FLAG_AT = 0.5
 SETTINGS = Settings((1, 2), (2, 5), 1.0)
 
 

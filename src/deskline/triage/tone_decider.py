@@ -19,6 +19,7 @@ from deskline.core.inserts import insert
 from deskline.tickets.models import Comment, Ticket, TicketEvent
 from deskline.tickets.payloads import Commented, Created
 from deskline.triage.models import MessageTone
+from deskline.triage.thresholds import FLAG_AT
 
 
 def tone_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
@@ -26,7 +27,7 @@ def tone_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
         return None
     # scikit-learn (~140 MB with NumPy and SciPy) is loaded by the processes that score tone,
     # not by every process that loads the apps (the task worker, the scheduler, commands).
-    from deskline.triage.tone import FLAG_AT, tone_of
+    from deskline.triage.tone import tone_of
 
     scored = tone_of(str(facts.get("text") or ticket.title))
     facts.update(_facts(scored.tone, scored.confidence, scored.angry, scored.urgent))
