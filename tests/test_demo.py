@@ -22,7 +22,7 @@ from deskline.accounts.models import Team, User
 from deskline.cli import main
 from deskline.clients.models import Company, CompanyCategory, Equipment, EquipmentKind, Site
 from deskline.clients.parameters import clean_parameters, parse_definitions
-from deskline.demo import names
+from deskline.core import made_up_names as names
 from deskline.demo.generate import BackgroundWriter, batch_sizes
 from deskline.demo.lifecycle import TicketPlan, creation_times, plan_ticket
 from deskline.demo.refs import CompanyRef, ContactRef, EquipmentRef, Refs, SiteRef, TeamRef

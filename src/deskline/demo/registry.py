@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from deskline.demo import names
+from deskline.core import made_up_names as names
 from deskline.demo.catalog import (
     CITIES,
     COMPANY_CATEGORIES,

@@ -29,8 +29,8 @@ from deskline.accounts.system import system_user
 from deskline.billing.models import CatalogItem, CompanyBilling, ItemKind, PriceList
 from deskline.billing.services import catalog_item_create, price_list_create, price_set
 from deskline.clients.models import Contract, Equipment, Site
+from deskline.core import made_up_names as names
 from deskline.core.roles import Role
-from deskline.demo import names
 from deskline.demo.registry import DEMO_MARK
 from deskline.fieldwork.maintenance_models import MaintenancePlan, PlanScope
 from deskline.fieldwork.maintenance_services import plan_create

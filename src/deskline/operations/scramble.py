@@ -11,7 +11,7 @@ import hashlib
 import random
 import re
 
-from deskline.demo import names
+from deskline.core import made_up_names as names
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LATIN = "bcdfghklmnprstvz", "aeiou"

@@ -1,4 +1,5 @@
-"""Names of people and companies, tax ids, phones and mail addresses (pure, seeded by the caller)."""
+"""Made-up names of people and companies, tax ids, phones and mail addresses (pure, seeded by
+the caller): the demo data and the sandbox's anonymiser both draw from them."""
 
 from __future__ import annotations
 
