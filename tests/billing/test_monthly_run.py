@@ -86,13 +86,18 @@ def month(admin: Any, hour: Any, part: Any, billed: dict[str, Any], make_ticket:
 
 
 def _outcome() -> dict[str, Any]:
-    """What billing wrote, with act ids replaced by act numbers (ids differ between runs)."""
+    """What billing wrote, with act ids replaced by act numbers (ids differ between runs; a
+    draft has no number, and PostgreSQL does not reuse the ids a rolled-back run took, so a
+    draft is known by its company, currency and ticket)."""
     acts = {a.pk: a for a in Act.objects.all()}
-    number = {pk: a.display_number for pk, a in acts.items()}
+    number = {
+        pk: a.display_number if a.issued_at else f"draft {a.company_id}/{a.currency}/{a.ticket_id}"
+        for pk, a in acts.items()
+    }
     return {
         "acts": sorted(
             (
-                a.display_number,
+                number[a.pk],
                 a.company_id,
                 a.ticket_id,
                 a.currency,
