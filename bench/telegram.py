@@ -80,6 +80,9 @@ def main() -> None:
         updates = [message(i + 1, base_chat + i % chats, f"Printer {i % chats} message {i // chats}")
                    for i in range(args.updates)]  # fmt: skip
         tickets0, comments0 = Ticket.objects.count(), Comment.objects.count()
+        from deskline.tickets.deciders import warm_deciders
+
+        warm_deciders()  # as `deskline telegram poll` does when it starts
         for u in updates:
             api.add(u)
         started = time.perf_counter()

@@ -100,6 +100,7 @@ def test_mail_intake_writes_the_ticket_once(mailbox, make_ticket):
         "SELECT clients_company",
         "SELECT clients_contact",
         "SELECT clients_contract",  # a contract covering the ticket
+        "SELECT tickets_ticket",  # triage, before the write: an open ticket alike? (duplicate)
         *numbering,
         "INSERT tickets_ticket",
         *search,
@@ -107,7 +108,6 @@ def test_mail_intake_writes_the_ticket_once(mailbox, make_ticket):
         "INSERT django_tasks_database_dbtaskresult",
         "INSERT sla_ticketsla",
         "INSERT sla_ticketstatusperiod",
-        "SELECT tickets_ticket",  # triage: an open ticket of the same contact alike? (duplicate)
         "UPDATE channels_inboundmessage",  # marked processed, with its ticket
         "SELECT channels_inboundmessage",
     ]

@@ -11,7 +11,7 @@ from deskline.routing.models import Trigger
 from deskline.sla.models import SlaPolicy, TicketSla
 from deskline.tickets.conversation import comment_add
 from deskline.tickets.models import Priority, TicketEvent
-from deskline.triage import tone
+from deskline.triage import tone, tone_training
 from deskline.triage.models import MessageTone
 from tests.factories import ContactUserFactory, TeamFactory
 from tests.routing.conftest import add_rule, leaf, rule_set
@@ -34,8 +34,8 @@ def test_the_set_has_300_messages_in_russian_and_english_with_every_kind() -> No
 
 
 def test_held_out_accuracy_of_each_head_is_at_least_three_quarters() -> None:
-    train, test = tone.split(tone.read_set())
-    result = tone.evaluate(tone.ToneModel.train(train), test)
+    train, test = tone_training.split(tone.read_set())
+    result = tone_training.evaluate(tone_training.ToneModel.train(train), test)
     assert result.size == 75
     assert min(result.tone, result.angry, result.urgent) >= 0.75, result
 

@@ -19,7 +19,9 @@ The create runs the deciders before it opens its transaction, so the write lock 
 whole database's) is held only for the writes. A decider whose choice is sound only under a lock
 held until the new ticket commits (a least-loaded assignment reads loads the ticket will change)
 registers `needs_transaction`, a cheap check; while it says yes, the create decides inside its
-transaction instead.
+transaction instead. A decider whose first call is slow (a model trained or loaded once per
+process) registers `warm`; long-running processes that create tickets (the task worker, the
+pollers) call `warm_deciders()` at start, so the first client's message does not pay for it.
 
 Derivers do the same for every later change: `fn(ticket, payload, at) -> {column: value}` gets
 the ticket with the change applied in memory and the change's typed payload, and returns the
@@ -42,10 +44,15 @@ STAGES = ("predict", "route", "derive")
 Decider = Callable[["Ticket", dict[str, Any]], Any]
 _deciders: dict[str, dict[str, Decider]] = {stage: {} for stage in STAGES}
 _needs_transaction: dict[str, Callable[[], bool]] = {}
+_warmers: dict[str, Callable[[], object]] = {}
 
 
 def ticket_decider(
-    name: str, *, stage: str, needs_transaction: Callable[[], bool] | None = None
+    name: str,
+    *,
+    stage: str,
+    needs_transaction: Callable[[], bool] | None = None,
+    warm: Callable[[], object] | None = None,
 ) -> Callable[[Decider], Decider]:
     """Register `fn(ticket, facts) -> record` for a stage under a unique name."""
     if stage not in STAGES:
@@ -56,6 +63,8 @@ def ticket_decider(
         _deciders[stage][name] = fn
         if needs_transaction is not None:
             _needs_transaction[name] = needs_transaction
+        if warm is not None:
+            _warmers[name] = warm
         return fn
 
     return register
@@ -65,6 +74,13 @@ def remove_decider(name: str) -> None:
     for registered in _deciders.values():
         registered.pop(name, None)
     _needs_transaction.pop(name, None)
+    _warmers.pop(name, None)
+
+
+def warm_deciders() -> None:
+    """Do every decider's slow first-call work now (see the module)."""
+    for warm in list(_warmers.values()):
+        warm()
 
 
 def has_deciders() -> bool:

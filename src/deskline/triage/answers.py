@@ -16,6 +16,7 @@ from deskline.core.permissions import require_staff
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 from deskline.tickets.models import Comment, Phase, Ticket
 from deskline.triage.selectors import ticket_text
+from deskline.triage.similarity import most_similar
 
 ANSWERS_AT = 0.2
 CANDIDATES = 2000
@@ -62,8 +63,6 @@ def answers_for_text(
         .values_list("pk", "number", "title", "description")[:CANDIDATES]
     )  # fmt: skip
     texts = [ticket_text(title, description) for _, _, title, description in rows]
-    from deskline.triage.similarity import most_similar  # scikit-learn: loaded on first use
-
     found = most_similar(text, texts, at_least=ANSWERS_AT, limit=limit * 3)
     replies = _staff_replies([rows[i][0] for i, _ in found])
     answers = []

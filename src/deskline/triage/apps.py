@@ -11,13 +11,20 @@ class TriageConfig(AppConfig):
         from deskline.tickets.facts import ticket_fact_source
         from deskline.tickets.observers import ticket_observer
         from deskline.triage.decider import predictions_on_created, triage_decide
-        from deskline.triage.duplicates import duplicates_on_created
+        from deskline.triage.duplicates import duplicates_decide, duplicates_on_created
         from deskline.triage.models import TriageFieldSetting, TriageModel
+        from deskline.triage.selectors import active_fields
         from deskline.triage.services import predictions_on_change
-        from deskline.triage.tone_decider import latest_tone_facts, tone_decide, tones_on_event
+        from deskline.triage.tone_decider import (
+            latest_tone_facts,
+            tone_decide,
+            tone_warm,
+            tones_on_event,
+        )
 
-        ticket_decider("triage", stage="predict")(triage_decide)
-        ticket_decider("tone", stage="predict")(tone_decide)
+        ticket_decider("triage", stage="predict", warm=active_fields)(triage_decide)
+        ticket_decider("tone", stage="predict", warm=tone_warm)(tone_decide)
+        ticket_decider("duplicates", stage="predict")(duplicates_decide)
         ticket_observer("triage.tone")(tones_on_event)
         ticket_fact_source("tone")(latest_tone_facts)
         ticket_observer("triage.duplicates")(duplicates_on_created)

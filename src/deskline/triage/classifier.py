@@ -12,8 +12,6 @@ Settings are chosen by cross-validation on the training data only.
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,16 +27,11 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-_SPACE = re.compile(r"\s+")
+from deskline.triage.linear_text import normalise  # the preprocessor stored models name
+
 #: Training sets above this size calibrate on two folds.
 LARGE = 50_000
 _WORD = r"(?u)\b\w+\b"  # single-letter words count too (e.g. "я", "в")
-
-
-def normalise(text: str) -> str:
-    """Lower-case, NFKC, ``ё`` folded to ``е``, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text or "").lower().replace("ё", "е")
-    return _SPACE.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,27 @@
 """Tone of an inbound message: negative, neutral or positive, plus "angry" and "urgent" (pure).
 
-Three small classifiers of the same kind as the field models (`classifier.py`: word and
-character n-gram TF-IDF into a calibrated linear SVM, the features shared by the three) are trained from the labelled set that
-ships with Deskline (`data/tone.csv`: 300 messages in Russian and English written for it).
-Training takes about a second; a process trains once, on first use, and keeps the model.
+The model (three calibrated linear heads over shared word and character n-gram TF-IDF
+features) is trained by `tone_training` from the labelled set that ships with Deskline
+(`data/tone.csv`: 300 messages in Russian and English written for it) and ships beside it as
+`data/tone_model.json.gz`. Scoring reads that file once per process and runs in plain Python
+(`linear_text`), so the web processes and the task worker never load scikit-learn for it.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sklearn.base import clone
-from sklearn.model_selection import train_test_split
-
-from deskline.triage import classifier
-from deskline.triage.classifier import Settings
+from deskline.triage.linear_text import LinearTextModel
 from deskline.triage.thresholds import FLAG_AT
 
 DATA = Path(__file__).resolve().parent / "data" / "tone.csv"
-#: A flag is raised at or above this probability.
-SETTINGS = Settings((1, 2), (2, 5), 1.0)
+MODEL = Path(__file__).resolve().parent / "data" / "tone_model.json.gz"
 
 
 @dataclass(frozen=True)
@@ -62,94 +59,37 @@ def read_set(path: Path = DATA) -> list[Row]:
         ]
 
 
-def _yes(head: Any) -> int:
-    return list(head.classes_).index("1")
+def tones_from(probabilities: Sequence[dict[str, dict[str, float]]]) -> list[Tone]:
+    """Tones from each message's probabilities per head and class."""
+    tones = []
+    for p in probabilities:
+        label = max(p["tone"], key=p["tone"].__getitem__)
+        tones.append(Tone(label, float(p["tone"][label]), float(p["angry"]["1"]),
+                          float(p["urgent"]["1"])))  # fmt: skip
+    return tones
 
 
-@dataclass
-class ToneModel:
-    """One set of features (computed once per message) and three calibrated heads."""
+class ShippedModel:
+    """The tone model that ships with Deskline, scored in plain Python (`linear_text`)."""
 
-    features: Any
-    tone: Any
-    angry: Any
-    urgent: Any
-
-    @classmethod
-    def train(cls, rows: Sequence[Row]) -> ToneModel:
-        pipeline = classifier.build_pipeline(SETTINGS)
-        features, head = pipeline.named_steps["features"], pipeline.named_steps["model"]
-        matrix = features.fit_transform([r.text for r in rows])
-        heads = {
-            "tone": [r.tone for r in rows],
-            "angry": [str(int(r.angry)) for r in rows],
-            "urgent": [str(int(r.urgent)) for r in rows],
-        }
-        fitted = {name: clone(head).fit(matrix, labels) for name, labels in heads.items()}
-        return cls(features=features, **fitted)
+    def __init__(self, model: LinearTextModel) -> None:
+        self.model = model
 
     def score(self, texts: Sequence[str]) -> list[Tone]:
-        matrix = classifier.fast_features(self.features, list(texts))
-        tone = classifier.fast_calibrated(self.tone, matrix)
-        angry = classifier.fast_calibrated(self.angry, matrix)[:, _yes(self.angry)]
-        urgent = classifier.fast_calibrated(self.urgent, matrix)[:, _yes(self.urgent)]
-        best = tone.argmax(axis=1)
-        return [
-            Tone(str(self.tone.classes_[b]), float(tone[i, b]), float(angry[i]), float(urgent[i]))
-            for i, b in enumerate(best)
-        ]
-
-
-@dataclass(frozen=True)
-class ToneEvaluation:
-    tone: float
-    angry: float
-    urgent: float
-    size: int
-    by_language: dict[str, float]
-
-
-def evaluate(model: ToneModel, rows: Sequence[Row]) -> ToneEvaluation:
-    """Accuracy of each head (flags at FLAG_AT) on held-out rows, and the tone's per language."""
-    scored = model.score([r.text for r in rows])
-
-    def share(hits: Sequence[bool]) -> float:
-        return sum(hits) / len(hits) if hits else 0.0
-
-    by_language = {
-        lang: share(
-            [s.tone == r.tone for s, r in zip(scored, rows, strict=True) if r.language == lang]
-        )
-        for lang in sorted({r.language for r in rows})
-    }
-    return ToneEvaluation(
-        tone=share([s.tone == r.tone for s, r in zip(scored, rows, strict=True)]),
-        angry=share([(s.angry >= FLAG_AT) == r.angry for s, r in zip(scored, rows, strict=True)]),
-        urgent=share(
-            [(s.urgent >= FLAG_AT) == r.urgent for s, r in zip(scored, rows, strict=True)]
-        ),
-        size=len(rows),
-        by_language=by_language,
-    )
-
-
-def split(rows: Sequence[Row], test_size: float = 0.25) -> tuple[list[Row], list[Row]]:
-    """A held-out part stratified by language and tone (seeded: the same split every time)."""
-    keys = [f"{r.language}-{r.tone}-{int(r.angry)}{int(r.urgent)}" for r in rows]
-    train, test = train_test_split(list(rows), test_size=test_size, random_state=0, stratify=keys)
-    return list(train), list(test)
+        return tones_from([self.model.score(text) for text in texts])
 
 
 _lock = threading.Lock()
-_model: ToneModel | None = None
+_model: ShippedModel | None = None
 
 
-def default_model() -> ToneModel:
-    """The model trained on the whole shipped set, once per process."""
+def default_model() -> ShippedModel:
+    """The shipped model, read once per process."""
     global _model
     with _lock:
         if _model is None:
-            _model = ToneModel.train(read_set())
+            with gzip.open(MODEL, "rt", encoding="utf-8") as handle:
+                _model = ShippedModel(LinearTextModel.from_data(json.load(handle)))
         return _model
 
 

@@ -25,13 +25,22 @@ from deskline.triage.thresholds import FLAG_AT
 def tone_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
     if not settings.DESKLINE_TRIAGE_TONE:
         return None
-    # scikit-learn (~140 MB with NumPy and SciPy) is loaded by the processes that score tone,
-    # not by every process that loads the apps (the task worker, the scheduler, commands).
+    # The model (a few MB once read) is read by the processes that score tone, not by every
+    # process that loads the apps (the scheduler, commands).
     from deskline.triage.tone import tone_of
 
     scored = tone_of(str(facts.get("text") or ticket.title))
     facts.update(_facts(scored.tone, scored.confidence, scored.angry, scored.urgent))
     return scored.as_data()
+
+
+def tone_warm() -> None:
+    """Read the tone model now rather than at the first message a long-running process
+    handles."""
+    if settings.DESKLINE_TRIAGE_TONE:
+        from deskline.triage.tone import default_model
+
+        default_model()
 
 
 def _facts(tone: str, confidence: float, angry: float, urgent: float) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from deskline.channels.telegram import UpdateOutcome, bots_to_poll
 from deskline.channels.telegram_client import BotApiError
 from deskline.channels.telegram_poll import poll_once
 from deskline.notifications.services import outbox_flush
+from deskline.tickets.deciders import warm_deciders
 
 ERROR_PAUSE_SECONDS = 5.0
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args: Any, **options: Any) -> None:
+        warm_deciders()
         while True:
             close_old_connections()
             bots = list(bots_to_poll())
