@@ -12,6 +12,9 @@ from deskline.sla.models import Calendar, SlaPolicy, SlaRule, SlaTarget, TicketS
 from deskline.tickets.models import Ticket
 from deskline.tickets.services import comment_add, ticket_update
 from tests.factories import ContactUserFactory
+from tests.routing.conftest import add_rule, leaf, rule_set
+
+__all__ = ["add_rule", "rule_set"]  # fixtures shared with the routing tests
 from tests.sla.conftest import msk, priority
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +101,17 @@ def test_an_agents_reply_does_not_change_the_policy(
     ticket = make_ticket(title="Broken", description=ANGRY)
     comment_add(actor=admin, number=ticket.number, body="Thank you, we are on it!")
     assert _policy(ticket) == angry_policy
+
+
+def test_a_policy_a_routing_rule_set_stays_after_an_angry_reply(
+    tone_on: None, angry_policy: SlaPolicy, make_ticket: Any, clock: Any, portal: User,
+    add_rule: Any,
+) -> None:  # fmt: skip
+    routed = SlaPolicy.objects.create(name="Set by routing")
+    add_rule([leaf("title", "contains", "printer")], {"sla_policy_id": routed.pk})
+    ticket = make_ticket(title="The printer", description=CALM, contact_id=portal.contact.pk)
+    comment_add(actor=portal, number=ticket.number, body=ANGRY)
+    assert _policy(ticket) == routed
 
 
 def test_a_priority_change_keeps_the_policy_of_the_latest_tone(
