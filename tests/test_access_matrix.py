@@ -737,3 +737,23 @@ def test_article_files_follow_their_articles_audience(
     # The settings admin needs Django's staff flag (installation admins, `AdminFactory`): no
     # role by itself opens it; tests/knowledge/test_flows.py saves a flow there as an admin.
     assert client.get("/admin/knowledge/botflow/").status_code == 302, role
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_the_angry_clients_view_lists_exactly_the_roles_row_of_the_matrix(
+    role: str, world: dict[str, Any], client: Any
+) -> None:
+    from deskline.tickets.models import Ticket
+    from deskline.triage.models import MessageTone
+
+    for ticket in Ticket.objects.all():  # every client of the world is angry
+        MessageTone.objects.create(ticket=ticket, tone="negative", confidence=0.9, angry=0.9,
+                                   urgent=0.0, created_at=ticket.created_at)  # fmt: skip
+    client.force_login(_user(role, world))
+    response = client.get("/?view=angry")
+    if role == "contact":
+        assert response.status_code == 302 and response["Location"] == "/portal/"
+        return
+    listed = {int(n) for n in re.findall(r'id="t-(\d+)"', response.content.decode())}
+    numbers = world["tickets"]
+    assert listed == {numbers[name] for name in MATRIX[role][0]}, role

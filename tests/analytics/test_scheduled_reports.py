@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 
@@ -81,3 +82,34 @@ def test_a_failed_send_is_retried_next_round(weekly: ScheduledReport, monkeypatc
     assert scheduled_reports_send(today=dt.date(2026, 12, 2)) == 0
     monkeypatch.undo()
     assert scheduled_reports_send(today=dt.date(2026, 12, 2)) == 1
+
+
+def test_the_tone_report_is_mailed_with_its_chart_pdf_and_xlsx(settings, make_ticket) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from openpyxl import load_workbook
+
+    from deskline.triage.models import MessageTone
+
+    ticket = make_ticket(title="Nothing works again")
+    for day, tone in ((23, "neutral"), (25, "negative")):
+        MessageTone.objects.create(
+            ticket=ticket, tone=tone, confidence=0.9, angry=0.8 if tone == "negative" else 0.1,
+            urgent=0.0, created_at=dt.datetime(2026, 11, day, 10, tzinfo=dt.UTC),
+        )  # fmt: skip
+    ScheduledReport.objects.create(name="Weekly tone", report="tone", filters={"grain": "day"},
+                                   recipients="head@example.com")  # fmt: skip
+    assert scheduled_reports_send(today=dt.date(2026, 12, 2)) == 1
+    (sent,) = mail.outbox
+    (pdf_name, pdf, pdf_type), (xlsx_name, xlsx, _type) = sent.attachments
+    assert (pdf_name, xlsx_name) == ("tone-20261123-20261129.pdf", "tone-20261123-20261129.xlsx")
+    assert pdf_type == "application/pdf" and pdf.startswith(b"%PDF")
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[:4] for row in rows[1:]] == [["2026-11-23", 1, 0, 0], ["2026-11-25", 1, 1, 100]]
+
+
+def test_every_schedulable_report_is_one_the_reports_build() -> None:
+    from deskline.analytics.reports import REPORTS
+
+    choices = {value for value, _label in ScheduledReport._meta.get_field("report").choices}
+    assert "tone" in choices and choices <= set(REPORTS)

@@ -42,6 +42,25 @@ def test_the_list_page_with_its_counts_cached(
     ]
 
 
+def test_the_angry_clients_view_runs_the_list_pages_statements(
+    agent_client: Client, tickets: Any, agent: User, team: Team
+) -> None:
+    from deskline.triage.models import MessageTone
+
+    for ticket in tickets(3, team_id=team.pk, assignee_id=agent.pk):
+        MessageTone.objects.create(ticket=ticket, tone="negative", confidence=0.9, angry=0.9,
+                                   urgent=0.0, created_at=ticket.created_at)  # fmt: skip
+    assert _targets(agent_client, "/?view=angry") == [
+        "SELECT django_session",
+        "SELECT accounts_user",
+        "SELECT accounts_team",
+        "SELECT tickets_ticket",  # the rows: the latest tone is a subquery of this statement
+        "SELECT triage_messagetone",
+        "SELECT desk_savedfilter",
+        "SELECT accounts_user",
+    ]
+
+
 def test_the_ticket_page(admin_client_desk: Client, make_ticket: Any, admin: User) -> None:
     ticket: Ticket = make_ticket()
     comment_add(actor=admin, number=ticket.number, body="one")

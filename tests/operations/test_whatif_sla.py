@@ -52,3 +52,16 @@ def test_the_sla_what_if_writes_nothing_and_refuses_unknown_policies(admin: Any)
 def test_the_api_answers_the_sla_report(admin_api: Any) -> None:
     response = admin_api.post("config/what-if/sla", {"days": 7})
     assert response.status_code == 200 and response.json()["changed"] == 0
+
+
+def test_a_proposed_tone_rule_moves_the_tickets_whose_latest_message_is_angry(admin: Any) -> None:
+    from deskline.triage.models import MessageTone
+
+    fast = SlaPolicy.objects.create(name="Angry clients")
+    angry, calm = (ticket_create(actor=admin, title=t) for t in ("Broken again", "New user"))
+    for ticket, score in ((angry, 0.9), (calm, 0.1)):
+        MessageTone.objects.create(ticket=ticket, tone="negative", confidence=0.9, angry=score,
+                                   urgent=0.0, created_at=ticket.created_at)  # fmt: skip
+    report = sla_what_if(actor=admin, days=1, rules=[{"policy_id": fast.pk, "tone": "angry"}])
+    moved = {e["number"] for r in report["rules"] for e in r["examples"]}
+    assert report["changed"] == 1 and moved == {angry.number}

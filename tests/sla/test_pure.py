@@ -21,7 +21,13 @@ from deskline.sla.calendars import (
 from deskline.sla.calibration import calibrate
 from deskline.sla.clock import is_working_time, working_minutes_between
 from deskline.sla.deadlines import Override, active_minutes, deadline
-from deskline.sla.matching import RuleSpec, TicketFacts, choose_calendar, choose_policy
+from deskline.sla.matching import (
+    RuleSpec,
+    TicketFacts,
+    choose_calendar,
+    choose_policy,
+    tones_of,
+)
 from deskline.sla.risk import RiskModel, Sample, breach_probability, load_factor, survival
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -78,6 +84,22 @@ def test_rules_match_in_order_and_categories_match_ancestors() -> None:
     ]
     choice = choose_policy(facts, rules, contract_policy_id=30, default_policy_id=40)
     assert (choice.policy_id, choice.rule_id) == (10, 1)
+
+
+def test_a_tone_rule_matches_the_latest_messages_label_or_raised_signal() -> None:
+    angry_vip = RuleSpec(id=1, policy_id=10, order=1, tone="angry", company_category_id=5)
+    negative = RuleSpec(id=2, policy_id=20, order=2, tone="negative")
+    rules = [angry_vip, negative]
+
+    def policy(tone_facts: dict[str, object], category: int | None = 5) -> int | None:
+        facts = TicketFacts(company_category_id=category, tones=tones_of(tone_facts))
+        return choose_policy(facts, rules, contract_policy_id=None, default_policy_id=40).policy_id
+
+    angry = {"tone": "negative", "tone.angry": True, "tone.urgent": False}
+    assert policy(angry) == 10
+    assert policy(angry, category=None) == 20  # the angry rule is for VIPs only
+    assert policy({"tone": "positive", "tone.angry": False}) == 40
+    assert policy({}) == 40  # no tone: no tone rule matches
 
 
 def test_without_a_rule_the_contract_policy_then_the_default_applies() -> None:

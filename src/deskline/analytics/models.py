@@ -125,7 +125,8 @@ class ScheduledReport(models.Model):
                  ("channels", _("Channel mix")), ("nps", _("Net Promoter Score")),
                  ("breaches", _("SLA breaches and their causes")),
                  ("answers", _("Survey answers and call-backs")),
-                 ("stress", _("Stress check-ins per team")), ("time", _("Time spent"))],
+                 ("stress", _("Stress check-ins per team")), ("time", _("Time spent")),
+                 ("tone", _("Tone of clients' messages"))],
     )  # fmt: skip
     filters = models.JSONField(
         _("filters"), default=dict, blank=True,

@@ -25,6 +25,7 @@ VIEW_LABELS = {
     "unassigned": gettext_lazy("Unassigned"),
     "overdue": gettext_lazy("Overdue"),
     "at_risk": gettext_lazy("At risk"),
+    "angry": gettext_lazy("Angry clients"),
     "waiting": gettext_lazy("Waiting for client"),
     "open": gettext_lazy("All open"),
     "all": gettext_lazy("All"),

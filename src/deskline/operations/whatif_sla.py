@@ -55,7 +55,7 @@ def _proposed_config(
 def _resolution_due(
     ticket: Ticket, config: resolve.SlaConfiguration
 ) -> tuple[int | None, str, dt.datetime | None]:
-    choice = resolve.choose_for(resolve.facts_of(ticket), config=config)
+    choice = resolve.choose_for(resolve.facts_of(ticket, config=config), config=config)
     policy_id = choice.policy.pk if choice.policy else None
     _, minutes = (config.targets.get((policy_id, ticket.priority_id), (None, None))
                   if policy_id is not None else (None, None))  # fmt: skip

@@ -60,7 +60,7 @@ class SlaPolicyAdmin(admin.ModelAdmin[models.SlaPolicy]):
 @admin.register(models.SlaRule)
 class SlaRuleAdmin(admin.ModelAdmin[models.SlaRule]):
     list_display = ["order", "policy", "contract", "company", "company_category", "type",
-                    "category", "priority", "site", "is_active"]  # fmt: skip
+                    "category", "priority", "site", "tone", "is_active"]  # fmt: skip
     list_editable = ["is_active"]
     raw_id_fields = ["contract", "company", "site"]
 

@@ -2,11 +2,13 @@
 
 - `sla_decide` (the "derive" stage decider of a new ticket) picks the policy and calendar (a
   policy a routing rule named wins) and stamps the first deadlines on the unsaved ticket, so
-  they are written by its one INSERT; its record goes into the `created` event.
+  they are written by its one INSERT; its record goes into the `created` event. The tone
+  triage scored (a "predict" stage decider) is among the facts the rules see.
 - `sla_derive` (a deriver, run by every ticket service before its UPDATE) returns the SLA
-  columns the change moves: deadlines after a pause ends or the policy's facts change, the
-  reaction time of the first public reply or of entering an open phase, the breach flag at
-  resolution. The service writes them with its own UPDATE.
+  columns the change moves: deadlines after a pause ends or the policy's facts change (a
+  client's comment whose tone a rule looks at included: the latest message's tone is the
+  ticket's), the reaction time of the first public reply or of entering an open phase, the
+  breach flag at resolution. The service writes them with its own UPDATE.
 - `sla_observe` (an in-transaction observer) keeps the SLA app's own tables: the ticket's SLA
   state (policy, calendar, pause) and its status periods. It reads the finished values; it
   never writes the ticket.
@@ -27,6 +29,7 @@ from deskline.sla import resolve
 from deskline.sla.clock import WorkCalendar, working_minutes_between
 from deskline.sla.deadlines import Override, active_minutes, deadline, pause_minutes
 from deskline.sla.models import SlaPolicy, TicketSla, TicketStatusPeriod
+from deskline.tickets.facts import change_facts
 from deskline.tickets.fields import SLA_CHOICE
 from deskline.tickets.models import Phase, Ticket, TicketEvent
 from deskline.tickets.payloads import (
@@ -82,14 +85,35 @@ def due_dates(
     return values
 
 
-def _choice(ticket: Ticket, policy_id: int | None = None) -> resolve.Choice:
-    return resolve.choose_for(resolve.facts_of(ticket), policy_id=policy_id)
+def _choice(
+    ticket: Ticket, policy_id: int | None = None, tone_facts: dict[str, Any] | None = None
+) -> resolve.Choice:
+    facts = resolve.facts_of(ticket, tone_facts=tone_facts)
+    return resolve.choose_for(facts, policy_id=policy_id)
 
 
-def _rechoice(ticket: Ticket, stored: TicketSla) -> resolve.Choice:
+def _rechoice(
+    ticket: Ticket, stored: TicketSla, tone_facts: dict[str, Any] | None = None
+) -> resolve.Choice:
     """Choose again after the facts changed; a policy a routing rule chose stays."""
     routed = stored.policy_reason == resolve.ROUTED_REASON
-    return _choice(ticket, policy_id=stored.policy_id if routed else None)
+    return _choice(ticket, policy_id=stored.policy_id if routed else None, tone_facts=tone_facts)
+
+
+def _tone_rechoice(ticket: Ticket, payload: Payload) -> tuple[TicketSla, resolve.Choice] | None:
+    """After a client's comment on an open ticket, when some rule names a tone: the stored
+    state and the choice under the comment's tone, if that choice differs; else None."""
+    if not ticket.is_open or not resolve.configuration().uses_tone:
+        return None
+    tone_facts = change_facts(ticket, payload, "tone")
+    if not tone_facts:
+        return None
+    stored = state_of(ticket)
+    choice = _rechoice(ticket, stored, tone_facts)
+    chosen = (choice.policy, choice.rule_id, choice.calendar)
+    if chosen == (stored.policy, stored.rule_id, stored.calendar):
+        return None
+    return stored, choice
 
 
 def _state(choice: resolve.Choice) -> TicketSla:
@@ -107,7 +131,7 @@ def _state(choice: resolve.Choice) -> TicketSla:
 
 def sla_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any]:
     """Choose the policy and calendar and stamp the first deadlines on the unsaved ticket."""
-    choice = _choice(ticket, policy_id=facts.get("sla_policy_id"))
+    choice = _choice(ticket, policy_id=facts.get("sla_policy_id"), tone_facts=facts)
     for name, value in due_dates(ticket, _state(choice)).items():
         setattr(ticket, name, value)
     return {
@@ -172,23 +196,30 @@ def _on_comment(ticket: Ticket, payload: Commented, at: datetime) -> dict[str, A
     return _reaction(ticket, at)
 
 
+def _dues_under(ticket: Ticket, stored: TicketSla, choice: resolve.Choice) -> dict[str, Any]:
+    """The deadlines under a new choice, keeping the stored state's manual overrides."""
+    state = _state(choice)
+    state.reaction_override, state.resolution_override = (
+        stored.reaction_override,
+        stored.resolution_override,
+    )
+    state.override_paused_minutes = stored.override_paused_minutes
+    return dict(due_dates(ticket, state))
+
+
 def sla_derive(ticket: Ticket, payload: Payload, at: datetime) -> dict[str, Any]:
     """The SLA columns this change moves (the service writes them in its UPDATE)."""
     if isinstance(payload, StatusChanged):
         return _on_status(ticket, at)
     if isinstance(payload, Commented):
-        return _on_comment(ticket, payload, at)
+        retoned = _tone_rechoice(ticket, payload)
+        values = _on_comment(ticket, payload, at)
+        return (values | _dues_under(ticket, *retoned)) if retoned else values
     if isinstance(payload, Updated) and CHOICE_FIELDS & set(payload.fields):
         if not ticket.is_open:
             return {}
         stored = state_of(ticket)
-        state = _state(_rechoice(ticket, stored))
-        state.reaction_override, state.resolution_override = (
-            stored.reaction_override,
-            stored.resolution_override,
-        )
-        state.override_paused_minutes = stored.override_paused_minutes
-        return dict(due_dates(ticket, state))
+        return _dues_under(ticket, stored, _rechoice(ticket, stored))
     if isinstance(payload, DeadlineOverridden):
         return dict(due_dates(ticket, state_of(ticket)))
     return {}
@@ -254,12 +285,18 @@ def _status_changed(ticket: Ticket, now: datetime) -> None:
     state.save(update_fields=["paused_since", "active_minutes"])
 
 
-def _choice_changed(ticket: Ticket) -> None:
-    state = _saved_state(ticket)
-    choice = _rechoice(ticket, state)
+def _keep_choice(state: TicketSla, choice: resolve.Choice) -> None:
     state.policy, state.calendar, state.rule_id = choice.policy, choice.calendar, choice.rule_id
     state.policy_reason, state.calendar_source = choice.policy_reason, choice.calendar_source
+    if state.pk is None:  # a ticket older than the SLA app
+        state.save()
+        return
     state.save(update_fields=["policy", "calendar", "rule", "policy_reason", "calendar_source"])
+
+
+def _choice_changed(ticket: Ticket) -> None:
+    state = _saved_state(ticket)
+    _keep_choice(state, _rechoice(ticket, state))
 
 
 def sla_observe(event: TicketEvent) -> None:
@@ -270,3 +307,7 @@ def sla_observe(event: TicketEvent) -> None:
         _status_changed(ticket, event.created_at)
     elif isinstance(payload, Updated) and CHOICE_FIELDS & set(payload.fields):
         _choice_changed(ticket)
+    elif isinstance(payload, Commented):
+        retoned = _tone_rechoice(ticket, payload)
+        if retoned is not None:
+            _keep_choice(*retoned)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deskline.accounts.models import Team
 from deskline.clients.models import Company, CompanyCategory, Contract, Site
@@ -19,6 +20,12 @@ from deskline.sla import calendars
 from deskline.tickets.models import Category, Phase, Priority, Status, Ticket, TicketType
 
 BUSINESS_WEEK = ["09:00-18:00"] * 5 + ["", ""]
+#: An SLA rule's tone condition (sla.matching.TONE_LABELS and TONE_SIGNALS).
+TONE_CHOICES = [
+    ("negative", pgettext_lazy("tone", "Negative")), ("neutral", pgettext_lazy("tone", "Neutral")),
+    ("positive", pgettext_lazy("tone", "Positive")), ("angry", pgettext_lazy("tone", "Angry")),
+    ("urgent", pgettext_lazy("tone", "Urgent")),
+]  # fmt: skip
 
 
 def _default_week() -> list[str]:
@@ -170,6 +177,10 @@ class SlaRule(models.Model):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True)
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, null=True, blank=True)
     site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, blank=True)
+    tone = models.CharField(
+        _("tone"), max_length=8, blank=True, choices=TONE_CHOICES,
+        help_text=_("Of the client's latest message, as triage scored it; empty = any."),
+    )  # fmt: skip
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -6,9 +6,11 @@ process); built calendars are cached by their content (a CalendarSpec value).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from deskline.sla.models import (
     SlaTarget,
 )
 from deskline.tickets import config_cache as ticket_configuration
+from deskline.tickets.facts import source_facts
 from deskline.tickets.models import Category, Ticket
 
 #: Watched by core.refcache: a change to any of these reloads the SLA configuration.
@@ -71,6 +74,11 @@ class SlaConfiguration:
     contracts: dict[int, tuple[int | None, int | None]]
     sites: dict[int, int]
     targets: dict[tuple[int, int], tuple[int | None, int | None]]
+
+    @property
+    def uses_tone(self) -> bool:
+        """Whether some rule names a tone (only then is a saved ticket's tone read)."""
+        return any(rule.tone for rule in self.rules)
 
 
 def _load_configuration() -> SlaConfiguration:
@@ -130,7 +138,17 @@ def work_calendar_by_id(calendar_id: int | None) -> WorkCalendar:
     return work_calendar(configuration().calendars.get(calendar_id))
 
 
-def facts_of(ticket: Ticket) -> matching.TicketFacts:
+def facts_of(
+    ticket: Ticket,
+    *,
+    tone_facts: Mapping[str, Any] | None = None,
+    config: SlaConfiguration | None = None,
+) -> matching.TicketFacts:
+    """The ticket's facts for the rules. `tone_facts` (triage's `tone`, `tone.angry`, ...) give
+    the tone; without them a saved ticket's latest message is read, when some rule of `config`
+    (the one in force by default) names a tone."""
+    if tone_facts is None:
+        tone_facts = saved_tone_facts(ticket, config or configuration())
     return matching.TicketFacts(
         contract_id=ticket.contract_id,
         company_id=ticket.company_id,
@@ -139,7 +157,16 @@ def facts_of(ticket: Ticket) -> matching.TicketFacts:
         category_ids=category_chain(ticket.category_id),
         priority_id=ticket.priority_id,
         site_id=ticket.site_id,
+        tones=matching.tones_of(tone_facts),
     )
+
+
+def saved_tone_facts(ticket: Ticket, config: SlaConfiguration) -> Mapping[str, Any]:
+    """The tone facts of a saved ticket's latest inbound message (one query), when a rule of
+    `config` names a tone; {} otherwise or for an unsaved ticket."""
+    if ticket.pk is None or not config.uses_tone:
+        return {}
+    return source_facts(ticket, "tone")
 
 
 def category_chain(category_id: int | None) -> tuple[int, ...]:

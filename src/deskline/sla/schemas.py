@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -130,6 +130,11 @@ class SlaRuleIn(InSchema):
     category_id: int | None = None
     priority_id: int | None = None
     site_id: int | None = None
+    tone: Literal["", "negative", "neutral", "positive", "angry", "urgent"] = Field(
+        "",
+        description="The client's latest message: its tone (negative, neutral, positive) or a "
+        'raised signal (angry, urgent); "" matches any ticket',
+    )
     is_active: bool = True
 
 

@@ -5,7 +5,9 @@ read (see `routing.matching` for the conditions over them). Deciders may add fac
 (triage adds `predicted.<field>`) for later stages. Other apps may also register *fact sources*
 that describe a saved ticket from their own tables (triage: the tone of the latest client
 message); `saved_ticket_facts` adds them, for the rules that look at tickets after their
-creation (automation triggers).
+creation (automation triggers). *Change fact sources* describe what a change brings before the
+observers store it (triage: the tone of a client's new comment), for the derivers that must
+decide in the same write (the SLA policy an angry reply calls for).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from deskline.core.html import html_to_text
 from deskline.tickets.models import Ticket
+from deskline.tickets.payloads import Payload
 
 
 def working_hours(local_weekday: int, local_minute: int, start: int = 540, end: int = 1080) -> bool:
@@ -93,3 +96,30 @@ def saved_ticket_facts(ticket: Ticket, *, now: dt.datetime | None = None) -> dic
     for source in _fact_sources.values():
         facts.update(source(ticket))
     return facts
+
+
+def source_facts(ticket: Ticket, name: str) -> dict[str, Any]:
+    """The facts of one registered source about a saved ticket ({} when none is registered)."""
+    source = _fact_sources.get(name)
+    return source(ticket) if source is not None else {}
+
+
+ChangeFactSource = Callable[[Ticket, Payload], dict[str, Any]]
+_change_fact_sources: dict[str, ChangeFactSource] = {}
+
+
+def change_fact_source(name: str) -> Callable[[ChangeFactSource], ChangeFactSource]:
+    """Register `fn(ticket, payload) -> facts` under a name: the facts a change brings, known
+    before the change's observers store them ({} for changes it does not describe)."""
+
+    def register(fn: ChangeFactSource) -> ChangeFactSource:
+        _change_fact_sources[name] = fn
+        return fn
+
+    return register
+
+
+def change_facts(ticket: Ticket, payload: Payload, name: str) -> dict[str, Any]:
+    """The facts one registered change source gives for this change ({} when none is)."""
+    source = _change_fact_sources.get(name)
+    return source(ticket, payload) if source is not None else {}

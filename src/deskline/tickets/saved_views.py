@@ -1,4 +1,5 @@
-"""Saved views of the ticket lists (mine, my teams, overdue, ...) and their capped counts.
+"""Saved views of the ticket lists (mine, my teams, overdue, angry clients, ...) and their
+capped counts.
 
 A saved view is a condition on top of the user's visible tickets and the list filters; the
 paging is the same keyset paging as `ticket_list_for`, so a deep page costs what the first does.
@@ -54,6 +55,8 @@ VIEWS: dict[str, Callable[[User, dt.datetime], Q]] = {
     "unassigned": lambda user, now: _open() & Q(assignee__isnull=True),
     "overdue": lambda user, now: condition("overdue", now),
     "at_risk": lambda user, now: condition("at_risk", now),
+    # Triage defines "angry": the client's latest inbound message was scored angry.
+    "angry": lambda user, now: _open() & condition("angry", now),
     "waiting": lambda user, now: Q(phase="waiting"),
     "open": lambda user, now: _open(),
     "all": lambda user, now: Q(),

@@ -1,14 +1,17 @@
 """Triage's marks on a page of tickets: the tone of each one's latest inbound message and the
 open ticket it probably duplicates, read for the whole page in one query (lists show them as
-badges, so the cost must not grow with the rows).
+badges, so the cost must not grow with the rows). Also the "angry" ticket condition (the latest
+inbound message flagged angry), registered for the desk's "Angry clients" view and its count.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import GreaterThanOrEqual
 
 from deskline.tickets.models import Ticket
 from deskline.triage.models import MessageTone
@@ -34,12 +37,23 @@ class TicketMark:
         return self.tone if self.tone in ("negative", "positive") else None
 
 
+def _latest_tone() -> QuerySet[MessageTone]:
+    """The outer ticket's inbound messages, latest first (slice it to one)."""
+    return MessageTone.objects.filter(ticket_id=OuterRef("pk")).order_by("-created_at", "-pk")
+
+
+def angry_filter(now: dt.datetime) -> Q:
+    """Tickets whose client's latest inbound message is flagged angry (one indexed lookup per
+    ticket: `triage_tone_ticket_idx`). A later calm message clears it, as it does the badge."""
+    return Q(GreaterThanOrEqual(Subquery(_latest_tone().values("angry")[:1]), FLAG_AT))
+
+
 def ticket_marks(ticket_ids: Iterable[int]) -> dict[int, TicketMark]:
     """{ticket id: mark} for the tickets that have a tone or a probable duplicate."""
     ids = list(ticket_ids)
     if not ids:
         return {}
-    latest = MessageTone.objects.filter(ticket_id=OuterRef("pk")).order_by("-created_at", "-pk")
+    latest = _latest_tone()
     rows = (
         Ticket.objects.filter(pk__in=ids)
         .annotate(

@@ -5,12 +5,17 @@ facts `tone` (negative/neutral/positive), `tone.confidence`, `tone.angry` and `t
 (true at probability 0.5 or more), so routing rules can send an angry VIP to the team lead.
 Observers keep one `MessageTone` per inbound message: the ticket's own text at creation, and
 each comment a client adds later. The same facts of the latest message describe a saved ticket
-to automation triggers (`latest_tone_facts`, a registered fact source).
+to automation triggers and SLA rules (`latest_tone_facts`, a registered fact source); those of
+a client's new comment are known to the SLA's deriver before the observer stores them
+(`comment_tone_facts`, a registered change fact source), so an angry reply can move the ticket
+to a stricter policy in the comment's own write. A comment is scored once per write: the
+scores of the last texts are kept (`_scored`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -20,6 +25,10 @@ from deskline.tickets.models import Comment, Ticket, TicketEvent
 from deskline.tickets.payloads import Commented, Created
 from deskline.triage.models import MessageTone
 from deskline.triage.thresholds import FLAG_AT
+
+if TYPE_CHECKING:
+    from deskline.tickets.payloads import Payload
+    from deskline.triage.tone import Tone
 
 
 def tone_decide(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any] | None:
@@ -60,6 +69,31 @@ def latest_tone_facts(ticket: Ticket) -> dict[str, Any]:
     return _facts(*latest) if latest else {}
 
 
+@lru_cache(maxsize=32)
+def _scored(text: str) -> Tone:
+    # The deriver, the SLA's observer and the tone's observer read one comment in one write.
+    from deskline.triage.tone import tone_of  # see tone_decide
+
+    return tone_of(text)
+
+
+def _client_comment_tone(payload: Payload) -> Tone | None:
+    if not (isinstance(payload, Commented) and payload.by_client):
+        return None
+    if not settings.DESKLINE_TRIAGE_TONE:
+        return None
+    body = Comment.objects.filter(pk=payload.comment_id).values_list("body", flat=True).first()
+    return _scored(html_to_text(body)) if body else None
+
+
+def comment_tone_facts(ticket: Ticket, payload: Payload) -> dict[str, Any]:
+    """The tone facts of a client's new comment ({} for any other change)."""
+    scored = _client_comment_tone(payload)
+    if scored is None:
+        return {}
+    return _facts(scored.tone, scored.confidence, scored.angry, scored.urgent)
+
+
 def tones_on_event(event: TicketEvent) -> None:
     """The in-transaction observer: store the tone of a new ticket and of a client's comment."""
     payload = event.payload
@@ -70,12 +104,9 @@ def tones_on_event(event: TicketEvent) -> None:
                 ticket_id=event.ticket_id, tone=scored["tone"], confidence=scored["confidence"],
                 angry=scored["angry"], urgent=scored["urgent"], created_at=event.created_at,
             ))  # fmt: skip
-    elif isinstance(payload, Commented) and payload.by_client and settings.DESKLINE_TRIAGE_TONE:
-        body = Comment.objects.filter(pk=payload.comment_id).values_list("body", flat=True).first()
-        if body:
-            from deskline.triage.tone import tone_of  # see tone_decide
-
-            scored_comment = tone_of(html_to_text(body))
+    elif isinstance(payload, Commented):
+        scored_comment = _client_comment_tone(payload)
+        if scored_comment is not None:
             MessageTone.objects.create(
                 ticket_id=event.ticket_id, comment_id=payload.comment_id,
                 tone=scored_comment.tone, confidence=scored_comment.confidence,
