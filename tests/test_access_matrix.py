@@ -446,7 +446,8 @@ def test_billing_pages_follow_the_matrix(
     sees_acts = {"routed", "elsewhere"} if role in SEEING_ALL else {"routed"}
     if role == "contact":
         for page in ("/billing/acts/", "/billing/invoices/", f"/billing/acts/{acts['routed']}/",
-                     f"/billing/tickets/{world['tickets']['routed']}/charges/"):  # fmt: skip
+                     f"/billing/tickets/{world['tickets']['routed']}/charges/",
+                     f"/billing/companies/{world['a'].pk}/balance/"):  # fmt: skip
             response = client.get(page)
             assert response.status_code == 302 and response["Location"] == "/portal/", page
         assert client.get("/portal/acts/").status_code == 200
@@ -458,6 +459,8 @@ def test_billing_pages_follow_the_matrix(
         return
     assert client.get("/billing/acts/").status_code == 200
     assert client.get("/billing/invoices/").status_code == (200 if role in SEEING_ALL else 403)
+    balance = client.get(f"/billing/companies/{world['a'].pk}/balance/")  # empty if not theirs
+    assert balance.status_code == 200 and (b"Balance" in balance.content) == (role in SEEING_ALL)
     assert client.get("/portal/acts/").status_code == 302
     assert client.get(f"/portal/acts/charges/{world['tickets']['routed']}/").status_code == 302
     for name, number in world["tickets"].items():

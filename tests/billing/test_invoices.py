@@ -114,6 +114,23 @@ def test_the_balance_shows_due_and_overdue(
                    "due": "3400.00", "overdue": "1000.00"}  # fmt: skip
 
 
+def test_the_company_page_shows_the_balance_to_those_who_handle_invoices(
+    admin: Any, two_acts: list[Act], billed: dict[str, Any], client: Any
+) -> None:
+    past = timezone.localdate() - timezone.timedelta(days=1)
+    late = invoice_create(actor=admin, act_ids=[two_acts[0].pk], due_on=past)
+    payment_record(actor=admin, invoice_id=late.pk, amount=D("200.00"))
+    company = billed["company"].pk
+    client.force_login(admin)
+    page = client.get(f"/companies/{company}/").content.decode()
+    assert f'hx-get="/billing/companies/{company}/balance/"' in page
+    panel = client.get(f"/billing/companies/{company}/balance/").content.decode()
+    assert '<tr class="balance-row" data-currency="RUB">' in panel
+    assert "<strong>1000.00</strong>" in panel and "badge-danger\">1000.00<" in panel
+    client.force_login(UserFactory(role="agent"))
+    assert "/balance/" not in client.get(f"/companies/{company}/").content.decode()
+
+
 def test_the_api_invoices_and_takes_payments(two_acts: list[Act], admin_api: Any) -> None:
     created = admin_api.post("invoices", {"act_ids": [two_acts[0].pk]})
     assert created.status_code == 201 and created.json()["act_ids"] == [two_acts[0].pk]

@@ -31,8 +31,7 @@ from deskline.billing.models import (
 )
 from deskline.billing.money import round_money
 from deskline.core.errors import NotFound, PermissionDenied, ValidationFailed
-from deskline.core.permissions import Actor
-from deskline.core.roles import ROLES_SEEING_ALL
+from deskline.core.permissions import Actor, handles_invoices
 
 #: Days to pay when the invoice names no due date.
 DEFAULT_TERM_DAYS = 10
@@ -40,7 +39,7 @@ DEFAULT_TERM_DAYS = 10
 
 def require_accountant(actor: Actor) -> None:
     """Invoices and payments are for those who see every act (admins, supervisors, dispatchers)."""
-    if not (actor.is_superuser or actor.role in ROLES_SEEING_ALL):
+    if not handles_invoices(actor):
         raise PermissionDenied("only administrators, supervisors and dispatchers handle invoices")
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("acts/<int:act_id>/pdf/", views.act_pdf_download, name="act_pdf"),
     path("acts/<int:act_id>/<str:action>/", views.act_action, name="act_action"),
     path("invoices/", views.invoice_list, name="invoices"),
+    path("companies/<int:company_id>/balance/", views.company_balance_panel, name="balance"),
     path("profitability/", profitability_page, name="profitability"),
     path("invoices/new/", views.invoice_create, name="invoice_create"),
     path("invoices/<int:invoice_id>/payments/", views.invoice_payment, name="invoice_payment"),

@@ -23,7 +23,7 @@ from deskline.billing.package_services import package_usage
 from deskline.billing.pdf import act_pdf
 from deskline.clients.selectors import contracts_visible_to
 from deskline.core.errors import DomainError, NotFound
-from deskline.core.permissions import is_admin
+from deskline.core.permissions import handles_invoices, is_admin
 from deskline.core.roles import ROLES_SEEING_ALL, Role
 from deskline.desk.web import client_page, field_errors, is_htmx, staff_page
 
@@ -189,6 +189,16 @@ def portal_act_list(request: HttpRequest) -> HttpResponse:
 @client_page
 def portal_act_pdf(request: HttpRequest, act_id: int) -> HttpResponse:
     return _pdf_response(_visible_act(request, act_id))
+
+
+@staff_page
+def company_balance_panel(request: HttpRequest, company_id: int) -> HttpResponse:
+    """The company page's balance card (loaded by htmx): invoiced, paid, due and overdue per
+    currency, for those who handle invoices (nothing for other staff)."""
+    if not handles_invoices(_user(request)):
+        return HttpResponse("")
+    balance = selectors.company_balance(company_id)
+    return render(request, "billing/_balance.html", {"balance": balance})
 
 
 @staff_page

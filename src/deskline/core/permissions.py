@@ -52,6 +52,11 @@ def require_registry_writer(actor: Actor) -> None:
         raise PermissionDenied("only administrators, supervisors and dispatchers may do this")
 
 
+def handles_invoices(actor: Actor) -> bool:
+    """Invoices, payments and balances are for those who see every act."""
+    return actor.is_superuser or actor.role in ROLES_SEEING_ALL
+
+
 def require_report_reader(actor: Actor) -> None:
     """Reports show every company's and every agent's figures: those who see all tickets."""
     if not (actor.is_superuser or actor.role in ROLES_SEEING_ALL):

@@ -24,6 +24,7 @@ from deskline.clients.selectors import (
     site_list_for,
 )
 from deskline.core.errors import DomainError
+from deskline.core.permissions import handles_invoices
 from deskline.desk.views.registry_edit import may_write_registry
 from deskline.desk.web import registry_filters
 from deskline.fieldwork.maintenance_selectors import next_maintenance, plan_list_for
@@ -83,6 +84,7 @@ def company_page(request: HttpRequest, pk: int) -> HttpResponse:
             "equipment": equipment_list_for(user, company_id=row.pk, limit=100),
             "contacts": contact_list_for(user, company_id=row.pk, limit=100),
             "contracts": contract_list_for(user, company_id=row.pk, limit=100),
+            "may_see_balance": handles_invoices(user),
         },
     )
 
