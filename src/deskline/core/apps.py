@@ -6,9 +6,13 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
         from django_tasks.signals import task_finished, task_started
 
         from deskline.core.job_recovery import job_finished, job_started
+        from deskline.core.statistics import statistics_after_migrate
 
         task_started.connect(job_started, dispatch_uid="deskline.core.job_started")
         task_finished.connect(job_finished, dispatch_uid="deskline.core.job_finished")
+        post_migrate.connect(statistics_after_migrate, sender=self,
+                             dispatch_uid="deskline.core.statistics")  # fmt: skip

@@ -35,6 +35,7 @@ PERIODIC = (
     Periodic("SLA escalation and risk", "deskline.sla.tasks.sla_tick", 60),
     Periodic("time triggers", "deskline.routing.tasks.automation_scan_time", 300),
     Periodic("job table pruning", "deskline.core.tasks.task_results_prune", 24 * 3600),
+    Periodic("planner statistics", "deskline.core.tasks.database_statistics_refresh", 24 * 3600),
     Periodic("scheduled reports", "deskline.analytics.tasks.scheduled_reports_due", 3600),
     Periodic("NPS invitations", "deskline.feedback.tasks.nps_invitations_due", 24 * 3600),
     Periodic("planned maintenance", "deskline.fieldwork.maintenance_tasks.maintenance_due", 3600),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team
 from deskline.clients.models import Company, Contact, Contract, Equipment, Site
+from deskline.core.lookups import InLiteral
 from deskline.tickets.payloads import Payload, known_kinds, parse
 
 
@@ -294,6 +295,13 @@ class Ticket(models.Model):
                 condition=models.Q(phase__in=OPEN_PHASES),
                 name="ticket_open_assignee",
             ),
+            # The open tickets newest first (the desk's default tab), walked in order: the
+            # phase index would read every open ticket and sort them.
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=models.Q(phase__in=OPEN_PHASES),
+                name="ticket_open_updated",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -334,6 +342,9 @@ class TicketLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_ticket_id} ~ {self.to_ticket_id}"
+
+
+Ticket._meta.get_field("phase").register_lookup(InLiteral)
 
 
 class Comment(models.Model):

@@ -1,0 +1,50 @@
+"""Planner statistics on SQLite, and the literal `IN` that lets it use a partial index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from deskline.core.statistics import statistics_refresh
+from deskline.tickets.models import OPEN_PHASES, Phase, Ticket
+from deskline.tickets.saved_views import view_condition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_open_tickets_filter_writes_the_phases_into_the_sql() -> None:
+    sql = str(Ticket.objects.filter(phase__in_literal=[str(p) for p in OPEN_PHASES]).query)
+    assert """IN ('new', 'open', 'waiting')""" in sql
+
+
+@pytest.mark.parametrize("values", [["open'; DROP TABLE x; --"], ["Open"], [], [1]])
+def test_in_literal_refuses_anything_but_plain_identifiers(values: list[Any]) -> None:
+    with pytest.raises(ValueError, match="plain lower-case identifiers"):
+        str(Ticket.objects.filter(phase__in_literal=values).query)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only: PostgreSQL analyses itself")
+def test_sqlite_statistics_lead_the_open_tab_through_the_partial_index(
+    make_ticket: Any, admin: Any
+) -> None:
+    for n in range(60):
+        make_ticket(title=f"Printer {n}")
+    Ticket.objects.filter(pk__in=Ticket.objects.order_by("pk").values("pk")[:50]).update(
+        phase=Phase.CLOSED
+    )
+    assert statistics_refresh() is True
+    with connection.cursor() as cursor:
+        assert cursor.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
+        query = Ticket.objects.filter(view_condition(admin, "open")).order_by("-updated_at", "-id")[
+            :51
+        ]
+        sql, params = query.query.sql_with_params()
+        plan = " ".join(str(row) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "ticket_open_updated" in plan and "TEMP B-TREE" not in plan
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="PostgreSQL only")
+def test_postgresql_needs_no_statistics_refresh() -> None:
+    assert statistics_refresh() is False
