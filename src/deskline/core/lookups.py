@@ -16,7 +16,7 @@ from django.db.models.lookups import In
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
 
-class InLiteral(In):
+class InLiteral(In[Any]):
     lookup_name = "in_literal"
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
