@@ -7,12 +7,13 @@ import argparse
 import sys
 import time
 
-from deskline.triage import classifier
 from deskline.triage.fields import NAMES as FIELD_NAMES
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Train on one CSV (settings by cross-validation on it), print the figures on the other."""
+    from deskline.triage import classifier  # scikit-learn: not for every `deskline` command
+
     try:
         train_texts, train_labels = classifier.read_csv(
             args.train, args.text_column, args.label_column
