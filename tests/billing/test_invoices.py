@@ -126,7 +126,7 @@ def test_the_company_page_shows_the_balance_to_those_who_handle_invoices(
     assert f'hx-get="/billing/companies/{company}/balance/"' in page
     panel = client.get(f"/billing/companies/{company}/balance/").content.decode()
     assert '<tr class="balance-row" data-currency="RUB">' in panel
-    assert "<strong>1000.00</strong>" in panel and "badge-danger\">1000.00<" in panel
+    assert "<strong>1000.00</strong>" in panel and 'badge-danger">1000.00<' in panel
     client.force_login(UserFactory(role="agent"))
     assert "/balance/" not in client.get(f"/companies/{company}/").content.decode()
 

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from deskline.accounts.models import User
@@ -31,6 +31,26 @@ STATES = ("overdue", "at_risk")
 
 
 def overdue_filter(now: dt.datetime) -> Q:
+    """Open, not paused, past its resolution deadline or unanswered past its reaction one.
+
+    Like `at_risk_filter`, the two deadlines are a UNION of ids, each read through its own
+    index (`ticket_phase_due`, `ticket_open_unreacted_due`), and paused tickets are left out
+    by an anti-join on each candidate: the OR and the outer join made PostgreSQL read every
+    open ticket and every SLA row (816 ms for a capped count at a million tickets).
+    """
+    open_late = Ticket.objects.filter(phase__in=OPEN_PHASES).order_by()
+    late = (
+        open_late.filter(resolution_due__lt=now)
+        .values("id")
+        .union(open_late.filter(reacted_at__isnull=True, reaction_due__lt=now).values("id"))
+    )
+    paused = TicketSla.objects.filter(ticket_id=OuterRef("pk"), paused_since__isnull=False)
+    return Q(phase__in=OPEN_PHASES) & Q(pk__in=late) & ~Exists(paused)
+
+
+def _overdue_row(now: dt.datetime) -> Q:
+    """`overdue_filter` as a condition on each row: cheap to negate row by row (the UNION of
+    ids is for finding the overdue tickets, not for leaving them out)."""
     late = Q(resolution_due__lt=now) | Q(reacted_at__isnull=True, reaction_due__lt=now)
     return Q(phase__in=OPEN_PHASES) & Q(sla__paused_since__isnull=True) & late
 
@@ -54,7 +74,7 @@ def at_risk_filter(now: dt.datetime) -> Q:
         .order_by()
         .values("id")
     )
-    return Q(phase__in=OPEN_PHASES) & Q(pk__in=predicted.union(due_soon)) & ~overdue_filter(now)
+    return Q(phase__in=OPEN_PHASES) & Q(pk__in=predicted.union(due_soon)) & ~_overdue_row(now)
 
 
 def sla_state_filter(state: str, now: dt.datetime | None = None) -> Q:

@@ -302,6 +302,12 @@ class Ticket(models.Model):
                 condition=models.Q(phase__in=OPEN_PHASES),
                 name="ticket_open_updated",
             ),
+            # Open tickets nobody has answered, by reaction deadline (the overdue view).
+            models.Index(
+                fields=["reaction_due"],
+                condition=models.Q(phase__in=OPEN_PHASES, reacted_at__isnull=True),
+                name="ticket_open_unreacted_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
