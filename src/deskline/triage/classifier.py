@@ -31,6 +31,10 @@ from deskline.triage.linear_text import normalise  # the preprocessor stored mod
 
 #: Training sets above this size calibrate on two folds.
 LARGE = 50_000
+#: Settings are chosen by cross-validation on at most this many rows (a stratified sample);
+#: the chosen settings are then fitted on all of them. A grid of three settings on three folds
+#: of 80,000 tickets would be nine fits on 53,000 each; on 20,000 the choice is as good.
+CV_SAMPLE = 20_000
 _WORD = r"(?u)\b\w+\b"  # single-letter words count too (e.g. "я", "в")
 
 
@@ -106,14 +110,34 @@ def _folds(labels: Sequence[str], wanted: int) -> int:
     return max(2, min(wanted, int(counts.min())))
 
 
+def cv_sample(labels: Sequence[str], size: int, *, seed: int = 0) -> np.ndarray:
+    """Sorted indices of a stratified random sample of about `size` rows (all of them when
+    there are no more): each label keeps its share, and at least three rows when it has them."""
+    y = np.asarray(labels)
+    if len(y) <= size:
+        return np.arange(len(y))
+    rng = np.random.default_rng(seed)
+    keep = []
+    for label in np.unique(y):
+        rows = np.flatnonzero(y == label)
+        wanted = max(min(len(rows), 3), round(len(rows) * size / len(y)))
+        keep.append(rng.choice(rows, size=wanted, replace=False))
+    return np.sort(np.concatenate(keep))
+
+
 def choose_settings(
     texts: Sequence[str],
     labels: Sequence[str],
     grid: Iterable[Settings] = DEFAULT_GRID,
     *,
     folds: int = 3,
+    sample: int = CV_SAMPLE,
 ) -> tuple[Settings, list[tuple[Settings, float]]]:
-    """Cross-validated accuracy of the uncalibrated SVM for each setting; the best wins."""
+    """Cross-validated accuracy of the uncalibrated SVM for each setting, on a stratified
+    sample of at most `sample` rows; the best wins."""
+    rows = cv_sample(labels, sample)
+    texts = [texts[i] for i in rows]
+    labels = [labels[i] for i in rows]
     splitter = StratifiedKFold(n_splits=_folds(labels, folds), shuffle=True, random_state=0)
     scores: list[tuple[Settings, float]] = []
     for settings in grid:
@@ -241,10 +265,11 @@ def train(
     grid: Iterable[Settings] | None = None,
     folds: int = 3,
 ) -> Classifier:
-    """Choose settings by cross-validation (when a grid of several is given), then fit."""
+    """Choose settings by cross-validation (when a grid of several is given; on a stratified
+    sample of at most `CV_SAMPLE` rows), then fit on all the rows."""
     grid = tuple(grid) if grid is not None else DEFAULT_GRID
     if len(grid) > 1:
-        settings, scores = choose_settings(texts, labels, grid, folds=folds)
+        settings, scores = choose_settings(texts, labels, grid, folds=folds, sample=CV_SAMPLE)
     else:
         settings, scores = grid[0], []
     # On a large history two folds fit the temperature as well as three, at less cost.
