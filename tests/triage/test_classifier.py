@@ -186,3 +186,30 @@ def test_settings_are_chosen_on_the_sample_and_fitted_on_every_row(monkeypatch) 
     assert model.settings == max(model.cv_scores, key=lambda pair: pair[1])[0]
     assert fitted[-1] == len(texts) == 18
     assert max(fitted[:-1]) < 12
+
+
+def test_a_large_history_calibrates_on_a_sample_and_fits_the_svm_on_every_row(
+    monkeypatch,
+) -> None:
+    from deskline.triage import tone
+
+    rows = tone.read_set()
+    texts, labels = [r.text for r in rows], [r.tone for r in rows]
+    fitted: list[int] = []
+    real_fit = classifier.LinearSVC.fit
+
+    def fit(self, x, y, **params):
+        fitted.append(x.shape[0])
+        return real_fit(self, x, y, **params)
+
+    monkeypatch.setattr(classifier.LinearSVC, "fit", fit)
+    monkeypatch.setattr(classifier, "CALIBRATION_SAMPLE", 200)
+    model = classifier.train(texts, labels, grid=(classifier.Settings(),))
+    assert fitted[-1] == len(texts) > 200
+    assert max(fitted[:-1]) <= 205
+    calibrated = model.pipeline.steps[-1][1].calibrated_classifiers_
+    assert len(calibrated) == 1 and calibrated[0].estimator.classes_.tolist() == model.classes
+    probe = texts[:40] + ["", "принтер"]
+    fast = classifier.fast_proba(model.pipeline, probe)
+    assert fast is not None
+    assert np.abs(fast - model.pipeline.predict_proba(probe)).max() < 1e-12

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from scipy import sparse
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
@@ -35,6 +36,11 @@ LARGE = 50_000
 #: the chosen settings are then fitted on all of them. A grid of three settings on three folds
 #: of 80,000 tickets would be nine fits on 53,000 each; on 20,000 the choice is as good.
 CV_SAMPLE = 20_000
+#: Above this many rows the temperature is fitted on cross-validated scores of a stratified
+#: sample of this size, the SVM itself on all rows: on 80,000 tickets the calibration folds
+#: were a third of the training time (two SVMs on 40,000); on the sample they cost a tenth of
+#: it, with the same accuracy and a lower ECE (0.056 against 0.074, synthetic, bench/triage.py).
+CALIBRATION_SAMPLE = 20_000
 _WORD = r"(?u)\b\w+\b"  # single-letter words count too (e.g. "я", "в")
 
 
@@ -275,9 +281,30 @@ def train(
     # On a large history two folds fit the temperature as well as three, at less cost.
     cv = _folds(labels, 2 if len(texts) > LARGE else folds)
     pipeline = build_pipeline(settings, cv=cv)
-    pipeline.fit(list(texts), list(labels))
+    if len(texts) > CALIBRATION_SAMPLE:
+        fit_calibrated_on_sample(pipeline, texts, labels, CALIBRATION_SAMPLE)
+    else:
+        pipeline.fit(list(texts), list(labels))
     forget_pruned_terms(pipeline)
     return Classifier(pipeline=pipeline, settings=settings, cv_scores=scores)
+
+
+def fit_calibrated_on_sample(
+    pipeline: Pipeline, texts: Sequence[str], labels: Sequence[str], sample: int
+) -> None:
+    """Fit a pipeline `build_pipeline` made: the vectorizers and the SVM on all the rows, the
+    temperature on cross-validated scores of a stratified sample of about `sample` rows. The
+    fitted pipeline has the same shape as `pipeline.fit` gives (one calibrated SVM)."""
+    features, model = pipeline.steps[0][1], pipeline.steps[-1][1]
+    matrix = features.fit_transform(list(texts))
+    y = np.asarray(labels)
+    rows = cv_sample(labels, sample)
+    model.fit(matrix[rows], y[rows])  # the temperature (and an SVM on the sample, replaced)
+    svm = clone(model.estimator).fit(matrix, y)
+    if list(svm.classes_) != list(model.classes_):  # a label missing from the sample
+        model.fit(matrix, y)
+        return
+    model.calibrated_classifiers_[0].estimator = svm
 
 
 def forget_pruned_terms(pipeline: Pipeline) -> None:
