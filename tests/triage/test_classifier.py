@@ -140,3 +140,76 @@ def test_the_fast_prediction_path_equals_scikit_learns(binary: bool) -> None:
     fast = classifier.fast_proba(model.pipeline, probe)
     assert fast is not None
     assert np.abs(fast - model.pipeline.predict_proba(probe)).max() < 1e-12
+
+
+def test_the_svm_keeps_the_dual_solver_when_tickets_outnumber_features() -> None:
+    # scikit-learn's "auto" would switch to the primal solver, eight times slower at 80,000.
+    pipeline = classifier.build_pipeline(classifier.Settings())
+    assert pipeline.steps[-1][1].estimator.dual is True
+
+
+def test_the_cv_sample_keeps_every_label_in_its_share() -> None:
+    labels = ["a"] * 800 + ["b"] * 190 + ["c"] * 10
+    rows = classifier.cv_sample(labels, 100)
+    kept = [labels[i] for i in rows]
+    assert (kept.count("a"), kept.count("b"), kept.count("c")) == (80, 19, 3)
+    assert list(rows) == sorted(set(rows))
+
+
+def test_the_cv_sample_is_every_row_when_there_are_no_more() -> None:
+    assert list(classifier.cv_sample(["a", "b", "a"], 3)) == [0, 1, 2]
+
+
+def test_settings_are_chosen_on_the_sample_and_fitted_on_every_row(monkeypatch) -> None:
+    texts, labels = _data()
+    scored: list[int] = []
+    real = classifier.cross_val_score
+
+    def spy(pipeline, x, y, **kwargs):
+        scored.append(len(x))
+        return real(pipeline, x, y, **kwargs)
+
+    fitted: list[int] = []
+    real_fit = classifier.Pipeline.fit
+
+    def fit(self, x, y=None, **params):
+        fitted.append(len(x))
+        return real_fit(self, x, y, **params)
+
+    monkeypatch.setattr(classifier, "cross_val_score", spy)
+    monkeypatch.setattr(classifier.Pipeline, "fit", fit)
+    monkeypatch.setattr(classifier, "CV_SAMPLE", 12)
+    grid = (classifier.Settings(c=1.0), classifier.Settings(c=0.5))
+    model = classifier.train(texts, labels, grid=grid, folds=2)
+    assert scored == [12, 12]
+    assert [s for s, _ in model.cv_scores] == list(grid)
+    assert model.settings == max(model.cv_scores, key=lambda pair: pair[1])[0]
+    assert fitted[-1] == len(texts) == 18
+    assert max(fitted[:-1]) < 12
+
+
+def test_a_large_history_calibrates_on_a_sample_and_fits_the_svm_on_every_row(
+    monkeypatch,
+) -> None:
+    from deskline.triage import tone
+
+    rows = tone.read_set()
+    texts, labels = [r.text for r in rows], [r.tone for r in rows]
+    fitted: list[int] = []
+    real_fit = classifier.LinearSVC.fit
+
+    def fit(self, x, y, **params):
+        fitted.append(x.shape[0])
+        return real_fit(self, x, y, **params)
+
+    monkeypatch.setattr(classifier.LinearSVC, "fit", fit)
+    monkeypatch.setattr(classifier, "CALIBRATION_SAMPLE", 200)
+    model = classifier.train(texts, labels, grid=(classifier.Settings(),))
+    assert fitted[-1] == len(texts) > 200
+    assert max(fitted[:-1]) <= 205
+    calibrated = model.pipeline.steps[-1][1].calibrated_classifiers_
+    assert len(calibrated) == 1 and calibrated[0].estimator.classes_.tolist() == model.classes
+    probe = texts[:40] + ["", "принтер"]
+    fast = classifier.fast_proba(model.pipeline, probe)
+    assert fast is not None
+    assert np.abs(fast - model.pipeline.predict_proba(probe)).max() < 1e-12

@@ -31,6 +31,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(
         f"train: {len(train_texts)} rows, {len(set(train_labels))} labels; test: {len(test_texts)} rows"
     )
+    if len(train_texts) > classifier.CV_SAMPLE:
+        print(f"cv on a stratified sample of about {classifier.CV_SAMPLE} rows")
     model = classifier.train(train_texts, train_labels, folds=args.folds)
     for settings, score in model.cv_scores:
         print(f"cv {settings.label()}: {score:.4f}")
