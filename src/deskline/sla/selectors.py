@@ -45,7 +45,7 @@ def overdue_filter(now: dt.datetime) -> Q:
         .union(open_late.filter(reacted_at__isnull=True, reaction_due__lt=now).values("id"))
     )
     paused = TicketSla.objects.filter(ticket_id=OuterRef("pk"), paused_since__isnull=False)
-    return Q(phase__in=OPEN_PHASES) & Q(pk__in=late) & ~Exists(paused)
+    return Q(Q(phase__in=OPEN_PHASES), Q(pk__in=late), ~Exists(paused))
 
 
 def _overdue_row(now: dt.datetime) -> Q:
