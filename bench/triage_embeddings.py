@@ -98,7 +98,9 @@ def main() -> None:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         started = time.monotonic()
         classifier.train(texts, labels, grid=grid, embeddings=vectors, embedding_weight=best)
-        print(f"100,000 tickets, tfidf+e5 from stored vectors: train {time.monotonic() - started:.1f} s")
+        print(
+            f"100,000 tickets, tfidf+e5 from stored vectors: train {time.monotonic() - started:.1f} s"
+        )
 
 
 if __name__ == "__main__":
