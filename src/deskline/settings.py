@@ -271,6 +271,9 @@ DESKLINE_SANDBOX = env_bool("DESKLINE_SANDBOX", False)
 DESKLINE_INTERNAL_TICKETS = env_bool("DESKLINE_INTERNAL_TICKETS", True)
 #: Score the tone (negative/neutral/positive, angry, urgent) of every inbound message.
 DESKLINE_TRIAGE_TONE = env_bool("DESKLINE_TRIAGE_TONE", True)
+#: Sentence embeddings for triage (needs the `ml` extra: `pip install 'deskline[ml]'`): each
+#: ticket's text is embedded once in the background and the classifiers learn from the vectors too.
+DESKLINE_TRIAGE_EMBEDDINGS = env_bool("DESKLINE_TRIAGE_EMBEDDINGS", False)
 #: When the sandbox was made (ISO): tickets created after it are practice for the leaderboard.
 DESKLINE_SANDBOX_SINCE = env_str("DESKLINE_SANDBOX_SINCE", "")
 

@@ -9,6 +9,7 @@ class TriageConfig(AppConfig):
         from deskline.core import refcache
         from deskline.tickets.conditions import ticket_condition
         from deskline.tickets.deciders import ticket_decider
+        from deskline.tickets.events import on_ticket_event
         from deskline.tickets.facts import change_fact_source, ticket_fact_source
         from deskline.tickets.observers import ticket_observer
         from deskline.triage.decider import predictions_on_created, triage_decide
@@ -17,6 +18,7 @@ class TriageConfig(AppConfig):
         from deskline.triage.models import TriageFieldSetting, TriageModel
         from deskline.triage.selectors import active_fields
         from deskline.triage.services import predictions_on_change
+        from deskline.triage.tasks import embed_on_event
         from deskline.triage.tone_decider import (
             comment_tone_facts,
             latest_tone_facts,
@@ -35,4 +37,5 @@ class TriageConfig(AppConfig):
         ticket_observer("triage.duplicates")(duplicates_on_created)
         ticket_observer("triage.predictions")(predictions_on_created)
         ticket_observer("triage.outcomes")(predictions_on_change)
+        on_ticket_event("triage.embed", kinds=["created", "updated"])(embed_on_event)
         refcache.watch(TriageModel, TriageFieldSetting)

@@ -7,6 +7,11 @@ detection) into a linear SVM whose scores are turned into probabilities by
 (accuracy, macro-F1, expected calibration error) and tabulates precision and coverage per
 confidence threshold, so an admin can choose the threshold above which a value is applied.
 Settings are chosen by cross-validation on the training data only.
+
+With sentence embeddings (the optional `ml` extra, see `embeddings.py`), each text's stored
+vector, scaled by `EMBEDDING_WEIGHT`, is appended to its TF-IDF row and one linear SVM learns
+from both, calibrated the same way. Such a classifier also keeps a TF-IDF-only SVM over the
+same vocabulary (`text_only`), used for a text that has no vector yet.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ CV_SAMPLE = 20_000
 #: it, with the same accuracy and a lower ECE (0.056 against 0.074, synthetic, bench/triage.py).
 CALIBRATION_SAMPLE = 20_000
 _WORD = r"(?u)\b\w+\b"  # single-letter words count too (e.g. "я", "в")
+#: Scale of the (L2-normalised) embedding next to the two L2-normalised TF-IDF blocks; chosen
+#: by cross-validation on BANKING77's training part (README, "Triage classifier").
+EMBEDDING_WEIGHT = 4.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,14 @@ DEFAULT_GRID: tuple[Settings, ...] = (
 
 def build_pipeline(settings: Settings, *, calibrated: bool = True, cv: int = 3) -> Pipeline:
     """The feature union and the (optionally calibrated) linear SVM."""
-    features = FeatureUnion(
+    return Pipeline(
+        [("features", build_features(settings)), ("model", build_model(settings, calibrated, cv))]
+    )
+
+
+def build_features(settings: Settings) -> FeatureUnion:
+    """Word and character n-gram TF-IDF, each block L2-normalised."""
+    return FeatureUnion(
         [
             (
                 "word",
@@ -95,6 +110,11 @@ def build_pipeline(settings: Settings, *, calibrated: bool = True, cv: int = 3) 
             ),
         ]
     )
+
+
+def build_model(
+    settings: Settings, calibrated: bool = True, cv: int = 3
+) -> CalibratedClassifierCV | LinearSVC:
     # dual=True: liblinear's dual coordinate descent. scikit-learn's "auto" picks the primal
     # solver once there are more samples than features (about 60,000 tickets on our texts),
     # which costs eight times as much on 80,000 tickets (250 s of CPU against 32 s, profiled)
@@ -102,12 +122,17 @@ def build_pipeline(settings: Settings, *, calibrated: bool = True, cv: int = 3) 
     svm = LinearSVC(C=settings.c, dual=True)
     # ensemble=False: one SVM fitted on all the data, its temperature fitted on cross-validated
     # scores; one model to run per prediction instead of `cv` of them.
-    model = (
-        CalibratedClassifierCV(svm, method="temperature", cv=cv, ensemble=False)
-        if calibrated
-        else svm
-    )
-    return Pipeline([("features", features), ("model", model)])
+    if not calibrated:
+        return svm
+    return CalibratedClassifierCV(svm, method="temperature", cv=cv, ensemble=False)
+
+
+def with_embeddings(
+    matrix: sparse.spmatrix, embeddings: np.ndarray, weight: float
+) -> sparse.csr_matrix:
+    """TF-IDF rows with each text's embedding (scaled by `weight`) appended."""
+    dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64) * weight)
+    return sparse.hstack([matrix, dense], format="csr")
 
 
 def _folds(labels: Sequence[str], wanted: int) -> int:
@@ -161,22 +186,48 @@ class Classifier:
     pipeline: Pipeline
     settings: Settings
     cv_scores: list[tuple[Settings, float]] = field(default_factory=list)
+    #: Embeddings: the weight they were trained with (0: TF-IDF only), the encoder's name
+    #: (vectors of another encoder do not fit), and the TF-IDF-only model for texts without one.
+    embedding_weight: float = 0.0
+    encoder: str = ""
+    text_only: Classifier | None = None
 
     @property
     def classes(self) -> list[str]:
         return [str(c) for c in self.pipeline.classes_]
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.embedding_weight > 0
+
+    def predict_proba(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities; an embeddings model given no vectors asks `text_only`."""
         texts = list(texts)
+        if self.uses_embeddings:
+            if embeddings is None:
+                if self.text_only is None:
+                    raise ValueError("this classifier needs the texts' embeddings")
+                return self.text_only.predict_proba(texts)
+            features, model = self.pipeline.steps[0][1], self.pipeline.steps[-1][1]
+            matrix = with_embeddings(
+                fast_features(features, texts), embeddings, self.embedding_weight
+            )
+            if fast_ready(features, model):
+                return fast_calibrated(model, matrix)
+            return np.asarray(model.predict_proba(matrix))  # pragma: no cover
         fast = fast_proba(self.pipeline, texts)
         if fast is not None:
             return fast
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             return np.asarray(self.pipeline.predict_proba(texts))
 
-    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+    def predict(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
         """The most probable label of each text and its calibrated probability."""
-        proba = self.predict_proba(texts)
+        proba = self.predict_proba(texts, embeddings)
         best = proba.argmax(axis=1)
         classes = self.classes
         return [(classes[i], float(proba[row, i])) for row, i in enumerate(best)]
@@ -270,9 +321,16 @@ def train(
     *,
     grid: Iterable[Settings] | None = None,
     folds: int = 3,
+    embeddings: np.ndarray | None = None,
+    embedding_weight: float = EMBEDDING_WEIGHT,
+    encoder: str = "",
+    text_only: bool = True,
 ) -> Classifier:
     """Choose settings by cross-validation (when a grid of several is given; on a stratified
-    sample of at most `CV_SAMPLE` rows), then fit on all the rows."""
+    sample of at most `CV_SAMPLE` rows), then fit on all the rows.
+
+    With `embeddings` (one row per text) the SVM learns from TF-IDF and the vectors together;
+    `text_only` also fits the TF-IDF-only fallback (for texts not embedded yet)."""
     grid = tuple(grid) if grid is not None else DEFAULT_GRID
     if len(grid) > 1:
         settings, scores = choose_settings(texts, labels, grid, folds=folds, sample=CV_SAMPLE)
@@ -280,13 +338,31 @@ def train(
         settings, scores = grid[0], []
     # On a large history two folds fit the temperature as well as three, at less cost.
     cv = _folds(labels, 2 if len(texts) > LARGE else folds)
-    pipeline = build_pipeline(settings, cv=cv)
-    if len(texts) > CALIBRATION_SAMPLE:
-        fit_calibrated_on_sample(pipeline, texts, labels, CALIBRATION_SAMPLE)
-    else:
-        pipeline.fit(list(texts), list(labels))
+    if embeddings is None:
+        pipeline = build_pipeline(settings, cv=cv)
+        if len(texts) > CALIBRATION_SAMPLE:
+            fit_calibrated_on_sample(pipeline, texts, labels, CALIBRATION_SAMPLE)
+        else:
+            pipeline.fit(list(texts), list(labels))
+        forget_pruned_terms(pipeline)
+        return Classifier(pipeline=pipeline, settings=settings, cv_scores=scores)
+    if len(embeddings) != len(texts):
+        raise ValueError(f"{len(embeddings)} embeddings for {len(texts)} texts")
+    features = build_features(settings)
+    matrix = features.fit_transform(list(texts))
+    model = build_model(settings, cv=cv)
+    model.fit(with_embeddings(matrix, embeddings, embedding_weight), list(labels))
+    pipeline = Pipeline([("features", features), ("model", model)])
     forget_pruned_terms(pipeline)
-    return Classifier(pipeline=pipeline, settings=settings, cv_scores=scores)
+    fallback = None
+    if text_only:
+        plain = build_model(settings, cv=cv)
+        plain.fit(matrix, list(labels))
+        fallback = Classifier(Pipeline([("features", features), ("model", plain)]), settings)
+    return Classifier(
+        pipeline=pipeline, settings=settings, cv_scores=scores,
+        embedding_weight=embedding_weight, encoder=encoder, text_only=fallback,
+    )  # fmt: skip
 
 
 def fit_calibrated_on_sample(
@@ -403,8 +479,13 @@ class Evaluation:
     correct: list[bool]
 
 
-def evaluate(classifier: Classifier, texts: Sequence[str], labels: Sequence[str]) -> Evaluation:
-    predictions = classifier.predict(texts)
+def evaluate(
+    classifier: Classifier,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    embeddings: np.ndarray | None = None,
+) -> Evaluation:
+    predictions = classifier.predict(texts, embeddings)
     predicted = [label for label, _ in predictions]
     confidences = [p for _, p in predictions]
     correct = [a == b for a, b in zip(predicted, labels, strict=True)]

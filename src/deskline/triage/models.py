@@ -4,6 +4,7 @@ A `TriageModel` is one versioned artefact per field (the pickled classifier, com
 the database so every web process on every machine reads the same one) with the figures it
 scored on held-out history. At most one version per field is active. `TriageFieldSetting` is
 the admin's choice per field: off, suggest, or apply at or above a threshold.
+`TicketEmbedding` is a ticket's stored sentence embedding (the `ml` extra).
 `TicketPrediction` keeps what triage predicted for a ticket and what became of it (applied,
 suggested, accepted, corrected, dismissed), which the triage report counts.
 """
@@ -170,3 +171,21 @@ class MassIncident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TicketEmbedding(models.Model):
+    """A ticket's sentence embedding (float32 bytes, see `embeddings.py`), made once in the
+    background when the ticket is created or its title or description changes, and read by
+    training so that retraining never embeds again. `text_hash` is what it was made from;
+    `encoder` names the model (vectors of another model are not used)."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    encoder = models.CharField(max_length=100)
+    text_hash = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.encoder}"

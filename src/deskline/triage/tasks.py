@@ -1,4 +1,5 @@
-"""Background jobs of triage: the weekly retraining."""
+"""Background jobs of triage: the weekly retraining, and embedding a ticket's text (the `ml`
+extra) when it is created or its title or description changes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from deskline.core.jobs import enqueue
+from deskline.tickets.models import TicketEvent
 from deskline.triage.models import TriageModel
 from deskline.triage.training import train_all
 
@@ -25,3 +28,26 @@ def triage_retrain(*, force: bool = False) -> list[str]:
     if not force and not retrain_due(timezone.now()):
         return []
     return [result.message for result in train_all()]
+
+
+@task()
+def triage_embed_ticket(*, ticket_id: int) -> bool:
+    """Embed a ticket's text and store the vector (skipped when already current)."""
+    from deskline.triage.embedding_store import ticket_embed
+
+    return ticket_embed(ticket_id)
+
+
+def embed_on_event(event: TicketEvent) -> None:
+    """The `triage.embed` reaction: with embeddings on, a new ticket, or one whose title or
+    description changed, gets its vector computed by a job of its own (the model is loaded by
+    the worker, never by the web process)."""
+    from deskline.triage import embeddings
+
+    if not embeddings.enabled():
+        return
+    if event.kind == TicketEvent.Kind.UPDATED:
+        changed = getattr(event.payload, "fields", {})
+        if not {"title", "description"} & set(changed):
+            return
+    enqueue(triage_embed_ticket, ticket_id=event.ticket_id)

@@ -6,6 +6,10 @@ as it will be used), a classifier trained on the rest and scored on the held-out
 active version is scored on the same held-out part; the new one becomes active only if it is
 at least as accurate, otherwise it is stored inactive with its figures and the previous one
 stays.
+
+With embeddings on (`DESKLINE_TRIAGE_EMBEDDINGS`, the `ml` extra), the classifier also learns
+from the tickets' stored vectors (`embedding_store.vectors_for`: only tickets not embedded yet
+are embedded, once), and is judged with them.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from deskline.triage import classifier
+from deskline.triage import classifier, embeddings
 from deskline.triage.classifier import Classifier, Settings
 from deskline.triage.fields import NAMES
 from deskline.triage.models import TriageModel
@@ -58,8 +63,19 @@ def split(
     return kept[:cut], kept[cut:]
 
 
-def _figures(model: Classifier, test: Sequence[Sample]) -> dict[str, object]:
-    result = classifier.evaluate(model, [s.text for s in test], [s.label for s in test])
+def _vectors(samples: Sequence[Sample]) -> np.ndarray | None:
+    """The samples' stored embeddings when embeddings are on (missing ones made now)."""
+    if not embeddings.enabled():
+        return None
+    from deskline.triage.embedding_store import vectors_for
+
+    return vectors_for([s.ticket_id for s in samples], [s.text for s in samples])
+
+
+def _figures(
+    model: Classifier, test: Sequence[Sample], vectors: np.ndarray | None = None
+) -> dict[str, object]:
+    result = classifier.evaluate(model, [s.text for s in test], [s.label for s in test], vectors)
     table = classifier.threshold_table(result.confidences, result.correct, TABLE_THRESHOLDS)
     return {
         "accuracy": result.accuracy,
@@ -72,12 +88,17 @@ def _figures(model: Classifier, test: Sequence[Sample]) -> dict[str, object]:
     }
 
 
-def _previous_accuracy(field: str, test: Sequence[Sample]) -> tuple[TriageModel | None, float]:
+def _previous_accuracy(
+    field: str, test: Sequence[Sample], vectors: np.ndarray | None = None
+) -> tuple[TriageModel | None, float]:
     active = TriageModel.objects.filter(field=field, is_active=True).first()
     if active is None:
         return None, -1.0
     old = load_classifier(bytes(active.artefact))
-    score = classifier.evaluate(old, [s.text for s in test], [s.label for s in test])
+    # An old model of another encoder (or none) is judged without vectors: its TF-IDF part.
+    fits = vectors is not None and old.uses_embeddings and old.encoder == embeddings.encoder().name
+    texts, labels = [s.text for s in test], [s.label for s in test]
+    score = classifier.evaluate(old, texts, labels, vectors if fits else None)
     return active, score.accuracy
 
 
@@ -94,16 +115,22 @@ def train_field(
                    f"{len(labels)} values; need {MIN_SAMPLES} and 2)")  # fmt: skip
         return TrainResult(field, None, False, message, {})
     say(f"{field}: training on {len(train)} tickets")
+    train_vectors, test_vectors = _vectors(train), _vectors(test)
     started = time.monotonic()
     model = classifier.train(
-        [s.text for s in train], [s.label for s in train], grid=(settings or Settings(),)
+        [s.text for s in train],
+        [s.label for s in train],
+        grid=(settings or Settings(),),
+        embeddings=train_vectors,
+        encoder=embeddings.encoder().name if train_vectors is not None else "",
     )
     seconds = time.monotonic() - started
     say(f"{field}: judging on {len(test)} newer tickets")
-    metrics = _figures(model, test)
-    previous, previous_accuracy = _previous_accuracy(field, test)
+    metrics = _figures(model, test, test_vectors)
+    previous, previous_accuracy = _previous_accuracy(field, test, test_vectors)
     metrics.update(train_size=len(train), seconds=round(seconds, 2),
-                   settings=model.settings.label(), labels=sorted(labels))  # fmt: skip
+                   settings=model.settings.label(), labels=sorted(labels),
+                   encoder=model.encoder)  # fmt: skip
     if previous is not None:
         metrics["previous"] = {"version": previous.version, "accuracy": previous_accuracy}
     accuracy = float(metrics["accuracy"])  # type: ignore[arg-type]
