@@ -11,7 +11,6 @@ from django_tasks import task
 from deskline.core.jobs import enqueue
 from deskline.tickets.models import TicketEvent
 from deskline.triage.models import TriageModel
-from deskline.triage.training import train_all
 
 RETRAIN_EVERY = dt.timedelta(days=7)
 
@@ -27,6 +26,8 @@ def triage_retrain(*, force: bool = False) -> list[str]:
     """Retrain every field's model when a week has passed; the messages of what happened."""
     if not force and not retrain_due(timezone.now()):
         return []
+    from deskline.triage.training import train_all  # scikit-learn: only in the job that trains
+
     return [result.message for result in train_all()]
 
 
