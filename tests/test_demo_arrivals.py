@@ -1,5 +1,5 @@
-"""Demo ticket arrivals: weekly and daily seasonality and Russia's public holidays, strong enough
-that the load forecast beats the seasonal-naive baseline on them."""
+"""Demo ticket arrivals: a growth trend, weekly and daily seasonality and Russia's public
+holidays, strong enough that the load forecast beats the seasonal-naive baseline on them."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from collections import Counter
 
 from deskline.analytics.forecast import backtest, day_kind
 from deskline.demo.arrivals import (
+    GROWTH_PER_YEAR,
     MSK,
     arrival_weight,
     creation_times,
     day_factor,
     is_holiday,
     is_working_day,
+    trend_moment,
 )
 
 
@@ -67,3 +69,18 @@ def test_the_forecast_beats_the_seasonal_naive_baseline_on_demo_arrivals() -> No
     result = backtest(history, horizon=7, folds=4, holidays=holidays)
     assert result.model_mase is not None and result.baseline_mase is not None
     assert result.model_mase < result.baseline_mase
+
+
+def test_arrivals_grow_from_one_year_to_the_next() -> None:
+    counts = _daily_counts(dt.date(2025, 1, 6), 52 * 7, per_day=100)
+    first, last = sum(counts[7:63]), sum(counts[-63:-7])  # 8 weeks without the New Year break
+    assert 1.05 < last / first < 1 + 1.5 * GROWTH_PER_YEAR
+
+
+def test_trend_windows_hold_equal_shares_and_later_ones_are_shorter() -> None:
+    start = dt.datetime(2025, 12, 4, tzinfo=dt.UTC)
+    end = start + dt.timedelta(days=365)
+    cuts = [trend_moment(start, end, share / 4) for share in range(5)]
+    assert cuts[0] == start and abs((cuts[-1] - end).total_seconds()) < 1
+    lengths = [b - a for a, b in zip(cuts, cuts[1:], strict=False)]
+    assert lengths == sorted(lengths, reverse=True)

@@ -16,6 +16,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from deskline.demo import store
+from deskline.demo.arrivals import trend_moment
 from deskline.demo.lifecycle import TicketPlan, creation_times, plan_ticket
 from deskline.demo.load import load_companies
 from deskline.demo.refs import Refs
@@ -116,14 +117,16 @@ def _write_tickets(
     """Plan and write the tickets batch by batch; what was written and the first/last numbers."""
     written, numbers = Written(), []
     start = now - dt.timedelta(days=HISTORY_DAYS)
-    span, done = now - start, 0
+    done = 0
     # Inside the caller's transaction (tests) every write must use the caller's connection.
     pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
     sink: InlineWriter | BackgroundWriter = BackgroundWriter() if pipelined else InlineWriter()
     try:
         for index, count in enumerate(batch_sizes(tickets, batch_size)):
             rng = seeded(seed, f"tickets/{index}")
-            window = (start + span * done / tickets, start + span * (done + count) / tickets)
+            # Equal shares of the trend's arrivals, not of the time: later windows are shorter.
+            window = (trend_moment(start, now, done / tickets),
+                      trend_moment(start, now, (done + count) / tickets))  # fmt: skip
             times = creation_times(rng, *window, count)
             batch_numbers = next_ticket_numbers(count)
             plans = [
