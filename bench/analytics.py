@@ -130,7 +130,7 @@ def forecasts(today: dt.date) -> None:
     4 weeks and a rolling-origin backtest of 4 weekly folds (4 more fits), timed, with the
     backtest's error beside the seasonal-naive baseline's."""
     from deskline.accounts.models import Team
-    from deskline.analytics.forecasting import load_forecast
+    from deskline.analytics.forecasting import load_forecast, team_staffing_gap
 
     print(f"{'forecast':<24}{'days':>6}{'5 fits s':>10}{'MAPE model/naive':>20}"
           f"{'MASE model/naive':>20}")  # fmt: skip
@@ -142,7 +142,13 @@ def forecasts(today: dt.date) -> None:
         b = made.backtest
         mape = f"{b.model_mape}/{b.baseline_mape}" if b else "-"
         mase = f"{b.model_mase}/{b.baseline_mase}" if b else "-"
-        print(f"{label[:23]:<24}{made.history_days:>6}{seconds:>10.2f}{mape:>20}{mase:>20}",
+        gap = ""
+        if team is not None:  # what one breach-risk warning costs the first time per team
+            t0 = time.perf_counter()
+            now = dt.datetime.now(tz=dt.UTC)
+            found = team_staffing_gap(team_id=team, now=now, until=now + dt.timedelta(hours=8))
+            gap = f"  gap look {time.perf_counter() - t0:.2f} s: {found[2] if found else 0} short"
+        print(f"{label[:23]:<24}{made.history_days:>6}{seconds:>10.2f}{mape:>20}{mase:>20}{gap}",
               flush=True)  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from deskline.demo.arrivals import (
     day_factor,
     is_holiday,
     is_working_day,
-    trend_moment,
+    window_cuts,
 )
 
 
@@ -77,10 +77,16 @@ def test_arrivals_grow_from_one_year_to_the_next() -> None:
     assert 1.05 < last / first < 1 + 1.5 * GROWTH_PER_YEAR
 
 
-def test_trend_windows_hold_equal_shares_and_later_ones_are_shorter() -> None:
-    start = dt.datetime(2025, 12, 4, tzinfo=dt.UTC)
-    end = start + dt.timedelta(days=365)
-    cuts = [trend_moment(start, end, share / 4) for share in range(5)]
-    assert cuts[0] == start and abs((cuts[-1] - end).total_seconds()) < 1
-    lengths = [b - a for a, b in zip(cuts, cuts[1:], strict=False)]
-    assert lengths == sorted(lengths, reverse=True)
+def test_batch_windows_hold_their_share_so_a_holiday_week_stays_quiet() -> None:
+    start = dt.datetime(2025, 12, 1, tzinfo=MSK)
+    end = start + dt.timedelta(days=70)
+    cuts = window_cuts(start, end, [i / 10 for i in range(11)])
+    assert cuts[0] == start and cuts[-1] == end
+    counts: Counter[dt.date] = Counter()
+    for index in range(10):  # batches of equal size, as the generator writes them
+        times = creation_times(random.Random(index), cuts[index], cuts[index + 1], 700)
+        counts.update(t.astimezone(MSK).date() for t in times)
+    # 2–8 January (the New Year break) against the same days a week later.
+    holidays = sum(counts[dt.date(2026, 1, d)] for d in range(2, 9))
+    after = sum(counts[dt.date(2026, 1, d)] for d in range(16, 23))
+    assert holidays < 0.5 * after

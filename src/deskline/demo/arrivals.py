@@ -9,8 +9,8 @@ backlog of the break), and a weekend the government made a working day counted a
 On top of that the desk grows: arrivals rise by GROWTH_PER_YEAR (compounded smoothly), so a
 year's last month is busier than its first and the forecast's trend has something to find.
 `creation_times` samples moments by rejection against these weights, so the load forecast has
-real trend, seasonality and holiday effects to find; `trend_moment` splits a period into
-windows holding equal shares of the trend's arrivals (the generator writes batch by batch).
+real trend, seasonality and holiday effects to find; `window_cuts` splits a period into
+windows holding given shares of the arrivals (the generator writes batch by batch).
 """
 
 from __future__ import annotations
@@ -50,12 +50,29 @@ def growth(moment: dt.datetime, origin: dt.datetime) -> float:
     return math.exp(_RATE * (moment - origin).total_seconds())
 
 
-def trend_moment(start: dt.datetime, end: dt.datetime, share: float) -> dt.datetime:
-    """The moment by which `share` (0..1) of the trend's arrivals in [start, end) have come
-    (the inverse of the growth curve's integral; seasonality averages out over a batch)."""
-    total = (end - start).total_seconds()
-    seconds = math.log1p(share * math.expm1(_RATE * total)) / _RATE
-    return start + dt.timedelta(seconds=min(total, max(0.0, seconds)))
+def window_cuts(start: dt.datetime, end: dt.datetime, shares: list[float]) -> list[dt.datetime]:
+    """For each share (0..1, ascending), the moment by which that share of the period's
+    arrivals have come, by the full weight (trend, hour, day, holidays) integrated hour by hour:
+    a generator writing batch by batch gives each batch the window its share of tickets would
+    arrive in, so a holiday week stays quiet instead of a batch's fixed count filling it."""
+    bounds, totals, total = [start], [0.0], 0.0
+    moment = start
+    while moment < end:
+        step = min(end, moment.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1))
+        middle = moment + (step - moment) / 2
+        total += arrival_weight(middle) * growth(middle, start) * (step - moment).total_seconds()
+        bounds.append(step)
+        totals.append(total)
+        moment = step
+    cuts, i = [], 1
+    for share in shares:
+        target = min(1.0, max(0.0, share)) * total
+        while i < len(totals) - 1 and totals[i] < target:
+            i += 1
+        low, high = totals[i - 1], totals[i]
+        part = (target - low) / (high - low) if high > low else 0.0
+        cuts.append(bounds[i - 1] + (bounds[i] - bounds[i - 1]) * part)
+    return cuts
 
 
 @lru_cache(maxsize=16)
