@@ -3,7 +3,9 @@
 For each size it seeds a PostgreSQL database with `deskline demo --tickets N --seed 18` (unless
 `--reuse`), rebuilds the aggregates (`stats_rebuild`, timed), then times the reports over the
 last 365 days, median of 7 runs after a warm-up (3 for the time distributions, on the business
-and the wall clock): all filters empty, and with three filters (team, priority, channel); then the
+and the wall clock, read from the stored per-ticket minutes, then computed directly from the
+tickets with the SLA clock over every span, as the report did before): all filters empty, and
+with three filters (team, priority, channel); then the
 load forecast per team (one fit and a 4-fold backtest, timed) with its error against the
 seasonal-naive baseline. Each size runs in its own process (one database per process).
 
@@ -81,6 +83,7 @@ def measure(n: int) -> None:
     from deskline.analytics.reports import report_build
     from deskline.analytics.selectors import StatsFilter
     from deskline.analytics.services import stats_rebuild
+    from deskline.analytics.time_measures import time_distributions_direct
     from deskline.tickets.models import Ticket
 
     call_command("migrate", verbosity=0)
@@ -109,6 +112,16 @@ def measure(n: int) -> None:
             figures.append(statistics.median(times))
         shape = f"{grain}/{by}" if name != "distribution" else clock
         print(f"{name:<14}{shape:<16}{figures[0]:>14.1f}{figures[1]:>14.1f}", flush=True)
+    for clock in ("business", "wall"):
+        figures = []
+        for f in (everything, three):
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                time_distributions_direct(f=f, clock=clock)  # type: ignore[arg-type]
+                times.append((time.perf_counter() - t0) * 1000)
+            figures.append(statistics.median(times))
+        print(f"{'direct':<14}{clock:<16}{figures[0]:>14.1f}{figures[1]:>14.1f}", flush=True)
     forecasts(end)
 
 
@@ -117,7 +130,7 @@ def forecasts(today: dt.date) -> None:
     4 weeks and a rolling-origin backtest of 4 weekly folds (4 more fits), timed, with the
     backtest's error beside the seasonal-naive baseline's."""
     from deskline.accounts.models import Team
-    from deskline.analytics.forecasting import load_forecast
+    from deskline.analytics.forecasting import load_forecast, team_staffing_gap
 
     print(f"{'forecast':<24}{'days':>6}{'5 fits s':>10}{'MAPE model/naive':>20}"
           f"{'MASE model/naive':>20}")  # fmt: skip
@@ -129,7 +142,13 @@ def forecasts(today: dt.date) -> None:
         b = made.backtest
         mape = f"{b.model_mape}/{b.baseline_mape}" if b else "-"
         mase = f"{b.model_mase}/{b.baseline_mase}" if b else "-"
-        print(f"{label[:23]:<24}{made.history_days:>6}{seconds:>10.2f}{mape:>20}{mase:>20}",
+        gap = ""
+        if team is not None:  # what one breach-risk warning costs the first time per team
+            t0 = time.perf_counter()
+            now = dt.datetime.now(tz=dt.UTC)
+            found = team_staffing_gap(team_id=team, now=now, until=now + dt.timedelta(hours=8))
+            gap = f"  gap look {time.perf_counter() - t0:.2f} s: {found[2] if found else 0} short"
+        print(f"{label[:23]:<24}{made.history_days:>6}{seconds:>10.2f}{mape:>20}{mase:>20}{gap}",
               flush=True)  # fmt: skip
 
 

@@ -1,5 +1,5 @@
-"""Demo ticket arrivals: weekly and daily seasonality and Russia's public holidays, strong enough
-that the load forecast beats the seasonal-naive baseline on them."""
+"""Demo ticket arrivals: a growth trend, weekly and daily seasonality and Russia's public
+holidays, strong enough that the load forecast beats the seasonal-naive baseline on them."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from collections import Counter
 
 from deskline.analytics.forecast import backtest, day_kind
 from deskline.demo.arrivals import (
+    GROWTH_PER_YEAR,
     MSK,
     arrival_weight,
     creation_times,
     day_factor,
     is_holiday,
     is_working_day,
+    window_cuts,
 )
 
 
@@ -67,3 +69,24 @@ def test_the_forecast_beats_the_seasonal_naive_baseline_on_demo_arrivals() -> No
     result = backtest(history, horizon=7, folds=4, holidays=holidays)
     assert result.model_mase is not None and result.baseline_mase is not None
     assert result.model_mase < result.baseline_mase
+
+
+def test_arrivals_grow_from_one_year_to_the_next() -> None:
+    counts = _daily_counts(dt.date(2025, 1, 6), 52 * 7, per_day=100)
+    first, last = sum(counts[7:63]), sum(counts[-63:-7])  # 8 weeks without the New Year break
+    assert 1.05 < last / first < 1 + 1.5 * GROWTH_PER_YEAR
+
+
+def test_batch_windows_hold_their_share_so_a_holiday_week_stays_quiet() -> None:
+    start = dt.datetime(2025, 12, 1, tzinfo=MSK)
+    end = start + dt.timedelta(days=70)
+    cuts = window_cuts(start, end, [i / 10 for i in range(11)])
+    assert cuts[0] == start and cuts[-1] == end
+    counts: Counter[dt.date] = Counter()
+    for index in range(10):  # batches of equal size, as the generator writes them
+        times = creation_times(random.Random(index), cuts[index], cuts[index + 1], 700)
+        counts.update(t.astimezone(MSK).date() for t in times)
+    # 2–8 January (the New Year break) against the same days a week later.
+    holidays = sum(counts[dt.date(2026, 1, d)] for d in range(2, 9))
+    after = sum(counts[dt.date(2026, 1, d)] for d in range(16, 23))
+    assert holidays < 0.5 * after

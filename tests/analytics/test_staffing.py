@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from deskline.analytics.staffing import staffing_advice, staffing_plan, understaffed_spans
+from django.utils import translation
+
+from deskline.analytics.staffing import (
+    staffing_advice,
+    staffing_note,
+    staffing_plan,
+    understaffed_spans,
+)
 
 DAY = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
 
@@ -18,12 +25,30 @@ def test_busy_afternoon_hours_are_understaffed():
     assert plan[0].gap < 0  # over-staffed at noon
     spans = understaffed_spans(plan)
     assert spans == [(DAY.replace(hour=14), DAY.replace(hour=18), 2)]
-    assert staffing_advice(team="1st line", span=spans[0]) == (
-        "add 2 agents to team 1st line between 14:00 and 18:00"
-    )
+    with translation.override("en"):
+        assert staffing_advice(team="1st line", span=spans[0]) == (
+            "add 2 agents to team 1st line between 14:00 and 18:00"
+        )
 
 
 def test_no_arrivals_need_nobody():
     plan = staffing_plan(hours=[DAY], arrivals=[0], scheduled=[1], handle_seconds=600,
                          target_seconds=60, service_level=0.8)  # fmt: skip
     assert plan[0].needed == 0 and understaffed_spans(plan) == []
+
+
+def test_the_staffing_note_speaks_the_readers_language_and_time_zone():
+    span = {"start": DAY.replace(hour=11), "end": DAY.replace(hour=15), "missing": 2}
+    assert staffing_note(team="Первая линия", **span, language="ru",
+                         time_zone="Europe/Moscow") == (
+        "добавьте в команду Первая линия ещё 2 чел. с 14:00 до 18:00"
+    )  # fmt: skip
+    assert staffing_note(team="1st line", **span | {"missing": 1}, language="en",
+                         time_zone="Asia/Yekaterinburg") == (
+        "add 1 agent to team 1st line between 16:00 and 20:00"
+    )  # fmt: skip
+
+
+def test_no_gap_no_staffing_note():
+    assert staffing_note(team="1st line", start=None, end=None, missing=0, language="en",
+                         time_zone="UTC") == ""  # fmt: skip

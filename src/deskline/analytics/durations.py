@@ -5,6 +5,9 @@ Business time is working time on the ticket's SLA calendar, counted by the SLA c
 (`sla.clock.WorkingTimeIndex`, one index per calendar over the spans' range), so a ticket opened
 on Friday evening and answered on Monday morning took minutes, not days, and a public holiday
 does not count. Both clocks count whole minutes (floor), as the daily aggregates do.
+
+`duration_facts` turns ticket rows into the `TicketDuration` rows the reports read: each
+ticket's first response and resolution on both clocks, worked out once, when they happen.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from deskline.analytics.figures import quantile
 from deskline.sla.clock import WorkCalendar, WorkingTimeIndex, instant_to_us, us_to_instant
@@ -98,3 +101,44 @@ def distribution(
         p90=quantile(ordered, 0.9),
         buckets=tuple(histogram(ordered, edges)),
     )
+
+
+#: The ticket values `duration_facts` reads (as `Ticket.objects.values()` names them).
+DURATION_FIELDS = ("id", "team_id", "assignee_id", "company_id", "priority_id", "type_id",
+                   "channel", "created_at", "reacted_at", "resolved_at", "sla__calendar_id")  # fmt: skip
+
+
+def duration_dimensions(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The ticket's report dimensions as the duration row keeps them (0 or "" for none)."""
+    return {
+        "ticket_id": row["id"], "team_id": row["team_id"] or 0,
+        "agent_id": row["assignee_id"] or 0, "company_id": row["company_id"] or 0,
+        "priority_id": row["priority_id"] or 0, "type_id": row["type_id"] or 0,
+        "channel": row["channel"] or "",
+    }  # fmt: skip
+
+
+def duration_facts(
+    rows: Sequence[Mapping[str, Any]], calendars: Mapping[Hashable, WorkCalendar]
+) -> list[dict[str, Any]]:
+    """Per ticket row: the `TicketDuration` field values (first response and resolution in wall
+    and business minutes, None while not answered / resolved), one index per calendar."""
+    spans: list[Span] = []
+    for row in rows:
+        for end in ("reacted_at", "resolved_at"):
+            if row[end] is not None:
+                spans.append(Span.of(row["created_at"], row[end], row["sla__calendar_id"]))
+    business = iter(business_minutes(spans, calendars))
+    walls = iter([wall_minutes(span) for span in spans])
+    out = []
+    for row in rows:
+        fact = duration_dimensions(row) | {
+            "calendar_id": row["sla__calendar_id"], "created_at": row["created_at"],
+            "reacted_at": row["reacted_at"], "resolved_at": row["resolved_at"],
+        }  # fmt: skip
+        for end, name in (("reacted_at", "first_response"), ("resolved_at", "resolution")):
+            done = row[end] is not None
+            fact[f"{name}_wall"] = next(walls) if done else None
+            fact[f"{name}_business"] = next(business) if done else None
+        out.append(fact)
+    return out

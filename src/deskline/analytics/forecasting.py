@@ -59,9 +59,15 @@ def _day_kinds(days: list[dt.date]) -> list[str]:
 
 
 def load_forecast(
-    *, today: dt.date, weeks: int, team: int | None = None, channel: str | None = None
+    *,
+    today: dt.date,
+    weeks: int,
+    team: int | None = None,
+    channel: str | None = None,
+    check: bool = True,
 ) -> LoadForecast:
-    """Arrivals per day for the last 26 weeks and the next `weeks` (2-8), with the backtest."""
+    """Arrivals per day for the last 26 weeks and the next `weeks` (2-8), with the backtest
+    unless `check` is off (four more fits: the page shows it, a warning does not need it)."""
     start = today - dt.timedelta(days=HISTORY_DAYS)
     f = StatsFilter(start=start, end=today - dt.timedelta(days=1), team=team, channel=channel)
     by_day = {row["period"]: row["created"] for row in stats_series(f=f, grain="day")}
@@ -95,7 +101,8 @@ def load_forecast(
                 "forecast": round(ahead.mean[i], 1), "lower": round(ahead.lower[i], 1),
                 "upper": round(ahead.upper[i], 1), "holiday": future_marks[i] == HOLIDAY,
             })  # fmt: skip
-        checked = backtest(history, horizon=WEEK, folds=4, holidays=past_marks)
+        if check:
+            checked = backtest(history, horizon=WEEK, folds=4, holidays=past_marks)
     country = Calendar.objects.filter(is_default=True).values_list("country", flat=True).first()
     return LoadForecast(table, checked, len(history), country or "")
 
@@ -144,7 +151,8 @@ def staffing_week(
     service_level: float,
     team: Team | None = None,
 ) -> StaffingView:
-    """Agents needed per hour for the next 7 forecast days against the agents on shift."""
+    """Agents needed per hour for the next 7 forecast days against the agents on shift (the
+    forecast page's table and the breach-risk warnings' staffing gap)."""
     tz = dt.UTC if now.tzinfo is None else now.tzinfo
     profile = arrival_profile(since=now - dt.timedelta(weeks=8), tz=tz,
                               team=team.pk if team else None)  # fmt: skip
@@ -187,3 +195,34 @@ def _span_advice(team: str, span: tuple[dt.datetime, dt.datetime, int]) -> str:
         _("%(start)s–%(end)s: add %(n)s agents to team %(team)s")
         % {"start": f"{start:%a %d.%m %H:%M}", "end": until, "n": missing, "team": team}
     )
+
+
+#: What the forecast page assumes unless told otherwise (and the warnings always assume).
+DEFAULT_HANDLE_MINUTES, DEFAULT_TARGET_MINUTES, DEFAULT_SERVICE_LEVEL = 20.0, 60.0, 0.8
+#: How far ahead a breach-risk warning looks for a staffing gap.
+GAP_HORIZON = dt.timedelta(hours=12)
+
+
+def team_staffing_gap(
+    *, team_id: int, now: dt.datetime, until: dt.datetime
+) -> tuple[dt.datetime, dt.datetime, int] | None:
+    """The team's first understaffed span of shift hours between now and `until` (at most 12
+    hours ahead): forecast arrivals against the team's agents on shift, Erlang C with the forecast page's
+    defaults (`staffing_week`); (start, end, agents missing) or None. Times in UTC."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        return None
+    now = now.astimezone(dt.UTC)
+    made = load_forecast(today=now.date(), weeks=2, team=team_id, check=False)
+    if not any(row["forecast"] is not None for row in made.table.rows):
+        return None  # too little history to forecast
+    view = staffing_week(made, now=now, handle_minutes=DEFAULT_HANDLE_MINUTES,
+                         target_minutes=DEFAULT_TARGET_MINUTES,
+                         service_level=DEFAULT_SERVICE_LEVEL, team=team)  # fmt: skip
+    first = now.replace(minute=0, second=0, microsecond=0)
+    last = min(max(until, now + dt.timedelta(hours=1)), now + GAP_HORIZON)
+    # Hours with nobody on shift are left out: outside the working hours the office's SLA
+    # clock stands still, so they are not what makes a deadline slip (the page shows them).
+    coming = [hour for hour in view.plan if first <= hour.start < last and hour.scheduled]
+    spans = understaffed_spans(coming)
+    return spans[0] if spans else None

@@ -1,13 +1,16 @@
-"""Writes of the analytics app: keep the daily aggregates current, and rebuild them."""
+"""Writes of the analytics app: keep the daily aggregates and the per-ticket duration rows
+current, and rebuild them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F
 
 from deskline.accounts.models import Role
+from deskline.analytics.durations import DURATION_FIELDS, duration_dimensions, duration_facts
 from deskline.analytics.facts import (
     FACT_FIELDS,
     Contribution,
@@ -18,10 +21,16 @@ from deskline.analytics.facts import (
     key_split,
     rollup_key_split,
 )
-from deskline.analytics.models import DailyTeamStats, DailyTicketStats, TicketFact
+from deskline.analytics.models import DailyTeamStats, DailyTicketStats, TicketDuration, TicketFact
+from deskline.sla.clock import WorkCalendar
+from deskline.sla.resolve import work_calendar_by_id
 from deskline.tickets.models import OPEN_PHASES, Comment, Ticket, TicketEvent
 
 REBUILD_CHUNK = 5000
+#: The ticket values a refresh reads: the daily rows' and the duration row's.
+_REFRESH_FIELDS = tuple(dict.fromkeys((*FACT_FIELDS, *DURATION_FIELDS)))
+#: What the business minutes of a duration row depend on (unchanged: no clock arithmetic).
+_DURATION_TIMES = ("created_at", "reacted_at", "resolved_at", "calendar_id")
 REOPENED_FROM = ("resolved", "closed")
 
 
@@ -54,10 +63,11 @@ def quality_counts(ticket_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def stats_ticket_refresh(*, ticket_id: int) -> None:
-    """Replace the ticket's contribution to the daily rows by its current one."""
+    """Replace the ticket's contribution to the daily rows, and its duration row, by its
+    current ones."""
     with transaction.atomic():
         fact = TicketFact.objects.select_for_update().filter(ticket_id=ticket_id).first()
-        row = Ticket.objects.filter(pk=ticket_id).values(*FACT_FIELDS).first()
+        row = Ticket.objects.filter(pk=ticket_id).values(*_REFRESH_FIELDS).first()
         if row is not None and row["resolved_at"] is not None:
             row |= quality_counts([ticket_id])[ticket_id]
         new: Contribution = fact_contribution(row) if row else {}
@@ -70,6 +80,33 @@ def stats_ticket_refresh(*, ticket_id: int) -> None:
         elif new != old:
             fact.contribution = new
             fact.save(update_fields=["contribution"])
+        _duration_refresh(ticket_id, row)
+
+
+def _calendars(ids: set[Any]) -> Mapping[Hashable, WorkCalendar]:
+    return {pk: work_calendar_by_id(pk) for pk in ids}
+
+
+def _duration_refresh(ticket_id: int, row: dict[str, Any] | None) -> None:
+    """Write the ticket's duration row if it changed (the clock runs only when a time did)."""
+    if row is None:
+        TicketDuration.objects.filter(ticket_id=ticket_id).delete()
+        return
+    current: dict[str, Any] | None = (
+        TicketDuration.objects.filter(ticket_id=ticket_id).values().first()  # type: ignore[assignment]
+    )
+    times = {"created_at": row["created_at"], "reacted_at": row["reacted_at"],
+             "resolved_at": row["resolved_at"], "calendar_id": row["sla__calendar_id"]}  # fmt: skip
+    if current is not None and all(current[k] == times[k] for k in _DURATION_TIMES):
+        fresh = {**current, **duration_dimensions(row)}
+    else:
+        fresh = duration_facts([row], _calendars({row["sla__calendar_id"]}))[0]
+    if current is None:
+        TicketDuration.objects.create(**fresh)
+        return
+    changes = {k: v for k, v in fresh.items() if current[k] != v}
+    if changes:
+        TicketDuration.objects.filter(ticket_id=ticket_id).update(**changes)
 
 
 def _apply(delta: Contribution) -> None:
@@ -103,15 +140,23 @@ def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
         DailyTicketStats.objects.all().delete()
         DailyTeamStats.objects.all().delete()
         TicketFact.objects.all().delete()
+        TicketDuration.objects.all().delete()
+        calendars: dict[Hashable, WorkCalendar] = {}
         last = 0
         while True:
             rows = list(
                 Ticket.objects.filter(pk__gt=last)
                 .order_by("pk")
-                .values(*FACT_FIELDS)[:REBUILD_CHUNK]
+                .values(*_REFRESH_FIELDS)[:REBUILD_CHUNK]
             )
             if not rows:
                 break
+            for pk in {r["sla__calendar_id"] for r in rows} - calendars.keys():
+                calendars[pk] = work_calendar_by_id(pk)
+            TicketDuration.objects.bulk_create(
+                [TicketDuration(**fact) for fact in duration_facts(rows, calendars)],
+                batch_size=REBUILD_CHUNK,
+            )
             quality = quality_counts([r["id"] for r in rows if r["resolved_at"] is not None])
             for row in rows:
                 row |= quality.get(row["id"], {})

@@ -1,17 +1,22 @@
-"""When demo tickets arrive (pure): daily and weekly seasonality and Russia's public holidays.
+"""When demo tickets arrive (pure): a growth trend, daily and weekly seasonality and Russia's
+public holidays.
 
 A moment's weight is its hour's weight times its day's factor. The day factor follows what a
 Moscow service desk sees: Monday busiest, Friday lighter, weekends a third of a weekday, public
 holidays (the `holidays` package, as the default work calendar uses) a fifth, the eve of a
 holiday lighter and the first working day after days off that held a holiday busier (the
 backlog of the break), and a weekend the government made a working day counted as a weekday.
+On top of that the desk grows: arrivals rise by GROWTH_PER_YEAR (compounded smoothly), so a
+year's last month is busier than its first and the forecast's trend has something to find.
 `creation_times` samples moments by rejection against these weights, so the load forecast has
-real seasonality and holiday effects to find.
+real trend, seasonality and holiday effects to find; `window_cuts` splits a period into
+windows holding given shares of the arrivals (the generator writes batch by batch).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from functools import lru_cache
 
@@ -34,6 +39,40 @@ EVE_FACTOR = 0.85
 AFTER_BREAK_FACTOR = 1.25
 MAX_WEIGHT = max(HOUR_WEIGHTS) * max(WEEKDAY_FACTORS) * AFTER_BREAK_FACTOR
 MSK = dt.timezone(dt.timedelta(hours=3))
+#: Year-on-year growth of the arrivals: gentle, as a growing client base gives.
+GROWTH_PER_YEAR = 0.15
+_YEAR_SECONDS = 365.25 * 86_400
+_RATE = math.log1p(GROWTH_PER_YEAR) / _YEAR_SECONDS  # per second
+
+
+def growth(moment: dt.datetime, origin: dt.datetime) -> float:
+    """How much busier `moment` is than `origin` by the trend alone."""
+    return math.exp(_RATE * (moment - origin).total_seconds())
+
+
+def window_cuts(start: dt.datetime, end: dt.datetime, shares: list[float]) -> list[dt.datetime]:
+    """For each share (0..1, ascending), the moment by which that share of the period's
+    arrivals have come, by the full weight (trend, hour, day, holidays) integrated hour by hour:
+    a generator writing batch by batch gives each batch the window its share of tickets would
+    arrive in, so a holiday week stays quiet instead of a batch's fixed count filling it."""
+    bounds, totals, total = [start], [0.0], 0.0
+    moment = start
+    while moment < end:
+        step = min(end, moment.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1))
+        middle = moment + (step - moment) / 2
+        total += arrival_weight(middle) * growth(middle, start) * (step - moment).total_seconds()
+        bounds.append(step)
+        totals.append(total)
+        moment = step
+    cuts, i = [], 1
+    for share in shares:
+        target = min(1.0, max(0.0, share)) * total
+        while i < len(totals) - 1 and totals[i] < target:
+            i += 1
+        low, high = totals[i - 1], totals[i]
+        part = (target - low) / (high - low) if high > low else 0.0
+        cuts.append(bounds[i - 1] + (bounds[i] - bounds[i - 1]) * part)
+    return cuts
 
 
 @lru_cache(maxsize=16)
@@ -73,12 +112,13 @@ def arrival_weight(moment: dt.datetime) -> float:
 def creation_times(
     rng: random.Random, start: dt.datetime, end: dt.datetime, count: int
 ) -> list[dt.datetime]:
-    """`count` sorted moments in [start, end), spread by `arrival_weight`."""
+    """`count` sorted moments in [start, end), spread by `arrival_weight` and the trend."""
     span = (end - start).total_seconds()
+    ceiling = MAX_WEIGHT * growth(end, start)
     out: list[dt.datetime] = []
     while len(out) < count:
         moment = start + dt.timedelta(seconds=rng.random() * span)
-        if rng.random() * MAX_WEIGHT < arrival_weight(moment):
+        if rng.random() * ceiling < arrival_weight(moment) * growth(moment, start):
             out.append(moment)
     out.sort()
     return out

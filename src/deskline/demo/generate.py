@@ -16,6 +16,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from deskline.demo import store
+from deskline.demo.arrivals import window_cuts
 from deskline.demo.lifecycle import TicketPlan, creation_times, plan_ticket
 from deskline.demo.load import load_companies
 from deskline.demo.refs import Refs
@@ -116,22 +117,24 @@ def _write_tickets(
     """Plan and write the tickets batch by batch; what was written and the first/last numbers."""
     written, numbers = Written(), []
     start = now - dt.timedelta(days=HISTORY_DAYS)
-    span, done = now - start, 0
     # Inside the caller's transaction (tests) every write must use the caller's connection.
     pipelined = connection.vendor == "postgresql" and not connection.in_atomic_block
     sink: InlineWriter | BackgroundWriter = BackgroundWriter() if pipelined else InlineWriter()
     try:
-        for index, count in enumerate(batch_sizes(tickets, batch_size)):
+        sizes = batch_sizes(tickets, batch_size)
+        # Each batch's window holds its share of the arrivals (trend, weekdays, holidays), not
+        # an equal share of the time: later windows are shorter, holiday weeks longer.
+        shares = [sum(sizes[:i]) / tickets for i in range(len(sizes) + 1)] if tickets > 0 else []
+        cuts = window_cuts(start, now, shares)
+        for index, count in enumerate(sizes):
             rng = seeded(seed, f"tickets/{index}")
-            window = (start + span * done / tickets, start + span * (done + count) / tickets)
-            times = creation_times(rng, *window, count)
+            times = creation_times(rng, cuts[index], cuts[index + 1], count)
             batch_numbers = next_ticket_numbers(count)
             plans = [
                 plan_ticket(rng, refs, number=number, created=moment, now=now)
                 for number, moment in zip(batch_numbers, times, strict=True)
             ]
             numbers += [batch_numbers[0], batch_numbers[-1]]
-            done += count
             _report(written, sink.write(plans), progress)
         _report(written, sink.finish(), progress)
     finally:

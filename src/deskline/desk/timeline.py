@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from deskline.analytics.staffing import staffing_note
 from deskline.desk.choices import Choices
 from deskline.tickets.models import Comment, TicketEvent
+from deskline.tickets.payloads import SlaWarning
 
 FIELD_LABELS = {
     "title": _("Title"),
@@ -44,6 +46,8 @@ class Entry:
     comment: Comment | None = None
     event: TicketEvent | None = None
     changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    #: For staff: a breach-risk warning's staffing gap ("add 2 agents to team ... between ...").
+    note: str = ""
 
 
 def _namer(choices: Choices) -> dict[str, dict[Any, str]]:
@@ -73,9 +77,26 @@ def _readable(names: dict[str, dict[Any, str]], name: str, value: Any) -> Any:
     return names.get(name, {}).get(value, value)
 
 
+def _note(event: TicketEvent) -> str:
+    """The staffing gap of an SLA warning, in the viewer's language and time zone."""
+    payload = event.payload
+    if not isinstance(payload, SlaWarning):
+        return ""
+    return staffing_note(
+        team=payload.staffing_team, start=payload.staffing_start, end=payload.staffing_end,
+        missing=payload.staffing_missing, language=translation.get_language() or "en",
+        time_zone=timezone.get_current_timezone_name(),
+    )  # fmt: skip
+
+
 def build_timeline(
-    comments: list[Comment], events: list[TicketEvent], choices: Choices | None
+    comments: list[Comment],
+    events: list[TicketEvent],
+    choices: Choices | None,
+    *,
+    staff: bool = False,
 ) -> list[Entry]:
+    """Comments and events in time order; `staff` adds the notes only staff may read."""
     names = _namer(choices) if choices is not None else {}
     entries = [Entry(at=c.created_at, kind="comment", comment=c) for c in comments]
     for event in events:
@@ -90,6 +111,9 @@ def build_timeline(
             for name, pair in event.changes.items()
             if name != "phase" and isinstance(pair, list) and len(pair) == 2
         ]
-        entries.append(Entry(at=event.created_at, kind="event", event=event, changes=changes))
+        note = _note(event) if staff and event.kind == "sla" else ""
+        entries.append(
+            Entry(at=event.created_at, kind="event", event=event, changes=changes, note=note)
+        )
     entries.sort(key=lambda e: (e.at, 0 if e.kind == "event" else 1))
     return entries

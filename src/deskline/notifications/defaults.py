@@ -145,13 +145,17 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "[#{{ ticket.number }}] SLA warning: {{ warning }}",
         "Ticket #{{ ticket.number }} ({{ ticket.title }}): the {{ warning }} deadline "
         "{{ due|default:'' }} is near{% if minutes_left is not None %} "
-        "({{ minutes_left }} minutes left){% endif %}.\n\n{{ desk_url }}" + _SIGN_EN,
+        "({{ minutes_left }} minutes left){% endif %}.\n"
+        "{% if staffing %}The team is short of agents: {{ staffing }}.\n{% endif %}"
+        "\n{{ desk_url }}" + _SIGN_EN,
     ),
     ("sla_warning", "ru"): (
         "[#{{ ticket.number }}] Предупреждение SLA: {{ warning }}",
         "Заявка №{{ ticket.number }} ({{ ticket.title }}): приближается срок ({{ warning }}) "
         "{{ due|default:'' }}{% if minutes_left is not None %}, осталось {{ minutes_left }} мин."
-        "{% endif %}\n\n{{ desk_url }}" + _SIGN_RU,
+        "{% endif %}\n"
+        "{% if staffing %}В команде не хватает людей: {{ staffing }}.\n{% endif %}"
+        "\n{{ desk_url }}" + _SIGN_RU,
     ),
     ("sender_refused", "en"): (
         "Re: {{ subject }}",

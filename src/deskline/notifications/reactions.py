@@ -4,7 +4,8 @@ Each handled kind is read through its typed payload: created (acknowledgement to
 commented (an agent's public reply to the contact; a client's reply to the assignee; never for
 an unverified sender), status_changed (to the contact; "resolved" carries the rating link),
 assigned (to the new assignee), sla (an SlaWarning: to each of its `recipients`, whom the
-producer chose). A deadline set by hand is not a warning and notifies nobody by itself.
+producer chose; a breach-risk warning that found the team short of agents says how many to add
+and when, in the reader's language and time zone). A deadline set by hand is not a warning and notifies nobody by itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from deskline.accounts.models import User
+from deskline.analytics.staffing import staffing_note
 from deskline.clients.models import Contact
 from deskline.core.html import html_to_text
 from deskline.notifications import selectors
@@ -109,6 +111,14 @@ def _on_sla_warning(event: TicketEvent, payload: SlaWarning) -> None:
             due=payload.due.isoformat() if payload.due else "",
             minutes_left=payload.minutes_left,
             risk=payload.risk,
+            staffing=staffing_note(
+                team=payload.staffing_team,
+                start=payload.staffing_start,
+                end=payload.staffing_end,
+                missing=payload.staffing_missing,
+                language=user.language,
+                time_zone=user.time_zone,
+            ),  # fmt: skip
         )
 
 

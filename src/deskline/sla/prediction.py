@@ -3,12 +3,18 @@
 History is the `active_minutes` the SLA hook stores on resolution (working minutes from
 creation to resolution, paused time excluded). Queues count open tickets per assignee (per
 team member for unassigned tickets).
+
+When the ticket's team is short of agents before the deadline, the warning names the gap
+("add 2 agents to team 1st line between 14:00 and 18:00"). The staffing arithmetic belongs to
+the analytics app (forecast, Erlang C), which registers its finder in `STAFFING_GAP_FINDERS`
+(the SLA app does not import the read side); one forecast per team and run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +33,11 @@ from deskline.tickets.writing import lock_ticket
 
 HISTORY_DAYS = 365
 RISK_KEY = "risk"
+#: (team id, now, deadline) -> (start, end, agents missing) of the team's first understaffed
+#: span before the deadline, or None; registered by the analytics app.
+StaffingGap = tuple[dt.datetime, dt.datetime, int]
+GapFinder = Callable[[int, dt.datetime, dt.datetime], StaffingGap | None]
+STAFFING_GAP_FINDERS: list[GapFinder] = []
 
 
 def risk_model_fit(now: dt.datetime) -> RiskModel:
@@ -107,6 +118,7 @@ def risk_update(now: dt.datetime | None = None, *, warn: bool = True) -> dict[st
     people, teams = _assignee_queues(), _team_queues()
     ctx = Context.load(now)
     risks: list[tuple[int, float | None]] = []
+    gaps: dict[int, StaffingGap | None] = {}
     warned = 0
     for state in open_states().select_related("policy").iterator(chunk_size=2000):
         ticket = state.ticket
@@ -118,12 +130,28 @@ def risk_update(now: dt.datetime | None = None, *, warn: bool = True) -> dict[st
         risk = ticket_risk(state, model, queue, now, ctx.index(state.calendar))
         risks.append((ticket.pk, None if risk is None else round(risk, 4)))
         if warn and risk is not None and state.policy and risk >= state.policy.risk_threshold:
-            warned += _warn(state, risk, ctx)
+            warned += _warn(state, risk, ctx, gaps)
     _store_risks(risks, now)
     return {"scored": len(risks), "warned": warned}
 
 
-def _warn(state: TicketSla, risk: float, ctx: Context) -> int:
+def _staffing_gap(
+    ticket: Ticket, now: dt.datetime, gaps: dict[int, StaffingGap | None]
+) -> StaffingGap | None:
+    """The team's staffing gap before the ticket's deadline (one look per team and run)."""
+    if not ticket.team_id or ticket.resolution_due is None or not STAFFING_GAP_FINDERS:
+        return None
+    if ticket.team_id not in gaps:
+        gaps[ticket.team_id] = None
+        for finder in STAFFING_GAP_FINDERS:
+            found = finder(ticket.team_id, now, ticket.resolution_due)
+            if found is not None:
+                gaps[ticket.team_id] = found
+                break
+    return gaps[ticket.team_id]
+
+
+def _warn(state: TicketSla, risk: float, ctx: Context, gaps: dict[int, StaffingGap | None]) -> int:
     ticket = state.ticket
     manager = ticket.company.manager_id if ticket.company_id and ticket.company else None
     if manager is None and ticket.team_id and ticket.team:
@@ -134,6 +162,8 @@ def _warn(state: TicketSla, risk: float, ctx: Context) -> int:
         return 0
     if not in_hours(manager, resolve.work_calendar(state.calendar), ctx):
         return 0
+    gap = _staffing_gap(ticket, ctx.now, gaps)  # before the lock: a forecast takes a while
+    team_name = ticket.team.name if gap is not None and ticket.team is not None else ""
     with transaction.atomic():
         lock_ticket(None, ticket.number, None)
         if not escalation_claim(ticket.pk, RISK_KEY, None, ctx.now):
@@ -148,6 +178,10 @@ def _warn(state: TicketSla, risk: float, ctx: Context) -> int:
                 risk=round(risk, 4),
                 threshold=state.policy.risk_threshold if state.policy else None,
                 recipients=[manager],
+                staffing_team=team_name,
+                staffing_start=gap[0] if team_name and gap else None,
+                staffing_end=gap[1] if team_name and gap else None,
+                staffing_missing=gap[2] if team_name and gap else 0,
             ),
         )
     return 1

@@ -272,6 +272,12 @@ class SlaWarning(Payload):
     threshold: float | None = None
     #: Users to tell, decided by the producer (assignee, team lead, manager, watchers).
     recipients: list[int] = Field(default_factory=list)
+    #: For breach risk when the team is short of agents before the deadline (forecast arrivals
+    #: against the agents on shift, Erlang C): the team, the span (UTC) and agents missing.
+    staffing_team: str = ""
+    staffing_start: datetime | None = None
+    staffing_end: datetime | None = None
+    staffing_missing: int = 0
 
     @property
     def is_breach(self) -> bool:

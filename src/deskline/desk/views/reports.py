@@ -17,7 +17,14 @@ from pydantic import ValidationError
 from deskline.accounts.models import Team, User
 from deskline.analytics.api_reports import ReportQuery, report_of_query
 from deskline.analytics.charts import chart_svg
-from deskline.analytics.forecasting import LoadForecast, load_forecast, staffing_week
+from deskline.analytics.forecasting import (
+    DEFAULT_HANDLE_MINUTES,
+    DEFAULT_SERVICE_LEVEL,
+    DEFAULT_TARGET_MINUTES,
+    LoadForecast,
+    load_forecast,
+    staffing_week,
+)
 from deskline.analytics.reports import REPORTS, Table
 from deskline.core.errors import DomainError, PermissionDenied
 from deskline.core.permissions import require_report_reader
@@ -142,9 +149,10 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         staffing = staffing_week(
             made,
             now=timezone.localtime(),
-            handle_minutes=_number(request.GET.get("handle"), 20, 1, 480),
-            target_minutes=_number(request.GET.get("target"), 60, 1, 1440),
-            service_level=_number(request.GET.get("level"), 80, 1, 99) / 100,
+            handle_minutes=_number(request.GET.get("handle"), DEFAULT_HANDLE_MINUTES, 1, 480),
+            target_minutes=_number(request.GET.get("target"), DEFAULT_TARGET_MINUTES, 1, 1440),
+            service_level=_number(request.GET.get("level"), DEFAULT_SERVICE_LEVEL * 100, 1, 99)
+            / 100,
             team=team,
         )
     context: dict[str, Any] = {

@@ -99,7 +99,7 @@ def render_ticket(
     choices = load_choices()
     comments = comments_of(user=user, ticket=ticket)
     show_images = request.GET.get("images") == "show"
-    timeline = build_timeline(comments, history_of(user=user, ticket=ticket), choices)
+    timeline = build_timeline(comments, history_of(user=user, ticket=ticket), choices, staff=True)
     context = {
         "ticket": ticket,
         "timeline": timeline,
