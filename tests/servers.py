@@ -1,4 +1,5 @@
-"""Tests that need a server this machine may lack (Chromium, Dovecot, PostgreSQL).
+"""Tests that need a server this machine may lack (Chromium, Dovecot, PostgreSQL), or the
+optional `ml` extra (its packaged encoder).
 
 On a machine with only Python such a test is skipped, with a reason that says how to enable it.
 CI sets DESKLINE_REQUIRE_SERVERS=1, which turns every such skip into a failure, so nothing is

