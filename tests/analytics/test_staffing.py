@@ -6,12 +6,8 @@ import datetime as dt
 
 from django.utils import translation
 
-from deskline.analytics.staffing import (
-    staffing_advice,
-    staffing_note,
-    staffing_plan,
-    understaffed_spans,
-)
+from deskline.analytics.staffing import staffing_plan, understaffed_spans
+from deskline.core.staffing_advice import staffing_advice, staffing_note
 
 DAY = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
 

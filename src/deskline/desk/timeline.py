@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from deskline.analytics.staffing import staffing_note
+from deskline.core.staffing_advice import staffing_note
 from deskline.desk.choices import Choices
 from deskline.tickets.models import Comment, TicketEvent
 from deskline.tickets.payloads import SlaWarning

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from deskline.accounts.models import User
-from deskline.analytics.staffing import staffing_note
 from deskline.clients.models import Contact
 from deskline.core.html import html_to_text
+from deskline.core.staffing_advice import staffing_note
 from deskline.notifications import selectors
 from deskline.notifications.context import provided_context, ticket_context
 from deskline.notifications.models import Event
