@@ -482,11 +482,8 @@ def run_size(args: argparse.Namespace, size: int) -> None:
         server.wait(timeout=30)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--tickets", type=int, nargs="+", default=[10_000])
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The database, data folder, load and web server options every server bench takes."""
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/deskline_bench"
     )
@@ -494,6 +491,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, nargs="+", default=[10_000])
+    add_server_arguments(parser)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument(
         "--warmup", type=int, default=5, help="unmeasured requests per client before each scenario"

@@ -37,7 +37,6 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api import (  # noqa: E402  (bench/ is a folder of scripts, not a package)
     PYTHON,
-    ROOT,
     Request,
     _env,
     _free_port,
@@ -46,6 +45,7 @@ from api import (  # noqa: E402  (bench/ is a folder of scripts, not a package)
     _scenarios,
     _start_server,
     _tree,
+    add_server_arguments,
     database_for,
     drive,
     machine_speed,
@@ -205,13 +205,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/deskline_bench"
-    )
-    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--web-threads", type=int, default=4)
+    add_server_arguments(parser)
     parser.add_argument("--duration", type=float, default=120.0)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--skip-load", action="store_true", help="only the demo loader")
