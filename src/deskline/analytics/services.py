@@ -7,9 +7,10 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 
 from deskline.accounts.models import Role
+from deskline.analytics.counter_upsert import add_counters
 from deskline.analytics.durations import DURATION_FIELDS, duration_dimensions, duration_facts
 from deskline.analytics.facts import (
     FACT_FIELDS,
@@ -21,12 +22,21 @@ from deskline.analytics.facts import (
     key_split,
     rollup_key_split,
 )
-from deskline.analytics.models import DailyTeamStats, DailyTicketStats, TicketDuration, TicketFact
+from deskline.analytics.models import (
+    DIMENSIONS,
+    ROLLUP_DIMENSIONS,
+    DailyTeamStats,
+    DailyTicketStats,
+    TicketDuration,
+    TicketFact,
+)
 from deskline.sla.clock import WorkCalendar
 from deskline.sla.resolve import work_calendar_by_id
 from deskline.tickets.models import OPEN_PHASES, Comment, Ticket, TicketEvent
 
 REBUILD_CHUNK = 5000
+#: A rebuild adds its partial sums to the daily rows once it holds this many keys.
+REBUILD_FLUSH_KEYS = 50_000
 #: The ticket values a refresh reads: the daily rows' and the duration row's.
 _REFRESH_FIELDS = tuple(dict.fromkeys((*FACT_FIELDS, *DURATION_FIELDS)))
 #: What the business minutes of a duration row depend on (unchanged: no clock arithmetic).
@@ -110,20 +120,12 @@ def _duration_refresh(ticket_id: int, row: dict[str, Any] | None) -> None:
 
 
 def _apply(delta: Contribution) -> None:
-    for model, split, part in (
-        (DailyTicketStats, key_split, delta),
-        (DailyTeamStats, rollup_key_split, fact_rollup(delta)),
+    for model, key_fields, split, part in (
+        (DailyTicketStats, ("day", *DIMENSIONS), key_split, delta),
+        (DailyTeamStats, ("day", *ROLLUP_DIMENSIONS), rollup_key_split, fact_rollup(delta)),
     ):
-        for key, changes in sorted(part.items()):
-            changes = {k: v for k, v in changes.items() if v}
-            if not changes:
-                continue
-            fields = split(key)
-            updated = model.objects.filter(**fields).update(
-                **{name: F(name) + value for name, value in changes.items()}
-            )
-            if not updated:
-                model.objects.create(**fields, **changes)
+        changed = {key: c for key, c in part.items() if any(c.values())}
+        add_counters(model, key_fields, changed, split)
 
 
 def stats_on_event(event: TicketEvent) -> None:
@@ -167,14 +169,11 @@ def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
             facts.clear()
             last = rows[-1]["id"]
             count += len(rows)
+            if len(totals) >= REBUILD_FLUSH_KEYS:
+                # Partial sums go to the rows now: memory stays flat however many tickets.
+                _apply(totals)
+                totals.clear()
             if progress:
                 progress(len(rows))
-        DailyTicketStats.objects.bulk_create(
-            (DailyTicketStats(**key_split(k), **v) for k, v in totals.items()),
-            batch_size=REBUILD_CHUNK,
-        )
-        DailyTeamStats.objects.bulk_create(
-            (DailyTeamStats(**rollup_key_split(k), **v) for k, v in fact_rollup(totals).items()),
-            batch_size=REBUILD_CHUNK,
-        )
+        _apply(totals)
     return count
