@@ -57,7 +57,7 @@ _WORD = r"(?u)\b\w+\b"  # single-letter words count too (e.g. "я", "в")
 #: cross-validation on the training rows (README, "Triage with sentence embeddings").
 FUSION_WEIGHTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 #: Inverse regularisation of the logistic regression on the standardised embeddings.
-DENSE_C = 1.0
+DENSE_C = 0.1
 
 
 @dataclass(frozen=True)
