@@ -67,7 +67,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if model.fusion is not None:
         for weight, score in model.fusion.scores:
             print(f"cv fusion weight {weight:g}: {score:.4f}")
-        print(f"fusion weight: {model.fusion.weight:g} ({time.monotonic() - started:.1f} s)")
+        print(f"fusion weight: {model.fusion.weight:g}")
     result = classifier.evaluate(model, test_texts, test_labels, test_vectors)
     print(f"prediction p50: {_p50_ms(model, test_texts, test_vectors):.2f} ms per ticket")
     print(f"macro-F1: {result.macro_f1:.4f}")
