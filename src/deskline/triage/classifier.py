@@ -178,7 +178,8 @@ class DenseModel:
     intercept: np.ndarray  # (classes,) float32
 
     def decision(self, vectors: np.ndarray) -> np.ndarray:
-        return _two_columns(np.asarray(vectors, dtype=np.float32) @ self.coef.T + self.intercept)
+        scores = np.asarray(vectors, dtype=np.float32) @ self.coef.T + self.intercept
+        return _two_columns(np.asarray(scores))
 
 
 def fit_dense(vectors: np.ndarray, labels: Sequence[str], c: float = DENSE_C) -> DenseModel:
@@ -213,7 +214,7 @@ class Fusion:
         return text + self.weight * dense
 
     def proba(self, text_decision: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-        return np.exp(_log_softmax(self.beta * self.logits(text_decision, vectors)))
+        return np.asarray(np.exp(_log_softmax(self.beta * self.logits(text_decision, vectors))))
 
 
 def fit_fusion(

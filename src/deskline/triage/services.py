@@ -159,7 +159,7 @@ def prediction_refresh(ticket_id: int) -> list[str]:
     text = ticket_text(ticket.title, ticket.description)
     if embeddings.text_hash(text) != vector_row.text_hash:
         return []  # the text changed since: its own job will come
-    vector = np.asarray(embeddings.from_bytes(vector_row.vector), dtype=np.float32)[None, :]
+    vector = np.asarray(embeddings.from_bytes(bytes(vector_row.vector)), dtype=np.float32)[None, :]
     created = TicketEvent.objects.filter(ticket_id=ticket_id, kind=TicketEvent.Kind.CREATED).first()
     record = dict(getattr(created.payload, "triage", {}) or {}) if created else {}
     routing = (
@@ -189,6 +189,7 @@ def prediction_refresh(ticket_id: int) -> list[str]:
             and not _changed_after_creation(ticket_id, column)
         )
         current = getattr(ticket, column)
+        outcome: str
         with transaction.atomic():
             if may_apply and current != row.pk:
                 ticket_update(actor=system_user("triage"), number=ticket.number,
