@@ -14,3 +14,13 @@ def test_a_value_a_person_changed_after_triage_is_confirmed() -> None:
 
 def test_nothing_applied_means_nothing_unconfirmed() -> None:
     assert unconfirmed_columns(set(), [{"category_id": [1, 2]}]) == set()
+
+
+def test_a_value_triage_set_later_is_unconfirmed_until_someone_changes_it() -> None:
+    later = [{"category_id": [None, 3]}, {"status_id": [1, 2]}]
+    assert unconfirmed_columns([], later, [True, False]) == {"category_id"}
+    changed = [*later, {"category_id": [3, 4]}]
+    assert unconfirmed_columns([], changed, [True, False, False]) == set()
+    # set at creation, a person changed it, then triage again (its embedding): triage's value
+    again = [{"category_id": [3, 4]}, {"category_id": [4, 5]}]
+    assert unconfirmed_columns(["category_id"], again, [False, True]) == {"category_id"}
