@@ -186,12 +186,18 @@ def prediction_refresh(ticket_id: int) -> list[str]:
             and not (
                 prediction.outcome == Outcome.SUGGESTED and first.get("outcome") == policy.APPLIED
             )
-            and not _changed_after_creation(ticket_id, column)
         )
-        current = getattr(ticket, column)
         outcome: str
         with transaction.atomic():
-            if may_apply and current != row.pk:
+            # Under the ticket's lock: a person may have acted since the checks above.
+            current = (
+                Ticket.objects.select_for_update().filter(pk=ticket_id)
+                .values_list(column, flat=True).first()
+            )  # fmt: skip
+            prediction.refresh_from_db()
+            if prediction.outcome not in OPEN_OUTCOMES:
+                continue
+            if may_apply and current != row.pk and not _changed_after_creation(ticket_id, column):
                 ticket_update(actor=system_user("triage"), number=ticket.number,
                               changes={column: row.pk})  # fmt: skip
                 current, outcome = row.pk, Outcome.APPLIED
