@@ -1,5 +1,5 @@
-"""Triage with sentence embeddings: stored once per ticket, reused by training, combined with
-TF-IDF in one calibrated classifier. A tiny deterministic encoder stands in for the `ml` extra's
+"""Triage with sentence embeddings: stored once per ticket, reused by training, an embedding
+model fused with the TF-IDF SVM (late fusion of calibrated log-probabilities). A tiny deterministic encoder stands in for the `ml` extra's
 model, so these run without it; the last tests use the real package when it is installed."""
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 import pytest
 from django_tasks_db.models import DBTaskResult
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from deskline.cli import main
 from deskline.tickets.models import Ticket
@@ -87,23 +90,66 @@ def test_the_classifier_learns_from_the_vectors_when_the_text_says_nothing() -> 
     assert with_vectors.accuracy >= 0.95
 
 
-def test_without_a_vector_the_tfidf_fallback_answers() -> None:
+def test_without_a_vector_the_tfidf_part_answers() -> None:
     texts, labels, vectors = _signal_in_vectors_only(60)
     model = classifier.train(texts, labels, grid=(classifier.Settings(),), embeddings=vectors)
-    assert model.text_only is not None
-    expected = model.text_only.predict_proba(texts[:5])
+    assert model.fusion is not None
+    expected = model.pipeline.predict_proba(texts[:5])
     assert np.allclose(model.predict_proba(texts[:5]), expected)
 
 
-def test_the_fast_path_with_vectors_equals_scikit_learn() -> None:
+def test_the_embedding_model_scores_as_scikit_learns_logistic_regression() -> None:
+    texts, labels, vectors = _signal_in_vectors_only(90)
+    three = [label if i % 3 else "c" for i, label in enumerate(labels)]
+    for y in (labels, three):  # binary and multiclass
+        dense = classifier.fit_dense(vectors, y)
+        reference = make_pipeline(
+            StandardScaler(), LogisticRegression(C=classifier.DENSE_C, max_iter=300)
+        ).fit(vectors, y)
+        ours = classifier._log_softmax(dense.decision(vectors[:10]))
+        # the same optimum to the solver's tolerance (scikit-learn keeps float32 input in float32)
+        assert np.allclose(ours, reference.predict_log_proba(vectors[:10]), atol=5e-3)
+        assert dense.coef.dtype == np.float32
+
+
+def test_the_fused_probabilities_are_those_of_both_models_as_scikit_learn_scores_them() -> None:
     texts, labels, vectors = _signal_in_vectors_only(90)
     model = classifier.train(texts, labels, grid=(classifier.Settings(),), embeddings=vectors)
+    fusion = model.fusion
+    assert fusion is not None and fusion.weight in classifier.FUSION_WEIGHTS
     features, calibrated = model.pipeline.steps[0][1], model.pipeline.steps[-1][1]
-    matrix = classifier.with_embeddings(
-        features.transform(texts[:10]), vectors[:10], model.embedding_weight
+    svm = calibrated.calibrated_classifiers_[0].estimator
+    decision = svm.decision_function(features.transform(texts[:10]))[:, None]
+    text = classifier._log_softmax(fusion.text_beta * np.hstack([-decision, decision]))
+    dense = classifier._log_softmax(fusion.dense_beta * fusion.dense.decision(vectors[:10]))
+    expected = np.exp(classifier._log_softmax(fusion.beta * (text + fusion.weight * dense)))
+    assert np.allclose(model.predict_proba(texts[:10], vectors[:10]), expected, atol=1e-6)
+    assert np.allclose(expected.sum(axis=1), 1)
+
+
+def test_a_classifier_pickled_before_late_fusion_still_predicts() -> None:
+    texts, labels, vectors = _signal_in_vectors_only(60)
+    settings = classifier.Settings()
+    features = classifier.build_features(settings)
+    matrix = features.fit_transform(texts)
+    joint = classifier.build_model(settings).fit(
+        classifier.with_embeddings(matrix, vectors, 4.0), labels
     )
-    assert np.allclose(model.predict_proba(texts[:10], vectors[:10]),
-                       calibrated.predict_proba(matrix), atol=1e-10)  # fmt: skip
+    plain = classifier.build_model(settings).fit(matrix, labels)
+    text_only = classifier.Classifier(
+        Pipeline([("features", features), ("model", plain)]), settings
+    )
+    old = classifier.Classifier(
+        Pipeline([("features", features), ("model", joint)]), settings,
+        embedding_weight=4.0, encoder="test-hash", text_only=text_only,
+    )  # fmt: skip
+    del old.__dict__["fusion"]  # as unpickled from before the field existed
+    assert old.uses_embeddings
+    assert np.allclose(old.predict_proba(texts[:5]), text_only.predict_proba(texts[:5]))
+    with_vectors = joint.predict_proba(
+        classifier.with_embeddings(features.transform(texts[:5]), vectors[:5], 4.0)
+    )
+    assert np.allclose(old.predict_proba(texts[:5], vectors[:5]), with_vectors, atol=1e-10)
 
 
 def test_enabled_without_the_package_says_what_to_install(monkeypatch: Any) -> None:

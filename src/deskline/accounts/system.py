@@ -25,6 +25,7 @@ SYSTEM_USERS = {
     "maintenance": ("deskline-maintenance", "Planned maintenance"),
     "telegram": ("deskline-telegram", "Telegram intake"),
     "bot": ("deskline-bot", "Support bot"),
+    "triage": ("deskline-triage", "Triage"),
 }
 _ids: dict[str, int] = {}
 

@@ -8,10 +8,15 @@ detection) into a linear SVM whose scores are turned into probabilities by
 confidence threshold, so an admin can choose the threshold above which a value is applied.
 Settings are chosen by cross-validation on the training data only.
 
-With sentence embeddings (the optional `ml` extra, see `embeddings.py`), each text's stored
-vector, scaled by `EMBEDDING_WEIGHT`, is appended to its TF-IDF row and one linear SVM learns
-from both, calibrated the same way. Such a classifier also keeps a TF-IDF-only SVM over the
-same vocabulary (`text_only`), used for a text that has no vector yet.
+With sentence embeddings (the optional `ml` extra, see `embeddings.py`), a second model learns
+from the stored vectors alone (`DenseModel`: multinomial logistic regression on the
+standardised 384 numbers, kept as float32 arrays), and the two are combined by late fusion
+(`Fusion`): each model's temperature-scaled log-probabilities, the embedding model's weighted
+by a factor chosen by cross-validation on the training rows, and a temperature fitted on the
+sum. The TF-IDF part alone is the calibrated classifier of a text that has no vector yet (a new
+ticket is predicted before its INSERT, its vector is made afterwards by a job). Classifiers
+pickled before this (one SVM over TF-IDF and the vector appended, `embedding_weight`) still load
+and predict.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -47,9 +53,11 @@ CV_SAMPLE = 20_000
 #: it, with the same accuracy and a lower ECE (0.056 against 0.074, synthetic, bench/triage.py).
 CALIBRATION_SAMPLE = 20_000
 _WORD = r"(?u)\b\w+\b"  # single-letter words count too (e.g. "я", "в")
-#: Scale of the (L2-normalised) embedding next to the two L2-normalised TF-IDF blocks; chosen
-#: by cross-validation on BANKING77's training part (README, "Triage classifier").
-EMBEDDING_WEIGHT = 4.0
+#: Weights of the embedding model's log-probabilities next to the TF-IDF model's tried by
+#: cross-validation on the training rows (README, "Triage with sentence embeddings").
+FUSION_WEIGHTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+#: Inverse regularisation of the logistic regression on the standardised embeddings.
+DENSE_C = 0.1
 
 
 @dataclass(frozen=True)
@@ -130,9 +138,126 @@ def build_model(
 def with_embeddings(
     matrix: sparse.spmatrix, embeddings: np.ndarray, weight: float
 ) -> sparse.csr_matrix:
-    """TF-IDF rows with each text's embedding (scaled by `weight`) appended."""
+    """TF-IDF rows with each text's embedding (scaled by `weight`) appended (the classifiers
+    pickled before late fusion learnt from these)."""
     dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64) * weight)
     return sparse.hstack([matrix, dense], format="csr")
+
+
+def _log_softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return np.asarray(shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)))
+
+
+def _two_columns(decision: np.ndarray) -> np.ndarray:
+    """Decision values with one column per class (a binary model gives one: (-x, x))."""
+    decision = np.asarray(decision, dtype=np.float64)
+    if decision.ndim == 1:
+        decision = decision[:, None]
+    return np.hstack([-decision, decision]) if decision.shape[1] == 1 else decision
+
+
+def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    """The factor of `scores` whose softmax has the least log loss on the classes `y` (indices)."""
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(len(y))
+
+    def loss(beta: float) -> float:
+        return float(-_log_softmax(beta * scores)[rows, y].mean())
+
+    return float(minimize_scalar(loss, bounds=(1e-3, 1e3), method="bounded").x)
+
+
+@dataclass
+class DenseModel:
+    """Multinomial logistic regression on a text's embedding, its standardisation folded into
+    the weights: scoring is one float32 matrix product."""
+
+    coef: np.ndarray  # (classes, dim) float32
+    intercept: np.ndarray  # (classes,) float32
+
+    def decision(self, vectors: np.ndarray) -> np.ndarray:
+        scores = np.asarray(vectors, dtype=np.float32) @ self.coef.T + self.intercept
+        return _two_columns(np.asarray(scores))
+
+
+def fit_dense(vectors: np.ndarray, labels: Sequence[str], c: float = DENSE_C) -> DenseModel:
+    """Fit the embedding model; its classes are the sorted labels, as the SVM's."""
+    x = np.asarray(vectors, dtype=np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=300).fit((x - mean) / scale, list(labels))
+    coef = model.coef_ / scale
+    intercept = model.intercept_ - coef @ mean
+    if coef.shape[0] == 1:  # binary: log-odds of the second class, as (0, x) up to a constant
+        coef, intercept = coef / 2, intercept / 2
+    return DenseModel(coef.astype(np.float32), intercept.astype(np.float32))
+
+
+@dataclass
+class Fusion:
+    """Late fusion of the TF-IDF SVM and the embedding model: the sum of their temperature-scaled
+    log-probabilities (the embedding model's times `weight`), with a temperature of its own."""
+
+    dense: DenseModel
+    text_beta: float
+    dense_beta: float
+    weight: float
+    beta: float
+    #: Cross-validated accuracy per weight tried (the largest chosen), for the record.
+    scores: list[tuple[float, float]] = field(default_factory=list)
+
+    def logits(self, text_decision: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        text = _log_softmax(self.text_beta * _two_columns(text_decision))
+        dense = _log_softmax(self.dense_beta * self.dense.decision(vectors))
+        return text + self.weight * dense
+
+    def proba(self, text_decision: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        return np.asarray(np.exp(_log_softmax(self.beta * self.logits(text_decision, vectors))))
+
+
+def fit_fusion(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    vectors: np.ndarray,
+    settings: Settings,
+    *,
+    folds: int = 3,
+    sample: int = CALIBRATION_SAMPLE,
+    weights: Sequence[float] = FUSION_WEIGHTS,
+) -> tuple[Fusion, np.ndarray]:
+    """Cross-validated decision values of both models on a stratified sample of at most
+    `sample` rows, then each model's temperature, the weight with the best accuracy and the
+    fused temperature on them. Returns the fusion (its dense model still to be fitted on all
+    the rows: a placeholder fitted on the sample) and the sample's row indices."""
+    rows = cv_sample(labels, sample)
+    y_all = np.asarray(labels)
+    y_text = y_all[rows]
+    classes = np.unique(y_text)
+    y = np.searchsorted(classes, y_text)
+    x_text = [texts[i] for i in rows]
+    x_vec = np.asarray(vectors)[rows]
+    text_scores = np.zeros((len(rows), max(2, len(classes))))
+    dense_scores = np.zeros_like(text_scores)
+    splitter = StratifiedKFold(n_splits=_folds(y_text, folds), shuffle=True, random_state=0)
+    for fit, score in splitter.split(x_text, y_text):
+        features = build_features(settings)
+        matrix = features.fit_transform([x_text[i] for i in fit])
+        svm = build_model(settings, calibrated=False).fit(matrix, y_text[fit])
+        part = features.transform([x_text[i] for i in score])
+        text_scores[score] = _two_columns(svm.decision_function(part))
+        dense_scores[score] = fit_dense(x_vec[fit], y_text[fit]).decision(x_vec[score])
+    text_beta = fit_temperature(text_scores, y)
+    dense_beta = fit_temperature(dense_scores, y)
+    text_log = _log_softmax(text_beta * text_scores)
+    dense_log = _log_softmax(dense_beta * dense_scores)
+    tried = [(w, float(np.mean((text_log + w * dense_log).argmax(axis=1) == y))) for w in weights]
+    weight = max(tried, key=lambda pair: (pair[1], pair[0]))[0]
+    beta = fit_temperature(text_log + weight * dense_log, y)
+    placeholder = DenseModel(np.zeros((0, 0), np.float32), np.zeros(0, np.float32))
+    fusion = Fusion(placeholder, text_beta, dense_beta, weight, beta, tried)
+    return fusion, rows
 
 
 def _folds(labels: Sequence[str], wanted: int) -> int:
@@ -191,6 +316,9 @@ class Classifier:
     embedding_weight: float = 0.0
     encoder: str = ""
     text_only: Classifier | None = None
+    #: With embeddings: the embedding model and how it is fused with the TF-IDF SVM (`pipeline`,
+    #: which alone predicts a text without a vector).
+    fusion: Fusion | None = None
 
     @property
     def classes(self) -> list[str]:
@@ -198,14 +326,20 @@ class Classifier:
 
     @property
     def uses_embeddings(self) -> bool:
-        return self.embedding_weight > 0
+        return self.fusion is not None or self.embedding_weight > 0
 
     def predict_proba(
         self, texts: Sequence[str], embeddings: np.ndarray | None = None
     ) -> np.ndarray:
-        """Calibrated probabilities; an embeddings model given no vectors asks `text_only`."""
+        """Calibrated probabilities; given no vectors, those of the TF-IDF part."""
         texts = list(texts)
-        if self.uses_embeddings:
+        if self.fusion is not None and embeddings is not None:
+            features, model = self.pipeline.steps[0][1], self.pipeline.steps[-1][1]
+            svm = model.calibrated_classifiers_[0].estimator
+            matrix = fast_features(features, texts)
+            decision = np.asarray(matrix @ svm.coef_.T) + svm.intercept_
+            return self.fusion.proba(decision, embeddings)
+        if self.embedding_weight > 0:  # a classifier pickled before late fusion
             if embeddings is None:
                 if self.text_only is None:
                     raise ValueError("this classifier needs the texts' embeddings")
@@ -322,15 +456,15 @@ def train(
     grid: Iterable[Settings] | None = None,
     folds: int = 3,
     embeddings: np.ndarray | None = None,
-    embedding_weight: float = EMBEDDING_WEIGHT,
     encoder: str = "",
-    text_only: bool = True,
+    fusion_weights: Sequence[float] = FUSION_WEIGHTS,
 ) -> Classifier:
     """Choose settings by cross-validation (when a grid of several is given; on a stratified
     sample of at most `CV_SAMPLE` rows), then fit on all the rows.
 
-    With `embeddings` (one row per text) the SVM learns from TF-IDF and the vectors together;
-    `text_only` also fits the TF-IDF-only fallback (for texts not embedded yet)."""
+    With `embeddings` (one row per text) an embedding model is fitted too and fused with the
+    TF-IDF SVM (`fit_fusion`: the fusion weight chosen by cross-validation among
+    `fusion_weights`); the TF-IDF SVM alone predicts texts not embedded yet."""
     grid = tuple(grid) if grid is not None else DEFAULT_GRID
     if len(grid) > 1:
         settings, scores = choose_settings(texts, labels, grid, folds=folds, sample=CV_SAMPLE)
@@ -338,31 +472,24 @@ def train(
         settings, scores = grid[0], []
     # On a large history two folds fit the temperature as well as three, at less cost.
     cv = _folds(labels, 2 if len(texts) > LARGE else folds)
-    if embeddings is None:
-        pipeline = build_pipeline(settings, cv=cv)
-        if len(texts) > CALIBRATION_SAMPLE:
-            fit_calibrated_on_sample(pipeline, texts, labels, CALIBRATION_SAMPLE)
-        else:
-            pipeline.fit(list(texts), list(labels))
-        forget_pruned_terms(pipeline)
-        return Classifier(pipeline=pipeline, settings=settings, cv_scores=scores)
-    if len(embeddings) != len(texts):
+    if embeddings is not None and len(embeddings) != len(texts):
         raise ValueError(f"{len(embeddings)} embeddings for {len(texts)} texts")
-    features = build_features(settings)
-    matrix = features.fit_transform(list(texts))
-    model = build_model(settings, cv=cv)
-    model.fit(with_embeddings(matrix, embeddings, embedding_weight), list(labels))
-    pipeline = Pipeline([("features", features), ("model", model)])
+    pipeline = build_pipeline(settings, cv=cv)
+    if len(texts) > CALIBRATION_SAMPLE:
+        fit_calibrated_on_sample(pipeline, texts, labels, CALIBRATION_SAMPLE)
+    else:
+        pipeline.fit(list(texts), list(labels))
     forget_pruned_terms(pipeline)
-    fallback = None
-    if text_only:
-        plain = build_model(settings, cv=cv)
-        plain.fit(matrix, list(labels))
-        fallback = Classifier(Pipeline([("features", features), ("model", plain)]), settings)
-    return Classifier(
-        pipeline=pipeline, settings=settings, cv_scores=scores,
-        embedding_weight=embedding_weight, encoder=encoder, text_only=fallback,
-    )  # fmt: skip
+    model = Classifier(pipeline=pipeline, settings=settings, cv_scores=scores)
+    if embeddings is None:
+        return model
+    fusion, _rows = fit_fusion(texts, labels, embeddings, settings, folds=folds,
+                               weights=fusion_weights)  # fmt: skip
+    fusion.dense = fit_dense(embeddings, labels)
+    if fusion.dense.coef.shape[0] not in (1, len(model.classes)):  # pragma: no cover
+        raise ValueError("the embedding model's classes differ from the SVM's")
+    model.fusion, model.encoder = fusion, encoder
+    return model
 
 
 def fit_calibrated_on_sample(

@@ -60,13 +60,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         folds=args.folds,
         embeddings=train_vectors,
         encoder=encoder_name,
-        text_only=False,
     )
     for settings, score in model.cv_scores:
         print(f"cv {settings.label()}: {score:.4f}")
     print(f"chosen: {model.settings.label()} ({time.monotonic() - started:.1f} s)")
-    if model.uses_embeddings:
-        print(f"embedding weight: {model.embedding_weight:g}")
+    if model.fusion is not None:
+        for weight, score in model.fusion.scores:
+            print(f"cv fusion weight {weight:g}: {score:.4f}")
+        print(f"fusion weight: {model.fusion.weight:g}")
     result = classifier.evaluate(model, test_texts, test_labels, test_vectors)
     print(f"prediction p50: {_p50_ms(model, test_texts, test_vectors):.2f} ms per ticket")
     print(f"macro-F1: {result.macro_f1:.4f}")

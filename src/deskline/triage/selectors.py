@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Any
 from deskline.core import refcache
 from deskline.core.html import html_to_text
 from deskline.tickets.models import Phase, Ticket, TicketEvent
-from deskline.triage.fields import NAMES, column
+from deskline.triage.fields import COLUMNS, NAMES, column
 from deskline.triage.history import unconfirmed_columns
 from deskline.triage.models import Mode, TriageFieldSetting, TriageModel
 
 if TYPE_CHECKING:
     from deskline.triage.classifier import Classifier
+
+
+_COLUMNS = tuple(COLUMNS.values())
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,14 @@ def ticket_text(title: str, description_html: str) -> str:
 
 
 def _unconfirmed(ticket_ids: set[int]) -> dict[int, dict[str, Any]]:
-    """Per closed ticket, {column: value} triage applied at creation that nobody changed since."""
+    """Per closed ticket, {column: value} triage set (at creation, or later with the ticket's
+    embedding, as the *Triage* system user) that nobody changed since."""
+    from deskline.accounts.models import User
+    from deskline.accounts.system import SYSTEM_USERS
+
+    triage_user = (
+        User.objects.filter(username=SYSTEM_USERS["triage"][0]).values_list("pk", flat=True).first()
+    )
     applied: dict[int, dict[str, Any]] = {}
     created = TicketEvent.objects.filter(
         kind=TicketEvent.Kind.CREATED, ticket__phase=Phase.CLOSED, data__decisions__has_key="triage"
@@ -42,21 +52,41 @@ def _unconfirmed(ticket_ids: set[int]) -> dict[int, dict[str, Any]]:
         columns = ((data.get("decisions") or {}).get("triage") or {}).get("applied") or {}
         if columns and ticket_id in ticket_ids:
             applied[ticket_id] = dict(columns)
+    if triage_user is not None:
+        later_set = TicketEvent.objects.filter(
+            actor_id=triage_user, ticket__phase=Phase.CLOSED
+        ).values_list("ticket_id", flat=True)
+        for ticket_id in later_set.iterator(chunk_size=2000):
+            if ticket_id in ticket_ids:
+                applied.setdefault(ticket_id, {})
     if not applied:
         return {}
-    later: dict[int, list[dict[str, Any]]] = {pk: [] for pk in applied}
+    later: dict[int, list[tuple[dict[str, Any], bool]]] = {pk: [] for pk in applied}
     events = (
         TicketEvent.objects.filter(ticket_id__in=list(applied))
         .exclude(kind=TicketEvent.Kind.CREATED)
-        .values_list("ticket_id", "changes")
+        .order_by("created_at", "pk")
+        .values_list("ticket_id", "changes", "actor_id")
     )
-    for ticket_id, changes in events.iterator(chunk_size=2000):
+    for ticket_id, changes, actor_id in events.iterator(chunk_size=2000):
         if changes:
-            later[ticket_id].append(changes)
-    return {
-        pk: {c: columns[c] for c in unconfirmed_columns(columns, later[pk])}
-        for pk, columns in applied.items()
-    }
+            later[ticket_id].append((changes, triage_user is not None and actor_id == triage_user))
+    # A column triage set after the creation holds that value still when untouched since.
+    by_triage = {pk: {c for changes, t in rows if t for c in changes} for pk, rows in later.items()}
+    current = {
+        row["pk"]: row
+        for row in Ticket.objects.filter(pk__in=[pk for pk, cols in by_triage.items() if cols])
+        .values("pk", *_COLUMNS)
+    }  # fmt: skip
+    result: dict[int, dict[str, Any]] = {}
+    for pk, columns in applied.items():
+        untouched = unconfirmed_columns(
+            columns, [c for c, _ in later[pk]], [t for _, t in later[pk]]
+        )
+        result[pk] = {
+            c: current[pk].get(c) if c in by_triage[pk] else columns[c] for c in untouched
+        }
+    return result
 
 
 def training_samples(field: str) -> list[Sample]:

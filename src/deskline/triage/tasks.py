@@ -1,5 +1,6 @@
 """Background jobs of triage: the weekly retraining, and embedding a ticket's text (the `ml`
-extra) when it is created or its title or description changes."""
+extra) when it is created or its title or description changes, then predicting its open
+predictions again with the vector (`services.prediction_refresh`)."""
 
 from __future__ import annotations
 
@@ -35,8 +36,13 @@ def triage_retrain(*, force: bool = False) -> list[str]:
 def triage_embed_ticket(*, ticket_id: int) -> bool:
     """Embed a ticket's text and store the vector (skipped when already current)."""
     from deskline.triage.embedding_store import ticket_embed
+    from deskline.triage.services import prediction_refresh
 
-    return ticket_embed(ticket_id)
+    if not ticket_embed(ticket_id):
+        return False
+    # The ticket was predicted from its text alone (before its INSERT): the full model now.
+    prediction_refresh(ticket_id)
+    return True
 
 
 def embed_on_event(event: TicketEvent) -> None:
