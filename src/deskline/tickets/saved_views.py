@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -187,15 +187,24 @@ class SharedCounts:
 
 def shared_counts_count(now: dt.datetime | None = None) -> SharedCounts:
     """Count every shared view per team, as of `now` (taken before counting): one pass over
-    the open tickets for the views within them, grouped by team, and one statement for "all"
-    (capped per team, through the team index)."""
+    the open tickets for the views within them, grouped by team, with the row-by-row forms of
+    the named conditions (the set forms would each build their whole set of ids besides), and
+    one statement for "all" (capped per team, through the team index)."""
     now = now or timezone.now()
     aggregates = {
-        f"n_{view}": Count("pk", filter=SHARED_VIEWS[view](now, False)) for view in _WITHIN_OPEN
+        f"n_{view}": Count("pk", filter=SHARED_VIEWS[view](now, True)) for view in _WITHIN_OPEN
     }
     rows = Ticket.objects.filter(_open()).order_by().values("team_id").annotate(**aggregates)
+    connection = connections[rows.db]
+    with transaction.atomic(using=rows.db):
+        if connection.vendor == "postgresql":
+            # PostgreSQL would spend longer compiling this statement (JIT, ~0.7 s at 50k open
+            # tickets) than running it, for one run every few seconds at most.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        grouped = list(rows)
     by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
-    for row in rows:
+    for row in grouped:
         for view in _WITHIN_OPEN:
             if row[f"n_{view}"]:
                 by_team[view][row["team_id"]] = row[f"n_{view}"]
@@ -249,14 +258,27 @@ class OwnCounts:
     #: The groups of the shared counts the user sees whole: None for all of them.
     covered: frozenset[int | None] | None
     team_ids: tuple[int, ...]
-    #: "mine", and for each shared view its tickets the user sees outside `covered` (capped).
+    #: "mine", and for each shared view its tickets the user sees outside `covered` (capped);
+    #: "all" only when the covered groups alone do not already pass COUNT_CAP.
     numbers: dict[str, int]
 
 
-def _own_counts_count(user: User, now: dt.datetime) -> OwnCounts:
+def _covered_sum(view: str, shared: ByTeam, covered: frozenset[int | None] | None) -> int:
+    groups = shared[view]
+    if covered is None:
+        return sum(groups.values())
+    return sum(n for t, n in groups.items() if t in covered)
+
+
+def _own_counts_count(user: User, now: dt.datetime, shared: ByTeam) -> OwnCounts:
     """The user's own part of the counts: their teams (one query), then one query counting
     "mine" and, for each shared view, the tickets they see outside the groups they cover (the
-    ones assigned to them or that they observe), tested row by row on those few tickets."""
+    ones assigned to them or that they observe), tested row by row on those few tickets.
+
+    The open ones are found through the index of open tickets by assignee; "all" (closed
+    tickets too) would read every ticket ever assigned to the user, so it is only counted when
+    the covered groups hold no more than COUNT_CAP tickets (beyond, the count shows "1000+"
+    whatever the user's own part)."""
     team_ids = tuple(_team_ids(user))
     mine = Ticket.objects.filter(_open() & Q(assignee_id=user.pk))
     if user.sees_all_tickets:
@@ -270,24 +292,40 @@ def _own_counts_count(user: User, now: dt.datetime) -> OwnCounts:
     observed = Ticket.observers.through.objects.filter(user_id=user.pk).values("ticket_id")
     # A UNION of ids read through the assignee and observer indexes (an OR of the two would
     # make PostgreSQL read every ticket).
-    assigned = Ticket.objects.filter(assignee_id=user.pk).order_by().values("pk")
-    own = Ticket.objects.filter(Q(pk__in=assigned.union(observed)) & outside)
-    views = tuple(SHARED_VIEWS)
-    numbers = _capped_counts([mine] + [own.filter(SHARED_VIEWS[v](now, True)) for v in views])
-    return OwnCounts(
-        now, frozenset(covered), team_ids, dict(zip(("mine", *views), numbers, strict=True))
+    assigned_open = Ticket.objects.filter(_open() & Q(assignee_id=user.pk)).order_by()
+    own_open = Ticket.objects.filter(
+        Q(pk__in=assigned_open.values("pk").union(observed)) & outside & _open()
     )
+    names = ["mine", *_WITHIN_OPEN]
+    querysets = [mine] + [own_open.filter(SHARED_VIEWS[v](now, True)) for v in _WITHIN_OPEN]
+    if _covered_sum("all", shared, frozenset(covered)) <= COUNT_CAP:
+        assigned = Ticket.objects.filter(assignee_id=user.pk).order_by().values("pk")
+        querysets.append(Ticket.objects.filter(Q(pk__in=assigned.union(observed)) & outside))
+        names.append("all")
+    numbers = dict(zip(names, _capped_counts(querysets), strict=True))
+    return OwnCounts(now, frozenset(covered), team_ids, numbers)
 
 
 def _own_key(user: User) -> str:
     return f"deskline:view-counts:own:v1:{user.pk}"
 
 
-def _own_counts(user: User, now: dt.datetime, staleness: dt.timedelta) -> OwnCounts:
+def _own_counts(
+    user: User, now: dt.datetime, staleness: dt.timedelta, shared: ByTeam
+) -> OwnCounts:
     kept = cache.get(_own_key(user))
-    if isinstance(kept, OwnCounts) and _fresh(kept.counted_at, now, staleness):
+    if (
+        isinstance(kept, OwnCounts)
+        and _fresh(kept.counted_at, now, staleness)
+        # "all" left out while the covered groups passed the cap, and they no longer do
+        and (
+            kept.covered is None
+            or "all" in kept.numbers
+            or _covered_sum("all", shared, kept.covered) > COUNT_CAP
+        )
+    ):
         return kept
-    counts = _own_counts_count(user, now)
+    counts = _own_counts_count(user, now, shared)
     cache.set(_own_key(user), counts, timeout=staleness.total_seconds())
     return counts
 
@@ -316,10 +354,7 @@ def _combined(view: str, shared: ByTeam, own: OwnCounts) -> int:
         return own.numbers["mine"]
     if view == "teams":
         return sum(shared["open"].get(t, 0) for t in own.team_ids)
-    groups = shared[view]
-    if own.covered is None:
-        return sum(groups.values())
-    return sum(n for t, n in groups.items() if t in own.covered) + own.numbers[view]
+    return _covered_sum(view, shared, own.covered) + own.numbers.get(view, 0)
 
 
 def view_counts_cached(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[ViewCount]:
@@ -341,5 +376,5 @@ def view_counts_cached(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> li
     if not user.is_active or user.role == Role.CONTACT:
         return _per_user_counts(user, views, now, staleness)
     shared = shared_counts(now, staleness).by_team
-    own = _own_counts(user, now, staleness)
+    own = _own_counts(user, now, staleness, shared)
     return [_view_count(view, _combined(view, shared, own)) for view in views]
