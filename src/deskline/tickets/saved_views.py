@@ -3,12 +3,30 @@ capped counts.
 
 A saved view is a condition on top of the user's visible tickets and the list filters; the
 paging is the same keyset paging as `ticket_list_for`, so a deep page costs what the first does.
-Counts are capped (at `COUNT_CAP`) so that they stay cheap however many tickets there are,
-and the pages read them through `view_counts_cached`: each user's counts are kept in the cache
-for `DESKLINE_VIEW_COUNT_SECONDS` (30 s by default), so a page costs no counting query in
-between. A cached count is exact as of the moment it was counted and is never shown once that
-moment is older than the staleness: new and closed tickets, and deadlines passing (overdue,
-at risk), all show within that time.
+Counts are capped (at `COUNT_CAP`): a count shows "1000+" beyond.
+
+The pages read the counts through `view_counts_cached`, which returns what the direct count
+`view_counts` would (the tests hold the two equal for every role), as of at most
+`DESKLINE_VIEW_COUNT_SECONDS` (30 s by default) ago, at a database cost that does not grow with
+the number of users:
+
+- The views whose condition does not depend on the user (`SHARED_VIEWS`: unassigned, overdue,
+  at risk, angry, waiting, open, all) are counted once for everyone, grouped by team (None: the
+  unrouted queue), and kept in the cache with the moment of counting (`shared_counts`). Past
+  3/4 of the staleness one process (a lock in the cache) counts them again while the others
+  keep the previous counts; a process that finds none within the staleness counts itself.
+- A user's count is the sum over the groups they see whole (everyone: all of them; agents:
+  their teams and the unrouted queue; contractors: their teams) plus their own part: "mine",
+  and the tickets they see outside those groups (assigned to them or observed), counted per
+  user and kept as long (`_own_counts`); "my teams" is the sum of "open" over their teams.
+- Contacts (and inactive users) are counted directly, per user, kept as long.
+
+A count shown is never older than the staleness: each part carries the moment it was counted,
+checked against the clock at every read (not only by the cache's expiry), so new and closed
+tickets and deadlines passing (overdue, at risk) all show within that time. The shared part and
+the user's own part may be counted at two moments of that window, so a ticket moved between the
+user's teams and another team within it may be counted in either or both until the window
+passes.
 """
 
 from __future__ import annotations
