@@ -28,7 +28,6 @@ from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.models import Ticket
 from deskline.tickets.saved_views import (
     VIEW_NAMES,
-    ViewCount,
     shared_counts_count,
     view_condition,
     view_counts,
@@ -96,9 +95,7 @@ def world(
         _set(batch[7], assignee_id=agent.pk)
         paused = batch[8]
         _overdue(paused)
-        TicketSla.objects.update_or_create(
-            ticket=paused, defaults={"paused_since": timezone.now()}
-        )
+        TicketSla.objects.update_or_create(ticket=paused, defaults={"paused_since": timezone.now()})
     # Outside the agent's teams: assigned to them (open, overdue, angry, closed), observed.
     outside = tickets(6, team_id=other.pk)
     _set(outside[0], assignee_id=agent.pk)
@@ -298,10 +295,25 @@ def test_the_shared_pass_counts_every_team_and_the_unrouted_queue(
 ) -> None:
     counts = shared_counts_count()
     assert set(counts.by_team["all"]) == set(Team.objects.values_list("pk", flat=True)) | {None}
-    assert counts.by_team["open"][None] == Ticket.objects.filter(
-        team__isnull=True, phase__in=["new", "open", "waiting"]
-    ).count()
+    assert (
+        counts.by_team["open"][None]
+        == Ticket.objects.filter(team__isnull=True, phase__in=["new", "open", "waiting"]).count()
+    )
 
 
 def test_views_are_all_counted(world: dict[str, User]) -> None:
     assert [c.view for c in view_counts_cached(user=world["agent"])] == list(VIEW_NAMES)
+
+
+def test_all_is_counted_again_once_the_covered_teams_no_longer_pass_the_cap(
+    clock: Any, world: dict[str, User], team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(saved_views, "COUNT_CAP", 5)
+    agent = world["agent"]
+    assert view_counts_cached(user=agent) == view_counts(user=agent)
+    assert "all" not in cache.get(saved_views._own_key(agent)).numbers  # "5+" from the teams
+    Ticket.objects.filter(team_id=team.pk).delete()
+    Ticket.objects.filter(team__isnull=True).delete()
+    clock.advance(STALENESS * 0.8)  # the shared counts are recounted; the own part is fresh
+    assert view_counts_cached(user=agent) == view_counts(user=agent)
+    assert "all" in cache.get(saved_views._own_key(agent)).numbers

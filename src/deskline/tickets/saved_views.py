@@ -253,16 +253,17 @@ def shared_counts(now: dt.datetime, staleness: dt.timedelta) -> SharedCounts:
     again while the others keep the previous counts (still fresh enough); a process that finds
     no fresh counts at all counts itself rather than show older ones.
     """
-    kept = cache.get(_SHARED_KEY)
-    fresh = isinstance(kept, SharedCounts) and _fresh(kept.counted_at, now, staleness)
-    if fresh and now - kept.counted_at < staleness * _REFRESH_AHEAD:
+    cached = cache.get(_SHARED_KEY)
+    kept = cached if isinstance(cached, SharedCounts) else None
+    fresh = kept is not None and _fresh(kept.counted_at, now, staleness)
+    if kept is not None and fresh and now - kept.counted_at < staleness * _REFRESH_AHEAD:
         return kept
     if cache.add(_SHARED_LOCK, 1, timeout=_LOCK_SECONDS):
         try:
             return shared_counts_refresh(now)
         finally:
             cache.delete(_SHARED_LOCK)
-    if fresh:  # another process is counting; ours are still within the staleness
+    if kept is not None and fresh:  # another process is counting; ours are still fresh
         return kept
     return shared_counts_count(now)
 
@@ -333,9 +334,7 @@ def _own_key(user: User) -> str:
     return f"deskline:view-counts:own:v1:{user.pk}"
 
 
-def _own_counts(
-    user: User, now: dt.datetime, staleness: dt.timedelta, shared: ByTeam
-) -> OwnCounts:
+def _own_counts(user: User, now: dt.datetime, staleness: dt.timedelta, shared: ByTeam) -> OwnCounts:
     kept = cache.get(_own_key(user))
     if (
         isinstance(kept, OwnCounts)
