@@ -317,3 +317,33 @@ def test_all_is_counted_again_once_the_covered_teams_no_longer_pass_the_cap(
     clock.advance(STALENESS * 0.8)  # the shared counts are recounted; the own part is fresh
     assert view_counts_cached(user=agent) == view_counts(user=agent)
     assert "all" in cache.get(saved_views._own_key(agent)).numbers
+
+
+def test_the_refresh_job_counts_for_the_pages_unless_one_is_counting(
+    world: dict[str, User], team: Team, tickets: Callable[..., list[Any]]
+) -> None:
+    from deskline.tickets.tasks import view_counts_refresh
+
+    supervisor = world["supervisor"]
+    before = _n(supervisor, "all")
+    tickets(1, team_id=team.pk)
+    assert view_counts_refresh.call() is True
+    with CaptureQueriesContext(connection) as ctx:
+        assert _n(supervisor, "all") == before + 1  # the job's counts, no shared pass here
+    assert _counting(ctx) == 0
+    assert cache.add(saved_views._SHARED_LOCK, 1)
+    assert view_counts_refresh.call() is False
+
+
+def test_the_scheduler_runs_the_refresh_only_with_a_shared_cache(settings: Any) -> None:
+    from deskline.core.schedule import _view_counts_jobs
+
+    settings.REDIS_URL = ""
+    assert _view_counts_jobs() == ()
+    settings.REDIS_URL = "redis://cache:6379/0"
+    settings.DESKLINE_VIEW_COUNT_SECONDS = 30
+    (job,) = _view_counts_jobs()
+    assert job.every_seconds == 15
+    assert job.task_path == "deskline.tickets.tasks.view_counts_refresh"
+    settings.DESKLINE_VIEW_COUNT_SECONDS = 0
+    assert _view_counts_jobs() == ()

@@ -15,6 +15,8 @@ the number of users:
   unrouted queue), and kept in the cache with the moment of counting (`shared_counts`). Past
   3/4 of the staleness one process (a lock in the cache) counts them again while the others
   keep the previous counts; a process that finds none within the staleness counts itself.
+  With a shared cache (REDIS_URL) the task workers recount them every half staleness
+  (`tickets.tasks.view_counts_refresh`), so pages do not pay the count while they run.
 - A user's count is the sum over the groups they see whole (everyone: all of them; agents:
   their teams and the unrouted queue; contractors: their teams) plus their own part: "mine",
   and the tickets they see outside those groups (assigned to them or observed), counted per
@@ -244,6 +246,18 @@ def shared_counts_refresh(now: dt.datetime | None = None) -> SharedCounts:
     counts = shared_counts_count(now)
     cache.set(_SHARED_KEY, counts, timeout=count_staleness().total_seconds())
     return counts
+
+
+def shared_counts_refresh_locked() -> bool:
+    """`shared_counts_refresh` under the counting lock; False (nothing done) if another
+    process holds it."""
+    if not cache.add(_SHARED_LOCK, 1, timeout=_LOCK_SECONDS):
+        return False
+    try:
+        shared_counts_refresh()
+    finally:
+        cache.delete(_SHARED_LOCK)
+    return True
 
 
 def shared_counts(now: dt.datetime, staleness: dt.timedelta) -> SharedCounts:
