@@ -216,12 +216,14 @@ def shared_counts_count(now: dt.datetime | None = None) -> SharedCounts:
     }
     rows = Ticket.objects.filter(_open()).order_by().values("team_id").annotate(**aggregates)
     connection = connections[rows.db]
-    with transaction.atomic(using=rows.db):
-        if connection.vendor == "postgresql":
-            # PostgreSQL would spend longer compiling this statement (JIT, ~0.7 s at 50k open
-            # tickets) than running it, for one run every few seconds at most.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+    if connection.vendor == "postgresql":
+        # PostgreSQL would spend longer compiling this statement (JIT, ~0.7 s at 50k open
+        # tickets) than running it, for one run every few seconds at most. (Not on SQLite:
+        # there a transaction takes the write lock at BEGIN.)
+        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            grouped = list(rows)
+    else:
         grouped = list(rows)
     by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
     for row in grouped:
