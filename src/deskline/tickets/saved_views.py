@@ -74,8 +74,9 @@ SharedCondition = Callable[[dt.datetime, bool], Q]
 
 #: The views whose condition does not depend on the user, as `(now, per_row) -> Q`: their
 #: counts are kept per team for everyone (`shared_counts`). `per_row` asks for the row-by-row
-#: form of a named condition (see `tickets.conditions`), for the few tickets of a user's own
-#: part; the set form finds the tickets among all of them.
+#: form of a named condition (see `tickets.conditions`), for counting rows already read (the
+#: shared pass over the open tickets, a user's few own tickets); the set form, which the lists
+#: use, finds the tickets among all of them.
 SHARED_VIEWS: dict[str, SharedCondition] = {
     "unassigned": lambda now, per_row: _open() & Q(assignee__isnull=True),
     "overdue": lambda now, per_row: condition("overdue", now, per_row=per_row),
