@@ -50,6 +50,19 @@ PERIODIC = (
 )
 
 
+def _view_counts_jobs() -> tuple[Periodic, ...]:
+    """The shared view counts' refresh, every half DESKLINE_VIEW_COUNT_SECONDS (at least the
+    scheduler's 5 s round), only when the cache is shared between processes (REDIS_URL): a
+    worker's own per-process cache would serve no page."""
+    from django.conf import settings
+
+    seconds = settings.DESKLINE_VIEW_COUNT_SECONDS
+    if not settings.REDIS_URL or not seconds:
+        return ()
+    path = "deskline.tickets.tasks.view_counts_refresh"
+    return (Periodic("shared view counts", path, max(5, seconds // 2)),)
+
+
 def _task(path: str) -> Any:
     from django.utils.module_loading import import_string
 
@@ -78,7 +91,7 @@ def enqueue_due(last_run: dict[str, float], now: float) -> list[str]:
         if any(recovered.values()):
             logger.warning("jobs whose worker died: %s", recovered)
     started = []
-    for job in PERIODIC:
+    for job in PERIODIC + _view_counts_jobs():
         if now - last_run.get(job.name, float("-inf")) < job.every_seconds:
             continue
         last_run[job.name] = now

@@ -3,6 +3,11 @@
 The SLA app defines "overdue" and "at_risk" (it owns what those mean); the ticket lists, the
 saved views and the API's `sla_state` filter ask for them by name, so the ticket app needs no
 knowledge of SLA state.
+
+A condition may also register a row-by-row form (`per_row=`): the same tickets, written as a
+test on each row rather than as a set of ids. The set form is the fast way to find the tickets
+among all of them; the row form is the fast way to test a few tickets already found (the view
+counts' per-user part), where the set form would build the whole set for them.
 """
 
 from __future__ import annotations
@@ -17,13 +22,19 @@ from deskline.core.errors import ValidationFailed
 
 Condition = Callable[[datetime], Q]
 _conditions: dict[str, Condition] = {}
+_row_conditions: dict[str, Condition] = {}
 
 
-def ticket_condition(name: str) -> Callable[[Condition], Condition]:
-    """Register `fn(now) -> Q` under a name."""
+def ticket_condition(
+    name: str, *, per_row: Condition | None = None
+) -> Callable[[Condition], Condition]:
+    """Register `fn(now) -> Q` under a name, and `per_row(now) -> Q` as its row-by-row form
+    (the same tickets) if given."""
 
     def register(fn: Condition) -> Condition:
         _conditions[name] = fn
+        if per_row is not None:
+            _row_conditions[name] = per_row
         return fn
 
     return register
@@ -33,9 +44,13 @@ def condition_names() -> tuple[str, ...]:
     return tuple(sorted(_conditions))
 
 
-def condition(name: str, now: datetime | None = None, *, field: str = "sla_state") -> Q:
-    """The filter of a named condition; ValidationFailed naming `field` if it is unknown."""
-    fn = _conditions.get(name)
+def condition(
+    name: str, now: datetime | None = None, *, field: str = "sla_state", per_row: bool = False
+) -> Q:
+    """The filter of a named condition; ValidationFailed naming `field` if it is unknown.
+
+    `per_row=True` asks for its row-by-row form where one is registered (else the set form)."""
+    fn = (_row_conditions.get(name) if per_row else None) or _conditions.get(name)
     if fn is None:
         raise ValidationFailed(
             f"unknown {field}: {name}", fields={field: f"one of {', '.join(condition_names())}"}

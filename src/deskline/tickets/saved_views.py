@@ -3,12 +3,32 @@ capped counts.
 
 A saved view is a condition on top of the user's visible tickets and the list filters; the
 paging is the same keyset paging as `ticket_list_for`, so a deep page costs what the first does.
-Counts are capped (at `COUNT_CAP`) so that they stay cheap however many tickets there are,
-and the pages read them through `view_counts_cached`: each user's counts are kept in the cache
-for `DESKLINE_VIEW_COUNT_SECONDS` (30 s by default), so a page costs no counting query in
-between. A cached count is exact as of the moment it was counted and is never shown once that
-moment is older than the staleness: new and closed tickets, and deadlines passing (overdue,
-at risk), all show within that time.
+Counts are capped (at `COUNT_CAP`): a count shows "1000+" beyond.
+
+The pages read the counts through `view_counts_cached`, which returns what the direct count
+`view_counts` would (the tests hold the two equal for every role), as of at most
+`DESKLINE_VIEW_COUNT_SECONDS` (30 s by default) ago, at a database cost that does not grow with
+the number of users:
+
+- The views whose condition does not depend on the user (`SHARED_VIEWS`: unassigned, overdue,
+  at risk, angry, waiting, open, all) are counted once for everyone, grouped by team (None: the
+  unrouted queue), and kept in the cache with the moment of counting (`shared_counts`). Past
+  3/4 of the staleness one process (a lock in the cache) counts them again while the others
+  keep the previous counts; a process that finds none within the staleness counts itself.
+  With a shared cache (REDIS_URL) the task workers recount them every half staleness
+  (`tickets.tasks.view_counts_refresh`), so pages do not pay the count while they run.
+- A user's count is the sum over the groups they see whole (everyone: all of them; agents:
+  their teams and the unrouted queue; contractors: their teams) plus their own part: "mine",
+  and the tickets they see outside those groups (assigned to them or observed), counted per
+  user and kept as long (`_own_counts`); "my teams" is the sum of "open" over their teams.
+- Contacts (and inactive users) are counted directly, per user, kept as long.
+
+A count shown is never older than the staleness: each part carries the moment it was counted,
+checked against the clock at every read (not only by the cache's expiry), so new and closed
+tickets and deadlines passing (overdue, at risk) all show within that time. The shared part and
+the user's own part may be counted at two moments of that window, so a ticket moved between the
+user's teams and another team within it may be counted in either or both until the window
+passes.
 """
 
 from __future__ import annotations
@@ -21,11 +41,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db import connections, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from deskline.accounts.models import User
+from deskline.accounts.models import Role, Team, User
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.access import tickets_visible_to
 from deskline.tickets.conditions import condition
@@ -50,17 +70,35 @@ def _open() -> Q:
     return Q(phase__in_literal=[str(p) for p in OPEN_PHASES])
 
 
+SharedCondition = Callable[[dt.datetime, bool], Q]
+
+#: The views whose condition does not depend on the user, as `(now, per_row) -> Q`: their
+#: counts are kept per team for everyone (`shared_counts`). `per_row` asks for the row-by-row
+#: form of a named condition (see `tickets.conditions`), for counting rows already read (the
+#: shared pass over the open tickets, a user's few own tickets); the set form, which the lists
+#: use, finds the tickets among all of them.
+SHARED_VIEWS: dict[str, SharedCondition] = {
+    "unassigned": lambda now, per_row: _open() & Q(assignee__isnull=True),
+    "overdue": lambda now, per_row: condition("overdue", now, per_row=per_row),
+    "at_risk": lambda now, per_row: condition("at_risk", now, per_row=per_row),
+    # Triage defines "angry": the client's latest inbound message was scored angry.
+    "angry": lambda now, per_row: _open() & condition("angry", now, per_row=per_row),
+    "waiting": lambda now, per_row: Q(phase="waiting"),
+    "open": lambda now, per_row: _open(),
+    "all": lambda now, per_row: Q(),
+}
+#: The shared views that only hold open tickets: one pass over the open tickets counts them all.
+_WITHIN_OPEN = ("unassigned", "overdue", "at_risk", "angry", "waiting", "open")
+
+
+def _shared_view(name: str) -> Callable[[User, dt.datetime], Q]:
+    return lambda user, now: SHARED_VIEWS[name](now, False)
+
+
 VIEWS: dict[str, Callable[[User, dt.datetime], Q]] = {
     "mine": lambda user, now: _open() & Q(assignee_id=user.pk),
     "teams": lambda user, now: _open() & Q(team_id__in=_team_ids(user)),
-    "unassigned": lambda user, now: _open() & Q(assignee__isnull=True),
-    "overdue": lambda user, now: condition("overdue", now),
-    "at_risk": lambda user, now: condition("at_risk", now),
-    # Triage defines "angry": the client's latest inbound message was scored angry.
-    "angry": lambda user, now: _open() & condition("angry", now),
-    "waiting": lambda user, now: Q(phase="waiting"),
-    "open": lambda user, now: _open(),
-    "all": lambda user, now: Q(),
+    **{name: _shared_view(name) for name in SHARED_VIEWS},
 }
 VIEW_NAMES = tuple(VIEWS)
 
@@ -96,20 +134,18 @@ class ViewCount:
     capped: bool
 
 
-def view_counts(
-    *, user: User, views: tuple[str, ...] = VIEW_NAMES, now: dt.datetime | None = None
-) -> list[ViewCount]:
-    """How many tickets each view holds, counting at most COUNT_CAP + 1 rows per view."""
-    if not views:
+def _capped_counts(querysets: list[QuerySet[Ticket]]) -> list[int]:
+    """How many rows each queryset holds, up to COUNT_CAP + 1, in one round trip:
+    SELECT (SELECT COUNT(*) FROM (<queryset 1> LIMIT cap+1)), (...), ...
+
+    A count above COUNT_CAP says "more than COUNT_CAP"; an empty list costs no query.
+    """
+    if not querysets:
         return []
-    now = now or timezone.now()
-    visible = tickets_visible_to(user).order_by()
-    # One round trip: SELECT (SELECT COUNT(*) FROM (<view 1> LIMIT cap+1)), (...), ...; each
-    # count stops after COUNT_CAP + 1 rows.
     parts: list[str] = []
     params: list[Any] = []
-    for i, view in enumerate(views):
-        sliced = visible.filter(view_condition(user, view, now)).values("pk")[: COUNT_CAP + 1]
+    for i, queryset in enumerate(querysets):
+        sliced = queryset.order_by().values("pk")[: COUNT_CAP + 1]
         try:
             sql, view_params = sliced.query.sql_with_params()
         except EmptyResultSet:  # a condition that can match nothing (e.g. no teams)
@@ -118,13 +154,27 @@ def view_counts(
         # The SQL comes from the ORM's compiler; its values stay parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS view_{i})")  # noqa: S608
         params.extend(view_params)
-    with connections[visible.db].cursor() as cursor:
+    with connections[querysets[0].db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         numbers = cursor.fetchone()
-    return [
-        ViewCount(view=view, count=min(n, COUNT_CAP), capped=n > COUNT_CAP)
-        for view, n in zip(views, numbers, strict=True)
-    ]
+    return [int(n) for n in numbers]
+
+
+def _view_count(view: str, n: int) -> ViewCount:
+    return ViewCount(view=view, count=min(n, COUNT_CAP), capped=n > COUNT_CAP)
+
+
+def view_counts(
+    *, user: User, views: tuple[str, ...] = VIEW_NAMES, now: dt.datetime | None = None
+) -> list[ViewCount]:
+    """How many tickets each view holds for `user`, counting at most COUNT_CAP + 1 rows per
+    view: the direct count, which `view_counts_cached` must always agree with."""
+    if not views:
+        return []
+    now = now or timezone.now()
+    visible = tickets_visible_to(user)
+    numbers = _capped_counts([visible.filter(view_condition(user, v, now)) for v in views])
+    return [_view_count(view, n) for view, n in zip(views, numbers, strict=True)]
 
 
 def count_staleness() -> dt.timedelta:
@@ -132,27 +182,238 @@ def count_staleness() -> dt.timedelta:
     return dt.timedelta(seconds=settings.DESKLINE_VIEW_COUNT_SECONDS)
 
 
-def _counts_key(user: User, views: tuple[str, ...]) -> str:
-    # Per user: a view's rows depend on the user's visibility, teams and own assignments.
+def _fresh(counted_at: dt.datetime, now: dt.datetime, staleness: dt.timedelta) -> bool:
+    return dt.timedelta(0) <= now - counted_at < staleness
+
+
+# The shared counts: every shared view counted once for everyone, per team.
+
+#: {view: {team id (None: unrouted): tickets}}; "all" is capped per team at COUNT_CAP + 1.
+ByTeam = dict[str, dict[int | None, int]]
+
+_SHARED_KEY = "deskline:view-counts:shared:v1"
+_SHARED_LOCK = "deskline:view-counts:shared:v1:lock"
+#: How long the counting lock may be held: past it, a dead counter no longer blocks anyone.
+_LOCK_SECONDS = 120
+#: The share of the staleness after which one process (the lock holder) counts again, while
+#: the others keep showing the previous counts, still within the staleness.
+_REFRESH_AHEAD = 0.75
+
+
+@dataclass(frozen=True)
+class SharedCounts:
+    counted_at: dt.datetime
+    by_team: ByTeam
+
+
+def shared_counts_count(now: dt.datetime | None = None) -> SharedCounts:
+    """Count every shared view per team, as of `now` (taken before counting): one pass over
+    the open tickets for the views within them, grouped by team, with the row-by-row forms of
+    the named conditions (the set forms would each build their whole set of ids besides), and
+    one statement for "all" (capped per team, through the team index)."""
+    now = now or timezone.now()
+    aggregates = {
+        f"n_{view}": Count("pk", filter=SHARED_VIEWS[view](now, True)) for view in _WITHIN_OPEN
+    }
+    rows = Ticket.objects.filter(_open()).order_by().values("team_id").annotate(**aggregates)
+    connection = connections[rows.db]
+    if connection.vendor == "postgresql":
+        # PostgreSQL would spend longer compiling this statement (JIT, ~0.7 s at 50k open
+        # tickets) than running it, for one run every few seconds at most. (Not on SQLite:
+        # there a transaction takes the write lock at BEGIN.)
+        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            grouped = list(rows)
+    else:
+        grouped = list(rows)
+    by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
+    for row in grouped:
+        for view in _WITHIN_OPEN:
+            if row[f"n_{view}"]:
+                by_team[view][row["team_id"]] = row[f"n_{view}"]
+    team_ids: list[int | None] = [*Team.objects.order_by("pk").values_list("pk", flat=True)]
+    team_ids.append(None)
+    everything = Ticket.objects.all()
+    in_team = [
+        everything.filter(team__isnull=True) if t is None else everything.filter(team_id=t)
+        for t in team_ids
+    ]
+    for team_id, n in zip(team_ids, _capped_counts(in_team), strict=True):
+        if n:
+            by_team["all"][team_id] = n
+    return SharedCounts(counted_at=now, by_team=by_team)
+
+
+def shared_counts_refresh(now: dt.datetime | None = None) -> SharedCounts:
+    """Count the shared views now and keep them for the pages (the periodic job calls it)."""
+    counts = shared_counts_count(now)
+    cache.set(_SHARED_KEY, counts, timeout=count_staleness().total_seconds())
+    return counts
+
+
+def shared_counts_refresh_locked() -> bool:
+    """`shared_counts_refresh` under the counting lock; False (nothing done) if another
+    process holds it."""
+    if not cache.add(_SHARED_LOCK, 1, timeout=_LOCK_SECONDS):
+        return False
+    try:
+        shared_counts_refresh()
+    finally:
+        cache.delete(_SHARED_LOCK)
+    return True
+
+
+def shared_counts(now: dt.datetime, staleness: dt.timedelta) -> SharedCounts:
+    """The shared counts, never older than `staleness` at `now`.
+
+    Past `_REFRESH_AHEAD` of the staleness one process takes a lock in the cache and counts
+    again while the others keep the previous counts (still fresh enough); a process that finds
+    no fresh counts at all counts itself rather than show older ones.
+    """
+    cached = cache.get(_SHARED_KEY)
+    kept = cached if isinstance(cached, SharedCounts) else None
+    fresh = kept is not None and _fresh(kept.counted_at, now, staleness)
+    if kept is not None and fresh and now - kept.counted_at < staleness * _REFRESH_AHEAD:
+        return kept
+    if cache.add(_SHARED_LOCK, 1, timeout=_LOCK_SECONDS):
+        try:
+            return shared_counts_refresh(now)
+        finally:
+            cache.delete(_SHARED_LOCK)
+    if kept is not None and fresh:  # another process is counting; ours are still fresh
+        return kept
+    return shared_counts_count(now)
+
+
+# The per-user part: what a user's visibility adds to the teams they cover.
+
+
+@dataclass(frozen=True)
+class OwnCounts:
+    counted_at: dt.datetime
+    #: The groups of the shared counts the user sees whole: None for all of them.
+    covered: frozenset[int | None] | None
+    team_ids: tuple[int, ...]
+    #: "mine", and for each shared view its tickets the user sees outside `covered` (capped);
+    #: "all" only when the covered groups alone do not already pass COUNT_CAP.
+    numbers: dict[str, int]
+
+
+def _covered_sum(view: str, shared: ByTeam, covered: frozenset[int | None] | None) -> int:
+    groups = shared[view]
+    if covered is None:
+        return sum(groups.values())
+    return sum(n for t, n in groups.items() if t in covered)
+
+
+def _own_counts_count(user: User, now: dt.datetime, shared: ByTeam) -> OwnCounts:
+    """The user's own part of the counts: their teams (one query), then one query counting
+    "mine" and, for each shared view, the tickets they see outside the groups they cover (the
+    ones assigned to them or that they observe), tested row by row on those few tickets.
+
+    The open ones are found through the index of open tickets by assignee; "all" (closed
+    tickets too) would read every ticket ever assigned to the user, so it is only counted when
+    the covered groups hold no more than COUNT_CAP tickets (beyond, the count shows "1000+"
+    whatever the user's own part)."""
+    team_ids = tuple(_team_ids(user))
+    mine = Ticket.objects.filter(_open() & Q(assignee_id=user.pk))
+    if user.sees_all_tickets:
+        (n_mine,) = _capped_counts([mine])
+        return OwnCounts(now, None, team_ids, {"mine": n_mine})
+    covered: set[int | None] = set(team_ids)
+    outside = ~Q(team_id__in=team_ids) if team_ids else Q()
+    if user.role != Role.CONTRACTOR:  # agents see the unrouted tickets whole
+        covered.add(None)
+        outside &= Q(team__isnull=False)
+    observed = Ticket.observers.through.objects.filter(user_id=user.pk).values("ticket_id")
+    # A UNION of ids read through the assignee and observer indexes (an OR of the two would
+    # make PostgreSQL read every ticket).
+    assigned_open = Ticket.objects.filter(_open() & Q(assignee_id=user.pk)).order_by()
+    own_open = Ticket.objects.filter(
+        Q(pk__in=assigned_open.values("pk").union(observed)) & outside & _open()
+    )
+    # Their ids first (usually none): the views then test a few rows by primary key, or
+    # nothing at all, instead of finding them again for each view.
+    ids = list(own_open.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if len(ids) <= COUNT_CAP:
+        own_open = Ticket.objects.filter(pk__in=ids)
+    names = ["mine", *_WITHIN_OPEN]
+    querysets = [mine] + [own_open.filter(SHARED_VIEWS[v](now, True)) for v in _WITHIN_OPEN]
+    if _covered_sum("all", shared, frozenset(covered)) <= COUNT_CAP:
+        assigned = Ticket.objects.filter(assignee_id=user.pk).order_by().values("pk")
+        querysets.append(Ticket.objects.filter(Q(pk__in=assigned.union(observed)) & outside))
+        names.append("all")
+    numbers = dict(zip(names, _capped_counts(querysets), strict=True))
+    return OwnCounts(now, frozenset(covered), team_ids, numbers)
+
+
+def _own_key(user: User) -> str:
+    return f"deskline:view-counts:own:v1:{user.pk}"
+
+
+def _own_counts(user: User, now: dt.datetime, staleness: dt.timedelta, shared: ByTeam) -> OwnCounts:
+    kept = cache.get(_own_key(user))
+    if (
+        isinstance(kept, OwnCounts)
+        and _fresh(kept.counted_at, now, staleness)
+        # "all" left out while the covered groups passed the cap, and they no longer do
+        and (
+            kept.covered is None
+            or "all" in kept.numbers
+            or _covered_sum("all", shared, kept.covered) > COUNT_CAP
+        )
+    ):
+        return kept
+    counts = _own_counts_count(user, now, shared)
+    cache.set(_own_key(user), counts, timeout=staleness.total_seconds())
+    return counts
+
+
+def _per_user_key(user: User, views: tuple[str, ...]) -> str:
+    # Contacts: a view's rows depend on the company or contact, so they are counted per user.
     return f"deskline:view-counts:v1:{user.pk}:{','.join(views)}"
 
 
-def view_counts_cached(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[ViewCount]:
-    """`view_counts`, counted at most once per `count_staleness()` for each user.
-
-    The moment of counting is stored with the counts and checked against the clock here (not
-    only by the cache's own expiry), so no count older than the staleness is ever returned.
-    """
-    staleness = count_staleness()
-    now = timezone.now()
-    if not staleness:
-        return view_counts(user=user, views=views, now=now)
-    key = _counts_key(user, views)
+def _per_user_counts(
+    user: User, views: tuple[str, ...], now: dt.datetime, staleness: dt.timedelta
+) -> list[ViewCount]:
+    key = _per_user_key(user, views)
     kept = cache.get(key)
     if kept is not None:
         counted_at, counts = kept
-        if dt.timedelta(0) <= now - counted_at < staleness:
+        if _fresh(counted_at, now, staleness):
             return list(counts)
     counts = view_counts(user=user, views=views, now=now)
     cache.set(key, (now, counts), timeout=staleness.total_seconds())
     return counts
+
+
+def _combined(view: str, shared: ByTeam, own: OwnCounts) -> int:
+    if view == "mine":
+        return own.numbers["mine"]
+    if view == "teams":
+        return sum(shared["open"].get(t, 0) for t in own.team_ids)
+    return _covered_sum(view, shared, own.covered) + own.numbers.get(view, 0)
+
+
+def view_counts_cached(*, user: User, views: tuple[str, ...] = VIEW_NAMES) -> list[ViewCount]:
+    """What `view_counts` returns, as of at most `count_staleness()` ago.
+
+    Staff: the shared views' per-team counts (`shared_counts`, one count for everyone) summed
+    over the teams the user sees whole, plus the user's own part (`_own_counts`, kept per user
+    as long); both carry the moment they were counted, checked against the clock here (not only
+    by the cache's expiry), so no count older than the staleness is ever returned. Contacts and
+    inactive users are counted directly, per user, kept as long.
+    """
+    staleness = count_staleness()
+    now = timezone.now()
+    unknown = [v for v in views if v not in VIEWS]
+    if unknown:
+        raise ValidationFailed(f"unknown view: {unknown[0]}", fields={"view": "unknown view"})
+    if not staleness:
+        return view_counts(user=user, views=views, now=now)
+    if not user.is_active or user.role == Role.CONTACT:
+        return _per_user_counts(user, views, now, staleness)
+    shared = shared_counts(now, staleness).by_team
+    own = _own_counts(user, now, staleness, shared)
+    return [_view_count(view, _combined(view, shared, own)) for view in views]
