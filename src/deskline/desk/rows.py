@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from html import escape as html_escape
 from typing import Any
 
 from django.template import Context, engines
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -62,6 +62,12 @@ def attach_row_cells(tickets: Iterable[Ticket], *, now: dt.datetime | None = Non
         )
 
 
+def _esc(value: object) -> str:
+    """`conditional_escape(value)` without its lazy-argument wrapper (~1 µs a call, 500 a page)."""
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else html_escape(str(value))
+
+
 def _marks_html(mark: Any) -> str:
     """The triage badges of a row: rare, so the template renders them (ids unlocalised)."""
     template = engines["django"].engine.get_template("triage/_row_marks.html")  # type: ignore[attr-defined]
@@ -76,7 +82,7 @@ def rows_html(
 ) -> SafeString:
     """The `<tr>` of each ticket (with `cells` attached) exactly as `desk/_ticket_rows.html`
     printed them; the cell texts are escaped here."""
-    esc = conditional_escape
+    esc = _esc
     select = esc(_("Select"))
     parts = []
     for t in tickets:

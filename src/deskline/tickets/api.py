@@ -36,7 +36,7 @@ from deskline.tickets.schemas import (
     comment_out,
     event_out,
     ticket_out,
-    ticket_row_out,
+    ticket_rows_out,
 )
 
 router = Router(tags=["tickets"])
@@ -87,7 +87,7 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> HttpRes
         user=user, filters=filters, sort=query.sort, cursor=query.cursor, limit=query.limit
     )
     codes = client_field_codes() if user.is_client else None
-    items = [ticket_row_out(row, client_fields=codes) for row in page.items]
+    items = ticket_rows_out(page.items, client_fields=codes)
     return rendered_as_declared(request, {"items": items, "next_cursor": page.next_cursor})
 
 

@@ -217,12 +217,20 @@ def _user_name(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username  # `User.__str__`
 
 
-def ticket_row_out(
-    row: dict[str, Any], *, client_fields: frozenset[str] | None = None
+def ticket_rows_out(
+    rows: list[dict[str, Any]], *, client_fields: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """`ticket_out` of each plain row of `selectors.ticket_rows_for`: the same dicts, key for
+    key (a test compares them)."""
+    shapes = _reference_shapes()  # once a page: in a transaction that changed them, a query
+    return [_row_out(row, shapes, client_fields) for row in rows]
+
+
+def _row_out(
+    row: dict[str, Any],
+    shapes: dict[str, dict[int, dict[str, Any]]],
+    client_fields: frozenset[str] | None,
 ) -> dict[str, Any]:
-    """`ticket_out` of a plain row of `selectors.ticket_rows_for`: the same dict, key for key
-    (a test compares them)."""
-    shapes = _reference_shapes()
     assignee_id, company_id, contact_id = row["assignee_id"], row["company_id"], row["contact_id"]
     data: dict[str, Any] = {
         "number": row["number"],
