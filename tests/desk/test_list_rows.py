@@ -93,8 +93,10 @@ def test_rows_html_is_byte_for_byte_what_the_row_template_printed(
     flags = {company.pk: [CompanyFlag(code="overdue", text="Overdue <invoices> & more")]}
     with translation.override(language), timezone.override(MOSCOW):
         attach_row_cells(rows)
-        expected = engines["django"].from_string(_REFERENCE_ROWS).render(
-            {"page": {"items": rows}, "marks": marks, "company_flags": flags}
+        expected = (
+            engines["django"]
+            .from_string(_REFERENCE_ROWS)
+            .render({"page": {"items": rows}, "marks": marks, "company_flags": flags})
         )
         assert rows_html(rows, marks=marks, company_flags=flags) == expected
     assert "duplicate of #12345?" in expected or language == "ru"

@@ -89,7 +89,7 @@ def rows_html(
         c: RowCells = t.cells  # type: ignore[attr-defined]
         n = t.number
         mark = marks.get(t.pk) if marks else None
-        flags = company_flags.get(t.company_id, ()) if company_flags else ()  # type: ignore[call-overload]
+        flags = company_flags.get(t.company_id or 0, ()) if company_flags else ()
         company, contact = t.company, t.contact
         sub = esc(company.name) if company is not None and company.name else ""
         if contact:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -181,11 +182,14 @@ def json_datetime(value: dt.datetime | None) -> str | None:
 _DATETIMES = ("reaction_due", "resolution_due", "reacted_at", "resolved_at", "closed_at")
 
 
-def _reference_shapes() -> dict[str, dict[int, dict[str, Any]]]:
+Shapes = dict[str, dict[int, Any]]
+
+
+def _reference_shapes() -> Shapes:
     """The status, priority, type, category and team of a row as the API shows them, by id,
     built once per change of the configuration (shared between requests: read-only)."""
 
-    def load() -> dict[str, dict[int, dict[str, Any]]]:
+    def load() -> Shapes:
         rows = config_cache.rows_by_id
         return {
             "status": {pk: _status(s) for pk, s in rows(Status).items()},
@@ -193,7 +197,7 @@ def _reference_shapes() -> dict[str, dict[int, dict[str, Any]]]:
             "type": {pk: _ref(t) for pk, t in rows(TicketType).items()},
             "category": {pk: _ref(c) for pk, c in rows(Category).items()},
             "team": {pk: _ref(t) for pk, t in rows(Team).items()},
-        }  # type: ignore[misc]
+        }
 
     return refcache.cached("api_reference_shapes", load)
 
@@ -201,10 +205,12 @@ def _reference_shapes() -> dict[str, dict[int, dict[str, Any]]]:
 _MODELS: dict[str, type[Status | Priority | TicketType | Category | Team]] = {
     "status": Status, "priority": Priority, "type": TicketType, "category": Category, "team": Team
 }  # fmt: skip
-_SHAPERS = {"status": _status, "priority": _priority}
+_SHAPERS: dict[str, Callable[[Any], dict[str, Any] | None]] = {
+    "status": _status, "priority": _priority
+}  # fmt: skip
 
 
-def _shape(shapes: dict[str, dict[int, dict[str, Any]]], name: str, pk: int | None) -> Any:
+def _shape(shapes: Shapes, name: str, pk: int | None) -> Any:
     if pk is None:
         return None
     found = shapes[name].get(pk)
@@ -228,7 +234,7 @@ def ticket_rows_out(
 
 def _row_out(
     row: dict[str, Any],
-    shapes: dict[str, dict[int, dict[str, Any]]],
+    shapes: Shapes,
     client_fields: frozenset[str] | None,
 ) -> dict[str, Any]:
     assignee_id, company_id, contact_id = row["assignee_id"], row["company_id"], row["contact_id"]

@@ -221,7 +221,9 @@ def ticket_rows_for(
         rows = rows[:limit]
         next_cursor = encode_cursor(order, rows[-1][order.column], rows[-1]["id"])
     linked = {row[k] for row in rows for k in ("parent_id", "merged_into_id") if row[k]}
-    numbers = dict(Ticket.objects.filter(pk__in=linked).values_list("pk", "number")) if linked else {}
+    numbers = (
+        dict(Ticket.objects.filter(pk__in=linked).values_list("pk", "number")) if linked else {}
+    )
     for row in rows:
         row["parent_number"] = numbers.get(row["parent_id"])
         row["merged_into_number"] = numbers.get(row["merged_into_id"])
