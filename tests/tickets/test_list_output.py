@@ -79,3 +79,40 @@ def test_the_list_reads_the_rows_and_their_joined_rows_in_one_query(
     assert targets.count("SELECT tickets_ticket") == 1
     per_row = ("accounts_user", "clients_company", "clients_contact", "sla_ticketsla")
     assert not [t for t in targets if t.split()[-1] in per_row], targets
+
+
+def test_parent_and_merged_into_numbers_are_byte_for_byte_and_cost_one_more_query(
+    admin_api: Any, admin: User, make_ticket: Any
+) -> None:
+    parent = make_ticket(title="Parent")
+    make_ticket(title="Child", parent_number=parent.number)
+    target = make_ticket(title="Target")
+    merged = make_ticket(title="Merged")
+    Ticket.objects.filter(pk=merged.pk).update(merged_into=target)
+    admin_api.get("tickets")  # the first request stamps the token and loads the caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = admin_api.get("tickets")
+    items = {item["title"]: item for item in response.json()["items"]}
+    assert items["Child"]["parent_number"] == parent.number
+    assert items["Merged"]["merged_into_number"] == target.number
+    assert response.content.decode() == _validated(admin)
+    # the page's rows, then the numbers of the linked tickets: one query, whatever the rows
+    assert statement_targets(ctx).count("SELECT tickets_ticket") == 2
+
+
+def test_reference_rows_added_after_the_cache_was_loaded_are_shown(
+    admin_api: Any, admin: User, make_ticket: Any
+) -> None:
+    from deskline.tickets.models import Status
+
+    make_ticket()
+    admin_api.get("tickets")  # loads the caches
+    # bulk_create and update send no signal: the caches stay as they were, as in a process
+    # that has not yet seen another's change
+    (status,) = Status.objects.bulk_create(
+        [Status(code="x-new", name="Brand new", phase="open", color="#123456")]
+    )
+    Ticket.objects.update(status=status)
+    response = admin_api.get("tickets")
+    assert response.json()["items"][0]["status"]["name"] == "Brand new"
+    assert response.content.decode() == _validated(admin)

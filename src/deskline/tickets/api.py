@@ -36,6 +36,7 @@ from deskline.tickets.schemas import (
     comment_out,
     event_out,
     ticket_out,
+    ticket_rows_out,
 )
 
 router = Router(tags=["tickets"])
@@ -82,11 +83,11 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> HttpRes
         **{k: v for k, v in params.items() if k not in ("q", "sort", "cursor", "limit")},
         text=query.q,
     )
-    page = selectors.ticket_list_for(
+    page = selectors.ticket_rows_for(
         user=user, filters=filters, sort=query.sort, cursor=query.cursor, limit=query.limit
     )
     codes = client_field_codes() if user.is_client else None
-    items = [ticket_out(t, client_fields=codes) for t in page.items]
+    items = ticket_rows_out(page.items, client_fields=codes)
     return rendered_as_declared(request, {"items": items, "next_cursor": page.next_cursor})
 
 

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from pydantic import Field
 
+from deskline.accounts.models import Team
+from deskline.core import refcache
 from deskline.core.schema import InSchema, OutSchema
 from deskline.tickets import config_cache
-from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
+from deskline.tickets.models import (
+    Attachment,
+    Category,
+    Comment,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
 
 
 class Ref(OutSchema):
@@ -83,6 +95,14 @@ def _ref(row: Any) -> dict[str, Any] | None:
     return None if row is None else {"id": row.pk, "name": str(row)}
 
 
+def _status(status: Status) -> dict[str, Any]:
+    return {"id": status.pk, "code": status.code, "name": status.name, "phase": status.phase, "color": status.color}  # fmt: skip
+
+
+def _priority(priority: Priority) -> dict[str, Any]:
+    return {"id": priority.pk, "code": priority.code, "name": priority.name, "weight": priority.weight}  # fmt: skip
+
+
 def _breach_risk(ticket: Ticket) -> float | None:
     try:
         state = ticket.sla  # TicketSla, owned by the SLA app
@@ -108,8 +128,8 @@ def ticket_out(
         "number": ticket.number,
         "title": ticket.title,
         "description": ticket.description,
-        "status": {"id": status.pk, "code": status.code, "name": status.name, "phase": status.phase, "color": status.color},
-        "priority": {"id": priority.pk, "code": priority.code, "name": priority.name, "weight": priority.weight},
+        "status": _status(status),
+        "priority": _priority(priority),
         "type": _ref(ticket.type),
         "category": _ref(ticket.category),
         "channel": ticket.channel,
@@ -147,6 +167,117 @@ def ticket_out(
             data["observer_ids"] = observer_ids
         else:
             data["observer_ids"] = sorted(u.pk for u in ticket.observers.all())
+    return data
+
+
+def json_datetime(value: dt.datetime | None) -> str | None:
+    """`value` as the API's JSON encoder (Django's) writes it: milliseconds, "Z" for UTC.
+    Formatted here, a page's 350 datetimes cost no call back from the C encoder."""
+    if value is None:
+        return None
+    text = value.isoformat(timespec="milliseconds") if value.microsecond else value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_DATETIMES = ("reaction_due", "resolution_due", "reacted_at", "resolved_at", "closed_at")
+
+
+Shapes = dict[str, dict[int, Any]]
+
+
+def _reference_shapes() -> Shapes:
+    """The status, priority, type, category and team of a row as the API shows them, by id,
+    built once per change of the configuration (shared between requests: read-only)."""
+
+    def load() -> Shapes:
+        rows = config_cache.rows_by_id
+        return {
+            "status": {pk: _status(s) for pk, s in rows(Status).items()},
+            "priority": {pk: _priority(p) for pk, p in rows(Priority).items()},
+            "type": {pk: _ref(t) for pk, t in rows(TicketType).items()},
+            "category": {pk: _ref(c) for pk, c in rows(Category).items()},
+            "team": {pk: _ref(t) for pk, t in rows(Team).items()},
+        }
+
+    return refcache.cached("api_reference_shapes", load)
+
+
+_MODELS: dict[str, type[Status | Priority | TicketType | Category | Team]] = {
+    "status": Status, "priority": Priority, "type": TicketType, "category": Category, "team": Team
+}  # fmt: skip
+_SHAPERS: dict[str, Callable[[Any], dict[str, Any] | None]] = {
+    "status": _status, "priority": _priority
+}  # fmt: skip
+
+
+def _shape(shapes: Shapes, name: str, pk: int | None) -> Any:
+    if pk is None:
+        return None
+    found = shapes[name].get(pk)
+    if found is None:  # a row created after the cache was loaded
+        found = _SHAPERS.get(name, _ref)(_MODELS[name]._default_manager.get(pk=pk))
+    return found
+
+
+def _user_name(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username  # `User.__str__`
+
+
+def ticket_rows_out(
+    rows: list[dict[str, Any]], *, client_fields: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """`ticket_out` of each plain row of `selectors.ticket_rows_for`: the same dicts, key for
+    key (a test compares them)."""
+    shapes = _reference_shapes()  # once a page: in a transaction that changed them, a query
+    return [_row_out(row, shapes, client_fields) for row in rows]
+
+
+def _row_out(
+    row: dict[str, Any],
+    shapes: Shapes,
+    client_fields: frozenset[str] | None,
+) -> dict[str, Any]:
+    assignee_id, company_id, contact_id = row["assignee_id"], row["company_id"], row["contact_id"]
+    data: dict[str, Any] = {
+        "number": row["number"],
+        "title": row["title"],
+        "description": row["description"],
+        "status": _shape(shapes, "status", row["status_id"]),
+        "priority": _shape(shapes, "priority", row["priority_id"]),
+        "type": _shape(shapes, "type", row["type_id"]),
+        "category": _shape(shapes, "category", row["category_id"]),
+        "channel": row["channel"],
+        "company": None if company_id is None else {"id": company_id, "name": row["company__name"]},
+        "contact": None if contact_id is None else {"id": contact_id, "name": row["contact__name"]},
+        "site_id": row["site_id"],
+        "equipment_id": row["equipment_id"],
+        "contract_id": row["contract_id"],
+        "not_covered": row["not_covered"],
+        "team": _shape(shapes, "team", row["team_id"]),
+        "assignee": None if assignee_id is None else {"id": assignee_id, "name": _user_name(
+            row["assignee__first_name"], row["assignee__last_name"], row["assignee__username"]
+        )},
+        "parent_number": row["parent_number"],
+        "merged_into_number": row["merged_into_number"],
+        "custom_fields": row["custom_fields"],
+        **{f: json_datetime(row[f]) for f in _DATETIMES},
+        "paused_minutes": row["paused_minutes"],
+        "reaction_breached": row["reaction_breached"],
+        "resolution_breached": row["resolution_breached"],
+        "breach_risk": row["sla__breach_risk"],
+        "rating": row["rating"],
+        "created_at": json_datetime(row["created_at"]),
+        "updated_at": json_datetime(row["updated_at"]),
+        "version": row["version"],
+    }  # fmt: skip
+    if client_fields is not None:
+        data["custom_fields"] = {
+            k: v for k, v in row["custom_fields"].items() if k in client_fields
+        }
+        data["team"] = None
+        data["breach_risk"] = None
+        data["contract_id"] = None
+        data["not_covered"] = False
     return data
 
 

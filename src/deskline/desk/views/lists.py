@@ -30,7 +30,7 @@ from deskline.desk.filtering import (
     to_query,
 )
 from deskline.desk.models import SavedFilter
-from deskline.desk.rows import attach_row_cells
+from deskline.desk.rows import attach_row_cells, rows_html
 from deskline.desk.selectors import registry_names_for, saved_filter_get_for, saved_filters_for
 from deskline.desk.web import field_errors, is_htmx, staff_page
 from deskline.tickets.config_cache import rows_by_id
@@ -83,12 +83,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect("/")
     attach_row_cells(page.items)
     flags = company_flags_for(viewer=user, company_ids={t.company_id for t in page.items})
+    marks = ticket_marks(t.pk for t in page.items)  # tone and duplicate badges, one query
     context: dict[str, Any] = {
         "page": page,
+        "rows": rows_html(page.items, marks=marks, company_flags=flags),
         "view": params["view"],
         "sort": params["sort"],
-        "marks": ticket_marks(t.pk for t in page.items),  # tone and duplicate badges, one query
-        "company_flags": flags,  # "overdue invoices" per company, one query
     }
     fragment = request.GET.get("fragment", "")
     if fragment and is_htmx(request):
