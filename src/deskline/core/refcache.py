@@ -111,6 +111,25 @@ def _on_change(sender: Any, **kwargs: Any) -> None:
     bump()
 
 
+def _on_save_of_fields(fields: frozenset[str]) -> Callable[..., None]:
+    def on_save(sender: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not fields.intersection(update_fields):
+            return
+        _on_change(sender, **kwargs)
+
+    return on_save
+
+
+def watch_fields(model: type[models.Model], fields: frozenset[str]) -> None:
+    """Like `watch`, for a model saved often for other reasons (a user's `last_login`): a save
+    that names its `update_fields` bumps the token only when one of `fields` is among them."""
+    uid = f"refcache:{model._meta.label}:fields"
+    receiver = _on_save_of_fields(frozenset(fields))
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+
+
 def watch(*watched: type[models.Model]) -> None:
     """Bump the token on every save, delete and many-to-many change of these models."""
     for model in watched:

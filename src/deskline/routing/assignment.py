@@ -23,6 +23,7 @@ from deskline.routing.strategies import (
     ZONES,
     Candidate,
     Choice,
+    TicketNeeds,
     choose,
 )
 from deskline.tickets.models import Ticket
@@ -59,6 +60,12 @@ def assignee_pick(team_id: int, ticket: Ticket, *, exclude: frozenset[int] = fro
     strategy = selectors.team_strategies().get(team_id, MANUAL)
     if strategy == MANUAL:
         return Choice(None, "manual assignment")
+    if strategy == ROUND_ROBIN:
+        # Presence and capacity only, from the per-process roster (`selectors.team_roster`).
+        members = [c for c in selectors.roster_candidates(team_id) if c.user_id not in exclude]
+        if not any(c.available for c in members):
+            return choose(strategy, members, TicketNeeds())  # nobody to give a turn to: keep it
+        return choose(strategy, members, TicketNeeds(), turn=take_turn(team_id))
     if strategy in COMPARES_LOADS and connection.in_atomic_block:
         list(TeamRouting.objects.select_for_update().filter(team_id=team_id).values_list("pk"))
     needs = selectors.ticket_needs(ticket, with_skills=strategy == BY_SKILL)
@@ -69,8 +76,4 @@ def assignee_pick(team_id: int, ticket: Ticket, *, exclude: frozenset[int] = fro
         with_loads=strategy in COMPARES_LOADS,
     )
     candidates: list[Candidate] = [c for c in members if c.user_id not in exclude]
-    if strategy != ROUND_ROBIN:
-        return choose(strategy, candidates, needs)
-    if not any(c.available for c in candidates):
-        return choose(strategy, candidates, needs)  # nobody to give a turn to: keep the count
-    return choose(strategy, candidates, needs, turn=take_turn(team_id))
+    return choose(strategy, candidates, needs)
