@@ -96,7 +96,10 @@ def _routing(state: str) -> None:
     if state == "on":
         rule_set = RuleSet.objects.create(name="bench routing")
         Rule.objects.create(
-            rule_set=rule_set, name="all to the 1st line", conditions=[], actions={"team_id": team.pk}
+            rule_set=rule_set,
+            name="all to the 1st line",
+            conditions=[],
+            actions={"team_id": team.pk},
         )
         TeamRouting.objects.update_or_create(team=team, defaults={"strategy": "round_robin"})
     else:
@@ -105,7 +108,10 @@ def _routing(state: str) -> None:
 
 def _create_body(r: random.Random) -> str:
     return json.dumps(
-        {"title": f"Bench ticket {r.getrandbits(48):x}", "description": f"load {r.getrandbits(48):x}"}
+        {
+            "title": f"Bench ticket {r.getrandbits(48):x}",
+            "description": f"load {r.getrandbits(48):x}",
+        }
     )
 
 
