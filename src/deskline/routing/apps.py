@@ -19,6 +19,6 @@ class RoutingConfig(AppConfig):
         )
         ticket_observer("routing.tags")(tags_on_created)
         refcache.watch(*WATCHED)
-        for model, fields in ROSTER_FIELDS.items():
-            refcache.watch_fields(model, fields)
+        for model, (fields, creates) in ROSTER_FIELDS.items():
+            refcache.watch_fields(model, fields, creates=creates)
         on_ticket_event("routing.automation")(automation_on_event)

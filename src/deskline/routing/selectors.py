@@ -28,10 +28,12 @@ from deskline.tickets.models import OPEN_PHASES, Ticket
 #: and a change of team membership the rosters (`team_roster`).
 WATCHED = (RuleSet, Rule, TeamRouting, TeamMembership)
 #: Watched by core.refcache for the rosters too, but only a save that may change one of these
-#: fields (not a login's `last_login`, not a field engineer's check-in).
-ROSTER_FIELDS: dict[type, frozenset[str]] = {
-    User: frozenset({"is_active", "role", "is_system"}),
-    AgentProfile: frozenset({"user", "user_id", "capacity", "is_away", "away_until"}),
+#: fields (not a login's `last_login`, not a field engineer's check-in), and for users not
+#: their creation (a new user is in no team yet: adding them to one reloads): model, fields
+#: and whether a new row counts.
+ROSTER_FIELDS: dict[type, tuple[frozenset[str], bool]] = {
+    User: (frozenset({"is_active", "role", "is_system"}), False),
+    AgentProfile: (frozenset({"user", "user_id", "capacity", "is_away", "away_until"}), True),
 }
 
 
