@@ -15,6 +15,13 @@ SQL queries per request and the response size.
     python bench/cpu_per_request.py --database-url postgres://postgres@127.0.0.1:5432/deskline_pyreq
     python bench/cpu_per_request.py --src /path/to/other/checkout/src   # the same, another release
     python bench/cpu_per_request.py --profile "desk list (all open)"    # cProfile, top functions
+    python bench/cpu_per_request.py --only "API create" "API create routed"   # POST /api/v1/tickets
+
+"API create" posts the same body as `bench/api.py`'s create (a title and a description);
+"API create routed" does it while a rule sends every new ticket to the 1st line team, which
+assigns it round robin (as `bench/api.py --routing`; the rule is removed afterwards). Each
+of their requests adds a ticket to the database, so they run only when named (`--only`,
+`--profile`).
 
 Nothing here is part of the test suite; it only prints figures.
 """
@@ -24,6 +31,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import os
 import pstats
 import random
@@ -36,6 +44,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+WRITES = ("API create", "API create routed")
 
 
 def _setup(args: argparse.Namespace) -> None:
@@ -76,8 +85,38 @@ def _seed_if_empty(args: argparse.Namespace) -> None:
     )
 
 
+def _routing(state: str) -> None:
+    """Switch the routed-create scenario's rule (and the 1st line's round robin) on or off."""
+    from deskline.accounts.models import Team
+    from deskline.routing.models import Rule, RuleSet, TeamRouting
+
+    RuleSet.objects.filter(name="bench routing").delete()
+    team = Team.objects.filter(line=1, is_active=True, is_contractor=False).order_by("id").first()
+    assert team is not None
+    if state == "on":
+        rule_set = RuleSet.objects.create(name="bench routing")
+        Rule.objects.create(
+            rule_set=rule_set,
+            name="all to the 1st line",
+            conditions=[],
+            actions={"team_id": team.pk},
+        )
+        TeamRouting.objects.update_or_create(team=team, defaults={"strategy": "round_robin"})
+    else:
+        TeamRouting.objects.filter(team=team).delete()
+
+
+def _create_body(r: random.Random) -> str:
+    return json.dumps(
+        {
+            "title": f"Bench ticket {r.getrandbits(48):x}",
+            "description": f"load {r.getrandbits(48):x}",
+        }
+    )
+
+
 def _scenarios() -> tuple[dict[str, Callable[[random.Random], tuple[str, str]]], str]:
-    """The scenarios by name (each gives "api" or "desk" and a path) and a description."""
+    """The scenarios by name (each gives "api", "desk" or "post" and a path) and a description."""
     from django.db.models import Count
 
     from deskline.tickets.listing import encode_cursor, parse_sort
@@ -110,6 +149,8 @@ def _scenarios() -> tuple[dict[str, Callable[[random.Random], tuple[str, str]]],
         "desk list (all open)": lambda r: ("desk", "/?view=open"),
         "desk list filtered": lambda r: ("desk", filtered),
         "ticket page": lambda r: ("desk", f"/tickets/{r.choice(numbers)}/"),
+        "API create": lambda r: ("post", "/api/v1/tickets"),
+        "API create routed": lambda r: ("post", "/api/v1/tickets"),
     }
     return scenarios, f"{top:,} tickets"
 
@@ -160,25 +201,33 @@ def main() -> None:
     for name, make in scenarios.items():
         if args.only and name not in args.only:
             continue
+        if name in WRITES and name not in (args.only or []) and name != args.profile:
+            continue  # they add tickets: only when asked for by name
         rng = random.Random(7)
 
         def one(
             make: Callable[[random.Random], tuple[str, str]] = make, rng: random.Random = rng
         ) -> int:
             kind, path = make(rng)
-            response = clients[kind].get(path)
-            assert response.status_code == 200, (path, response.status_code)
+            if kind == "post":
+                response = clients["api"].post(
+                    path, _create_body(rng), content_type="application/json"
+                )
+                assert response.status_code == 201, (path, response.status_code)
+            else:
+                response = clients[kind].get(path)
+                assert response.status_code == 200, (path, response.status_code)
             return len(response.content)
 
+        if name == "API create routed":
+            _routing("on")
         for _ in range(args.warmup):
             size_bytes = one()
         with CaptureQueriesContext(connection) as ctx:
             one()
         queries = len(ctx.captured_queries)
         if name == args.profile:
-            profiler = cProfile.Profile(
-                time.process_time
-            )  # CPU, as the figures: waits on PostgreSQL left out
+            profiler = cProfile.Profile(time.process_time)  # CPU, as the rounds below
             profiler.enable()
             for _ in range(args.requests):
                 one()
@@ -193,6 +242,8 @@ def main() -> None:
             for _ in range(args.requests):
                 one()
             rounds.append((time.process_time() - started) * 1000 / args.requests)
+        if name == "API create routed":
+            _routing("off")
         shown = ", ".join(f"{r:.2f}" for r in rounds)
         print(
             f"{name:<24}{min(rounds):>12.2f}{shown:>24}{queries:>9}{size_bytes:>9}"

@@ -1,13 +1,16 @@
 """Tickets created at the same moment are still spread evenly over a team.
 
-On PostgreSQL the tickets are created from parallel threads (each with its own connection):
-round robin hands out the team's turns in one short statement each, the load-comparing
-strategies lock the team's routing row until the ticket commits. SQLite allows one writer at a
-time, so there the same property is asserted for the serial form.
+The tickets are created from parallel threads, each with its own connection: round robin
+hands out the team's turns in one short statement each (on SQLite a short write transaction
+of its own, queued with the other writers), the load-comparing strategies lock the team's
+routing row until the ticket commits (SQLite: they decide inside the create's transaction,
+which holds the database's write lock). Every create takes its own turn, and the turn decides
+the member: consecutive turns go to consecutive available members, whoever commits first.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 
@@ -54,16 +57,26 @@ def _spread(team_id: int) -> Counter:
     return Counter(Ticket.objects.filter(team_id=team_id).values_list("assignee_id", flat=True))
 
 
+def _turns(team_id: int) -> dict[int, int | None]:
+    """Each ticket's round-robin turn (from its `created` event's record) and its assignee."""
+    turns: dict[int, int | None] = {}
+    for ticket in Ticket.objects.filter(team_id=team_id).prefetch_related("events"):
+        (created,) = [e for e in ticket.events.all() if e.kind == "created"]
+        reason = created.data["decisions"]["routing"]["assignment"]["strategy"]
+        match = re.fullmatch(r"round robin: turn (\d+) of \d+ available", reason)
+        assert match, reason
+        turn = int(match[1])
+        assert turn not in turns, f"turn {turn} was handed out twice"
+        turns[turn] = ticket.assignee_id
+    return turns
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("strategy", ["round_robin", "least_loaded"])
 def test_simultaneous_tickets_spread_evenly(admin, make_team, agents, strategy):
     team = make_team(strategy)
     total = THREADS * PER_THREAD
-    if connection.vendor == "postgresql":
-        assert _create_in_parallel(admin, team.pk) == []
-    else:  # SQLite: one writer at a time, so the serial form of the same property
-        for i in range(total):
-            ticket_create(actor=admin, title=f"serial {i}", team_id=team.pk)
+    assert _create_in_parallel(admin, team.pk) == []
     spread = _spread(team.pk)
     assert sum(spread.values()) == total
     assert set(spread) == {a.pk for a in agents}
@@ -76,8 +89,9 @@ def _skip_on_sqlite() -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_round_robin_over_many_agents_stays_even_and_skips_the_unavailable(admin, make_team):
-    _skip_on_sqlite()
+def test_round_robin_over_many_agents_stays_even_in_order_and_skips_the_unavailable(
+    admin, make_team
+):
     agents = [UserFactory(username=f"rr{i}", role=Role.AGENT) for i in range(12)]
     away, full = agents[3], agents[7]
     set_profile(away, is_away=True)
@@ -91,6 +105,11 @@ def test_round_robin_over_many_agents_stays_even_and_skips_the_unavailable(admin
     assert max(spread.values()) - min(spread.values()) <= 1
     # Every create took its own turn: none was handed out twice, none skipped.
     assert TeamRouting.objects.get(team=team).turn == threads * per_thread
+    # ... and the turn decided the member: turn n went to the n-th available one, cyclically.
+    ready = sorted(available)
+    turns = _turns(team.pk)
+    assert sorted(turns) == list(range(1, threads * per_thread + 1))
+    assert all(assignee == ready[(turn - 1) % len(ready)] for turn, assignee in turns.items())
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -111,6 +111,30 @@ def _on_change(sender: Any, **kwargs: Any) -> None:
     bump()
 
 
+def _on_save_of_fields(fields: frozenset[str], creates: bool) -> Callable[..., None]:
+    def on_save(sender: Any, **kwargs: Any) -> None:
+        if kwargs.get("created") and not creates:
+            return
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not fields.intersection(update_fields):
+            return
+        _on_change(sender, **kwargs)
+
+    return on_save
+
+
+def watch_fields(
+    model: type[models.Model], fields: frozenset[str], *, creates: bool = True
+) -> None:
+    """Like `watch`, for a model saved often for other reasons (a user's `last_login`): a save
+    that names its `update_fields` bumps the token only when one of `fields` is among them.
+    Without `creates`, a new row does not bump it (a new user is in no team yet)."""
+    uid = f"refcache:{model._meta.label}:fields"
+    receiver = _on_save_of_fields(frozenset(fields), creates)
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+
+
 def watch(*watched: type[models.Model]) -> None:
     """Bump the token on every save, delete and many-to-many change of these models."""
     for model in watched:

@@ -9,7 +9,7 @@ class RoutingConfig(AppConfig):
         from deskline.core import refcache
         from deskline.routing.automation import automation_on_event
         from deskline.routing.decider import route_new_ticket, tags_on_created
-        from deskline.routing.selectors import WATCHED, some_team_compares_loads
+        from deskline.routing.selectors import ROSTER_FIELDS, WATCHED, some_team_compares_loads
         from deskline.tickets.deciders import ticket_decider
         from deskline.tickets.events import on_ticket_event
         from deskline.tickets.observers import ticket_observer
@@ -19,4 +19,6 @@ class RoutingConfig(AppConfig):
         )
         ticket_observer("routing.tags")(tags_on_created)
         refcache.watch(*WATCHED)
+        for model, (fields, creates) in ROSTER_FIELDS.items():
+            refcache.watch_fields(model, fields, creates=creates)
         on_ticket_event("routing.automation")(automation_on_event)

@@ -23,6 +23,7 @@ from deskline.routing.strategies import (
     ZONES,
     Candidate,
     Choice,
+    TicketNeeds,
     choose,
 )
 from deskline.tickets.models import Ticket
@@ -33,11 +34,33 @@ _TAKE_TURN = (
 )
 
 
+#: On PostgreSQL, one simple-protocol query string: one implicit transaction whose commit does
+#: not wait for the WAL flush (see `take_turn`).
+_TAKE_TURN_UNFLUSHED = "SET LOCAL synchronous_commit TO OFF; " + _TAKE_TURN
+
+
 def take_turn(team_id: int) -> int:
-    """Advance the team's round-robin counter; the turn it gives (0: the team has no row)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_TAKE_TURN, [team_id])
-        row = cursor.fetchone()
+    """Advance the team's round-robin counter; the turn it gives (0: the team has no row).
+
+    Concurrent creators wait for each other here: the row stays locked until the transaction
+    that advanced it ends. On PostgreSQL outside a transaction the UPDATE is therefore sent in
+    one query string with `SET LOCAL synchronous_commit TO OFF`, a transaction of its own that
+    holds the row only while the server runs it: not over BEGIN and COMMIT round trips (a web
+    thread waiting for the GIL before sending its COMMIT kept every other creator of the team
+    waiting), and not over the WAL flush (an fdatasync per turn, one after the other, capped
+    routed creates at ~100/s). A crash may then forget the last few turns: the next tickets
+    repeat a few members' turns, which is all the counter is for. SQLite queues writers only at
+    BEGIN (`core.sqlite3`), so there it keeps its short transaction.
+    """
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute(_TAKE_TURN_UNFLUSHED, [team_id])
+            cursor.nextset()  # the UPDATE's rows follow the SET's empty result
+            row = cursor.fetchone()
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_TAKE_TURN, [team_id])
+            row = cursor.fetchone()
     return int(row[0]) if row else 0
 
 
@@ -46,6 +69,12 @@ def assignee_pick(team_id: int, ticket: Ticket, *, exclude: frozenset[int] = fro
     strategy = selectors.team_strategies().get(team_id, MANUAL)
     if strategy == MANUAL:
         return Choice(None, "manual assignment")
+    if strategy == ROUND_ROBIN:
+        # Presence and capacity only, from the per-process roster (`selectors.team_roster`).
+        members = [c for c in selectors.roster_candidates(team_id) if c.user_id not in exclude]
+        if not any(c.available for c in members):
+            return choose(strategy, members, TicketNeeds())  # nobody to give a turn to: keep it
+        return choose(strategy, members, TicketNeeds(), turn=take_turn(team_id))
     if strategy in COMPARES_LOADS and connection.in_atomic_block:
         list(TeamRouting.objects.select_for_update().filter(team_id=team_id).values_list("pk"))
     needs = selectors.ticket_needs(ticket, with_skills=strategy == BY_SKILL)
@@ -56,8 +85,4 @@ def assignee_pick(team_id: int, ticket: Ticket, *, exclude: frozenset[int] = fro
         with_loads=strategy in COMPARES_LOADS,
     )
     candidates: list[Candidate] = [c for c in members if c.user_id not in exclude]
-    if strategy != ROUND_ROBIN:
-        return choose(strategy, candidates, needs)
-    if not any(c.available for c in candidates):
-        return choose(strategy, candidates, needs)  # nobody to give a turn to: keep the count
-    return choose(strategy, candidates, needs, turn=take_turn(team_id))
+    return choose(strategy, candidates, needs)

@@ -58,6 +58,12 @@ def _strategy_applies(team_id: int | None) -> bool:
     return team_id is not None and team_id in selectors.team_strategies()
 
 
+def _active_team(team_id: int | None) -> Team | None:
+    """The active team from the per-process reference cache (teams are watched there)."""
+    team = config_cache.row(Team, team_id) if team_id is not None else None
+    return team if team is not None and team.is_active else None
+
+
 def _assign(ticket: Ticket, decision: Decision, predicted_team: int | None) -> dict[str, Any]:
     """Team and assignee: the creator's explicit choice wins, then the rules, then triage's
     prediction (team), then the strategy (assignee)."""
@@ -67,18 +73,20 @@ def _assign(ticket: Ticket, decision: Decision, predicted_team: int | None) -> d
     if team_id is None and assignee_id is None and predicted_team is not None:
         team_id = predicted_team
         result["team_from"] = "triage prediction"
+    chosen = False
     if team_id is not None and assignee_id is None:
         choice = assignee_pick(team_id, ticket)
-        assignee_id = choice.user_id
+        assignee_id, chosen = choice.user_id, choice.user_id is not None
         result["strategy"] = choice.reason
     if [team_id, assignee_id] == [ticket.team_id, ticket.assignee_id]:
         return result
-    team = Team.objects.filter(pk=team_id, is_active=True).first() if team_id else None
+    team = _active_team(team_id)
     assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
     try:
         if team_id is not None and team is None:
             raise DomainError(f"no active team with id {team_id}")
-        check_assignee(team, assignee)
+        # The strategy chose among the team's members (its roster): no need to ask again.
+        check_assignee(team, assignee, member=chosen)
     except DomainError as exc:
         result["skipped"] = "; ".join(exc.fields.values()) or exc.message
         return result

@@ -102,7 +102,9 @@ def check_registry_fit(ticket: Ticket) -> None:
         raise ValidationFailed("the ticket's registry fields do not fit together", fields=errors)
 
 
-def check_assignee(team: Team | None, assignee: User | None) -> None:
+def check_assignee(team: Team | None, assignee: User | None, *, member: bool = False) -> None:
+    """An assignee is active staff and a member of the ticket's team (`member`: the caller
+    took them from the team's members, so that is not asked again)."""
     if assignee is None:
         return
     if not assignee.is_active or assignee.role not in STAFF_ROLES or assignee.is_system:
@@ -110,7 +112,7 @@ def check_assignee(team: Team | None, assignee: User | None) -> None:
             "the assignee must be an active staff member",
             fields={"assignee_id": "is not an active staff member"},
         )
-    if team is not None and not team.members.filter(pk=assignee.pk).exists():
+    if team is not None and not member and not team.members.filter(pk=assignee.pk).exists():
         raise ValidationFailed(
             "the assignee is not a member of the team",
             fields={"assignee_id": f"is not a member of team {team.name}"},
