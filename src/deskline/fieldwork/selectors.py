@@ -74,12 +74,22 @@ def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:
                 Prefetch("actions", queryset=VisitAction.objects.exclude(outcome="applied")),
             )
         ),
-        engineers=list(
+        engineers=engineers_cached(),
+    )
+
+
+def engineers_cached() -> list[EngineerProfile]:
+    """The active field engineers a visit may be planned for (cached with the reference data:
+    a change of a profile or of a user bumps it)."""
+
+    def load() -> list[EngineerProfile]:
+        return list(
             EngineerProfile.objects.filter(is_active=True, user__is_active=True).select_related(
                 "user"
             )
-        ),
-    )
+        )
+
+    return refcache.cached("fieldwork.engineers", load)
 
 
 def checklist_templates() -> list[ChecklistTemplate]:

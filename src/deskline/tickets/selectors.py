@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from deskline.accounts.models import User
+from deskline.accounts.people_cache import staff_by_id
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.lookups import JoinedIds, parse_ids
 from deskline.tickets import config_cache, search
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 from deskline.tickets.conditions import condition
@@ -208,20 +210,53 @@ PAGE_JOINED = (
 )  # fmt: skip
 
 
-def ticket_page_for(*, user: User, number: int) -> Ticket:
-    """`ticket_detail_for` for the desk's ticket page: every row it shows in one query, plus
-    one for its observers; NotFound unless `user` may see it."""
+@dataclass(frozen=True)
+class TicketPage:
+    """What the desk's ticket page shows of a ticket and the tickets around it."""
+
+    ticket: Ticket
+    #: Its observers, by name (from the cached staff; others read by id, rarely any).
+    observers: list[User]
+    around: Around
+
+
+def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
+    """The ticket with every row the desk's page shows of it, in one query (its observers' ids
+    come in it, their names from the cached staff), and the tickets around it in a second
+    (`tickets_around`); NotFound unless `user` may see it."""
+    visible = tickets_visible_to(user)
+    observing = (
+        Ticket.observers.through.objects.filter(ticket_id=OuterRef("pk"))
+        .values("ticket_id")
+        .annotate(ids=JoinedIds("user_id"))
+        .values("ids")
+    )
     ticket = (
-        tickets_visible_to(user)
-        .select_related(*PAGE_JOINED)
-        .prefetch_related(Prefetch("observers", queryset=User.objects.only(*USER_LABEL)))
+        visible.select_related(*PAGE_JOINED)
+        .annotate(observer_list=Subquery(observing))
         .filter(number=number)
         .first()
     )
     if ticket is None:
         raise NotFound(f"ticket {number} not found")
     config_cache.attach_configuration([ticket])
-    return ticket
+    return TicketPage(
+        ticket=ticket,
+        observers=_people(parse_ids(ticket.observer_list)),  # type: ignore[attr-defined]
+        around=_around(visible, ticket, card_limit),
+    )
+
+
+def _people(ids: list[int]) -> list[User]:
+    """Users by id, in the pickers' order: staff from the cache, anyone else read (one query)."""
+    staff = staff_by_id()
+    found = [staff[pk] for pk in ids if pk in staff]
+    if len(found) < len(ids):
+        found += User.objects.filter(pk__in=[pk for pk in ids if pk not in staff]).only(
+            *USER_LABEL
+        )
+    order = {pk: i for i, pk in enumerate(staff)}
+    return sorted(found, key=lambda u: (order.get(u.pk, len(order)), u.pk))
 
 
 #: The columns a user's label reads (`user_label`: full name, else login).
@@ -387,7 +422,10 @@ def tickets_around(*, user: User, ticket: Ticket, limit: int) -> Around:
     the latest of a row among all the rows read are the card's. Every part reads only the
     tickets `user` may see.
     """
-    visible = tickets_visible_to(user)
+    return _around(tickets_visible_to(user), ticket, limit)
+
+
+def _around(visible: QuerySet[Ticket], ticket: Ticket, limit: int) -> Around:
     linked = (
         TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
         .annotate(

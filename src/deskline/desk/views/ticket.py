@@ -31,7 +31,6 @@ from deskline.tickets.selectors import (
     custom_fields_of_type,
     history_of,
     ticket_page_for,
-    tickets_around,
 )
 from deskline.tickets.services import (
     comment_add,
@@ -89,15 +88,15 @@ def render_ticket(
 ) -> HttpResponse:
     user = _user(request)
     try:
-        ticket = ticket_page_for(user=user, number=number)
+        page = ticket_page_for(user=user, number=number, card_limit=CARD_TICKETS)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    ticket, around = page.ticket, page.around
     choices = load_choices()
     conversation = conversation_of(user=user, ticket=ticket)
     comments = conversation.comments
     show_images = request.GET.get("images") == "show"
     timeline = build_timeline(comments, history_of(user=user, ticket=ticket), choices, staff=True)
-    around = tickets_around(user=user, ticket=ticket, limit=CARD_TICKETS)
     context = {
         "ticket": ticket,
         "timeline": timeline,
@@ -120,7 +119,10 @@ def render_ticket(
             ticket.custom_fields,
             timezone.get_current_timezone(),
         ),
-        "observer_ids": {u.pk for u in ticket.observers.all()},
+        "observers": page.observers,
+        "observer_ids": {u.pk for u in page.observers},
+        # The contract menu lives in the folded edit form: it is read when the agent unfolds
+        # it (`ticket_coverage`, by htmx), unless the form comes back open.
         "coverage": coverage_for(
             user,
             company_id=ticket.company_id,
@@ -128,7 +130,9 @@ def render_ticket(
             equipment_id=ticket.equipment_id,
             contract_id=ticket.contract_id,
             day=timezone.localdate(),
-        ),
+        )
+        if "conflict" in extra or "attempted" in extra
+        else None,
         "coverage_url": f"/tickets/{number}/coverage/",
         "reply_templates": reply_templates_for(
             user=user, language=ticket.contact.language if ticket.contact else None
