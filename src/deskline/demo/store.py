@@ -27,8 +27,8 @@ from deskline.clients.models import (
     Site,
 )
 from deskline.clients.phones import phone_normalize
-from deskline.core import refcache
 from deskline.core import made_up_names as names
+from deskline.core import refcache
 from deskline.demo.catalog import COMPANY_CATEGORIES, EQUIPMENT_KINDS, TICKET_CATEGORIES
 from deskline.demo.refs import TeamRef
 from deskline.demo.registry import DEMO_MARK, CompanySpec, company_spec

@@ -229,7 +229,7 @@ def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
         Ticket.observers.through.objects.filter(ticket_id=OuterRef("pk"))
         .values("ticket_id")
         .annotate(ids=JoinedIds("user_id"))
-        .values("ids")
+        .values("ids")  # type: ignore[misc]  # the stubs do not see the annotation
     )
     ticket = (
         visible.select_related(*PAGE_JOINED)
@@ -242,7 +242,7 @@ def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
     config_cache.attach_configuration([ticket])
     return TicketPage(
         ticket=ticket,
-        observers=_people(parse_ids(ticket.observer_list)),  # type: ignore[attr-defined]
+        observers=_people(parse_ids(ticket.observer_list)),
         around=_around(visible, ticket, card_limit),
     )
 
@@ -252,9 +252,7 @@ def _people(ids: list[int]) -> list[User]:
     staff = staff_by_id()
     found = [staff[pk] for pk in ids if pk in staff]
     if len(found) < len(ids):
-        found += User.objects.filter(pk__in=[pk for pk in ids if pk not in staff]).only(
-            *USER_LABEL
-        )
+        found += User.objects.filter(pk__in=[pk for pk in ids if pk not in staff]).only(*USER_LABEL)
     order = {pk: i for i, pk in enumerate(staff)}
     return sorted(found, key=lambda u: (order.get(u.pk, len(order)), u.pk))
 
@@ -291,7 +289,8 @@ def conversation_of(*, user: User, ticket: Ticket) -> Conversation:
             by_comment[attachment.comment_id].append(attachment)
     for row in rows:  # what `prefetch_related("attachments")` would have set
         loaded = row.attachments.all()
-        loaded._result_cache, loaded._prefetch_done = by_comment[row.pk], True
+        loaded._result_cache = by_comment[row.pk]
+        loaded._prefetch_done = True  # type: ignore[attr-defined]
         row._prefetched_objects_cache = {"attachments": loaded}  # type: ignore[attr-defined]
     return Conversation(comments=rows, files=own)
 
@@ -461,7 +460,7 @@ def _around(visible: QuerySet[Ticket], ticket: Ticket, limit: int) -> Around:
     marks: dict[str, set[int]] = {}
     for row in first.union(*rest, all=True):
         rows.setdefault(row.pk, row)
-        marks.setdefault(row.part, set()).add(row.pk)  # type: ignore[attr-defined]
+        marks.setdefault(row.part, set()).add(row.pk)
     config_cache.attach_configuration(rows.values())
     by_number = sorted(rows.values(), key=lambda t: t.number)
     latest_first = sorted(rows.values(), key=lambda t: (t.updated_at, t.pk), reverse=True)
@@ -473,9 +472,9 @@ def _around(visible: QuerySet[Ticket], ticket: Ticket, limit: int) -> Around:
             related=[t for t in by_number if t.pk in marks.get("related", ())],
         ),
         recent={
-            name: [
-                t for t in latest_first if getattr(t, f"{name}_id") == row_id and t != ticket
-            ][:limit]
+            name: [t for t in latest_first if getattr(t, f"{name}_id") == row_id and t != ticket][
+                :limit
+            ]
             for name, row_id in cards.items()
         },
     )
