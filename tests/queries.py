@@ -12,7 +12,8 @@ def statement_targets(ctx: CaptureQueriesContext, *, selects: bool = True) -> li
     """
     targets = []
     for query in ctx.captured_queries:
-        words = query["sql"].replace('"', "").split()
+        # A compound SELECT opens with "(" on PostgreSQL: "(SELECT ...) UNION ALL (SELECT ...)".
+        words = query["sql"].replace('"', "").lstrip("(").split()
         if words[0] in ("INSERT", "DELETE"):
             table = words[words.index("INTO") + 1] if "INTO" in words else words[2]
             targets.append(f"{words[0]} {table}")

@@ -102,8 +102,8 @@ def test_each_request_gets_its_own_copy_of_the_user(agent, settings):
 
 
 def test_system_users_are_never_offered_as_assignees(db):
+    from deskline.accounts.people_cache import staff_users
     from deskline.accounts.system import system_user
-    from deskline.desk.choices import staff_users
     from deskline.tickets.reference_selectors import staff_users_for
 
     automation = system_user("automation")

@@ -303,3 +303,49 @@ def test_the_history_names_each_event_kind(client, admin):
     client.force_login(admin)
     page = client.get(f"/tickets/{ticket.number}/").content.decode()
     assert re.search(r"</strong> · Created", page)
+
+
+def test_the_contract_menu_is_read_when_the_edit_form_unfolds(
+    admin_client_desk: Client, make_ticket: Any, company: Any
+) -> None:
+    """The folded edit form asks for its contract menu by htmx, naming the ticket's contract."""
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(company=company, number="SRV-9")
+    ticket = make_ticket(company_id=company.pk, contract_id=contract.pk)
+    page = admin_client_desk.get(f"/tickets/{ticket.number}/").content.decode()
+    assert 'hx-trigger="toggle once from:closest details"' in page
+    assert f'"contract": "{contract.pk}"' in page and "selected>SRV-9" not in page
+    menu = admin_client_desk.post(
+        f"/tickets/{ticket.number}/coverage/", {"company": company.pk, "contract": contract.pk}
+    ).content.decode()
+    assert f'<option value="{contract.pk}" selected>SRV-9' in menu
+
+
+def test_a_refused_save_shows_the_contract_menu_in_the_open_form(
+    admin_client_desk: Client, make_ticket: Any, company: Any
+) -> None:
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(company=company, number="SRV-10")
+    ticket = make_ticket(company_id=company.pk, contract_id=contract.pk)
+    response = admin_client_desk.post(
+        f"/tickets/{ticket.number}/edit/", {"title": "", "version": ticket.version}
+    )
+    assert response.status_code == 422
+    assert f'<option value="{contract.pk}" selected>SRV-10' in response.content.decode()
+
+
+def test_a_new_agent_is_offered_at_once_and_observers_are_listed(
+    admin_client_desk: Client, make_ticket: Any, admin: User, agent: User
+) -> None:
+    """The pickers' staff are cached per process; a saved user bumps that cache."""
+    from tests.factories import UserFactory
+
+    ticket = make_ticket()
+    admin_client_desk.get(f"/tickets/{ticket.number}/")  # caches the staff
+    newcomer = UserFactory(username="newcomer", first_name="Nina", last_name="New")
+    ticket_update(actor=admin, number=ticket.number, changes={"observer_ids": [newcomer.pk]})
+    page = admin_client_desk.get(f"/tickets/{ticket.number}/").content.decode()
+    assert f'<option value="{newcomer.pk}" selected>Nina New</option>' in page
+    assert "<dd>Nina New</dd>" in page

@@ -28,6 +28,7 @@ from deskline.clients.models import (
 )
 from deskline.clients.phones import phone_normalize
 from deskline.core import made_up_names as names
+from deskline.core import refcache
 from deskline.demo.catalog import COMPANY_CATEGORIES, EQUIPMENT_KINDS, TICKET_CATEGORIES
 from deskline.demo.refs import TeamRef
 from deskline.demo.registry import DEMO_MARK, CompanySpec, company_spec
@@ -137,6 +138,7 @@ def ensure_staff(
         for (username, role, _), person in zip(wanted, people, strict=True)
         if username not in existing
     ])  # fmt: skip
+    refcache.bump()  # bulk_create sends no signals: the pickers' cached staff must reload
     user_ids = dict(
         User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", "id")
     )

@@ -1,12 +1,11 @@
-"""Reference data the desk forms offer (statuses, priorities, teams, agents), read once per page."""
+"""Reference data the desk forms offer (statuses, priorities, teams, agents), from the caches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-
-from deskline.accounts.models import STAFF_ROLES, Team, User
+from deskline.accounts.models import Team, User
+from deskline.accounts.people_cache import staff_cached
 from deskline.tickets import config_cache
 from deskline.tickets.config_cache import rows_by_id
 from deskline.tickets.models import Category, Priority, Status, StatusTransition, TicketType
@@ -52,12 +51,6 @@ def category_options(categories: dict[int, Category]) -> list[CategoryOption]:
     return [CategoryOption(pk, " › ".join(names), len(names) - 1) for pk, names in ordered]
 
 
-def staff_users() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=STAFF_ROLES, is_system=False).order_by(
-        "first_name", "last_name", "username"
-    )
-
-
 def _active_statuses() -> list[Status]:
     return [s for s in rows_by_id(Status).values() if s.is_active]
 
@@ -71,7 +64,7 @@ def load_choices(*, with_categories: bool = True) -> Choices:
         types=list(rows_by_id(TicketType).values()),
         categories=categories if with_categories else [],
         teams=[team for team in rows_by_id(Team).values() if team.is_active],
-        agents=list(staff_users()),
+        agents=staff_cached(),
     )
 
 

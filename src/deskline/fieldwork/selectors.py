@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from deskline.accounts.models import User
 from deskline.core import refcache
@@ -51,11 +51,14 @@ def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:
             Prefetch("items", queryset=TicketChecklistItem.objects.select_related("done_by"))
         )
     )
-    entries = list(
-        TimeEntry.objects.filter(ticket=ticket, minutes__isnull=False).select_related("user")
+    # The ticket's time and the viewer's running stopwatch (on any ticket) in one query.
+    rows = list(
+        TimeEntry.objects.filter(
+            Q(ticket=ticket, minutes__isnull=False) | Q(user=user, minutes__isnull=True)
+        ).select_related("user", "ticket")
     )
-    running = TimeEntry.objects.filter(user=user, minutes__isnull=True).select_related(
-        "ticket").first()  # fmt: skip
+    entries = [e for e in rows if e.minutes is not None]
+    running = next((e for e in rows if e.minutes is None), None)
     return TicketWork(
         checklists=checklists,
         entries=entries,
@@ -71,12 +74,22 @@ def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:
                 Prefetch("actions", queryset=VisitAction.objects.exclude(outcome="applied")),
             )
         ),
-        engineers=list(
+        engineers=engineers_cached(),
+    )
+
+
+def engineers_cached() -> list[EngineerProfile]:
+    """The active field engineers a visit may be planned for (cached with the reference data:
+    a change of a profile or of a user bumps it)."""
+
+    def load() -> list[EngineerProfile]:
+        return list(
             EngineerProfile.objects.filter(is_active=True, user__is_active=True).select_related(
                 "user"
             )
-        ),
-    )
+        )
+
+    return refcache.cached("fieldwork.engineers", load)
 
 
 def checklist_templates() -> list[ChecklistTemplate]:

@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from deskline.accounts.models import User
+from deskline.accounts.people_cache import staff_by_id
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.lookups import JoinedIds, parse_ids
 from deskline.tickets import config_cache, search
 from deskline.tickets.access import ticket_get_visible, tickets_visible_to
 from deskline.tickets.conditions import condition
@@ -256,6 +258,99 @@ def ticket_detail_for(*, user: User, number: int, registry: bool = True) -> Tick
     return ticket
 
 
+#: What the desk's ticket page shows of the ticket's own rows, joined in its one query: the
+#: registry rows (the equipment's label names its model) and the parent and merged-into tickets
+#: (numbers only; the parent the reader may not see is left out by `tickets_around`).
+PAGE_JOINED = (
+    *JOINED, "site", "equipment", "equipment__model", "contract", "parent", "merged_into",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """What the desk's ticket page shows of a ticket and the tickets around it."""
+
+    ticket: Ticket
+    #: Its observers, by name (from the cached staff; others read by id, rarely any).
+    observers: list[User]
+    around: Around
+
+
+def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
+    """The ticket with every row the desk's page shows of it, in one query (its observers' ids
+    come in it, their names from the cached staff), and the tickets around it in a second
+    (`tickets_around`); NotFound unless `user` may see it."""
+    visible = tickets_visible_to(user)
+    observing = (
+        Ticket.observers.through.objects.filter(ticket_id=OuterRef("pk"))
+        .values("ticket_id")
+        .annotate(ids=JoinedIds("user_id"))
+        .values("ids")  # type: ignore[misc]  # the stubs do not see the annotation
+    )
+    ticket = (
+        visible.select_related(*PAGE_JOINED)
+        .annotate(observer_list=Subquery(observing))
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(f"ticket {number} not found")
+    config_cache.attach_configuration([ticket])
+    return TicketPage(
+        ticket=ticket,
+        observers=_people(parse_ids(ticket.observer_list)),
+        around=_around(visible, ticket, card_limit),
+    )
+
+
+def _people(ids: list[int]) -> list[User]:
+    """Users by id, in the pickers' order: staff from the cache, anyone else read (one query)."""
+    staff = staff_by_id()
+    found = [staff[pk] for pk in ids if pk in staff]
+    if len(found) < len(ids):
+        found += User.objects.filter(pk__in=[pk for pk in ids if pk not in staff]).only(*USER_LABEL)
+    order = {pk: i for i, pk in enumerate(staff)}
+    return sorted(found, key=lambda u: (order.get(u.pk, len(order)), u.pk))
+
+
+#: The columns a user's label reads (`user_label`: full name, else login).
+USER_LABEL = ("id", "username", "first_name", "last_name")
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """The comments of a ticket with their files, and the files added to the ticket itself."""
+
+    comments: list[Comment]
+    files: list[Attachment]
+
+
+def conversation_of(*, user: User, ticket: Ticket) -> Conversation:
+    """`comments_of` and `attachments_without_comment` in two queries (comments, then every
+    file of the ticket `user` may see, handed to its comment)."""
+    comments = Comment.objects.filter(ticket=ticket).select_related(
+        "author", "author_contact", "moved_from"
+    )
+    files = Attachment.objects.filter(ticket=ticket)
+    if user.is_client:
+        comments = comments.filter(is_public=True)
+        files = files.filter(is_public=True)
+    rows = list(comments)
+    by_comment: dict[int, list[Attachment]] = {row.pk: [] for row in rows}
+    own: list[Attachment] = []
+    for attachment in files.order_by("created_at", "pk"):
+        if attachment.comment_id is None:
+            own.append(attachment)
+        elif attachment.comment_id in by_comment:
+            by_comment[attachment.comment_id].append(attachment)
+    for row in rows:  # what `prefetch_related("attachments")` would have set
+        loaded = row.attachments.all()
+        loaded._result_cache = by_comment[row.pk]
+        loaded._prefetch_done = True  # type: ignore[attr-defined]
+        row._prefetched_objects_cache = {"attachments": loaded}  # type: ignore[attr-defined]
+    return Conversation(comments=rows, files=own)
+
+
 def comments_for(*, user: User, number: int) -> list[Comment]:
     return comments_of(user=user, ticket=ticket_get_visible(user, number))
 
@@ -355,6 +450,89 @@ def links_of(*, user: User, ticket: Ticket) -> Links:
         related=list(
             visible.filter(pk__in=related_ids).select_related("status").order_by("number")
         ),
+    )
+
+
+CARD_FIELDS = ("company", "contact", "site", "equipment")
+_AROUND_COLUMNS = (
+    "id", "number", "title", "status_id", "priority_id", "type_id", "category_id", "parent_id",
+    "updated_at", "company_id", "contact_id", "site_id", "equipment_id",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Around:
+    """The tickets the ticket page names beside a ticket: its links and its cards' latest."""
+
+    links: Links
+    #: Per card field ("company", ...): the latest other tickets of the ticket's row there.
+    recent: dict[str, list[Ticket]]
+
+
+def tickets_around(*, user: User, ticket: Ticket, limit: int) -> Around:
+    """`links_of` and `recent_tickets_of` for each registry row of `ticket`, in one query.
+
+    One UNION ALL of the parts, each reading its rows from an index as the separate queries
+    did and each marked with what it is: every card's part holds its own `limit` latest, so
+    the latest of a row among all the rows read are the card's. Every part reads only the
+    tickets `user` may see.
+    """
+    return _around(tickets_visible_to(user), ticket, limit)
+
+
+def _around(visible: QuerySet[Ticket], ticket: Ticket, limit: int) -> Around:
+    linked = (
+        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
+        .annotate(
+            other=Case(
+                When(from_ticket=ticket, then=F("to_ticket_id")), default=F("from_ticket_id")
+            )
+        )
+        .values("other")
+    )
+    parts: list[tuple[str, QuerySet[Ticket]]] = [
+        ("child", visible.filter(parent=ticket)),
+        ("related", visible.filter(pk__in=linked)),
+    ]
+    if ticket.parent_id:
+        parts.append(("parent", visible.filter(pk=ticket.parent_id)))
+    cards = {
+        name: row_id
+        for name in CARD_FIELDS
+        if (row_id := getattr(ticket, f"{name}_id")) is not None
+    }
+    for name, row_id in cards.items():
+        latest = (
+            visible.filter(**{f"{name}_id": row_id})
+            .exclude(pk=ticket.pk)
+            .order_by("-updated_at", "-id")
+            .values("pk")[:limit]
+        )
+        parts.append((name, Ticket.objects.filter(pk__in=latest)))
+    first, *rest = [
+        part.only(*_AROUND_COLUMNS).annotate(part=Value(name)).order_by() for name, part in parts
+    ]
+    rows: dict[int, Ticket] = {}
+    marks: dict[str, set[int]] = {}
+    for row in first.union(*rest, all=True):
+        rows.setdefault(row.pk, row)
+        marks.setdefault(row.part, set()).add(row.pk)
+    config_cache.attach_configuration(rows.values())
+    by_number = sorted(rows.values(), key=lambda t: t.number)
+    latest_first = sorted(rows.values(), key=lambda t: (t.updated_at, t.pk), reverse=True)
+    parent_id = next(iter(marks.get("parent", ())), None)
+    return Around(
+        links=Links(
+            parent=rows[parent_id] if parent_id is not None else None,
+            children=[t for t in by_number if t.pk in marks.get("child", ())],
+            related=[t for t in by_number if t.pk in marks.get("related", ())],
+        ),
+        recent={
+            name: [t for t in latest_first if getattr(t, f"{name}_id") == row_id and t != ticket][
+                :limit
+            ]
+            for name, row_id in cards.items()
+        },
     )
 
 

@@ -27,13 +27,10 @@ from deskline.tickets.models import Ticket
 from deskline.tickets.required_fields import required_fields_missing
 from deskline.tickets.selectors import (
     attachment_for,
-    attachments_without_comment,
-    comments_of,
+    conversation_of,
     custom_fields_of_type,
     history_of,
-    links_of,
-    recent_tickets_of,
-    ticket_detail_for,
+    ticket_page_for,
 )
 from deskline.tickets.services import (
     comment_add,
@@ -70,7 +67,7 @@ def _optional_int(value: str | None) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _cards(user: User, ticket: Ticket) -> list[dict[str, Any]]:
+def _cards(ticket: Ticket, recent: dict[str, list[Ticket]]) -> list[dict[str, Any]]:
     """The company, contact, site and equipment with their other recent tickets."""
     cards = []
     for kind, row, url in (
@@ -79,12 +76,10 @@ def _cards(user: User, ticket: Ticket) -> list[dict[str, Any]]:
         ("site", ticket.site, "sites"),
         ("equipment", ticket.equipment, "equipment"),
     ):
-        if row is None:
-            continue
-        others = recent_tickets_of(
-            user=user, field=kind, row_id=row.pk, exclude_id=ticket.pk, limit=CARD_TICKETS
-        )
-        cards.append({"kind": kind, "row": row, "url": f"/{url}/{row.pk}/", "tickets": others})
+        if row is not None:
+            cards.append(
+                {"kind": kind, "row": row, "url": f"/{url}/{row.pk}/", "tickets": recent[kind]}
+            )
     return cards
 
 
@@ -93,11 +88,13 @@ def render_ticket(
 ) -> HttpResponse:
     user = _user(request)
     try:
-        ticket = ticket_detail_for(user=user, number=number)
+        page = ticket_page_for(user=user, number=number, card_limit=CARD_TICKETS)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    ticket, around = page.ticket, page.around
     choices = load_choices()
-    comments = comments_of(user=user, ticket=ticket)
+    conversation = conversation_of(user=user, ticket=ticket)
+    comments = conversation.comments
     show_images = request.GET.get("images") == "show"
     timeline = build_timeline(comments, history_of(user=user, ticket=ticket), choices, staff=True)
     context = {
@@ -105,15 +102,15 @@ def render_ticket(
         "timeline": timeline,
         "choices": choices,
         "transitions": transitions_from(ticket.status_id),
-        "links": links_of(user=user, ticket=ticket),
-        "files": attachments_without_comment(user=user, ticket=ticket),
+        "links": around.links,
+        "files": conversation.files,
         "missing_fields": required_fields_missing(ticket),
         "images": "show" if show_images else "",
         "remote_images_blocked": not show_images
         and any(
             has_remote_images(body) for body in (ticket.description, *(c.body for c in comments))
         ),
-        "cards": _cards(user, ticket),
+        "cards": _cards(ticket, around.recent),
         "company_flags": company_flags_for(viewer=user, company_ids=[ticket.company_id]).get(
             ticket.company_id or 0, []
         ),
@@ -122,7 +119,10 @@ def render_ticket(
             ticket.custom_fields,
             timezone.get_current_timezone(),
         ),
-        "observer_ids": {u.pk for u in ticket.observers.all()},
+        "observers": page.observers,
+        "observer_ids": {u.pk for u in page.observers},
+        # The contract menu lives in the folded edit form: it is read when the agent unfolds
+        # it (`ticket_coverage`, by htmx), unless the form comes back open.
         "coverage": coverage_for(
             user,
             company_id=ticket.company_id,
@@ -130,7 +130,9 @@ def render_ticket(
             equipment_id=ticket.equipment_id,
             contract_id=ticket.contract_id,
             day=timezone.localdate(),
-        ),
+        )
+        if "conflict" in extra or "attempted" in extra
+        else None,
         "coverage_url": f"/tickets/{number}/coverage/",
         "reply_templates": reply_templates_for(
             user=user, language=ticket.contact.language if ticket.contact else None
