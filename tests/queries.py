@@ -23,3 +23,17 @@ def statement_targets(ctx: CaptureQueriesContext, *, selects: bool = True) -> li
             table = words[words.index("FROM") + 1] if "FROM" in words else "?"
             targets.append(f"SELECT {table}")
     return targets
+
+
+def settle_reference_cache() -> None:
+    """Treat the test's setup as committed for the per-process reference cache.
+
+    In a test, fixtures write users and settings inside the test's own transaction, so the cache
+    reads its token at every lookup there (as it must inside a transaction that changed
+    reference data). A request after a real commit does not: this puts the cache back in that
+    state, so a pin counts what production runs.
+    """
+    from deskline.core import refcache
+
+    refcache._local.changing = False
+    refcache.clear()

@@ -12,6 +12,7 @@ from deskline.knowledge.models import ArticleTerm, Synonym, TermStat
 from deskline.knowledge.search import index_rebuild, search
 from tests.knowledge.factories import article
 from tests.knowledge.labelled import evaluate, load_articles
+from tests.queries import settle_reference_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +91,7 @@ def test_language_narrows_the_search(admin: User, printer: Any) -> None:
 def test_search_runs_six_queries_and_two_more_for_misspelt_words(
     admin: User, printer: Any, django_assert_num_queries: Any
 ) -> None:
+    settle_reference_cache()
     search(user=admin, text="warm the synonym cache")
     with django_assert_num_queries(6):
         search(user=admin, text="принтер не печатает")

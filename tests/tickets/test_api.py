@@ -12,6 +12,7 @@ from deskline.tickets.listing import parse_sort
 from deskline.tickets.models import Priority, Status, Ticket
 from deskline.tickets.services import comment_add
 from tests.factories import ContractFactory, EquipmentFactory
+from tests.queries import settle_reference_cache
 from tests.servers import postgresql_only, sqlite_only
 
 pytestmark = pytest.mark.django_db
@@ -415,6 +416,7 @@ def _statement_targets(ctx: CaptureQueriesContext) -> list[str]:
 
 
 def test_create_writes_each_of_its_rows_with_one_statement(admin_api):
+    settle_reference_cache()
     admin_api.post("tickets", {"title": "warm-up"})  # the first request stamps the token's use
     with CaptureQueriesContext(connection) as ctx:
         assert admin_api.post("tickets", {"title": "Lift stuck"}).status_code == 201
