@@ -17,7 +17,7 @@ import pytest
 
 from deskline.triage import classifier, tone
 from deskline.triage.classifier import Classifier
-from deskline.triage.compact import CompactClassifier
+from deskline.triage.compact import CompactClassifier, Vocabulary
 from deskline.triage.selectors import load_classifier, load_full_classifier
 from deskline.triage.training import dump_classifier
 from tests.triage.conftest import TOPICS
@@ -83,6 +83,17 @@ def test_identical_vocabularies_are_loaded_once() -> None:
     one, two = load_classifier(artefact), load_classifier(artefact)
     assert isinstance(one, CompactClassifier) and isinstance(two, CompactClassifier)
     assert one.vectorizers[0].vocabulary is two.vectorizers[0].vocabulary
+
+
+def test_a_vocabulary_finds_exactly_its_terms_by_hash_or_by_dictionary() -> None:
+    terms = ["a", "ab", "принтер", " x ", "", "b"]
+    offsets = np.cumsum([0] + [len(t) for t in terms])
+    vocabulary = Vocabulary("".join(terms), offsets)
+    probe = ["b", "zz", "принтер", "a", " x", " x "]
+    expected = ([5, 2, 0, 3], [0, 2, 3, 5])
+    assert vocabulary.rows(probe) == expected
+    vocabulary.exact = {t: i for i, t in enumerate(terms)}  # as after a hash collision
+    assert vocabulary.rows(probe) == expected
 
 
 DECIDER_PROBE = """

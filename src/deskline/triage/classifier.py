@@ -668,7 +668,10 @@ def compact_form(model: Classifier) -> dict[str, object] | None:
         return None
     vectorizers = []
     for _, vectorizer in features.transformer_list:
-        if vectorizer.analyzer not in ("word", "char_wb") or vectorizer.preprocessor is not normalise:
+        if (
+            vectorizer.analyzer not in ("word", "char_wb")
+            or vectorizer.preprocessor is not normalise
+        ):
             return None
         terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
         joined = "".join(terms)

@@ -80,7 +80,9 @@ class Vocabulary:
         self.exact: dict[str, int] | None = None
         if len(self.hashes) > 1 and bool((self.hashes[1:] == self.hashes[:-1]).any()):
             # Two terms with one hash (never seen): a dictionary instead.
-            self.exact = {joined[a:b]: i for i, (a, b) in enumerate(zip(bounds, bounds[1:]))}
+            self.exact = {
+                joined[a:b]: i for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))
+            }
 
     def rows(self, terms: Sequence[str]) -> tuple[list[int], list[int]]:
         """(row of each known term, its index in `terms`)."""
