@@ -97,7 +97,11 @@ def bench_training(count: int) -> bytes:
     print(f"held-out ({count - cut:,}): accuracy {result.accuracy:.4f}, ECE {result.ece:.4f}, "
           f"coverage at 98% precision {result.coverage_98:.1%}")  # fmt: skip
     artefact = dump_classifier(model)
-    print(f"artefact: {len(artefact) / 1e6:.1f} MB compressed")
+    from deskline.triage.compact import split_artefact
+
+    part = split_artefact(artefact)[0] or b""
+    print(f"artefact: {len(artefact) / 1e6:.1f} MB compressed, of which the compact scoring "
+          f"form {len(part) / 1e6:.1f} MB")  # fmt: skip
     return artefact
 
 
@@ -190,7 +194,7 @@ def bench_memory(artefacts: list[bytes], runs: int = 300) -> None:
                                  env=env, check=True).stdout.split()  # fmt: skip
             results[mode] = out[-6:]
     sizes = ", ".join(f"{len(a) / 1e6:.1f}" for a in artefacts)
-    print(f"four field models (artefacts {sizes} MB), a fresh Django process:")
+    print(f"four models (artefacts {sizes} MB), a fresh Django process:")
     for mode, (before, after, p50, p95, heavy, kind) in results.items():
         grown = float(after) - float(before)
         print(f"  {mode:<8} ({kind}): {before} MB without the models, {after} MB with them and "
@@ -226,6 +230,8 @@ def main() -> int:
     if not args.skip_train:
         artefact = bench_training(args.tickets)
         bench_tone()
+        print("the category model loaded four times (the worst case: 40 values each):")
+        bench_memory([artefact] * 4)
         bench_memory(field_artefacts(args.tickets, artefact))
         del artefact
     if args.report:
