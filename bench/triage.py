@@ -6,10 +6,12 @@ with its own topic words among shared filler words, 5% of the labels flipped. It
 - the training time of one field model (TF-IDF word and character n-grams into a calibrated
   linear SVM, the same code `deskline triage train` runs) on the tickets;
 - its held-out accuracy and expected calibration error, and the coverage at 98% precision;
-- the prediction latency per ticket on one core (p50, p95): the four field models as
-  `ticket_create` runs them, and the tone of a message;
-- the memory the web process gains when it loads the four models and the tone model
-  (measured in a fresh process: resident set size before and after);
+- the tone of a message's latency;
+- for four field models (category and three derived values on the same tickets): the memory
+  a fresh web process gains when it loads them and the tone model and predicts once (resident
+  set size before and after), and the prediction latency per ticket on one core (p50, p95) as
+  `ticket_create` runs them; both for the scikit-learn classifiers and for the compact
+  NumPy-only form the web process loads (`triage/compact.py`), side by side;
 - with `--report`, the triage report of an installation (its database from DATABASE_URL or
   DESKLINE_DATA_DIR): per field, each model version's held-out accuracy and ECE over time,
   and what agents did with the suggestions (applied, suggested, accepted, corrected,
@@ -95,65 +97,113 @@ def bench_training(count: int) -> bytes:
     print(f"held-out ({count - cut:,}): accuracy {result.accuracy:.4f}, ECE {result.ece:.4f}, "
           f"coverage at 98% precision {result.coverage_98:.1%}")  # fmt: skip
     artefact = dump_classifier(model)
-    print(f"artefact: {len(artefact) / 1e6:.1f} MB compressed")
+    from deskline.triage.compact import split_artefact
+
+    part = split_artefact(artefact)[0] or b""
+    print(f"artefact: {len(artefact) / 1e6:.1f} MB compressed, of which the compact scoring "
+          f"form {len(part) / 1e6:.1f} MB")  # fmt: skip
     return artefact
 
 
-def bench_prediction(artefact: bytes, runs: int = 300) -> None:
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+def bench_tone(runs: int = 300) -> None:
     from deskline.triage import tone
-    from deskline.triage.selectors import load_classifier
 
-    models = [load_classifier(artefact) for _ in range(4)]
     texts, _ = synthetic(runs, seed=99)
     tone.default_model()
-    per_ticket, per_tone = [], []
+    per_tone = []
     for text in texts:
-        started = time.perf_counter()
-        for model in models:
-            model.predict([text])
-        per_ticket.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         tone.tone_of(text)
         per_tone.append((time.perf_counter() - started) * 1000)
-    p50, p95 = _percentiles(per_ticket)
-    print(f"prediction, four field models, one core: p50 {p50:.1f} ms, p95 {p95:.1f} ms per ticket")
     p50, p95 = _percentiles(per_tone)
-    print(f"tone of a message, one core: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(f"tone of a message: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
 
 
+def field_artefacts(count: int, category: bytes) -> list[bytes]:
+    """Four field models on the same tickets, as `deskline triage train` makes them: the
+    category model (40 values) and three more with the values of type (4), team (8) and
+    priority (3), derived from the category."""
+    from deskline.triage import classifier
+    from deskline.triage.training import dump_classifier
+
+    texts, labels = synthetic(count)
+    cut = int(count * 0.8)
+    artefacts = [category]
+    for values in (4, 8, 3):
+        derived = [f"v{int(label[1:]) % values}" for label in labels[:cut]]
+        model = classifier.train(texts[:cut], derived, grid=(classifier.Settings(),))
+        artefacts.append(dump_classifier(model))
+    return artefacts
+
+
+#: A fresh process (no Django request served): RSS after `django.setup()`, then after loading
+#: the four field models and the tone model and predicting one ticket; then the latency of the
+#: four models per ticket on one core. `full` loads the scikit-learn classifiers (as before the
+#: compact form, and as an artefact without it still loads), `compact` the NumPy-only form.
 MEMORY_PROBE = """
-import pickle, sys
+import os, statistics, sys, time
 sys.path.insert(0, {src!r})
+sys.path.insert(0, {root!r})
 def rss():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-import django, os
+import django
 os.environ["DJANGO_SETTINGS_MODULE"] = "deskline.settings"
 django.setup()
 from deskline.triage import tone
-from deskline.triage.selectors import load_classifier
+from deskline.triage.selectors import load_classifier, load_full_classifier
+os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})  # one core
+load = load_full_classifier if {mode!r} == "full" else load_classifier
 before = rss()
-artefact = open({path!r}, "rb").read()
-models = [load_classifier(artefact) for _ in range(4)]
+models = [load(open(path, "rb").read()) for path in {paths!r}]
 tone.default_model()
-models[0].predict(["warm up"])
-print(f"{{before:.0f}} {{rss():.0f}}")
+for model in models:
+    model.predict(["warm up"])
+after = rss()
+heavy = ",".join(m for m in ("sklearn", "scipy") if m in sys.modules) or "none"
+from bench.triage import synthetic
+texts, _ = synthetic({runs}, seed=99)
+times = []
+for text in texts:
+    started = time.perf_counter()
+    for model in models:
+        model.predict([text])
+    times.append((time.perf_counter() - started) * 1000)
+times.sort()
+print(f"{{before:.0f}} {{after:.0f}} {{statistics.median(times):.2f}} "
+      f"{{times[int(len(times) * 0.95) - 1]:.2f}} {{heavy}} {{type(models[0]).__name__}}")
 """
 
 
-def bench_memory(artefact: bytes) -> None:
+def bench_memory(artefacts: list[bytes], runs: int = 300) -> None:
+    """Memory and latency of the four field models, the scikit-learn form against the compact
+    one, each in its own fresh process (side by side, on the same artefacts)."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.bin"
-        path.write_bytes(artefact)
+        paths = []
+        for i, artefact in enumerate(artefacts):
+            path = Path(folder) / f"model{i}.bin"
+            path.write_bytes(artefact)
+            paths.append(str(path))
         env = {**os.environ, "DESKLINE_DATA_DIR": folder}
-        probe = MEMORY_PROBE.format(src=str(ROOT / "src"), path=str(path))
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                             env=env, check=True).stdout.split()  # fmt: skip
-    before, after = float(out[-2]), float(out[-1])
-    print(f"web process memory: {before:.0f} MB without the models, {after:.0f} MB with four "
-          f"field models and the tone model (+{after - before:.0f} MB)")  # fmt: skip
+        results = {}
+        for mode in ("full", "compact"):
+            probe = MEMORY_PROBE.format(src=str(ROOT / "src"), root=str(ROOT), paths=paths,
+                                        mode=mode, runs=runs)  # fmt: skip
+            out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                 env=env, check=True).stdout.split()  # fmt: skip
+            results[mode] = out[-6:]
+    sizes = ", ".join(f"{len(a) / 1e6:.1f}" for a in artefacts)
+    print(f"four models (artefacts {sizes} MB), a fresh Django process:")
+    for mode, (before, after, p50, p95, heavy, kind) in results.items():
+        grown = float(after) - float(before)
+        print(f"  {mode:<8} ({kind}): {before} MB without the models, {after} MB with them and "
+              f"the tone model, predicting once (+{grown:.0f} MB); four models per ticket on one "
+              f"core p50 {p50} ms, p95 {p95} ms; sklearn/scipy loaded: {heavy}")  # fmt: skip
+    full = float(results["full"][1]) - float(results["full"][0])
+    compact = float(results["compact"][1]) - float(results["compact"][0])
+    print(f"  memory added: compact {compact:.0f} MB against {full:.0f} MB "
+          f"({compact / full:.2f} of it)")  # fmt: skip
 
 
 def report() -> None:
@@ -179,8 +229,10 @@ def main() -> int:
     django.setup()
     if not args.skip_train:
         artefact = bench_training(args.tickets)
-        bench_memory(artefact)
-        bench_prediction(artefact)
+        bench_tone()
+        print("the category model loaded four times (the worst case: 40 values each):")
+        bench_memory([artefact] * 4)
+        bench_memory(field_artefacts(args.tickets, artefact))
         del artefact
     if args.report:
         report()

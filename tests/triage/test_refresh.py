@@ -14,6 +14,7 @@ from django.utils import timezone
 from deskline.tickets.models import Phase, Ticket, TicketEvent
 from deskline.tickets.services import ticket_update
 from deskline.triage import classifier, embeddings
+from deskline.triage.compact import CompactClassifier
 from deskline.triage.models import TicketPrediction, TriageModel
 from deskline.triage.selectors import next_version, training_samples
 from deskline.triage.tasks import triage_embed_ticket
@@ -104,14 +105,14 @@ def test_apply_mode_applies_the_full_prediction_only_at_or_above_the_threshold(
     assert event.actor is not None and event.actor.is_system
     assert event.actor.username == "deskline-triage"
     # Under the threshold with the vector too: still only a suggestion.
-    full = classifier.Classifier.predict
+    full = CompactClassifier.predict  # what the processes that predict load
 
     def unsure(self: Any, texts: Any, vectors: Any = None) -> list[tuple[str, float]]:
         if vectors is None:
             return full(self, texts, vectors)
         return [(str(categories["Email"].pk), 0.8999)]
 
-    monkeypatch.setattr(classifier.Classifier, "predict", unsure)
+    monkeypatch.setattr(CompactClassifier, "predict", unsure)
     below = make_ticket(title=MIXED)
     triage_embed_ticket.call(ticket_id=below.pk)
     below.refresh_from_db()
@@ -135,14 +136,14 @@ def test_an_applied_value_the_full_model_disagrees_with_is_replaced_only_when_co
     kept = make_ticket(title=TEXT.replace("zznet", "zzmail"))
     assert kept.category_id == categories["Printers"].pk
     set_mode("category", "apply", threshold=1.0)
-    full = classifier.Classifier.predict
+    full = CompactClassifier.predict  # what the processes that predict load
 
     def unsure(self: Any, texts: Any, vectors: Any = None) -> list[tuple[str, float]]:
         if vectors is None:
             return full(self, texts, vectors)
         return [(str(categories["Email"].pk), 0.99)]
 
-    monkeypatch.setattr(classifier.Classifier, "predict", unsure)
+    monkeypatch.setattr(CompactClassifier, "predict", unsure)
     triage_embed_ticket.call(ticket_id=kept.pk)
     kept.refresh_from_db()
     assert kept.category_id == categories["Printers"].pk

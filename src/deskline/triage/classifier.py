@@ -655,3 +655,57 @@ def read_csv(path: str | Path, text_column: str, label_column: str) -> tuple[lis
     if not texts:
         raise DataError(f"{path}: no rows with both a text and a label")
     return texts, labels
+
+
+def compact_form(model: Classifier) -> dict[str, object] | None:
+    """What `compact.CompactClassifier` scores the model from (NumPy arrays and plain values),
+    or None for a model of another shape (one pickled before late fusion): it is then loaded
+    as it is."""
+    import hashlib
+
+    features, calibrated = model.pipeline.steps[0][1], model.pipeline.steps[-1][1]
+    if model.embedding_weight > 0 or not fast_ready(features, calibrated):
+        return None
+    vectorizers = []
+    for _, vectorizer in features.transformer_list:
+        if (
+            vectorizer.analyzer not in ("word", "char_wb")
+            or vectorizer.preprocessor is not normalise
+        ):
+            return None
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        joined = "".join(terms)
+        offsets = np.cumsum([0] + [len(t) for t in terms]).astype(np.int64)
+        idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        digest = hashlib.sha256()
+        for part in (vectorizer.analyzer, str(vectorizer.ngram_range), vectorizer.token_pattern,
+                     str(vectorizer.sublinear_tf), joined):  # fmt: skip
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(offsets.tobytes())
+        digest.update(idf.tobytes())
+        vectorizers.append({
+            "analyzer": vectorizer.analyzer, "ngram_range": tuple(vectorizer.ngram_range),
+            "token_pattern": vectorizer.token_pattern, "sublinear_tf": vectorizer.sublinear_tf,
+            "terms": joined, "offsets": offsets, "idf": idf, "digest": digest.hexdigest(),
+        })  # fmt: skip
+    one = calibrated.calibrated_classifiers_[0]
+    svm = one.estimator
+    data: dict[str, object] = {
+        "format": 1,
+        "classes": model.classes,
+        "encoder": model.encoder,
+        "vectorizers": vectorizers,
+        "coef": np.ascontiguousarray(np.asarray(svm.coef_).T, dtype=np.float32),
+        "intercept": np.asarray(svm.intercept_, dtype=np.float64),
+        "beta": float(one.calibrators[0].beta_),
+        "fusion": None,
+    }
+    if model.fusion is not None:
+        fusion = model.fusion
+        data["fusion"] = {
+            "coef": np.asarray(fusion.dense.coef, dtype=np.float32),
+            "intercept": np.asarray(fusion.dense.intercept, dtype=np.float32),
+            "text_beta": fusion.text_beta, "dense_beta": fusion.dense_beta,
+            "weight": fusion.weight, "beta": fusion.beta,
+        }  # fmt: skip
+    return data

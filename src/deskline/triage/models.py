@@ -1,7 +1,8 @@
 """Triage's tables: trained model versions, each field's mode, and the predictions made.
 
-A `TriageModel` is one versioned artefact per field (the pickled classifier, compressed, in
-the database so every web process on every machine reads the same one) with the figures it
+A `TriageModel` is one versioned artefact per field (the compact scoring form the web process
+loads and the pickled classifier, each compressed, see `compact.pack_artefact`; in the database
+so every web process on every machine reads the same one) with the figures it
 scored on held-out history. At most one version per field is active. `TriageFieldSetting` is
 the admin's choice per field: off, suggest, or apply at or above a threshold.
 `TicketEmbedding` is a ticket's stored sentence embedding (the `ml` extra).

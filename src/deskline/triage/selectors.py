@@ -17,6 +17,10 @@ from deskline.triage.models import Mode, TriageFieldSetting, TriageModel
 
 if TYPE_CHECKING:
     from deskline.triage.classifier import Classifier
+    from deskline.triage.compact import CompactClassifier
+
+    #: A loaded model: both predict alike (`predict`, `classes`, `uses_embeddings`, `encoder`).
+    Predictor = Classifier | CompactClassifier
 
 
 _COLUMNS = tuple(COLUMNS.values())
@@ -111,15 +115,29 @@ def next_version(field: str) -> int:
     return (last.version if last else 0) + 1
 
 
-def load_classifier(artefact: bytes) -> Classifier:
-    # scikit-learn (with NumPy and SciPy, ~70 MB) is loaded only by a process that predicts.
+def load_full_classifier(artefact: bytes) -> Classifier:
+    """The scikit-learn classifier of an artefact (training and evaluation)."""
+    # scikit-learn (with NumPy and SciPy, ~120 MB) is loaded only by a process that needs it.
     from deskline.triage.classifier import Classifier
+    from deskline.triage.compact import split_artefact
 
+    _compact, full = split_artefact(artefact)
     # The artefact was written by `training.dump_classifier` into our own database.
-    loaded = pickle.loads(zlib.decompress(artefact))  # noqa: S301
+    loaded = pickle.loads(zlib.decompress(full))  # noqa: S301
     if not isinstance(loaded, Classifier):
         raise TypeError("not a triage classifier")
     return loaded
+
+
+def load_classifier(artefact: bytes) -> Predictor:
+    """What a process that predicts loads: the compact scoring form (NumPy only, see
+    `compact.py`), or, for an artefact written before it, the scikit-learn classifier."""
+    from deskline.triage.compact import load_compact, split_artefact
+
+    compact, _full = split_artefact(artefact)
+    if compact is not None:
+        return load_compact(compact)
+    return load_full_classifier(artefact)
 
 
 @dataclass(frozen=True)
@@ -128,7 +146,7 @@ class ActiveField:
     mode: str
     threshold: float
     version: int | None
-    classifier: Classifier | None
+    classifier: Predictor | None
 
 
 def _load_active() -> dict[str, ActiveField]:

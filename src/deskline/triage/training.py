@@ -27,9 +27,15 @@ from django.utils import timezone
 
 from deskline.triage import classifier, embeddings
 from deskline.triage.classifier import Classifier, Settings
+from deskline.triage.compact import pack_artefact
 from deskline.triage.fields import NAMES
 from deskline.triage.models import TriageModel
-from deskline.triage.selectors import Sample, load_classifier, next_version, training_samples
+from deskline.triage.selectors import (
+    Sample,
+    load_full_classifier,
+    next_version,
+    training_samples,
+)
 
 HELD_OUT = 0.2
 MIN_SAMPLES = 30
@@ -50,7 +56,10 @@ class TrainResult:
 
 
 def dump_classifier(model: Classifier) -> bytes:
-    return zlib.compress(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), 6)
+    """The artefact: the compact scoring form (`compact.py`, what the web process loads) and
+    the pickled scikit-learn classifier (what training and evaluation load)."""
+    full = zlib.compress(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), 6)
+    return pack_artefact(classifier.compact_form(model), full)
 
 
 def split(
@@ -94,7 +103,7 @@ def _previous_accuracy(
     active = TriageModel.objects.filter(field=field, is_active=True).first()
     if active is None:
         return None, -1.0
-    old = load_classifier(bytes(active.artefact))
+    old = load_full_classifier(bytes(active.artefact))
     # An old model of another encoder (or none) is judged without vectors: its TF-IDF part.
     fits = vectors is not None and old.uses_embeddings and old.encoder == embeddings.encoder().name
     texts, labels = [s.text for s in test], [s.label for s in test]
