@@ -32,18 +32,22 @@ def comment_add(
     is_public: bool = True,
     channel: str = Channel.API,
     author_contact_id: int | None = None,
+    author_contact: Contact | None = None,
     message_id: str = "",
     sender_verified: bool = True,
 ) -> Comment:
     """Add a public reply or an internal note. Clients' comments are always public.
 
     `sender_verified` False (mail whose From: proves nothing, see channels/senderproof.py)
-    makes it an internal note flagged as such: never public, never mailed to the client."""
+    makes it an internal note flagged as such: never public, never mailed to the client.
+    `author_contact`: the contact of `author_contact_id` when the caller has it (one read less).
+    """
     ticket = lock_ticket(actor, number, None)
-    author_contact: Contact | None = None
+    if author_contact is not None and author_contact.pk != author_contact_id:
+        author_contact = None
     if actor is not None and actor.role == Role.CONTACT:
         author_contact, is_public = contact_for_client(actor), True
-    elif author_contact_id is not None:
+    elif author_contact is None and author_contact_id is not None:
         author_contact = Contact.objects.filter(pk=author_contact_id).first()
     if not sender_verified:
         is_public = False
