@@ -18,6 +18,7 @@ from deskline.tickets import search
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.models import Attachment, Channel, Comment, Ticket
 from deskline.tickets.payloads import AttachmentAdded, Commented
+from deskline.tickets.recent import comment_written
 from deskline.tickets.uploads import UploadRejected, read_upload
 from deskline.tickets.writing import clean_body, lock_ticket, write_change
 
@@ -66,6 +67,7 @@ def comment_add(
         sender_verified=sender_verified,
         created_at=now,
     )
+    comment_written(comment.pk, cleaned)
     by_staff = actor is not None and actor.role != Role.CONTACT
     search.append_ticket_text(ticket.pk, html_to_text(cleaned))
     # Whether this reply is the reaction (reacted_at) is the SLA deriver's call, per policy.
