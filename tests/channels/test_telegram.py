@@ -303,9 +303,7 @@ def test_a_batch_reads_its_chats_once_and_every_update_lands(fake_telegram, tele
     assert set(TelegramUpdate.objects.values_list("status", flat=True)) == {"processed"}
 
 
-def test_a_failing_update_in_a_batch_is_quarantined_alone(
-    fake_telegram, telegram_bot, monkeypatch
-):
+def test_a_failing_update_in_a_batch_is_quarantined_alone(fake_telegram, telegram_bot, monkeypatch):
     from deskline.channels import telegram_intake
 
     for c in range(3):
