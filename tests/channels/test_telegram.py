@@ -282,3 +282,43 @@ def test_a_429_on_getupdates_is_waited_out(fake_telegram, telegram_bot, monkeypa
     poll(telegram_bot)
     assert slept == [2]
     assert Ticket.objects.count() == 1
+
+
+# --- batches: one transaction for stored updates, a failure isolated --------------------------
+
+
+def test_a_batch_reads_its_chats_once_and_every_update_lands(fake_telegram, telegram_bot):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for c in range(5):
+        linked(telegram_bot, ContactFactory(), chat_id=CHAT + c)
+        fake_telegram.add(message(c + 1, CHAT + c, f"Printer {c} jams"))
+    with CaptureQueriesContext(connection) as queries:
+        assert poll(telegram_bot) == 5
+    chat_reads = [q for q in queries if 'FROM "channels_telegramchat"' in q["sql"]
+                  and q["sql"].startswith("SELECT")]  # fmt: skip
+    assert len(chat_reads) == 1  # the batch's, not one per update
+    assert Ticket.objects.count() == 5
+    assert set(TelegramUpdate.objects.values_list("status", flat=True)) == {"processed"}
+
+
+def test_a_failing_update_in_a_batch_is_quarantined_alone(fake_telegram, telegram_bot, monkeypatch):
+    from deskline.channels import telegram_intake
+
+    for c in range(3):
+        linked(telegram_bot, ContactFactory(), chat_id=CHAT + c)
+        fake_telegram.add(message(c + 1, CHAT + c, f"Printer {c} jams"))
+    real = telegram_intake.handle_update
+
+    def flaky(row, update):
+        if row.update_id == 2:
+            raise RuntimeError("disk full")
+        return real(row, update)
+
+    monkeypatch.setattr(telegram_intake, "handle_update", flaky)
+    assert poll(telegram_bot) == 3
+    rows = dict(TelegramUpdate.objects.values_list("update_id", "status"))
+    assert rows == {1: "processed", 2: "quarantined", 3: "processed"}
+    assert Ticket.objects.count() == 2
+    assert "disk full" in TelegramUpdate.objects.get(update_id=2).reason

@@ -114,3 +114,36 @@ def test_a_scripted_flows_buttons_reach_the_chat_and_a_press_answers(fake_telegr
     poll(chat.bot)
     outbox_flush()
     assert fake_telegram.sent[-1]["text"] == "Switch it on." and not Ticket.objects.exists()
+
+
+def test_a_flows_webhook_is_called_after_the_commit_and_its_reply_is_said_in_the_chat(
+    fake_telegram, chat, admin, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from deskline.core import egress
+    from deskline.knowledge.bot_flows import flow_save
+    from deskline.knowledge.bot_models import BotFlow, BotFlowStep
+
+    settings.DESKLINE_OUTBOUND_ALLOWED_HOSTS = ["hooks.example.com"]
+    flow_save(actor=admin, flow=BotFlow(name="Unlock", triggers="unlock", start_step="call",
+                                        webhook_url="https://hooks.example.com/unlock"),
+              steps=[BotFlowStep(key="call", kind="webhook", next_step="done"),
+                     BotFlowStep(key="done", kind="message", text="Anything else?")])  # fmt: skip
+    depth: list[bool] = []
+
+    def remote(*args, **kwargs):
+        depth.append(connection.in_atomic_block)
+        return egress.Reply(200, b'{"message": "Unlocked."}')
+
+    monkeypatch.setattr(egress, "post_json", remote)
+    fake_telegram.add(message(1, CHAT, "please unlock my account"))
+    with django_capture_on_commit_callbacks(execute=False) as hooks:
+        poll(chat.bot)
+    assert depth == []  # nothing was called while the update was being written
+    for hook in hooks:
+        hook()
+    outbox_flush()
+    assert len(depth) == 1  # called once, from the on-commit hook
+    assert [m["text"] for m in fake_telegram.sent][-2:] == ["Unlocked.", "Anything else?"]
+    assert TelegramUpdate.objects.get().status == "processed"

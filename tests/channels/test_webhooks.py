@@ -21,6 +21,12 @@ from deskline.tickets.services import ticket_update
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _receiver_allowed(settings) -> None:
+    """The local receiver is an address the installation allows (core.egress)."""
+    settings.DESKLINE_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 @dataclass
 class Receiver:
     url: str
@@ -146,3 +152,54 @@ def test_an_unreachable_server_counts_as_a_failure(make_ticket, dispatch):
 def test_backoff_doubles_and_is_capped():
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert backoff(30).total_seconds() == 6 * 3600
+
+
+# --- the SSRF guard (core.egress) --------------------------------------------------------------
+
+
+def test_an_event_webhook_to_a_host_not_allowed_is_not_called(
+    receiver, make_ticket, dispatch, admin, settings
+):
+    subscribe(receiver.url, max_attempts=1)
+    settings.DESKLINE_OUTBOUND_ALLOWED_HOSTS = ["hooks.example.com"]  # the receiver is not
+    ticket = make_ticket()
+    ticket_update(actor=admin, number=ticket.number, changes={"title": "Renamed"})
+    dispatch()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery_attempt(delivery.pk) == "failed"
+    delivery.refresh_from_db()
+    assert "DESKLINE_OUTBOUND_ALLOWED_HOSTS" in delivery.last_error
+    assert receiver.received == []
+
+
+def test_an_event_webhook_to_a_metadata_address_is_not_called(
+    make_ticket, dispatch, admin, settings, monkeypatch
+):
+    import socket
+
+    from deskline.core import egress
+
+    settings.DESKLINE_OUTBOUND_ALLOWED_HOSTS = ["*.example.com"]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 0))])  # fmt: skip
+    connects: list[object] = []
+    monkeypatch.setattr(egress, "_dial", lambda *a: connects.append(a))
+    subscribe("http://crm.example.com/hook", max_attempts=1)
+    ticket = make_ticket()
+    ticket_update(actor=admin, number=ticket.number, changes={"title": "Renamed"})
+    dispatch()
+    assert delivery_attempt(WebhookDelivery.objects.get().pk) == "failed"
+    assert "forbidden address" in WebhookDelivery.objects.get().last_error
+    assert connects == []
+
+
+def test_a_subscription_to_a_host_not_allowed_is_refused(settings, admin):
+    from deskline.channels.webhook_config import webhook_save
+    from deskline.core.errors import ValidationFailed
+
+    settings.DESKLINE_OUTBOUND_ALLOWED_HOSTS = ["hooks.example.com"]
+    with pytest.raises(ValidationFailed) as refused:
+        webhook_save(actor=admin, values={"name": "x", "url": "http://10.0.0.5/internal"})
+    assert "url" in refused.value.fields
+    saved = webhook_save(actor=admin, values={"name": "y", "url": "https://hooks.example.com/"})
+    assert saved.pk is not None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.test import TestCase
 
 from deskline.accounts.models import User
 from deskline.core import egress
@@ -189,7 +190,10 @@ def password_flow(admin: User, url: str, **flow_fields: Any) -> BotFlow:
 
 
 def _say(user: User, talk: Conversation, text: str) -> list[BotMessage]:
-    return conversation_say(user=user, conversation_id=talk.pk, text=text)
+    """Say it and commit (the test's transaction stands in: its on-commit hooks run, as the
+    webhook step's call does after a real commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return conversation_say(user=user, conversation_id=talk.pk, text=text)
 
 
 def test_a_trigger_phrase_starts_the_flow_with_its_first_question(
@@ -388,3 +392,49 @@ def test_the_portal_widget_shows_a_questions_buttons(
     client.force_login(client_user)
     page = client.post("/portal/help/chat/say/", {"text": "printer"}).content.decode()
     assert 'name="text" value="Yes"' in page and 'name="text" value="No"' in page
+
+
+# --- the webhook goes out after the commit (no transaction, no lock held) --------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_webhook_is_called_after_the_commit_and_its_replies_reach_the_caller(
+    admin: User, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    client_user = ContactUserFactory(contact=ContactFactory(company=CompanyFactory()))
+    password_flow(admin, receiver.url)
+    receiver.reply = {"message": "Sent."}
+    during_call: list[tuple[bool, str]] = []
+    real_post = egress.post_json
+
+    def spy(*args: Any, **kwargs: Any) -> egress.Reply:
+        talk = Conversation.objects.get()
+        during_call.append((connection.in_atomic_block, talk.flow_step))
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(egress, "post_json", spy)
+    talk = conversation_start(user=client_user)
+    conversation_say(user=client_user, conversation_id=talk.pk, text="reset password")
+    replies = conversation_say(user=client_user, conversation_id=talk.pk, text="ivan")
+    assert during_call == [(False, "call")]  # committed, waiting on the webhook step
+    assert [r.text for r in replies] == ["Sent.", "Done, ivan."]
+    talk.refresh_from_db()
+    assert talk.flow_id is None  # the flow ran to its end after the reply
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_webhook_reply_for_a_conversation_that_moved_on_is_dropped(
+    admin: User, receiver: Receiver
+) -> None:
+    from deskline.knowledge.bot_flows import Later, flow_webhook_resume
+
+    client_user = ContactUserFactory(contact=ContactFactory(company=CompanyFactory()))
+    password_flow(admin, receiver.url)
+    talk = conversation_start(user=client_user)
+    conversation_say(user=client_user, conversation_id=talk.pk, text="reset password")
+    conversation_say(user=client_user, conversation_id=talk.pk, text="ivan")
+    said = BotMessage.objects.count()
+    flow_webhook_resume(conversation_id=talk.pk, user=client_user, key="call", later=Later([]))
+    assert BotMessage.objects.count() == said and len(receiver.received) == 1  # not called again

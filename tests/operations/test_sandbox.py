@@ -65,6 +65,7 @@ def test_no_mail_and_no_webhook_leaves_a_sandbox(
     dispatch: Any,
 ) -> None:
     settings.DESKLINE_SANDBOX = True
+    settings.DESKLINE_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
     WebhookSubscription.objects.create(name="crm", url=receiver.url, secret="s", event_kinds=[])
     contact = ContactFactory(email="anna@client.example")
     admin = AdminFactory()

@@ -13,6 +13,12 @@ from tests.routing.conftest import leaf
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _loopback_allowed(settings) -> None:
+    """Webhook URLs here are on loopback, which the installation must list (core.egress)."""
+    settings.DESKLINE_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 def test_admin_manages_triggers(admin_api):
     created = admin_api.post(
         "routing/triggers",

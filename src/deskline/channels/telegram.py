@@ -29,7 +29,7 @@ from deskline.channels.telegram_models import (
     TelegramLinkCode,
     TelegramUpdate,
 )
-from deskline.channels.telegramwire import UpdateFormatError, read_update
+from deskline.channels.telegramwire import Update, UpdateFormatError, read_update
 from deskline.channels.vault import unseal
 from deskline.clients.models import Contact
 from deskline.core.errors import DomainError, ValidationFailed
@@ -103,42 +103,94 @@ def update_ingest(*, bot: TelegramBot, data: dict[str, Any], raw: bytes) -> Upda
     return update_process(update_pk=row.pk)
 
 
-def update_process(*, update_pk: int, retry: bool = False) -> UpdateOutcome:
-    """Process a stored update; a failure quarantines it with the reason (never lost)."""
+def _process_row(row: TelegramUpdate, update: Update | None = None) -> None:
+    """Handle a locked, stored update and save its outcome (inside the caller's atomic block)."""
     from deskline.channels.telegram_intake import handle_update
 
+    row.attempts += 1
+    row.reason = ""
+    update = update if update is not None else read_update(bytes(row.raw))
+    row.kind, row.chat_id = update.kind[:40], update.chat_id
+    handle_update(row, update)
+    row.processed_at = timezone.now()
+    row.save(update_fields=[
+        "status", "reason", "attempts", "kind", "chat_id", "ticket", "comment", "processed_at",
+    ])  # fmt: skip
+
+
+def _quarantine(update_pk: int, exc: Exception) -> None:
+    logger.warning("telegram update %s quarantined", update_pk, exc_info=exc)
+    if isinstance(exc, DomainError):
+        why = exc.message
+    elif isinstance(exc, UpdateFormatError):
+        why = f"cannot read the update: {exc}"
+    else:
+        why = f"{type(exc).__name__}: {exc}"
+    TelegramUpdate.objects.filter(pk=update_pk).update(
+        status=Status.QUARANTINED,
+        reason=why[:500],
+        attempts=F("attempts") + 1,
+        processed_at=timezone.now(),
+    )
+
+
+def update_process(*, update_pk: int, retry: bool = False) -> UpdateOutcome:
+    """Process a stored update; a failure quarantines it with the reason (never lost)."""
     try:
         with transaction.atomic():
             row = TelegramUpdate.objects.select_for_update().select_related("bot").get(pk=update_pk)
             allowed = [Status.RECEIVED] + ([Status.QUARANTINED, Status.HELD] if retry else [])
             if row.status not in allowed:
                 return _outcome(row, duplicate=True)
-            row.attempts += 1
-            row.reason = ""
-            update = read_update(bytes(row.raw))
-            row.kind, row.chat_id = update.kind[:40], update.chat_id
-            handle_update(row, update)
-            row.processed_at = timezone.now()
-            row.save(update_fields=[
-                "status", "reason", "attempts", "kind", "chat_id", "ticket", "comment",
-                "processed_at",
-            ])  # fmt: skip
+            _process_row(row)
         return _outcome(row)
     except Exception as exc:
-        logger.warning("telegram update %s quarantined", update_pk, exc_info=True)
-        if isinstance(exc, DomainError):
-            why = exc.message
-        elif isinstance(exc, UpdateFormatError):
-            why = f"cannot read the update: {exc}"
-        else:
-            why = f"{type(exc).__name__}: {exc}"
-        TelegramUpdate.objects.filter(pk=update_pk).update(
-            status=Status.QUARANTINED,
-            reason=why[:500],
-            attempts=F("attempts") + 1,
-            processed_at=timezone.now(),
-        )
+        _quarantine(update_pk, exc)
     return _outcome(TelegramUpdate.objects.get(pk=update_pk))
+
+
+def _read_batch(rows: list[TelegramUpdate]) -> dict[int, Update | Exception]:
+    """Each row's update read from its raw JSON (or why it cannot be read)."""
+    read: dict[int, Update | Exception] = {}
+    for row in rows:
+        try:
+            read[row.pk] = read_update(bytes(row.raw))
+        except UpdateFormatError as exc:
+            read[row.pk] = exc
+    return read
+
+
+def updates_process_batch(*, bot: TelegramBot, pks: list[int]) -> list[UpdateOutcome]:
+    """Process stored updates of `bot` in update_id order in ONE transaction: the rows and the
+    chats they write in are read and locked in one query each instead of one per update, and
+    the batch commits once. Any failure rolls the whole batch back and raises: the caller then
+    processes its updates one by one (`update_process`), which quarantines the failing one
+    alone. An update that cannot be read is left to that path from the start.
+
+    Losing nothing still holds: the rows were committed (and acknowledged to Telegram) before,
+    so a crash before this commit leaves them `received` for the next round. Replies, tasks and
+    the bot flows' webhook calls run on commit, after the whole batch. Locks (chats, the
+    tickets commented on) are held until the batch commits: keep batches small."""
+    from deskline.channels.telegram_intake import prefetch_chats
+
+    outcomes: list[UpdateOutcome] = []
+    with transaction.atomic():
+        rows = list(
+            TelegramUpdate.objects.select_for_update()
+            .filter(pk__in=pks, bot=bot, status=Status.RECEIVED)
+            .order_by("update_id")
+        )
+        read = _read_batch(rows)
+        rows = [row for row in rows if isinstance(read[row.pk], Update)]
+        prefetch_chats(bot, rows, read)
+        for row in rows:
+            row.bot = bot
+            update = read[row.pk]
+            assert isinstance(update, Update)
+            _process_row(row, update)
+            outcomes.append(_outcome(row))
+    unread = [pk for pk, update in read.items() if not isinstance(update, Update)]
+    return outcomes + [update_process(update_pk=pk) for pk in unread]
 
 
 def update_retry(*, update_pk: int) -> UpdateOutcome:

@@ -1,4 +1,4 @@
-"""What a stored Telegram update does, inside `update_process`'s transaction.
+"""What a stored Telegram update does, inside `update_process`'s transaction (or a batch's).
 
 A message from a linked chat becomes a comment (a reply to one of our messages about a
 ticket, or the running conversation within the bot's window) or a new ticket; when the client
@@ -22,7 +22,12 @@ from deskline.accounts.system import system_user
 from deskline.channels import telegram_linking as linking
 from deskline.channels.telegram import chat_say
 from deskline.channels.telegram_files import attach_files
-from deskline.channels.telegram_models import TelegramChat, TelegramMessage, TelegramUpdate
+from deskline.channels.telegram_models import (
+    TelegramBot,
+    TelegramChat,
+    TelegramMessage,
+    TelegramUpdate,
+)
 from deskline.channels.telegram_selfservice import ask_the_bot
 from deskline.channels.telegramwire import IncomingMessage, Update, read_update, ticket_title
 from deskline.core.errors import DomainError
@@ -52,28 +57,82 @@ def handle_update(row: TelegramUpdate, update: Update) -> None:
     return _set(row, Status.IGNORED, f"{update.kind} updates are not used")
 
 
-def chat_for(row: TelegramUpdate, chat_id: int, msg: IncomingMessage | None = None) -> TelegramChat:
-    """The chat, locked for this update (created on its first message), with its contact and
-    its running ticket read in the same query."""
+#: The attribute a prefetched chat rides on (the first update of each chat in a batch) and the
+#: one listing a chat's changed fields not yet saved (saved with its next write).
+_PREFETCHED = "_telegram_chat"
+_UNSAVED = "_telegram_unsaved"
+
+
+def _chat_id_of(update: Update) -> int | None:
+    if update.message is not None:
+        return update.message.chat_id
+    if update.callback is not None:
+        return update.callback.chat_id
+    return update.chat_id
+
+
+def prefetch_chats(bot: TelegramBot, rows: list[TelegramUpdate], read: dict[int, Any]) -> None:
+    """Lock and read the chats of a batch of updates in one query (with contacts and running
+    tickets); each rides on the first update of its chat. Later updates of the same chat read
+    it again, as the first may have changed it (and its ticket)."""
+    wanted: dict[int, TelegramUpdate] = {}
+    for row in rows:
+        update = read.get(row.pk)
+        chat_id = _chat_id_of(update) if isinstance(update, Update) else None
+        if chat_id is not None and chat_id not in wanted:
+            wanted[chat_id] = row
+    if not wanted:
+        return
     locked = TelegramChat.objects.select_for_update(of=("self",)).select_related(
         "contact", "last_ticket"
     )
-    chat = locked.filter(bot=row.bot, chat_id=chat_id).first()
-    if chat is None:
-        TelegramChat.objects.get_or_create(
-            bot=row.bot, chat_id=chat_id, defaults={"created_at": timezone.now()}
+    for chat in locked.filter(bot=bot, chat_id__in=wanted).order_by("pk"):
+        setattr(wanted[chat.chat_id], _PREFETCHED, chat)
+
+
+def chat_for(row: TelegramUpdate, chat_id: int, msg: IncomingMessage | None = None) -> TelegramChat:
+    """The chat, locked for this update (created on its first message), with its contact and
+    its running ticket read in the same query (or in the batch's, see `prefetch_chats`). A new
+    username or name is saved with the chat's next write (`chat_save`)."""
+    chat: TelegramChat | None = getattr(row, _PREFETCHED, None)
+    if chat is not None:
+        delattr(row, _PREFETCHED)
+    if chat is None or chat.chat_id != chat_id:
+        locked = TelegramChat.objects.select_for_update(of=("self",)).select_related(
+            "contact", "last_ticket"
         )
-        chat = locked.get(bot=row.bot, chat_id=chat_id)
+        chat = locked.filter(bot=row.bot, chat_id=chat_id).first()
+        if chat is None:
+            TelegramChat.objects.get_or_create(
+                bot=row.bot, chat_id=chat_id, defaults={"created_at": timezone.now()}
+            )
+            chat = locked.get(bot=row.bot, chat_id=chat_id)
     if msg is not None and (msg.username, msg.name) != (chat.username, chat.name):
         chat.username, chat.name = msg.username, msg.name
-        chat.save(update_fields=["username", "name"])
+        setattr(chat, _UNSAVED, ["username", "name"])
     return chat
+
+
+def chat_save(chat: TelegramChat, fields: list[str]) -> None:
+    """Save `fields` of the chat and any changes `chat_for` left unsaved, in one UPDATE."""
+    unsaved: list[str] = getattr(chat, _UNSAVED, [])
+    if unsaved:
+        delattr(chat, _UNSAVED)
+    fields = [*fields, *(f for f in unsaved if f not in fields)]
+    if fields:
+        chat.save(update_fields=fields)
 
 
 def _on_message(row: TelegramUpdate, msg: IncomingMessage) -> None:
     if msg.chat_type not in ("private", ""):
         return _set(row, Status.IGNORED, f"not a private chat ({msg.chat_type})")
     chat = chat_for(row, msg.chat_id, msg)
+    _message_in_chat(row, chat, msg)
+    chat_save(chat, [])  # the new name, when nothing else saved the chat
+    return None
+
+
+def _message_in_chat(row: TelegramUpdate, chat: TelegramChat, msg: IncomingMessage) -> None:
     linked = linking.link_from_message(chat, msg)
     if linked is not None:
         return _set(row, Status.PROCESSED if linked.ok else Status.IGNORED, linked.reason)
@@ -135,7 +194,7 @@ def _converse(row: TelegramUpdate, chat: TelegramChat, msg: IncomingMessage) -> 
         return _ask_which(row, chat, choices)
     if ask_the_bot(row, chat, msg):
         chat.last_message_at = timezone.now()
-        chat.save(update_fields=["last_message_at"])
+        chat_save(chat, ["last_message_at"])
         return None
     return ticket_from(row, chat, msg)
 
@@ -165,7 +224,7 @@ def _remember(
         ignore_conflicts=True,  # the same message remembered before: keep the first
     )  # fmt: skip
     chat.last_ticket, chat.last_message_at = ticket, timezone.now()
-    chat.save(update_fields=["last_ticket", "last_message_at"])
+    chat_save(chat, ["last_ticket", "last_message_at"])
 
 
 def ticket_from(
@@ -203,6 +262,7 @@ def comment_from(
         body=msg.text or _("(attachment)"),
         channel=CHANNEL,
         author_contact_id=contact.pk,
+        author_contact=contact,
     )
     row.ticket, row.comment = ticket, comment
     notes = attach_files(row.bot, msg, ticket.number, comment.pk)

@@ -3,6 +3,7 @@
 The offset moves past an update only once that update is stored, so a poller killed at any
 point loses nothing: updates stored but not processed are processed on the next round, and a
 batch fetched again after a crash finds its rows (keyed by update_id) and adds nothing.
+Stored updates are processed BATCH at a time, in one transaction with a savepoint each.
 """
 
 from __future__ import annotations
@@ -15,12 +16,20 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from deskline.channels.telegram import UpdateOutcome, bot_client, update_process
+from deskline.channels.telegram import (
+    UpdateOutcome,
+    bot_client,
+    update_process,
+    updates_process_batch,
+)
 from deskline.channels.telegram_client import BotApiError
 from deskline.channels.telegram_models import TelegramBot, TelegramUpdate
 
 logger = logging.getLogger(__name__)
 Report = Callable[[UpdateOutcome], None]
+#: Updates processed in one transaction (see `updates_process_batch`): the locks on chats and
+#: commented tickets are held until it commits, so it stays small (~0.1 s of work on PostgreSQL).
+BATCH = 25
 
 
 def _store_batch(bot: TelegramBot, items: list[object]) -> int | None:
@@ -62,10 +71,17 @@ def process_stored(bot: TelegramBot, report: Report | None = None) -> int:
         .order_by("update_id")
         .values_list("pk", flat=True)
     )
-    for pk in ids:
-        outcome = update_process(update_pk=pk)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        try:
+            outcomes = updates_process_batch(bot=bot, pks=chunk)
+        except Exception:  # the batch's transaction failed as a whole: one by one, as before
+            logger.warning("telegram: a batch failed, processing its updates one by one",
+                           exc_info=True)  # fmt: skip
+            outcomes = [update_process(update_pk=pk) for pk in chunk]
         if report is not None:
-            report(outcome)
+            for outcome in outcomes:
+                report(outcome)
     return len(ids)
 
 

@@ -5,7 +5,8 @@ the knowledge app's, started with channel "telegram", and its handover opens the
 the whole conversation) in that channel. Buttons: "Solved" / "Talk to a person" under an
 answer, one per article under a clarifying question, one per option under a scripted flow's
 question (pressing it says the option). A bot without an answer hands over at
-once, so the client never waits on a dead end.
+once, so the client never waits on a dead end. A flow's webhook step is called after the
+update's transaction commits; what the flow says then is said in the chat (`_say_later`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from deskline.accounts.models import User
 from deskline.channels.telegram import chat_say
 from deskline.channels.telegram_models import TelegramChat, TelegramUpdate
 from deskline.channels.telegramwire import IncomingMessage
-from deskline.knowledge import bot
+from deskline.knowledge import bot, bot_flows
 from deskline.knowledge.bot_models import BotMessage, Conversation
 from deskline.tickets.models import Ticket
 
@@ -80,13 +81,30 @@ def relay(chat: TelegramChat, user: User, replies: list[BotMessage]) -> Ticket |
     return conversation.ticket
 
 
+def _say_later(chat_pk: int, user: User) -> bot_flows.OnLater:
+    """What a scripted flow says once its webhook replied (after the commit): said in the
+    chat, in the transaction that wrote it."""
+
+    def say(replies: list[BotMessage]) -> None:
+        chat = TelegramChat.objects.select_for_update().filter(pk=chat_pk).first()
+        if chat is None:
+            return
+        ticket = relay(chat, user, replies)
+        if ticket is not None:
+            chat.last_ticket = ticket
+            chat.save(update_fields=["last_ticket"])
+
+    return say
+
+
 def ask_the_bot(row: TelegramUpdate, chat: TelegramChat, msg: IncomingMessage) -> bool:
     """Whether the bot took the message (self-service on, a client who can sign in, text)."""
     user = bot_user(chat)
     if not row.bot.self_service or user is None or not msg.text.strip() or msg.files:
         return False
     conversation = _open_conversation(chat, user)
-    replies = bot.conversation_say(user=user, conversation_id=conversation.pk, text=msg.text)
+    replies = bot.conversation_say(user=user, conversation_id=conversation.pk, text=msg.text,
+                                   on_later=_say_later(chat.pk, user))  # fmt: skip
     ticket = relay(chat, user, replies)
     if ticket is not None:
         row.ticket = ticket
@@ -97,14 +115,15 @@ def ask_the_bot(row: TelegramUpdate, chat: TelegramChat, msg: IncomingMessage) -
     return True
 
 
-def _press(user: User, conversation_id: int, index: int) -> list[BotMessage]:
+def _press(chat: TelegramChat, user: User, conversation_id: int, index: int) -> list[BotMessage]:
     """A scripted question's button: say its label, if it is still the question on offer."""
     conversation = bot.conversation_get_for(user=user, conversation_id=conversation_id)
     last = conversation.messages.order_by("-id").first()
     labels = last.buttons if last is not None else []
     if index >= len(labels):
         return []
-    return bot.conversation_say(user=user, conversation_id=conversation_id, text=labels[index])
+    return bot.conversation_say(user=user, conversation_id=conversation_id, text=labels[index],
+                                on_later=_say_later(chat.pk, user))  # fmt: skip
 
 
 def on_bot_button(chat: TelegramChat, rest: str) -> str:
@@ -120,7 +139,7 @@ def on_bot_button(chat: TelegramChat, rest: str) -> str:
     elif action == "person":
         replies = [bot.conversation_handover(user=user, conversation_id=conversation_id)]
     elif action == "say" and article.isdigit():
-        replies = _press(user, conversation_id, int(article))
+        replies = _press(chat, user, conversation_id, int(article))
     elif action == "choose" and article.isdigit():
         replies = [bot.conversation_choose(user=user, conversation_id=conversation_id,
                                            article_id=int(article))]  # fmt: skip

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from deskline.accounts.models import User
 from deskline.channels.webhook_models import WebhookSubscription
+from deskline.core import egress
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.core.permissions import require_admin
 from deskline.core.records import save_checked
@@ -24,8 +25,14 @@ def webhook_errors(values: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not str(values.get("name", "")).strip():
         errors["name"] = "must not be empty"
-    if not str(values.get("url", "")).startswith(("http://", "https://")):
+    url = str(values.get("url", ""))
+    if not url.startswith(("http://", "https://")):
         errors["url"] = "must be an http or https URL"
+    else:
+        try:
+            egress.check_host(url)  # deliveries go through the same guard (core.egress)
+        except egress.EgressRefused as exc:
+            errors["url"] = str(exc)
     kinds = values.get("event_kinds", [])
     if not isinstance(kinds, list) or set(kinds) - set(known_kinds()):
         errors["event_kinds"] = f"a list of {sorted(known_kinds())}"

@@ -5,7 +5,8 @@ claims an attempt with a compare-and-set on the attempt counter, posts outside a
 then records the outcome: success resets the subscription's failure streak; a failure schedules
 a retry with exponential backoff (through the task backend's run_after) until `max_attempts`,
 and a streak of `disable_after` failed attempts disables the subscription (logged, and flagged
-with the reason in the admin).
+with the reason in the admin). Calls go through the SSRF guard (`core.egress`): the URL's host
+must be in DESKLINE_OUTBOUND_ALLOWED_HOSTS, and the connection is pinned to the address checked.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import urllib.error
-import urllib.request
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -24,8 +23,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from deskline.channels.webhook_models import WebhookDelivery, WebhookSubscription
+from deskline.core import egress
 from deskline.core.egress import SIGNATURE_HEADER, sign
-from deskline.core.outbound import may_send
 from deskline.tickets.fields import WEBHOOK
 from deskline.tickets.models import Ticket, TicketEvent
 
@@ -93,18 +92,10 @@ def webhooks_on_event(event: TicketEvent) -> None:
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    if not url.startswith(("http://", "https://")):
-        return None, "only http and https URLs are allowed"
-    if not may_send(channel="webhook", recipient=url, body=body.decode("utf-8", "replace")):
-        return 200, ""  # a sandbox keeps the call in its log and treats it as delivered
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return int(response.status), ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        return None, str(getattr(exc, "reason", exc))[:500]
+    """Through the SSRF guard (`core.egress.post`: the allow-list, the checked address pinned,
+    no redirects, the sandbox): a refused URL is a failed attempt with the reason."""
+    reply = egress.post(url, body, headers=headers, timeout=TIMEOUT_SECONDS)
+    return reply.status, reply.error
 
 
 def _record_failure(delivery: WebhookDelivery, status: int | None, error: str) -> str:

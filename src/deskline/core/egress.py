@@ -8,17 +8,25 @@ address itself is listed. Loopback and private addresses pass only when listed b
 address (an intranet service the admin meant). Redirects are never followed: a reply that
 points elsewhere is an error, so an allowed host cannot bounce the call to a forbidden one.
 Every call also passes `core.outbound.may_send` (the sandbox keeps it in its log).
+
+The name is resolved once: the connection goes to the address that was checked (the Host
+header and, for https, the TLS server name and certificate check stay the URL's host), so a
+DNS answer that changes between the check and the connect (DNS rebinding) cannot reach an
+address the check refused. Environment proxies are not used for these calls.
+
+Callers: the support bot's flow webhooks (`knowledge.bot_flows`) and the outgoing event
+webhooks (`channels.webhooks`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,6 +71,12 @@ def host_listed(host: str, listed: list[str]) -> bool:
 
 def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return [ipaddress.ip_address(host)]
+    try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise EgressRefused(f"{host} does not resolve") from exc
@@ -89,26 +103,94 @@ def check_host(url: str) -> str:
     return parts.hostname
 
 
-def check_destination(url: str) -> None:
-    """Raise EgressRefused unless `url` may be called (see the module docstring)."""
+def check_destination(url: str) -> str:
+    """Raise EgressRefused unless `url` may be called (see the module docstring); the checked
+    address to connect to (the host is resolved here, once)."""
     host = check_host(url)
     listed = allowed_hosts()
-    for address in _addresses(host):
+    addresses = _addresses(host)
+    for address in addresses:
         if _forbidden(address) and str(address) not in listed:
             raise EgressRefused(f"{host} resolves to a forbidden address ({address})")
+    if not addresses:
+        raise EgressRefused(f"{host} does not resolve")
+    return str(addresses[0])
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # the 3xx reaches the caller as an HTTPError
+def _dial(address: str, port: int, timeout: float | None) -> socket.socket:
+    """A TCP connection to the numeric `address`: no name lookup happens here at all."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to `address`, whatever the name resolves to by now; Host: stays the name."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = _dial(self.address, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to `address`; the TLS server name and the certificate check are the URL's host."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
+        self.address = address
+
+    def connect(self) -> None:
+        sock = _dial(self.address, self.port, self.timeout)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+
+
+def _send(url: str, address: str, body: bytes, headers: dict[str, str], timeout: float) -> Reply:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    https = parts.scheme == "https"
+    port = parts.port or (443 if https else 80)
+    kind = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
+    connection = kind(host, port, address=address, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        status = int(response.status)
+        if not 200 <= status < 300:  # redirects included: never followed
+            return Reply(status, b"", f"HTTP {status}")
+        return Reply(status, response.read(MAX_REPLY_BYTES))
+    except (OSError, http.client.HTTPException) as exc:
+        return Reply(None, b"", str(exc)[:500] or type(exc).__name__)
+    finally:
+        connection.close()
 
 
 def sign(secret: str, body: bytes) -> str:
     """The HMAC-SHA256 signature header value of `body` (what the receiver recomputes)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def post(url: str, body: bytes, *, headers: dict[str, str], timeout: float) -> Reply:
+    """POST `body` to `url` through the guard (allow-list, resolved once and checked, the
+    connection pinned to the checked address, no redirects, the sandbox's `may_send`); never
+    raises for network trouble or a refused URL (the Reply's error says why)."""
+    try:
+        address = check_destination(url)
+    except EgressRefused as exc:
+        return Reply(None, b"", str(exc))
+    if not may_send(channel="webhook", recipient=url, body=body.decode("utf-8", "replace")):
+        return Reply(200, b"{}")  # a sandbox logs the call and answers with an empty reply
+    return _send(url, address, body, headers, timeout)
 
 
 def post_json(
@@ -118,21 +200,6 @@ def post_json(
     """POST `payload` as JSON to an allowed `url`, signed with `secret` in the
     `X-Deskline-Signature` header; never raises for network trouble."""
     body = json.dumps(payload, separators=(",", ":"), default=str).encode()
-    headers = {SIGNATURE_HEADER: sign(secret, body), "User-Agent": "Deskline/1", **(headers or {})}
-    try:
-        check_destination(url)
-    except EgressRefused as exc:
-        return Reply(None, b"", str(exc))
-    if not may_send(channel="webhook", recipient=url, body=body.decode()):
-        return Reply(200, b"{}")  # a sandbox logs the call and answers with an empty reply
-    request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
-        url, data=body, method="POST",
-        headers={"Content-Type": "application/json", **headers},
-    )  # fmt: skip
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            return Reply(int(response.status), response.read(MAX_REPLY_BYTES))
-    except urllib.error.HTTPError as exc:
-        return Reply(exc.code, b"", f"HTTP {exc.code}")
-    except (urllib.error.URLError, OSError) as exc:
-        return Reply(None, b"", str(getattr(exc, "reason", exc))[:500])
+    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, body),
+               "User-Agent": "Deskline/1", **(headers or {})}  # fmt: skip
+    return post(url, body, headers=headers, timeout=timeout)

@@ -62,8 +62,12 @@ def _open(user: User, conversation_id: int) -> Conversation:
 
 
 @transaction.atomic
-def conversation_say(*, user: User, conversation_id: int, text: str) -> list[BotMessage]:
-    """The client's message and the bot's replies to it."""
+def conversation_say(
+    *, user: User, conversation_id: int, text: str, on_later: bot_flows.OnLater | None = None
+) -> list[BotMessage]:
+    """The client's message and the bot's replies to it. A scripted flow's webhook step is
+    called after the commit; its replies extend the returned list then and go to `on_later`
+    (see `bot_flows`)."""
     conversation = _open(user, conversation_id)
     text = text.strip()[:2000]
     if not text:
@@ -72,10 +76,10 @@ def conversation_say(*, user: User, conversation_id: int, text: str) -> list[Bot
     if wants_a_person(text):
         return [conversation_handover(user=user, conversation_id=conversation.pk)]
     if conversation.flow_id is not None and conversation.flow_step:
-        return bot_flows.flow_answer(conversation, user, text)
+        return bot_flows.flow_answer(conversation, user, text, on_later)
     flow = bot_flows.flow_for_message(text)
     if flow is not None:
-        return bot_flows.flow_begin(conversation, user, flow)
+        return bot_flows.flow_begin(conversation, user, flow, on_later)
     hits = search(user=user, text=text, limit=3)
     SearchLog.objects.create(query=text.lower()[:500], results=len(hits), source="bot", user=user)
     decision = decide([(h.article.pk, h.score, h.confidence) for h in hits])

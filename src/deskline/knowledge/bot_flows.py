@@ -9,13 +9,20 @@ secret, within its timeout; its JSON reply may say a message (`"message"`), pick
 "category_id", "priority", "type"}`). The rules of a flow (validation, templates, buttons)
 are the pure `flow_rules`.
 
-The webhook is called while the client's message is being handled: its timeout (1-30 s) bounds
-how long the conversation row stays locked.
+The webhook is called after the client's message is committed (`transaction.on_commit`), with
+no transaction open and no row locked, so a slow remote (its timeout is 1-30 s) never holds a
+write lock: the flow waits on the webhook step, and once the reply is in, a new transaction
+takes the conversation (still on that step, else someone moved on and the reply is dropped),
+applies the reply and runs on. Those later replies are appended to the list the service
+returned (the portal and the API, whose transaction is the outermost one, see them in their
+answer) and handed to the caller's `on_later` (Telegram says them in the chat).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -35,6 +42,17 @@ from deskline.tickets.models import Priority, TicketType
 
 Kind = BotMessage.Kind
 Step = BotFlowStep.Kind
+OnLater = Callable[[list[BotMessage]], None]
+
+
+@dataclass(frozen=True)
+class Later:
+    """Where replies said after the commit (a webhook step's) go: appended to `replies` (the
+    list the service returned) and handed to `on_later` (inside the transaction that wrote
+    them)."""
+
+    replies: list[BotMessage]
+    on_later: OnLater | None = None
 
 
 def step_spec(step: BotFlowStep) -> flow_rules.StepSpec:
@@ -145,11 +163,10 @@ def _end(conversation: Conversation) -> None:
 
 
 def _webhook(conversation: Conversation, user: User, step: BotFlowStep,
-             replies: list[BotMessage]) -> str | None:  # fmt: skip
-    """Run a webhook step; the next step's key ("" ends the flow), None once a ticket closed
-    the conversation."""
+             data: dict[str, Any] | None, replies: list[BotMessage]) -> str | None:  # fmt: skip
+    """Apply a webhook step's reply (None: the call failed); the next step's key ("" ends the
+    flow), None once a ticket closed the conversation."""
     assert conversation.flow is not None
-    data = _call_webhook(conversation, user, conversation.flow)
     answers = conversation.flow_answers
     if data is None:
         if step.failure_step:
@@ -172,12 +189,63 @@ def _webhook(conversation: Conversation, user: User, step: BotFlowStep,
     return step.next_step
 
 
-def _run(conversation: Conversation, user: User, key: str) -> list[BotMessage]:
-    """Run steps from `key` until one waits for the client or the flow ends."""
+def _waiting_on(conversation: Conversation | None, key: str) -> bool:
+    return (
+        conversation is not None and conversation.state == Conversation.State.OPEN
+        and conversation.flow_id is not None and conversation.flow_step == key
+    )  # fmt: skip
+
+
+def flow_webhook_resume(*, conversation_id: int, user: User, key: str, later: Later) -> None:
+    """After the commit: call the webhook of step `key` (no transaction, no lock), then apply
+    its reply and run on in a new transaction, if the conversation still waits on that step."""
+    conversation = Conversation.objects.select_related("flow").filter(pk=conversation_id).first()
+    if not _waiting_on(conversation, key):
+        return
+    assert conversation is not None and conversation.flow is not None
+    data = _call_webhook(conversation, user, conversation.flow)
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",)).select_related("flow")
+            .filter(pk=conversation_id).first()
+        )  # fmt: skip
+        if not _waiting_on(conversation, key):
+            return  # the client (or a second run of this) moved on meanwhile
+        assert conversation is not None and conversation.flow is not None
+        step = conversation.flow.steps.filter(key=key, kind=Step.WEBHOOK).first()
+        more: list[BotMessage] = []
+        following = _webhook(conversation, user, step, data, more) if step else ""
+        if following is None:
+            pass
+        elif following:
+            more.extend(_run(conversation, user, following, later))
+        else:
+            _end(conversation)
+        later.replies.extend(more)
+        if later.on_later is not None and more:
+            later.on_later(more)
+
+
+def _call_later(conversation: Conversation, user: User, key: str, later: Later) -> None:
+    """Wait on webhook step `key`; its call goes out once this transaction commits."""
+    conversation.flow_step = key
+    conversation.save(update_fields=["flow_step", "updated_at"])
+    pk = conversation.pk
+    transaction.on_commit(
+        lambda: flow_webhook_resume(conversation_id=pk, user=user, key=key, later=later)
+    )
+
+
+def _run(
+    conversation: Conversation, user: User, key: str, later: Later | None = None
+) -> list[BotMessage]:
+    """Run steps from `key` until one waits for the client (or a webhook's reply) or the flow
+    ends."""
     assert conversation.flow is not None
     steps = {s.key: s for s in conversation.flow.steps.select_related("article")}
     answers = conversation.flow_answers
     replies: list[BotMessage] = []
+    later = later if later is not None else Later(replies)
     for _turn in range(flow_rules.MAX_STEPS_PER_TURN):
         step = steps.get(key)
         if step is None:
@@ -205,25 +273,35 @@ def _run(conversation: Conversation, user: User, key: str) -> list[BotMessage]:
             replies.append(hand_over(conversation, user, title=text, fields=fields))
             return replies
         elif step.kind == Step.WEBHOOK:
-            following = _webhook(conversation, user, step, replies)
-            if following is None:
-                return replies
-            key = following
-            continue
+            _call_later(conversation, user, key, later)
+            return replies
         key = step.next_step
     _end(conversation)  # a safety net: validation refuses loops that never ask
     return replies
 
 
-def flow_begin(conversation: Conversation, user: User, flow: BotFlow) -> list[BotMessage]:
+def _started(later: Later | None, replies: list[BotMessage]) -> list[BotMessage]:
+    """`replies`, which a webhook step's later replies extend (see `Later`)."""
+    if later is not None:
+        later.replies[:0] = replies
+        return later.replies
+    return replies
+
+
+def flow_begin(
+    conversation: Conversation, user: User, flow: BotFlow, on_later: OnLater | None = None
+) -> list[BotMessage]:
     conversation.flow = flow
     conversation.flow_step = ""
     conversation.flow_answers = {}
     conversation.save(update_fields=["flow", "flow_step", "flow_answers", "updated_at"])
-    return _run(conversation, user, flow.start_step)
+    later = Later([], on_later)
+    return _started(later, _run(conversation, user, flow.start_step, later))
 
 
-def flow_answer(conversation: Conversation, user: User, text: str) -> list[BotMessage]:
+def flow_answer(
+    conversation: Conversation, user: User, text: str, on_later: OnLater | None = None
+) -> list[BotMessage]:
     """The client's answer to the flow's waiting question."""
     assert conversation.flow is not None
     step = conversation.flow.steps.filter(key=conversation.flow_step).first()
@@ -238,4 +316,5 @@ def flow_answer(conversation: Conversation, user: User, text: str) -> list[BotMe
     if step.variable:
         conversation.flow_answers = {**conversation.flow_answers, step.variable: text[:500]}
         conversation.save(update_fields=["flow_answers", "updated_at"])
-    return _run(conversation, user, following)
+    later = Later([], on_later)
+    return _started(later, _run(conversation, user, following, later))

@@ -18,6 +18,7 @@ from deskline.tickets import search
 from deskline.tickets.access import contact_for_client
 from deskline.tickets.models import Attachment, Channel, Comment, Ticket
 from deskline.tickets.payloads import AttachmentAdded, Commented
+from deskline.tickets.recent import comment_written
 from deskline.tickets.uploads import UploadRejected, read_upload
 from deskline.tickets.writing import clean_body, lock_ticket, write_change
 
@@ -32,18 +33,22 @@ def comment_add(
     is_public: bool = True,
     channel: str = Channel.API,
     author_contact_id: int | None = None,
+    author_contact: Contact | None = None,
     message_id: str = "",
     sender_verified: bool = True,
 ) -> Comment:
     """Add a public reply or an internal note. Clients' comments are always public.
 
     `sender_verified` False (mail whose From: proves nothing, see channels/senderproof.py)
-    makes it an internal note flagged as such: never public, never mailed to the client."""
+    makes it an internal note flagged as such: never public, never mailed to the client.
+    `author_contact`: the contact of `author_contact_id` when the caller has it (one read less).
+    """
     ticket = lock_ticket(actor, number, None)
-    author_contact: Contact | None = None
+    if author_contact is not None and author_contact.pk != author_contact_id:
+        author_contact = None
     if actor is not None and actor.role == Role.CONTACT:
         author_contact, is_public = contact_for_client(actor), True
-    elif author_contact_id is not None:
+    elif author_contact is None and author_contact_id is not None:
         author_contact = Contact.objects.filter(pk=author_contact_id).first()
     if not sender_verified:
         is_public = False
@@ -62,6 +67,7 @@ def comment_add(
         sender_verified=sender_verified,
         created_at=now,
     )
+    comment_written(comment.pk, cleaned)
     by_staff = actor is not None and actor.role != Role.CONTACT
     search.append_ticket_text(ticket.pk, html_to_text(cleaned))
     # Whether this reply is the reaction (reacted_at) is the SLA deriver's call, per policy.

@@ -23,6 +23,7 @@ from deskline.core.html import html_to_text
 from deskline.core.inserts import insert
 from deskline.tickets.models import Comment, Ticket, TicketEvent
 from deskline.tickets.payloads import Commented, Created
+from deskline.tickets.recent import comment_body
 from deskline.triage.models import MessageTone
 from deskline.triage.thresholds import FLAG_AT
 
@@ -82,7 +83,9 @@ def _client_comment_tone(payload: Payload) -> Tone | None:
         return None
     if not settings.DESKLINE_TRIAGE_TONE:
         return None
-    body = Comment.objects.filter(pk=payload.comment_id).values_list("body", flat=True).first()
+    body = comment_body(payload.comment_id)  # just written in this write: no read back
+    if body is None:
+        body = Comment.objects.filter(pk=payload.comment_id).values_list("body", flat=True).first()
     return _scored(html_to_text(body)) if body else None
 
 
