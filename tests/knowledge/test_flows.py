@@ -397,7 +397,7 @@ def test_the_portal_widget_shows_a_questions_buttons(
 # --- the webhook goes out after the commit (no transaction, no lock held) --------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_webhook_is_called_after_the_commit_and_its_replies_reach_the_caller(
     admin: User, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -424,7 +424,7 @@ def test_the_webhook_is_called_after_the_commit_and_its_replies_reach_the_caller
     assert talk.flow_id is None  # the flow ran to its end after the reply
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_webhook_reply_for_a_conversation_that_moved_on_is_dropped(
     admin: User, receiver: Receiver
 ) -> None:
