@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from deskline.analytics.durations import (
     BUCKET_EDGES,
     Span,
@@ -75,3 +78,11 @@ def test_an_empty_distribution_has_no_percentiles() -> None:
     figures = distribution([])
     assert (figures.count, figures.median, figures.p90) == (0, None, None)
     assert sum(figures.buckets) == 0
+
+
+@given(st.dictionaries(st.integers(0, 20_000), st.integers(0, 50), max_size=60))
+def test_a_distribution_of_counts_equals_the_distribution_of_the_values(counts) -> None:
+    from deskline.analytics.durations import distribution, distribution_of_counts
+
+    expanded = [value for value, n in counts.items() for _ in range(n)]
+    assert distribution_of_counts(counts) == distribution(expanded)

@@ -13,6 +13,7 @@ ticket's first response and resolution on both clocks, worked out once, when the
 from __future__ import annotations
 
 import datetime as dt
+import math
 from bisect import bisect_right
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,40 @@ def distribution(
         p90=quantile(ordered, 0.9),
         buckets=tuple(histogram(ordered, edges)),
     )
+
+
+def distribution_of_counts(
+    counts: Mapping[int, int], edges: Sequence[int] = BUCKET_EDGES
+) -> Distribution:
+    """`distribution` of the values a {value: how many times} map stands for, without
+    expanding it: what a GROUP BY over a column of whole minutes hands back (a year at a
+    million tickets is two million values but only 10,000-30,000 distinct ones)."""
+    ordered = sorted((v, n) for v, n in counts.items() if n > 0)
+    total = sum(n for _, n in ordered)
+    buckets = [0] * (len(edges) + 1)
+    for value, n in ordered:
+        buckets[bisect_right(edges, value)] += n
+
+    def at(index: int) -> int:  # the value at `index` of the expanded, sorted list
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    def counted_quantile(q: float) -> float | None:
+        if not total:
+            return None
+        position = (total - 1) * q
+        low, high = at(math.floor(position)), at(math.ceil(position))
+        # The same arithmetic as `figures.quantile` on the expanded list.
+        return round(low + (high - low) * (position - math.floor(position)), 1)
+
+    return Distribution(
+        count=total, median=counted_quantile(0.5), p90=counted_quantile(0.9),
+        buckets=tuple(buckets),
+    )  # fmt: skip
 
 
 #: The ticket values `duration_facts` reads (as `Ticket.objects.values()` names them).
