@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from deskline.accounts.models import Team, User
 from deskline.clients.models import Company, Contact
@@ -64,3 +66,30 @@ def tickets(make_ticket: Callable[..., Any]) -> Callable[..., list[Any]]:
         return [make_ticket(title=f"Ticket {i}", **fields) for i in range(n)]
 
     return make
+
+
+#: The view counts' staleness the clock tests set (DESKLINE_VIEW_COUNT_SECONDS).
+STALENESS = 30
+
+
+class Clock:
+    """`timezone.now()` moved forward by hand, so a test crosses the window without sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta(0)
+        self._real = timezone.now
+
+    def __call__(self) -> dt.datetime:
+        return self._real() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Clock:
+    """The view counts kept for STALENESS seconds, and a clock the test moves by hand."""
+    settings.DESKLINE_VIEW_COUNT_SECONDS = STALENESS
+    moved = Clock()
+    monkeypatch.setattr(timezone, "now", moved)
+    return moved

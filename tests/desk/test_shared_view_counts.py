@@ -34,11 +34,10 @@ from deskline.tickets.saved_views import (
     view_counts_cached,
 )
 from deskline.triage.models import MessageTone
+from tests.desk.conftest import STALENESS
 from tests.factories import ContactFactory, ContactUserFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-STALENESS = 30
 
 
 def _set(ticket: Ticket, **fields: Any) -> None:
@@ -182,16 +181,6 @@ def test_the_shared_counts_are_counted_once_for_all_users(world: dict[str, User]
     with CaptureQueriesContext(connection) as warm:
         view_counts_cached(user=world["agent"])
     assert len(warm) == 0
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Any:
-    from tests.desk.test_view_count_staleness import Clock
-
-    settings.DESKLINE_VIEW_COUNT_SECONDS = STALENESS
-    moved = Clock()
-    monkeypatch.setattr(timezone, "now", moved)
-    return moved
 
 
 def _n(user: User, view: str) -> int:

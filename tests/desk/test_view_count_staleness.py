@@ -20,32 +20,9 @@ from deskline.accounts.models import Team, User
 from deskline.tickets.models import Status, Ticket
 from deskline.tickets.saved_views import view_counts, view_counts_cached
 from deskline.tickets.services import ticket_change_status
+from tests.desk.conftest import STALENESS, Clock
 
 pytestmark = pytest.mark.django_db
-
-STALENESS = 30
-
-
-class Clock:
-    """`timezone.now()` moved forward by hand, so a test crosses the window without sleeping."""
-
-    def __init__(self) -> None:
-        self.offset = dt.timedelta(0)
-        self._real = timezone.now
-
-    def __call__(self) -> dt.datetime:
-        return self._real() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += dt.timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Clock:
-    settings.DESKLINE_VIEW_COUNT_SECONDS = STALENESS
-    moved = Clock()
-    monkeypatch.setattr(timezone, "now", moved)
-    return moved
 
 
 def _count(user: User, view: str) -> int:

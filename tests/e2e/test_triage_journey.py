@@ -15,18 +15,13 @@ from deskline.triage.models import TicketPrediction, TriageFieldSetting, TriageM
 from deskline.triage.training import dump_classifier
 from tests.e2e.conftest import desk_login, shot
 from tests.factories import AdminFactory, TeamFactory, UserFactory
-from tests.triage.conftest import TOPICS
+from tests.triage.conftest import TOPICS, topic_examples
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _install(field: str, ids: dict[str, int]) -> None:
-    texts, labels = [], []
-    for name, phrases in TOPICS.items():
-        for phrase in phrases:
-            for suffix in ("", " please help", " срочно", " again today"):
-                texts.append(phrase + suffix)
-                labels.append(str(ids[name]))
+    texts, labels = topic_examples(ids)
     model = classifier.train(texts, labels, grid=(classifier.Settings(),))
     TriageModel.objects.create(field=field, version=1, artefact=dump_classifier(model),
                                metrics={}, trained_at=timezone.now(), is_active=True)  # fmt: skip

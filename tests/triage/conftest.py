@@ -27,6 +27,17 @@ TOPICS = {
 }  # fmt: skip
 
 
+def topic_examples(ids: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Texts and labels (as strings of `ids`) of the TOPICS phrases, four variants each."""
+    texts, values = [], []
+    for name, phrases in TOPICS.items():
+        for phrase in phrases:
+            for suffix in ("", " please help", " срочно", " again today"):
+                texts.append(phrase + suffix)
+                values.append(str(ids[name]))
+    return texts, values
+
+
 @pytest.fixture
 def categories(db: None) -> dict[str, Category]:
     return {name: Category.objects.create(name=name) for name in TOPICS}
@@ -60,12 +71,7 @@ def install_model(categories: dict[str, Category]) -> Callable[..., TriageModel]
 
     def install(field: str = "category", labels: dict[str, int] | None = None) -> TriageModel:
         ids = labels or {name: c.pk for name, c in categories.items()}
-        texts, values = [], []
-        for name, phrases in TOPICS.items():
-            for phrase in phrases:
-                for suffix in ("", " please help", " срочно", " again today"):
-                    texts.append(phrase + suffix)
-                    values.append(str(ids[name]))
+        texts, values = topic_examples(ids)
         model = classifier.train(texts, values, grid=(classifier.Settings(),))
         TriageModel.objects.filter(field=field).update(is_active=False)
         return TriageModel.objects.create(

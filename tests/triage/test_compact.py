@@ -20,7 +20,7 @@ from deskline.triage.classifier import Classifier
 from deskline.triage.compact import CompactClassifier, Vocabulary
 from deskline.triage.selectors import load_classifier, load_full_classifier
 from deskline.triage.training import dump_classifier
-from tests.triage.conftest import TOPICS
+from tests.triage.conftest import TOPICS, topic_examples
 from tests.triage.test_embeddings import HashEncoder, _signal_in_vectors_only
 
 PROBE = ["", "zzz qqq", "принтер", "Printer!!!", "ёлка  Ёж\tи   wifi", "a"]
@@ -123,12 +123,7 @@ def test_predicting_through_the_decider_imports_neither_scikit_learn_nor_scipy(
     tmp_path: Path,
 ) -> None:
     ids = {name: 100 + i for i, name in enumerate(TOPICS)}
-    texts, values = [], []
-    for name, phrases in TOPICS.items():
-        for phrase in phrases:
-            for suffix in ("", " please help", " срочно", " again today"):
-                texts.append(phrase + suffix)
-                values.append(str(ids[name]))
+    texts, values = topic_examples(ids)
     model = classifier.train(texts, values, grid=(classifier.Settings(),))
     path = tmp_path / "model.bin"
     path.write_bytes(dump_classifier(model))

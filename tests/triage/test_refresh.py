@@ -19,7 +19,7 @@ from deskline.triage.models import TicketPrediction, TriageModel
 from deskline.triage.selectors import next_version, training_samples
 from deskline.triage.tasks import triage_embed_ticket
 from deskline.triage.training import dump_classifier
-from tests.triage.conftest import TOPICS
+from tests.triage.conftest import TOPICS, topic_examples
 
 pytestmark = pytest.mark.django_db
 #: The text says "printer"; the marker (which only the encoder sees) says network.
@@ -55,12 +55,7 @@ def encoder() -> Iterator[MarkerEncoder]:
 
 @pytest.fixture
 def fused_model(categories: Any, encoder: MarkerEncoder) -> TriageModel:
-    texts, values = [], []
-    for name, phrases in TOPICS.items():
-        for phrase in phrases:
-            for suffix in ("", " please help", " срочно", " again today"):
-                texts.append(phrase + suffix)
-                values.append(str(categories[name].pk))
+    texts, values = topic_examples({name: c.pk for name, c in categories.items()})
     rng = np.random.default_rng(0)
     vectors = encoder.encode(texts) + 0.02 * rng.standard_normal((len(texts), encoder.dim))
     model = classifier.train(texts, values, grid=(classifier.Settings(),),
