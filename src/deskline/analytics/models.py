@@ -57,14 +57,22 @@ class DailyCounters(models.Model):
         abstract = True
 
 
-class DailyTicketStats(DailyCounters):
-    day = models.DateField()
+class ReportDimensions(models.Model):
+    """The DIMENSIONS the reports filter on, as ids (0 for none) and the channel's code."""
+
     team_id = models.BigIntegerField(default=0)
     agent_id = models.BigIntegerField(default=0)
     company_id = models.BigIntegerField(default=0)
     priority_id = models.BigIntegerField(default=0)
     type_id = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=16, default="")
+
+    class Meta:
+        abstract = True
+
+
+class DailyTicketStats(DailyCounters, ReportDimensions):
+    day = models.DateField()
 
     class Meta:
         constraints = [
@@ -111,18 +119,12 @@ class TicketFact(models.Model):
         return f"ticket {self.ticket_id}"
 
 
-class TicketDuration(models.Model):
+class TicketDuration(ReportDimensions):
     """A ticket's first response and resolution in whole minutes (wall and business time on its
     SLA calendar), counted when answered / resolved; dimensions as the daily rows keep them (the
     ticket's current values, 0 for none). Kept by the same event reaction as `TicketFact`."""
 
     ticket_id = models.BigIntegerField(primary_key=True)
-    team_id = models.BigIntegerField(default=0)
-    agent_id = models.BigIntegerField(default=0)
-    company_id = models.BigIntegerField(default=0)
-    priority_id = models.BigIntegerField(default=0)
-    type_id = models.BigIntegerField(default=0)
-    channel = models.CharField(max_length=16, default="")
     #: The SLA calendar the business minutes were counted on (None: around the clock).
     calendar_id = models.BigIntegerField(null=True)
     created_at = models.DateTimeField()
