@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from deskline.clients.models import Equipment
+from tests.billing.factories import CatalogItemFactory
 from tests.e2e.conftest import desk_login, shot
 from tests.e2e.test_journeys import _seed
 from tests.factories import ContractFactory
@@ -48,3 +49,24 @@ def test_the_ticket_page_fits_a_phone_with_its_panels(live_server: Any, phone_pa
     phone_page.goto(f"{base}/tickets/{data['tickets'][0].number}/")
     phone_page.locator("#work").wait_for()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_side_panels_hold_their_forms_at_1280_with_a_long_service_name(
+    live_server: Any, page: Any
+) -> None:
+    data = _seed()
+    CatalogItemFactory(name="Preventive maintenance of a refrigerated display case, two visits")
+    base = live_server.url
+    desk_login(page, base, "agent")
+    page.goto(f"{base}/tickets/{data['tickets'][0].number}/")
+    page.locator("#charges select[name=item_id]").wait_for()
+
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.ticket-side .card')]
+            .filter(card => [...card.querySelectorAll('select, input, button')].some(el => {
+                const box = el.getBoundingClientRect(), edge = card.getBoundingClientRect();
+                return box.width > 0 && (box.right > edge.right - 1 || box.left < edge.left);
+            }))
+            .map(card => card.id || card.querySelector('h2')?.textContent)"""
+    )
+    assert overflowing == []
