@@ -78,11 +78,12 @@ _VISITS: PreparedQuery[Visit] = PreparedQuery(_visits_query)
 def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:
     """`ticket_work_for` a ticket the caller has already read as one `user` may see."""
     require_staff(user)
+    checklists = _CHECKLISTS.all(ticket_id=ticket.pk)
     rows = _TIME.all(ticket_id=ticket.pk, user_id=user.pk)
     entries = [e for e in rows if e.minutes is not None]
     running = next((e for e in rows if e.minutes is None), None)
     return TicketWork(
-        checklists=_CHECKLISTS.all(ticket_id=ticket.pk),
+        checklists=checklists,
         entries=entries,
         total_minutes=sum(e.minutes or 0 for e in entries),
         billable_minutes=sum(e.minutes or 0 for e in entries if e.billable),
