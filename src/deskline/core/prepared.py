@@ -32,8 +32,8 @@ import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -61,6 +61,9 @@ class _Compiled:
     #: whether it goes as its text.
     slots: tuple[tuple[int, bool], ...]
     constants: tuple[Any, ...]
+    #: Per connection (by id, with the connection to check it): the columns' converters,
+    #: which `results_iter` would otherwise work out again for every run.
+    converters: dict[int, tuple[Any, Any]] = field(default_factory=dict)
 
 
 class _QueryView:
@@ -171,7 +174,7 @@ class PreparedQuery(Generic[T]):
 
     def _get(self, shape: Mapping[str, Hashable], values: Mapping[str, Value]) -> _Compiled | None:
         key = (tuple(sorted(shape.items())), _structure(values))
-        compiled = self._compiled.get(key, _MISSING)
+        compiled: _Compiled | None = self._compiled.get(key, _MISSING)
         if compiled is not _MISSING and (
             compiled is None or connections[compiled.queryset.db].vendor == compiled.vendor
         ):
@@ -195,11 +198,19 @@ class PreparedQuery(Generic[T]):
         )
         queryset = compiled.queryset
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[queryset.db]  # this thread's connection
+        compiler.connection = db = connections[queryset.db]  # this thread's connection
         sql = compiled.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        rows: list[T] = list(queryset._iterable_class(_Run(queryset, compiler)))  # type: ignore[attr-defined]
+        converters = compiled.converters.get(id(db))
+        if converters is None or converters[0] is not db:  # each connection's own converters
+            fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+            converters = (db, compiler.get_converters(fields))
+            compiled.converters[id(db)] = converters
+        found = converters[1]
+        compiler.get_converters = lambda expressions: found
+        iterable: Any = queryset._iterable_class
+        rows: list[T] = list(iterable(_Run(queryset, compiler)))
         lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
         if lookups and rows:
-            prefetch_related_objects(rows, *lookups)  # type: ignore[arg-type]
+            prefetch_related_objects(cast(Any, rows), *lookups)
         return rows

@@ -38,7 +38,7 @@ def _shown(value: object) -> str:
     """A value as `{{ value }}` prints it: localised (numbers, dates) and escaped."""
     if isinstance(value, str):
         return _esc(value)
-    return _esc(formats.localize(timezone.template_localtime(value)))
+    return _esc(formats.localize(timezone.template_localtime(value)))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def scope_filter(
     *,
     company_id: int | None = None,
     contact_id: int | None = None,
-    user_id: int | None = None,
+    user_id: int = 0,
     team_ids: list[int] | None = None,
 ) -> Q | None:
     """The filter of a `visibility_scope`; None means every ticket."""

@@ -314,7 +314,7 @@ def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
     config_cache.attach_configuration([ticket])
     return TicketPage(
         ticket=ticket,
-        observers=_people(parse_ids(ticket.observer_list)),
+        observers=_people(parse_ids(ticket.observer_list)),  # type: ignore[attr-defined]
         around=_around_prepared(scope, scope_ids, ticket, card_limit),
     )
 
