@@ -179,3 +179,39 @@ def test_the_pickers_are_cached_per_language() -> None:
         english = pickers()
     with translation.override("ru"):
         assert pickers() is not english
+
+
+#: The edit form's four includes `registry_combos` replaced.
+_REFERENCE_COMBOS = (
+    "{% load i18n %}"
+    '{% translate "Company" as company_label %}{% include "desk/_combo.html" with kind="company" value=ticket.company_id label=ticket.company.name|default:"" placeholder=company_label label_text=company_label %}|'
+    '{% translate "Contact" as contact_label %}{% include "desk/_combo.html" with kind="contact" value=ticket.contact_id label=ticket.contact|default_if_none:"" placeholder=contact_label label_text=contact_label include="closest form" %}|'
+    '{% translate "Site" as site_label %}{% include "desk/_combo.html" with kind="site" value=ticket.site_id label=ticket.site|default_if_none:"" placeholder=site_label label_text=site_label include="closest form" %}|'
+    '{% translate "Equipment (serial number)" as equipment_label %}{% include "desk/_combo.html" with kind="equipment" value=ticket.equipment_id label=ticket.equipment|default_if_none:"" placeholder=equipment_label label_text=equipment_label include="closest form" %}'
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_registry_combos_print_what_the_includes_printed(
+    language: str, make_ticket: Any, company: Any
+) -> None:
+    from deskline.desk.ticket_html import registry_combos
+    from deskline.tickets.selectors import ticket_page_for
+    from tests.factories import EquipmentFactory, SiteFactory
+
+    company.name = 'Tom & Jerry\'s "Ltd" <x>'
+    company.save()
+    contact = ContactFactory(company=company, name="Ann <A>")
+    site = SiteFactory(company=company, name="Main & Co")
+    equipment = EquipmentFactory(site=site, serial_number="SN <1> & 2")
+    full = make_ticket(company_id=company.pk, contact_id=contact.pk, site_id=site.pk,
+                       equipment_id=equipment.pk)  # fmt: skip
+    bare = make_ticket()
+    admin = User.objects.filter(is_superuser=True).first()
+    assert admin is not None
+    for number in (full.number, bare.number):
+        ticket = ticket_page_for(user=admin, number=number, card_limit=3).ticket
+        with translation.override(language):
+            expected = engines["django"].from_string(_REFERENCE_COMBOS).render({"ticket": ticket})
+            got = "|".join(registry_combos(ticket).values())
+        assert got == expected

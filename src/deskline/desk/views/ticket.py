@@ -18,7 +18,7 @@ from deskline.core.errors import Conflict, DomainError, NotFound
 from deskline.core.html import has_remote_images
 from deskline.desk.choices import load_choices, transitions_from
 from deskline.desk.custom_inputs import custom_inputs, custom_values_from_form
-from deskline.desk.ticket_html import pickers, timeline_html
+from deskline.desk.ticket_html import pickers, registry_combos, timeline_html
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, staff_page
 from deskline.fieldwork.selectors import checklist_templates, ticket_work_of
@@ -112,6 +112,7 @@ def render_ticket(
         "observer_options": picker.observers.html(observer_ids),
         "team_options": picker.teams.html({ticket.team_id}),
         "agent_options": picker.agents.html({ticket.assignee_id}),
+        "combos": registry_combos(ticket),
         "transitions": transitions_from(ticket.status_id),
         "links": around.links,
         "files": conversation.files,
