@@ -29,6 +29,7 @@ from deskline.billing.money import round_money
 from deskline.billing.overdue import OverdueGroup, OverdueInvoices, overdue_by_company
 from deskline.billing.pricing import Candidate, Scope, price_resolve
 from deskline.clients.flags import CompanyFlag
+from deskline.core.prepared import PreparedQuery
 from deskline.core.roles import ROLES_SEEING_ALL
 
 
@@ -159,15 +160,10 @@ def company_balance(company_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def overdue_invoices_for(
-    company_ids: Collection[int], *, today: dt.date | None = None
-) -> dict[int, OverdueInvoices]:
-    """The companies among `company_ids` whose unpaid invoices are overdue beyond their
-    threshold (see `overdue`), with how many and the unpaid rest: one query for any number."""
-    today = today or timezone.localdate()
-    rows = (
+def _overdue_query(*, company_ids: list[int], today: dt.date) -> QuerySet[Any]:
+    return (
         Invoice.objects.filter(
-            company_id__in=list(company_ids),
+            company_id__in=company_ids,
             status__in=(InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID),
             due_on__lt=today,
         )
@@ -175,6 +171,20 @@ def overdue_invoices_for(
         .annotate(n=Count("pk"), unpaid=Sum(F("total") - F("paid")))
         .order_by()
     )
+
+
+#: Compiled once per process and number of companies (`core.prepared`): every ticket page and
+#: list asks.
+_OVERDUE: PreparedQuery[dict[str, Any]] = PreparedQuery(_overdue_query)
+
+
+def overdue_invoices_for(
+    company_ids: Collection[int], *, today: dt.date | None = None
+) -> dict[int, OverdueInvoices]:
+    """The companies among `company_ids` whose unpaid invoices are overdue beyond their
+    threshold (see `overdue`), with how many and the unpaid rest: one query for any number."""
+    today = today or timezone.localdate()
+    rows = _OVERDUE.all(company_ids=sorted(company_ids), today=today)
     groups = (
         OverdueGroup(
             r["company_id"],

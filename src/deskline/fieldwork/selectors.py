@@ -7,11 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from deskline.accounts.models import User
 from deskline.core import refcache
 from deskline.core.permissions import require_staff
+from deskline.core.prepared import PreparedQuery
 from deskline.fieldwork.models import (
     ChecklistTemplate,
     EngineerProfile,
@@ -43,20 +44,42 @@ def ticket_work_for(*, user: User, number: int) -> TicketWork:
     return ticket_work_of(user=user, ticket=ticket_get_visible(user, number))
 
 
+def _checklists_query(*, ticket_id: int) -> QuerySet[TicketChecklist]:
+    return TicketChecklist.objects.filter(ticket_id=ticket_id).prefetch_related(
+        Prefetch("items", queryset=TicketChecklistItem.objects.select_related("done_by"))
+    )
+
+
+def _time_query(*, ticket_id: int, user_id: int) -> QuerySet[TimeEntry]:
+    # The ticket's time and the viewer's running stopwatch (on any ticket) in one query.
+    return TimeEntry.objects.filter(
+        Q(ticket_id=ticket_id, minutes__isnull=False) | Q(user_id=user_id, minutes__isnull=True)
+    ).select_related("user", "ticket")
+
+
+def _visits_query(*, ticket_id: int) -> QuerySet[Visit]:
+    return (
+        Visit.objects.filter(ticket_id=ticket_id)
+        .select_related("site", "signature")
+        .prefetch_related(
+            "engineers",
+            "photos__attachment",
+            Prefetch("actions", queryset=VisitAction.objects.exclude(outcome="applied")),
+        )
+    )
+
+
+#: Compiled once per process (`core.prepared`): every ticket page reads them.
+_CHECKLISTS: PreparedQuery[TicketChecklist] = PreparedQuery(_checklists_query)
+_TIME: PreparedQuery[TimeEntry] = PreparedQuery(_time_query)
+_VISITS: PreparedQuery[Visit] = PreparedQuery(_visits_query)
+
+
 def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:
     """`ticket_work_for` a ticket the caller has already read as one `user` may see."""
     require_staff(user)
-    checklists = list(
-        TicketChecklist.objects.filter(ticket=ticket).prefetch_related(
-            Prefetch("items", queryset=TicketChecklistItem.objects.select_related("done_by"))
-        )
-    )
-    # The ticket's time and the viewer's running stopwatch (on any ticket) in one query.
-    rows = list(
-        TimeEntry.objects.filter(
-            Q(ticket=ticket, minutes__isnull=False) | Q(user=user, minutes__isnull=True)
-        ).select_related("user", "ticket")
-    )
+    checklists = _CHECKLISTS.all(ticket_id=ticket.pk)
+    rows = _TIME.all(ticket_id=ticket.pk, user_id=user.pk)
     entries = [e for e in rows if e.minutes is not None]
     running = next((e for e in rows if e.minutes is None), None)
     return TicketWork(
@@ -65,15 +88,7 @@ def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:
         total_minutes=sum(e.minutes or 0 for e in entries),
         billable_minutes=sum(e.minutes or 0 for e in entries if e.billable),
         running=running,
-        visits=list(
-            Visit.objects.filter(ticket=ticket)
-            .select_related("site", "signature")
-            .prefetch_related(
-                "engineers",
-                "photos__attachment",
-                Prefetch("actions", queryset=VisitAction.objects.exclude(outcome="applied")),
-            )
-        ),
+        visits=_VISITS.all(ticket_id=ticket.pk),
         engineers=engineers_cached(),
     )
 

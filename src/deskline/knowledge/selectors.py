@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from deskline.accounts.models import TeamMembership, User
 from deskline.core.errors import NotFound
+from deskline.core.prepared import PreparedQuery
 from deskline.knowledge.models import Audience, KnowledgeItem, ReplyTemplate
 from deskline.knowledge.placeholders import render
 from deskline.knowledge.variables import reply_values
@@ -24,20 +25,38 @@ def visible(queryset: QuerySet[K], user: User) -> QuerySet[K]:
     """The active items of `queryset` that `user` may use (one query, no extra lookups)."""
     if not user.is_active or user.is_client:
         return queryset.none()
-    teams = TeamMembership.objects.filter(user_id=user.pk).values("team_id")
+    return _usable_by(queryset, user.pk)
+
+
+def _usable_by(queryset: QuerySet[K], user_id: int) -> QuerySet[K]:
+    """`visible` for an active staff member's id."""
+    teams = TeamMembership.objects.filter(user_id=user_id).values("team_id")
     return queryset.filter(is_active=True).filter(
         Q(audience=Audience.EVERYONE)
         | Q(audience=Audience.TEAM, team_id__in=teams)
-        | Q(audience=Audience.PERSONAL, owner_id=user.pk)
+        | Q(audience=Audience.PERSONAL, owner_id=user_id)
     )
+
+
+def _templates_query(*, user_id: int, language: str = "") -> QuerySet[ReplyTemplate]:
+    rows = _usable_by(ReplyTemplate.objects.all(), user_id)
+    if language:
+        rows = rows.filter(language__in=["", language])
+    return rows.only("id", "name", "language", "order")
+
+
+#: `visible` reply templates, compiled once per process (`core.prepared`): every ticket page
+#: offers them.
+_TEMPLATES: PreparedQuery[ReplyTemplate] = PreparedQuery(_templates_query)
 
 
 def reply_templates_for(*, user: User, language: str | None = None) -> list[ReplyTemplate]:
     """Templates the user may insert: for all languages, or for `language` when given."""
-    rows = visible(ReplyTemplate.objects.all(), user)
+    if not user.is_active or user.is_client:  # as `visible`
+        return []
     if language:
-        rows = rows.filter(language__in=["", language])
-    return list(rows.only("id", "name", "language", "order"))
+        return _TEMPLATES.all(user_id=user.pk, language=language)
+    return _TEMPLATES.all(user_id=user.pk)
 
 
 def reply_template_get_for(*, user: User, template_id: int) -> ReplyTemplate:

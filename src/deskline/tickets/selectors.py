@@ -12,8 +12,14 @@ from deskline.accounts.models import User
 from deskline.accounts.people_cache import staff_by_id
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.core.lookups import JoinedIds, parse_ids
+from deskline.core.prepared import PreparedQuery
 from deskline.tickets import config_cache, search
-from deskline.tickets.access import ticket_get_visible, tickets_visible_to
+from deskline.tickets.access import (
+    ticket_get_visible,
+    tickets_in_scope,
+    tickets_visible_to,
+    visibility_scope,
+)
 from deskline.tickets.conditions import condition
 from deskline.tickets.listing import (
     FILTER_COLUMNS,
@@ -276,30 +282,40 @@ class TicketPage:
     around: Around
 
 
-def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
-    """The ticket with every row the desk's page shows of it, in one query (its observers' ids
-    come in it, their names from the cached staff), and the tickets around it in a second
-    (`tickets_around`); NotFound unless `user` may see it."""
-    visible = tickets_visible_to(user)
+def _page_query(*, scope: str, number: int, **scope_ids: Any) -> QuerySet[Ticket]:
     observing = (
         Ticket.observers.through.objects.filter(ticket_id=OuterRef("pk"))
         .values("ticket_id")
         .annotate(ids=JoinedIds("user_id"))
         .values("ids")  # type: ignore[misc]  # the stubs do not see the annotation
     )
-    ticket = (
-        visible.select_related(*PAGE_JOINED)
+    return (
+        tickets_in_scope(scope, **scope_ids)
+        .select_related(*PAGE_JOINED)
         .annotate(observer_list=Subquery(observing))
-        .filter(number=number)
-        .first()
+        .filter(number=number)[:1]
     )
-    if ticket is None:
+
+
+#: The page's ticket and the tickets around it, compiled once per process and viewer's kind.
+_PAGE_TICKET: PreparedQuery[Ticket] = PreparedQuery(_page_query)
+
+
+def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
+    """The ticket with every row the desk's page shows of it, in one query (its observers' ids
+    come in it, their names from the cached staff), and the tickets around it in a second
+    (`tickets_around`); NotFound unless `user` may see it. Both queries' SQL is compiled once
+    per process (`core.prepared`): building it cost more than the rest of the page's reads."""
+    scope, scope_ids = visibility_scope(user)
+    found = _PAGE_TICKET.all(shape={"scope": scope}, number=number, **scope_ids)
+    if not found:
         raise NotFound(f"ticket {number} not found")
+    ticket = found[0]
     config_cache.attach_configuration([ticket])
     return TicketPage(
         ticket=ticket,
-        observers=_people(parse_ids(ticket.observer_list)),
-        around=_around(visible, ticket, card_limit),
+        observers=_people(parse_ids(ticket.observer_list)),  # type: ignore[attr-defined]
+        around=_around_prepared(scope, scope_ids, ticket, card_limit),
     )
 
 
@@ -325,20 +341,30 @@ class Conversation:
     files: list[Attachment]
 
 
+def _comments_query(*, client: bool, ticket_id: int) -> QuerySet[Comment]:
+    comments = Comment.objects.filter(ticket_id=ticket_id).select_related(
+        "author", "author_contact", "moved_from"
+    )
+    return comments.filter(is_public=True) if client else comments
+
+
+def _files_query(*, client: bool, ticket_id: int) -> QuerySet[Attachment]:
+    files = Attachment.objects.filter(ticket_id=ticket_id)
+    return (files.filter(is_public=True) if client else files).order_by("created_at", "pk")
+
+
+_COMMENTS: PreparedQuery[Comment] = PreparedQuery(_comments_query)
+_FILES: PreparedQuery[Attachment] = PreparedQuery(_files_query)
+
+
 def conversation_of(*, user: User, ticket: Ticket) -> Conversation:
     """`comments_of` and `attachments_without_comment` in two queries (comments, then every
     file of the ticket `user` may see, handed to its comment)."""
-    comments = Comment.objects.filter(ticket=ticket).select_related(
-        "author", "author_contact", "moved_from"
-    )
-    files = Attachment.objects.filter(ticket=ticket)
-    if user.is_client:
-        comments = comments.filter(is_public=True)
-        files = files.filter(is_public=True)
-    rows = list(comments)
+    shape = {"client": user.is_client}
+    rows = _COMMENTS.all(shape=shape, ticket_id=ticket.pk)
     by_comment: dict[int, list[Attachment]] = {row.pk: [] for row in rows}
     own: list[Attachment] = []
-    for attachment in files.order_by("created_at", "pk"):
+    for attachment in _FILES.all(shape=shape, ticket_id=ticket.pk):
         if attachment.comment_id is None:
             own.append(attachment)
         elif attachment.comment_id in by_comment:
@@ -410,15 +436,22 @@ def history_for(*, user: User, number: int) -> list[TicketEvent]:
     return history_of(user=user, ticket=ticket_get_visible(user, number))
 
 
-def history_of(*, user: User, ticket: Ticket) -> list[TicketEvent]:
-    """The events of a ticket `user` is known to see (checked by the caller)."""
-    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
-    if user.is_client:
+def _history_query(*, client: bool, ticket_id: int) -> QuerySet[TicketEvent]:
+    events = TicketEvent.objects.filter(ticket_id=ticket_id).select_related("actor")
+    if client:
         events = events.filter(
             Q(kind__in=CLIENT_EVENT_KINDS)
             | Q(kind=TicketEvent.Kind.COMMENTED, data__is_public=True)
         )
-    return list(events.order_by("created_at", "id"))
+    return events.order_by("created_at", "id")
+
+
+_HISTORY: PreparedQuery[TicketEvent] = PreparedQuery(_history_query)
+
+
+def history_of(*, user: User, ticket: Ticket) -> list[TicketEvent]:
+    """The events of a ticket `user` is known to see (checked by the caller)."""
+    return _HISTORY.all(shape={"client": user.is_client}, ticket_id=ticket.pk)
 
 
 @dataclass(frozen=True)
@@ -480,6 +513,74 @@ def tickets_around(*, user: User, ticket: Ticket, limit: int) -> Around:
     return _around(tickets_visible_to(user), ticket, limit)
 
 
+def _around_query(
+    *,
+    scope: str,
+    cards: tuple[str, ...],
+    limit: int,
+    with_parent: bool,
+    ticket_id: int,
+    parent_id: int = 0,
+    card_ids: list[int] | None = None,
+    **scope_ids: Any,
+) -> QuerySet[Ticket]:
+    """The UNION ALL of `tickets_around`: children, related, the parent (`with_parent`) and
+    the latest `limit` of each card's row (`cards` names them, `card_ids` holds their ids),
+    each part marked with its name (`part`) and read among the tickets of the scope."""
+    visible = tickets_in_scope(scope, **scope_ids)
+    linked = (
+        TicketLink.objects.filter(Q(from_ticket_id=ticket_id) | Q(to_ticket_id=ticket_id))
+        .annotate(
+            other=Case(
+                When(from_ticket_id=ticket_id, then=F("to_ticket_id")),
+                default=F("from_ticket_id"),
+            )
+        )
+        .values("other")
+    )
+    parts: list[tuple[str, QuerySet[Ticket]]] = [
+        ("child", visible.filter(parent_id=ticket_id)),
+        ("related", visible.filter(pk__in=linked)),
+    ]
+    if with_parent:
+        parts.append(("parent", visible.filter(pk=parent_id)))
+    for name, row_id in zip(cards, card_ids or [], strict=True):
+        latest = (
+            visible.filter(**{f"{name}_id": row_id})
+            .exclude(pk=ticket_id)
+            .order_by("-updated_at", "-id")
+            .values("pk")[:limit]
+        )
+        parts.append((name, Ticket.objects.filter(pk__in=latest)))
+    first, *rest = [
+        part.only(*_AROUND_COLUMNS).annotate(part=Value(name)).order_by() for name, part in parts
+    ]
+    return first.union(*rest, all=True)
+
+
+_AROUND: PreparedQuery[Ticket] = PreparedQuery(_around_query)
+
+
+def _around_prepared(scope: str, scope_ids: dict[str, Any], ticket: Ticket, limit: int) -> Around:
+    """`tickets_around` for a viewer's `visibility_scope`, its SQL compiled once per shape."""
+    cards = {
+        name: row_id
+        for name in CARD_FIELDS
+        if (row_id := getattr(ticket, f"{name}_id")) is not None
+    }
+    shape = {
+        "scope": scope,
+        "cards": tuple(cards),
+        "limit": limit,
+        "with_parent": ticket.parent_id is not None,
+    }
+    values: dict[str, Any] = {"ticket_id": ticket.pk, "card_ids": list(cards.values())}
+    if ticket.parent_id is not None:
+        values["parent_id"] = ticket.parent_id
+    rows = _AROUND.all(shape=shape, **values, **scope_ids)
+    return _around_of(rows, ticket, cards, limit)
+
+
 def _around(visible: QuerySet[Ticket], ticket: Ticket, limit: int) -> Around:
     linked = (
         TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
@@ -512,11 +613,16 @@ def _around(visible: QuerySet[Ticket], ticket: Ticket, limit: int) -> Around:
     first, *rest = [
         part.only(*_AROUND_COLUMNS).annotate(part=Value(name)).order_by() for name, part in parts
     ]
+    return _around_of(list(first.union(*rest, all=True)), ticket, cards, limit)
+
+
+def _around_of(found: list[Ticket], ticket: Ticket, cards: dict[str, int], limit: int) -> Around:
+    """The links and cards of `ticket` from the union's rows, each marked with its `part`."""
     rows: dict[int, Ticket] = {}
     marks: dict[str, set[int]] = {}
-    for row in first.union(*rest, all=True):
+    for row in found:
         rows.setdefault(row.pk, row)
-        marks.setdefault(row.part, set()).add(row.pk)
+        marks.setdefault(row.part, set()).add(row.pk)  # type: ignore[attr-defined]
     config_cache.attach_configuration(rows.values())
     by_number = sorted(rows.values(), key=lambda t: t.number)
     latest_first = sorted(rows.values(), key=lambda t: (t.updated_at, t.pk), reverse=True)

@@ -18,6 +18,7 @@ from deskline.core.errors import Conflict, DomainError, NotFound
 from deskline.core.html import has_remote_images
 from deskline.desk.choices import load_choices, transitions_from
 from deskline.desk.custom_inputs import custom_inputs, custom_values_from_form
+from deskline.desk.ticket_html import pickers, registry_combos, timeline_html
 from deskline.desk.timeline import build_timeline
 from deskline.desk.web import attach_files, field_errors, staff_page
 from deskline.fieldwork.selectors import checklist_templates, ticket_work_of
@@ -97,15 +98,26 @@ def render_ticket(
     comments = conversation.comments
     show_images = request.GET.get("images") == "show"
     timeline = build_timeline(comments, history_of(user=user, ticket=ticket), choices, staff=True)
+    images = "show" if show_images else ""
+    picker = pickers()
+    observer_ids = {u.pk for u in page.observers}
     context = {
         "ticket": ticket,
         "timeline": timeline,
+        "timeline_html": timeline_html(timeline, number=ticket.number, images=images),
         "choices": choices,
+        "priority_options": picker.priorities.html({ticket.priority_id}),
+        "type_options": picker.types.html({ticket.type_id}),
+        "category_options": picker.categories.html({ticket.category_id}),
+        "observer_options": picker.observers.html(observer_ids),
+        "team_options": picker.teams.html({ticket.team_id}),
+        "agent_options": picker.agents.html({ticket.assignee_id}),
+        "combos": registry_combos(ticket),
         "transitions": transitions_from(ticket.status_id),
         "links": around.links,
         "files": conversation.files,
         "missing_fields": required_fields_missing(ticket),
-        "images": "show" if show_images else "",
+        "images": images,
         "remote_images_blocked": not show_images
         and any(
             has_remote_images(body) for body in (ticket.description, *(c.body for c in comments))
@@ -120,7 +132,7 @@ def render_ticket(
             timezone.get_current_timezone(),
         ),
         "observers": page.observers,
-        "observer_ids": {u.pk for u in page.observers},
+        "observer_ids": observer_ids,
         # The contract menu lives in the folded edit form: it is read when the agent unfolds
         # it (`ticket_coverage`, by htmx), unless the form comes back open.
         "coverage": coverage_for(
