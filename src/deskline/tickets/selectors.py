@@ -210,18 +210,15 @@ def ticket_rows_for(
     """`ticket_list_for` as plain rows (dicts of `API_ROW_COLUMNS`, plus `parent_number` and
     `merged_into_number`): 1 query, and a second one only when a row has a parent or was
     merged."""
-    try:
-        order = parse_sort(sort)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), fields={"sort": str(exc)}) from exc
-    queryset = _keyset_queryset(
-        tickets_visible_to(user), filters, order, cursor=cursor, limit=limit
+    page = keyset_rows(
+        tickets_visible_to(user),
+        filters,
+        API_ROW_COLUMNS,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
     )
-    rows = list(queryset.values(*API_ROW_COLUMNS))
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(order, rows[-1][order.column], rows[-1]["id"])
+    rows = page.items
     linked = {row[k] for row in rows for k in ("parent_id", "merged_into_id") if row[k]}
     numbers = (
         dict(Ticket.objects.filter(pk__in=linked).values_list("pk", "number")) if linked else {}
@@ -229,6 +226,31 @@ def ticket_rows_for(
     for row in rows:
         row["parent_number"] = numbers.get(row["parent_id"])
         row["merged_into_number"] = numbers.get(row["merged_into_id"])
+    return page
+
+
+def keyset_rows(
+    tickets: QuerySet[Ticket],
+    filters: TicketFilters,
+    columns: tuple[str, ...],
+    *,
+    sort: str,
+    cursor: str,
+    limit: int,
+) -> RowPage:
+    """`keyset_page` as plain rows: dicts of `columns` (and the sort's column), 1 query."""
+    try:
+        order = parse_sort(sort)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields={"sort": str(exc)}) from exc
+    queryset = _keyset_queryset(tickets, filters, order, cursor=cursor, limit=limit)
+    if order.column not in columns:
+        columns = (*columns, order.column)
+    rows = list(queryset.values(*columns))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(order, rows[-1][order.column], rows[-1]["id"])
     return RowPage(items=rows, next_cursor=next_cursor)
 
 
