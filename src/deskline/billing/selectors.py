@@ -29,6 +29,7 @@ from deskline.billing.money import round_money
 from deskline.billing.overdue import OverdueGroup, OverdueInvoices, overdue_by_company
 from deskline.billing.pricing import Candidate, Scope, price_resolve
 from deskline.clients.flags import CompanyFlag
+from deskline.core.compiled import rows_for_ids
 from deskline.core.roles import ROLES_SEEING_ALL
 
 
@@ -164,29 +165,32 @@ def overdue_invoices_for(
 ) -> dict[int, OverdueInvoices]:
     """The companies among `company_ids` whose unpaid invoices are overdue beyond their
     threshold (see `overdue`), with how many and the unpaid rest: one query for any number."""
-    today = today or timezone.localdate()
-    rows = (
-        Invoice.objects.filter(
-            company_id__in=list(company_ids),
-            status__in=(InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID),
-            due_on__lt=today,
+    day = today or timezone.localdate()
+
+    def overdue_rows(ids: list[int]) -> QuerySet[Invoice, tuple[Any, ...]]:
+        return (
+            Invoice.objects.filter(
+                company_id__in=ids,
+                status__in=(InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID),
+                due_on__lt=day,
+            )
+            .values("company_id", "currency", "due_on", "company__billing__overdue_flag_days")
+            .annotate(n=Count("pk"), unpaid=Sum(F("total") - F("paid")))
+            .order_by()
+            .values_list(
+                "company_id",
+                "currency",
+                "due_on",
+                "company__billing__overdue_flag_days",
+                "n",
+                "unpaid",
+            )  # fmt: skip
         )
-        .values("company_id", "currency", "due_on", "company__billing__overdue_flag_days")
-        .annotate(n=Count("pk"), unpaid=Sum(F("total") - F("paid")))
-        .order_by()
-    )
-    groups = (
-        OverdueGroup(
-            r["company_id"],
-            r["currency"],
-            r["due_on"],
-            r["company__billing__overdue_flag_days"],
-            r["n"],
-            r["unpaid"],
-        )  # fmt: skip
-        for r in rows
-    )
-    return overdue_by_company(groups, today=today, default_days=settings.DESKLINE_FLAG_OVERDUE_DAYS)
+
+    # Built by the ORM once per day and number of companies (`core.compiled`).
+    rows = rows_for_ids(("billing.overdue_invoices", day), overdue_rows, sorted(company_ids))
+    groups = (OverdueGroup(*row) for row in rows)
+    return overdue_by_company(groups, today=day, default_days=settings.DESKLINE_FLAG_OVERDUE_DAYS)
 
 
 def overdue_invoice_flags(company_ids: Collection[int]) -> dict[int, CompanyFlag]:
