@@ -31,9 +31,10 @@ def _c_loader() -> type[Any] | None:
 
 def utc_loader() -> type[Any] | None:
     """A `timestamptz` loader for connections in UTC, or None without the C extension."""
-    base = _c_loader()
-    if base is None:
+    found = _c_loader()
+    if found is None:
         return None
+    base: type[Any] = found
     from psycopg.adapt import Loader
 
     class UtcTimestamptzLoader(Loader):
