@@ -140,8 +140,15 @@ def ticket_rows_in_view(
     limit: int = 50,
 ) -> RowPage:
     """`ticket_list_in_view` as plain rows of `columns` (see `selectors.keyset_rows`)."""
-    in_view = tickets_visible_to(user).filter(view_condition(user, view))
-    return keyset_rows(in_view, filters, columns, sort=sort, cursor=cursor, limit=limit)
+    return keyset_rows(
+        user,
+        filters,
+        columns,
+        condition=view_condition(user, view),
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @dataclass(frozen=True)
