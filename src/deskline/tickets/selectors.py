@@ -258,7 +258,10 @@ def keyset_rows(
         tickets = tickets.filter(visible)
     if condition is not None:
         tickets = tickets.filter(condition)
-    rows = list(_keyset_queryset(tickets, filters, order, cursor=cursor, limit=limit))
+    # The queryset yields dicts (`.values()`); `_keyset_queryset` is typed for models.
+    rows: list[dict[str, Any]] = list(
+        _keyset_queryset(tickets, filters, order, cursor=cursor, limit=limit)  # type: ignore[arg-type]
+    )
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
