@@ -10,17 +10,20 @@ import pytest
 from django.utils import timezone
 
 from deskline.accounts.models import Team, User
-from deskline.desk.rows import attach_row_cells
+from deskline.desk.rows import ROW_COLUMNS, DeskRow, attach_row_cells, desk_rows
 from deskline.tickets.models import Ticket
-from deskline.tickets.selectors import list_rows
 
 pytestmark = pytest.mark.django_db
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 
 
-def _row(pk: int) -> Ticket:
-    (row,) = list_rows(Ticket.objects.filter(pk=pk))
+def _rows(*pks: int) -> list[DeskRow]:
+    return desk_rows(Ticket.objects.filter(pk__in=pks).order_by("pk").values(*ROW_COLUMNS))
+
+
+def _row(pk: int) -> DeskRow:
+    (row,) = _rows(pk)
     return row
 
 
@@ -31,7 +34,8 @@ def test_an_unrouted_ticket_with_no_deadline_shows_dashes_and_unassigned(
     Ticket.objects.filter(pk=row.pk).update(resolution_due=None)
     row = _row(row.pk)
     attach_row_cells([row])
-    cells = row.cells  # type: ignore[attr-defined]
+    cells = row.cells
+    assert cells is not None
     assert (cells.team, cells.assignee, cells.sla_left, cells.due) == ("—", "unassigned", "—", "")
 
 
@@ -42,14 +46,16 @@ def test_times_are_shown_in_the_viewers_zone(make_ticket: Any, team: Team, agent
     row = _row(ticket.pk)
     with timezone.override(MOSCOW):
         attach_row_cells([row], now=moment - dt.timedelta(hours=2))
-    cells = row.cells  # type: ignore[attr-defined]
+    cells = row.cells
+    assert cells is not None
     assert cells.updated == "05.12 00:30"
     assert cells.updated_iso == "2026-12-05T00:30:00+03:00"
     assert cells.due == "05.12.2026 00:30"
     assert (cells.team, cells.sla_class, cells.sla_left) == ("First line", "sla-warn", "2h 0m left")
 
 
-#: The row template `rows_html` replaced: its output is the reference, byte for byte.
+#: The row template `rows_html` replaced: its output is the reference, byte for byte (it read
+#: `t.company.name` and `t.contact` of a `Ticket`; a `DeskRow` holds those names).
 _REFERENCE_ROWS = (
     "{% load i18n l10n desk_tags %}{% localize off %}{% translate 'Select' as select_label %}"
     "{% for t in page.items %}{% with c=t.cells %}\n"
@@ -57,7 +63,7 @@ _REFERENCE_ROWS = (
     '  <td class="c-check"><input type="checkbox" class="bulk-check" name="numbers" value="{{ t.number }}" form="bulk-form" aria-label="{{ select_label }} #{{ t.number }}"></td>\n'
     '  <td class="c-number"><a href="/tickets/{{ t.number }}/">#{{ t.number }}</a></td>\n'
     '  <td class="c-title"><a href="/tickets/{{ t.number }}/">{{ t.title }}</a>{% with mark=marks|lookup:t.pk %}{% if mark %}{% include "triage/_row_marks.html" %}{% endif %}{% endwith %}\n'
-    '    <div class="sub">{{ t.company.name|default:"" }}{% if t.contact %} · {{ t.contact.name }}{% endif %}{% for flag in company_flags|lookup:t.company_id %} <span class="badge badge-warn company-flag" data-flag="{{ flag.code }}">{{ flag.text }}</span>{% endfor %}</div></td>\n'
+    '    <div class="sub">{{ t.company_name|default:"" }}{% if t.contact_name is not None %} · {{ t.contact_name }}{% endif %}{% for flag in company_flags|lookup:t.company_id %} <span class="badge badge-warn company-flag" data-flag="{{ flag.code }}">{{ flag.text }}</span>{% endfor %}</div></td>\n'
     '  <td class="c-status"><span class="pill" style="--c: {{ t.status.color }}">{{ c.status }}</span></td>\n'
     '  <td class="c-priority"><span class="dot" style="--c: {{ t.priority.color }}"></span>{{ c.priority }}</td>\n'
     '  <td class="c-assignee">{{ c.team }}<div class="sub">{{ c.assignee }}</div></td>\n'
@@ -87,7 +93,7 @@ def test_rows_html_is_byte_for_byte_what_the_row_template_printed(
     bare = make_ticket(title="Bare")
     Ticket.objects.filter(pk=bare.pk).update(resolution_due=None)
     angry = make_ticket(title="Angry")
-    rows = list_rows(Ticket.objects.filter(pk__in=[full.pk, bare.pk, angry.pk]).order_by("pk"))
+    rows = _rows(full.pk, bare.pk, angry.pk)
     marks = {angry.pk: TicketMark(tone="negative", angry=True, duplicate_of=12345),
              full.pk: TicketMark(tone="positive")}  # fmt: skip
     flags = {company.pk: [CompanyFlag(code="overdue", text="Overdue <invoices> & more")]}

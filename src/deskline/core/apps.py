@@ -6,9 +6,11 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
         from django_tasks.signals import task_finished, task_started
 
+        from deskline.core import pgtime
         from deskline.core.job_recovery import job_finished, job_started
         from deskline.core.statistics import statistics_after_migrate
 
@@ -16,3 +18,4 @@ class CoreConfig(AppConfig):
         task_finished.connect(job_finished, dispatch_uid="deskline.core.job_finished")
         post_migrate.connect(statistics_after_migrate, sender=self,
                              dispatch_uid="deskline.core.statistics")  # fmt: skip
+        connection_created.connect(pgtime.connection_created, dispatch_uid="deskline.core.pgtime")

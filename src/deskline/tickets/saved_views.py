@@ -52,9 +52,11 @@ from deskline.tickets.conditions import condition
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import (
     Page,
+    RowPage,
     TicketFilters,
     apply_filters,
     keyset_page,
+    keyset_rows,
 )
 
 COUNT_CAP = 1000
@@ -125,6 +127,28 @@ def ticket_list_in_view(
     """One keyset page of a saved view, narrowed by the list filters."""
     in_view = tickets_visible_to(user).filter(view_condition(user, view))
     return keyset_page(in_view, filters, sort=sort, cursor=cursor, limit=limit)
+
+
+def ticket_rows_in_view(
+    *,
+    user: User,
+    view: str,
+    filters: TicketFilters,
+    columns: tuple[str, ...],
+    sort: str = "-updated",
+    cursor: str = "",
+    limit: int = 50,
+) -> RowPage:
+    """`ticket_list_in_view` as plain rows of `columns` (see `selectors.keyset_rows`)."""
+    return keyset_rows(
+        user,
+        filters,
+        columns,
+        condition=view_condition(user, view),
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @dataclass(frozen=True)

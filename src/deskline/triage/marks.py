@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import GreaterThanOrEqual
 
+from deskline.core.prepared import PreparedQuery
 from deskline.tickets.models import Ticket
 from deskline.triage.models import MessageTone
 from deskline.triage.thresholds import FLAG_AT
@@ -48,13 +50,9 @@ def angry_filter(now: dt.datetime) -> Q:
     return Q(GreaterThanOrEqual(Subquery(_latest_tone().values("angry")[:1]), FLAG_AT))
 
 
-def ticket_marks(ticket_ids: Iterable[int]) -> dict[int, TicketMark]:
-    """{ticket id: mark} for the tickets that have a tone or a probable duplicate."""
-    ids = list(ticket_ids)
-    if not ids:
-        return {}
+def _marks_query(*, ids: list[int]) -> QuerySet[Ticket, tuple[Any, ...]]:
     latest = _latest_tone()
-    rows = (
+    return (
         Ticket.objects.filter(pk__in=ids)
         .annotate(
             tone_name=Subquery(latest.values("tone")[:1]),
@@ -64,6 +62,15 @@ def ticket_marks(ticket_ids: Iterable[int]) -> dict[int, TicketMark]:
         )
         .values_list("pk", "tone_name", "tone_angry", "tone_urgent", "duplicate_of")
     )
+
+
+_MARKS: PreparedQuery[tuple[Any, ...]] = PreparedQuery(_marks_query)
+
+
+def ticket_marks(ticket_ids: Iterable[int]) -> dict[int, TicketMark]:
+    """{ticket id: mark} for the tickets that have a tone or a probable duplicate (one
+    statement, compiled once per process and page size: `core.prepared`)."""
+    rows = _MARKS.all(ids=list(dict.fromkeys(ticket_ids)))
     return {
         pk: TicketMark(
             tone=tone,

@@ -17,11 +17,8 @@ from django.views.decorators.http import require_POST
 from deskline.accounts.models import User
 from deskline.clients.flags import company_flags_for
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
-from deskline.desk.choices import category_options, load_choices
 from deskline.desk.filtering import (
     REGISTRY_PARAMS,
-    SLA_STATES,
-    SORTS,
     VIEW_LABELS,
     FilterParams,
     clean_params,
@@ -29,13 +26,12 @@ from deskline.desk.filtering import (
     to_filters,
     to_query,
 )
+from deskline.desk.list_options import list_form_options
 from deskline.desk.models import SavedFilter
-from deskline.desk.rows import attach_row_cells, rows_html
+from deskline.desk.rows import ROW_COLUMNS, attach_row_cells, desk_rows, rows_html
 from deskline.desk.selectors import registry_names_for, saved_filter_get_for, saved_filters_for
 from deskline.desk.web import field_errors, is_htmx, staff_page
-from deskline.tickets.config_cache import rows_by_id
-from deskline.tickets.models import Category, Phase
-from deskline.tickets.saved_views import ticket_list_in_view, view_counts_cached
+from deskline.tickets.saved_views import ticket_rows_in_view, view_counts_cached
 from deskline.tickets.services import (
     ticket_assign,
     ticket_change_status,
@@ -70,10 +66,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     params, saved = _list_params(request, user)
     filters = to_filters(params)
     try:
-        page = ticket_list_in_view(
+        page = ticket_rows_in_view(
             user=user,
             view=params["view"],
             filters=filters,
+            columns=ROW_COLUMNS,
             sort=params["sort"],
             cursor=request.GET.get("cursor", ""),
             limit=PAGE_SIZE,
@@ -81,12 +78,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, _("The list could not be shown: %s") % field_errors(exc.fields))
         return HttpResponseRedirect("/")
-    attach_row_cells(page.items)
-    flags = company_flags_for(viewer=user, company_ids={t.company_id for t in page.items})
-    marks = ticket_marks(t.pk for t in page.items)  # tone and duplicate badges, one query
+    rows = desk_rows(page.items)
+    attach_row_cells(rows)
+    flags = company_flags_for(viewer=user, company_ids={t.company_id for t in rows})
+    marks = ticket_marks(t.pk for t in rows)  # tone and duplicate badges, one query
     context: dict[str, Any] = {
         "page": page,
-        "rows": rows_html(page.items, marks=marks, company_flags=flags),
+        "rows": rows_html(rows, marks=marks, company_flags=flags),
         "view": params["view"],
         "sort": params["sort"],
     }
@@ -99,12 +97,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "saved_filters": saved_filters_for(user=user),
         "saved": saved,
         "current_query": urlencode(to_query(params)),
-        "sorts": SORTS,
-        "choices": load_choices(with_categories=False),
-        "phases": Phase.choices,
-        "categories": category_options(rows_by_id(Category)),
-        "sla_states": SLA_STATES,
-        "filters": filters,
+        "options": list_form_options(params),
         "params": params,
         "more_open": more_filters_set(params),
         "names": registry_names_for(
