@@ -196,6 +196,10 @@ DESKLINE_REFERENCE_CHECK_SECONDS = env_float("DESKLINE_REFERENCE_CHECK_SECONDS",
 DESKLINE_TOKEN_CACHE_SECONDS = env_float("DESKLINE_TOKEN_CACHE_SECONDS", 1.0, minimum=0)
 #: How old the desk's view counts (tabs, dashboard queue) may be; 0 counts on every page.
 DESKLINE_VIEW_COUNT_SECONDS = env_int("DESKLINE_VIEW_COUNT_SECONDS", 30, minimum=0)
+# PostgreSQL: the widest page statements (the ticket page's ticket) are prepared once per
+# connection instead of planned on every run. Turn off behind a pooler that cannot keep
+# prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+DESKLINE_DB_PLAN_ONCE = env_bool("DESKLINE_DB_PLAN_ONCE", True)
 USE_I18N = True
 USE_TZ = True
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from deskline.accounts.models import User
 from deskline.core.prepared import PreparedQuery
 from deskline.tickets.models import Comment, Ticket
+from tests.servers import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,44 @@ def test_values_other_than_ints_strings_and_dates_are_refused() -> None:
     )
     with pytest.raises(TypeError):
         prepared.all(flag=True)
+
+
+def _prepared_statements() -> list[tuple[str, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+        return list(cursor.fetchall())
+
+
+@postgresql_only
+def test_a_plan_once_query_is_prepared_on_the_connection_and_stops_being_planned(
+    make_ticket: Any, agent: User
+) -> None:
+    tickets = [make_ticket(title=f"T{i}", assignee_id=agent.pk) for i in range(8)]
+    prepared: PreparedQuery[Ticket] = PreparedQuery(_tickets, plan_once=True)
+    before = {statement for statement, _ in _prepared_statements()}
+    for ticket in tickets:
+        [row] = prepared.all(number=ticket.number)
+        assert (row.pk, row.title, row.assignee) == (ticket.pk, ticket.title, agent)
+    [(statement, generic_plans)] = [s for s in _prepared_statements() if s[0] not in before]
+    assert "$1" in statement and generic_plans >= 1  # PostgreSQL reuses one plan
+
+
+@postgresql_only
+def test_plan_once_is_off_behind_a_pooler_that_cannot_keep_statements(
+    make_ticket: Any, settings: Any
+) -> None:
+    settings.DESKLINE_DB_PLAN_ONCE = False
+    ticket = make_ticket()
+    prepared: PreparedQuery[Ticket] = PreparedQuery(_tickets, plan_once=True)
+    before = _prepared_statements()
+    assert [t.pk for t in prepared.all(number=ticket.number)] == [ticket.pk]
+    assert _prepared_statements() == before
+
+
+def test_a_plan_once_query_is_counted_and_logged_like_any_other(make_ticket: Any) -> None:
+    ticket = make_ticket()
+    prepared: PreparedQuery[Ticket] = PreparedQuery(_tickets, plan_once=True)
+    with CaptureQueriesContext(connection) as queries:
+        prepared.all(number=ticket.number)
+    [query] = queries.captured_queries
+    assert query["sql"].startswith("SELECT") and "tickets_ticket" in query["sql"]

@@ -30,11 +30,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Generic, TypeVar, cast
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet, prefetch_related_objects
@@ -49,6 +52,9 @@ _INT_BASE = 2_147_000_000
 _STR_MARK = "\x1fprepared-{}\x1f"
 _DATE_BASE = dt.date(1001, 1, 1)
 _MISSING: Any = object()
+#: psycopg prepares nothing on a connection whose threshold is None, even when asked; with a
+#: threshold no statement reaches, it prepares only what `_prepared_rows` asks for.
+_NEVER_BY_ITSELF = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -136,8 +142,10 @@ def _structure(values: Mapping[str, Value]) -> tuple[Hashable, ...]:
 class PreparedQuery(Generic[T]):
     """A queryset built by `build(**shape, **values)`, compiled once per shape (see the module)."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, plan_once: bool = False) -> None:
         self._build = build
+        #: Whether PostgreSQL keeps the statement prepared on each connection (see `_prepared_rows`).
+        self._plan_once = plan_once
         self._compiled: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
 
@@ -208,9 +216,49 @@ class PreparedQuery(Generic[T]):
             compiled.converters[id(db)] = converters
         found = converters[1]
         compiler.get_converters = lambda expressions: found
+        if self._plan_once and db.vendor == "postgresql" and settings.DESKLINE_DB_PLAN_ONCE:
+            fetched = _prepared_rows(db, sql, params)
+            compiler.execute_sql = lambda *args, **kwargs: iter([fetched])
         iterable: Any = queryset._iterable_class
         rows: list[T] = list(iterable(_Run(queryset, compiler)))
         lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
         if lookups and rows:
             prefetch_related_objects(cast(Any, rows), *lookups)
         return rows
+
+
+def _prepared_rows(db: Any, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The rows of `sql`, run as a statement PostgreSQL prepares once on this connection and
+    then plans no more. Django's cursors bind values in the client, so PostgreSQL plans every
+    statement anew; for a wide join (the ticket page's ticket: ten joined tables) the planning
+    costs ten times the run (7 ms against 0.5 at a million tickets). The statement goes
+    through Django's cursor wrapper, so it is counted and logged like any other."""
+    with db.cursor() as wrapper:
+        if db.connection.prepare_threshold is None:  # Django's "never"; ours asks explicitly
+            db.connection.prepare_threshold = _NEVER_BY_ITSELF
+        client_cursor = wrapper.cursor
+        wrapper.cursor = _preparing_cursor()(db.connection)
+        try:
+            wrapper.execute(sql, params)
+            return list(wrapper.fetchall())
+        finally:
+            wrapper.cursor.close()
+            wrapper.cursor = client_cursor
+
+
+@functools.cache
+def _preparing_cursor() -> type:
+    """A psycopg cursor that binds values on the server and prepares every statement it runs
+    (psycopg is imported only when PostgreSQL is used)."""
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor[Any]):
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            done = super().execute(query, params, prepare=True)
+            if self._query is None:  # a prepared run keeps no text: Django's query log reads it
+                self._query = SimpleNamespace(  # type: ignore[assignment]
+                    query=f"{query} -- prepared; {params!r}".encode()
+                )
+            return done
+
+    return PreparingCursor

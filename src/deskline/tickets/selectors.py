@@ -336,7 +336,7 @@ def _page_query(*, scope: str, number: int, **scope_ids: Any) -> QuerySet[Ticket
 
 
 #: The page's ticket and the tickets around it, compiled once per process and viewer's kind.
-_PAGE_TICKET: PreparedQuery[Ticket] = PreparedQuery(_page_query)
+_PAGE_TICKET: PreparedQuery[Ticket] = PreparedQuery(_page_query, plan_once=True)
 
 
 def ticket_page_for(*, user: User, number: int, card_limit: int) -> TicketPage:
@@ -596,7 +596,7 @@ def _around_query(
     return first.union(*rest, all=True)
 
 
-_AROUND: PreparedQuery[Ticket] = PreparedQuery(_around_query)
+_AROUND: PreparedQuery[Ticket] = PreparedQuery(_around_query, plan_once=True)
 
 
 def _around_prepared(scope: str, scope_ids: dict[str, Any], ticket: Ticket, limit: int) -> Around:
