@@ -175,7 +175,7 @@ def _overdue_query(*, company_ids: list[int], today: dt.date) -> QuerySet[Any]:
 
 #: Compiled once per process and number of companies (`core.prepared`): every ticket page and
 #: list asks.
-_OVERDUE: PreparedQuery[dict[str, Any]] = PreparedQuery(_overdue_query)
+_OVERDUE: PreparedQuery[dict[str, Any]] = PreparedQuery(_overdue_query, plan_once=True)
 
 
 def overdue_invoices_for(

@@ -70,9 +70,9 @@ def _visits_query(*, ticket_id: int) -> QuerySet[Visit]:
 
 
 #: Compiled once per process (`core.prepared`): every ticket page reads them.
-_CHECKLISTS: PreparedQuery[TicketChecklist] = PreparedQuery(_checklists_query)
-_TIME: PreparedQuery[TimeEntry] = PreparedQuery(_time_query)
-_VISITS: PreparedQuery[Visit] = PreparedQuery(_visits_query)
+_CHECKLISTS: PreparedQuery[TicketChecklist] = PreparedQuery(_checklists_query, plan_once=True)
+_TIME: PreparedQuery[TimeEntry] = PreparedQuery(_time_query, plan_once=True)
+_VISITS: PreparedQuery[Visit] = PreparedQuery(_visits_query, plan_once=True)
 
 
 def ticket_work_of(*, user: User, ticket: Ticket) -> TicketWork:

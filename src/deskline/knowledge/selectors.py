@@ -47,7 +47,7 @@ def _templates_query(*, user_id: int, language: str = "") -> QuerySet[ReplyTempl
 
 #: `visible` reply templates, compiled once per process (`core.prepared`): every ticket page
 #: offers them.
-_TEMPLATES: PreparedQuery[ReplyTemplate] = PreparedQuery(_templates_query)
+_TEMPLATES: PreparedQuery[ReplyTemplate] = PreparedQuery(_templates_query, plan_once=True)
 
 
 def reply_templates_for(*, user: User, language: str | None = None) -> list[ReplyTemplate]:

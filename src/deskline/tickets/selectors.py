@@ -391,8 +391,8 @@ def _files_query(*, client: bool, ticket_id: int) -> QuerySet[Attachment]:
     return (files.filter(is_public=True) if client else files).order_by("created_at", "pk")
 
 
-_COMMENTS: PreparedQuery[Comment] = PreparedQuery(_comments_query)
-_FILES: PreparedQuery[Attachment] = PreparedQuery(_files_query)
+_COMMENTS: PreparedQuery[Comment] = PreparedQuery(_comments_query, plan_once=True)
+_FILES: PreparedQuery[Attachment] = PreparedQuery(_files_query, plan_once=True)
 
 
 def conversation_of(*, user: User, ticket: Ticket) -> Conversation:
@@ -484,7 +484,7 @@ def _history_query(*, client: bool, ticket_id: int) -> QuerySet[TicketEvent]:
     return events.order_by("created_at", "id")
 
 
-_HISTORY: PreparedQuery[TicketEvent] = PreparedQuery(_history_query)
+_HISTORY: PreparedQuery[TicketEvent] = PreparedQuery(_history_query, plan_once=True)
 
 
 def history_of(*, user: User, ticket: Ticket) -> list[TicketEvent]:

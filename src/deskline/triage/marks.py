@@ -64,7 +64,7 @@ def _marks_query(*, ids: list[int]) -> QuerySet[Ticket, tuple[Any, ...]]:
     )
 
 
-_MARKS: PreparedQuery[tuple[Any, ...]] = PreparedQuery(_marks_query)
+_MARKS: PreparedQuery[tuple[Any, ...]] = PreparedQuery(_marks_query, plan_once=True)
 
 
 def ticket_marks(ticket_ids: Iterable[int]) -> dict[int, TicketMark]:
