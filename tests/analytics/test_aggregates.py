@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from deskline.analytics.counter_upsert import add_counters
-from deskline.analytics.facts import key_split
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
+from deskline.analytics.counter_upsert import add_counters
+from deskline.analytics.facts import key_split
 from deskline.analytics.models import (
     AGENT_DIMENSIONS,
     COUNTERS,

@@ -5,7 +5,6 @@ tickets (the SLA clock run over every span) on random filters, on both clocks.""
 from __future__ import annotations
 
 import datetime as dt
-
 from collections import Counter
 
 from django.db import connection

@@ -4,10 +4,9 @@ cases over a weekend and a public holiday, wall minutes, histogram buckets and p
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
-
 from bisect import bisect_right
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
