@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
 from deskline.analytics.counter_upsert import add_counters
 from deskline.analytics.facts import key_split
 from deskline.analytics.models import (
+    AGENT_DIMENSIONS,
     COUNTERS,
     DIMENSIONS,
     ROLLUP_DIMENSIONS,
+    DailyAgentStats,
     DailyTeamStats,
     DailyTicketStats,
     TicketFact,
@@ -20,6 +26,7 @@ from deskline.analytics.selectors import (
     stats_breakdown,
     stats_direct_totals,
     stats_series,
+    stats_table,
     stats_totals,
 )
 from deskline.analytics.services import stats_rebuild
@@ -117,6 +124,7 @@ def test_a_rebuild_that_flushes_as_it_goes_gives_the_same_rows(world, monkeypatc
             for model, fields in (
                 (DailyTicketStats, ("day", *DIMENSIONS, *COUNTERS)),
                 (DailyTeamStats, ("day", *ROLLUP_DIMENSIONS, *COUNTERS)),
+                (DailyAgentStats, ("day", *AGENT_DIMENSIONS, *COUNTERS)),
             )
         }
 
@@ -176,3 +184,78 @@ def test_reopen_and_first_contact_resolution_are_counted(make_ticket, admin, dis
     assert totals == stats_direct_totals(f=f)
     stats_rebuild()
     assert stats_totals(f=f) == totals
+
+
+def _agent_sums(model) -> list[tuple]:
+    """Each day × team × agent's counters summed from `model`'s rows, zero sums left out."""
+    rows = model.objects.values("day", *AGENT_DIMENSIONS).annotate(
+        **{f"sum_{c}": Sum(c) for c in COUNTERS}
+    )
+    return sorted(tuple(row.values()) for row in rows if any(row[f"sum_{c}"] for c in COUNTERS))
+
+
+def _assign_agents(world, agents) -> None:
+    """Spread the world's tickets over two agents and nobody (through the event reaction)."""
+    from deskline.analytics.services import stats_ticket_refresh
+    from deskline.tickets.models import Ticket
+
+    for i, ticket in enumerate(Ticket.objects.order_by("pk")):
+        Ticket.objects.filter(pk=ticket.pk).update(assignee=[*agents, None][i % 3])
+        stats_ticket_refresh(ticket_id=ticket.pk)
+
+
+def test_the_agent_rollup_equals_the_detail_rows_summed(world, agent, admin):
+    _assign_agents(world, [agent, admin])
+    assert _agent_sums(DailyAgentStats) == _agent_sums(DailyTicketStats)
+    assert {row[2] for row in _agent_sums(DailyAgentStats)} == {0, agent.pk, admin.pk}
+
+
+def test_a_rebuild_gives_the_agent_rollup_of_the_event_stream(world, agent, admin):
+    _assign_agents(world, [agent, admin])
+    before = _agent_sums(DailyAgentStats)
+    DailyAgentStats.objects.all().delete()
+    stats_rebuild()
+    assert _agent_sums(DailyAgentStats) == before
+
+
+def test_agent_figures_equal_a_direct_count_on_random_filters(world, agent, admin):
+    _assign_agents(world, [agent, admin])
+    rnd = world["rnd"]
+    priorities = list(Priority.objects.values_list("pk", flat=True))
+    for _ in range(30):
+        start = DAY0.date() + dt.timedelta(days=rnd.randrange(0, 14))
+        f = StatsFilter(
+            start=start,
+            end=start + dt.timedelta(days=rnd.randrange(0, 10)),
+            team=rnd.choice([None, *(t.pk for t in world["teams"])]),
+            agent=rnd.choice([None, agent.pk, admin.pk]),
+            priority=rnd.choice([None, None, *priorities]),
+            channel=rnd.choice([None, None, "email"]),
+        )
+        assert stats_totals(f=f) == stats_direct_totals(f=f), f
+        per_agent = stats_breakdown(f=f, by="agent")
+        for row in per_agent:
+            key = row.pop("key")
+            if key:  # 0 is "nobody", which the ticket filter cannot name
+                assert row == stats_direct_totals(f=StatsFilter(**{**f.__dict__, "agent": key}))
+        assert sum(r["created"] for r in per_agent) == stats_totals(f=f)["created"]
+
+
+def test_the_agent_breakdown_reads_the_agent_rollup_while_the_filters_allow(db):
+    year = StatsFilter(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    team = StatsFilter(start=year.start, end=year.end, team=1)
+    assert stats_table(year, "agent") is DailyAgentStats
+    assert stats_table(team, "agent") is DailyAgentStats
+    assert stats_table(StatsFilter(start=year.start, end=year.end, agent=3)) is DailyAgentStats
+    assert stats_table(year, "team") is DailyTeamStats
+    for narrower in ({"priority": 2}, {"channel": "email"}, {"type": 1}, {"company": 4}):
+        assert stats_table(StatsFilter(**{**team.__dict__, **narrower}), "agent") is (
+            DailyTicketStats
+        )
+    with CaptureQueriesContext(connection) as queries:
+        stats_breakdown(f=team, by="agent")
+    assert (
+        [q["sql"] for q in queries if "analytics_daily" in q["sql"]]
+        == [q["sql"] for q in queries if "analytics_dailyagentstats" in q["sql"]]
+        != []
+    )

@@ -5,8 +5,13 @@ tickets (the SLA clock run over every span) on random filters, on both clocks.""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
-from deskline.analytics.models import TicketDuration
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deskline.analytics.durations import DURATION_MEASURES, duration_bucket
+from deskline.analytics.models import DailyDurationBuckets, TicketDuration
 from deskline.analytics.selectors import StatsFilter
 from deskline.analytics.services import stats_rebuild, stats_ticket_refresh
 from deskline.analytics.time_measures import time_distributions, time_distributions_direct
@@ -86,3 +91,74 @@ def test_a_reassignment_moves_the_row_to_the_new_agent(make_ticket, admin, agent
     ticket_assign(actor=admin, number=ticket.number, team_id=None, assignee_id=agent.pk)
     dispatch()
     assert TicketDuration.objects.get(ticket_id=ticket.pk).agent_id == agent.pk
+
+
+def _bucketed_rows() -> Counter:
+    """(measure, day, bucket) -> tickets, counted from the duration rows themselves."""
+    out: Counter = Counter()
+    for row in TicketDuration.objects.values():
+        for column, end in DURATION_MEASURES.items():
+            if row[column] is not None:
+                out[(column, row[end].astimezone(dt.UTC).date(), duration_bucket(row[column]))] += 1
+    return out
+
+
+def _buckets() -> Counter:
+    rows = DailyDurationBuckets.objects.values_list("measure", "day", "bucket", "tickets")
+    return Counter({(m, d, b): n for m, d, b, n in rows if n})
+
+
+def test_the_minute_buckets_equal_the_duration_rows_bucketed(world):
+    _on_office_hours(world)  # business minutes change: the reaction moves the counts
+    assert _buckets() == _bucketed_rows()
+    assert sum(_buckets().values()) > 40
+
+
+def test_a_rebuild_gives_the_minute_buckets_of_the_event_stream(world):
+    _on_office_hours(world)
+    before = _buckets()
+    DailyDurationBuckets.objects.all().delete()
+    stats_rebuild()
+    assert _buckets() == before
+
+
+def test_a_ticket_answered_later_or_deleted_moves_its_bucket_counts(world):
+    moved, deleted = Ticket.objects.exclude(reacted_at=None).order_by("pk")[:2]
+    Ticket.objects.filter(pk=moved.pk).update(reacted_at=moved.reacted_at + dt.timedelta(days=3))
+    stats_ticket_refresh(ticket_id=moved.pk)
+    Ticket.objects.filter(pk=deleted.pk).delete()
+    stats_ticket_refresh(ticket_id=deleted.pk)
+    assert not TicketDuration.objects.filter(ticket_id=deleted.pk).exists()
+    assert _buckets() == _bucketed_rows()
+
+
+def test_unfiltered_distributions_from_the_buckets_equal_a_direct_computation(world):
+    _on_office_hours(world)
+    rnd = world["rnd"]
+    for _ in range(12):
+        start = DAY0.date() + dt.timedelta(days=rnd.randrange(0, 12))
+        f = StatsFilter(start=start, end=start + dt.timedelta(days=rnd.randrange(0, 16)))
+        for clock in ("business", "wall"):
+            assert time_distributions(f=f, clock=clock) == time_distributions_direct(
+                f=f, clock=clock
+            ), (f, clock)
+
+
+def test_unfiltered_distributions_read_the_buckets_and_the_minutes_of_few_buckets(world):
+    f = StatsFilter(start=DAY0.date(), end=DAY0.date() + dt.timedelta(days=30))
+    with CaptureQueriesContext(connection) as queries:
+        time_distributions(f=f, clock="wall")
+    durations = [q["sql"] for q in queries if "analytics_ticketduration" in q["sql"]]
+    assert sum("analytics_dailydurationbuckets" in q["sql"] for q in queries) == 2
+    # Each read of the stored minutes is bounded to one bucket's range of minutes.
+    assert durations and all('"first_response_wall" >=' in sql or '"resolution_wall" >=' in sql
+                             for sql in durations)  # fmt: skip
+    assert len(durations) <= 8
+
+
+def test_filtered_distributions_read_the_duration_rows(world):
+    team = world["teams"][0].pk
+    f = StatsFilter(start=DAY0.date(), end=DAY0.date() + dt.timedelta(days=30), team=team)
+    with CaptureQueriesContext(connection) as queries:
+        time_distributions(f=f, clock="wall")
+    assert not any("analytics_dailydurationbuckets" in q["sql"] for q in queries)

@@ -4,15 +4,21 @@ cases over a weekend and a public holiday, wall minutes, histogram buckets and p
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections import Counter
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deskline.analytics.durations import (
     BUCKET_EDGES,
+    DURATION_GRID,
     Span,
+    bucket_upper,
     distribution,
+    distribution_of_buckets,
+    duration_bucket,
     histogram,
     span_minutes,
 )
@@ -80,9 +86,50 @@ def test_an_empty_distribution_has_no_percentiles() -> None:
     assert sum(figures.buckets) == 0
 
 
+#: The machine running the tests is shared: a slow draw is load, not a too-large strategy.
+SHARED_MACHINE = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+
+@SHARED_MACHINE
 @given(st.dictionaries(st.integers(0, 20_000), st.integers(0, 50), max_size=60))
 def test_a_distribution_of_counts_equals_the_distribution_of_the_values(counts) -> None:
     from deskline.analytics.durations import distribution, distribution_of_counts
 
     expanded = [value for value, n in counts.items() for _ in range(n)]
     assert distribution_of_counts(counts) == distribution(expanded)
+
+
+@SHARED_MACHINE
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 200), st.integers(0, 20_000), st.integers(0, 3_000_000)),
+        max_size=300,
+    )
+)
+def test_bucket_counts_with_the_exact_minutes_of_two_buckets_give_the_same_figures(values):
+    counts = Counter(values)
+    asked: list[int] = []
+
+    def exact(low: int, high: int | None) -> dict[int, int]:
+        asked.append(low)
+        return {v: n for v, n in counts.items() if v >= low and (high is None or v < high)}
+
+    buckets = Counter(duration_bucket(v) for v in values)
+    assert distribution_of_buckets(buckets, exact) == distribution(values)
+    assert len(asked) <= 4  # the buckets of the median's and the 90th percentile's neighbours
+
+
+def test_a_minute_bucket_holds_its_values_and_lies_inside_one_histogram_column() -> None:
+    for low in DURATION_GRID[:-1]:
+        high = bucket_upper(low)
+        assert high is not None and duration_bucket(low) == low == duration_bucket(high - 1)
+        assert bisect_right(BUCKET_EDGES, low) == bisect_right(BUCKET_EDGES, high - 1)
+    assert bucket_upper(DURATION_GRID[-1]) is None
+    assert duration_bucket(10**9) == DURATION_GRID[-1]
+
+
+def test_minute_buckets_are_exact_below_16_and_about_9_percent_wide_above() -> None:
+    assert [duration_bucket(m) for m in range(16)] == list(range(16))
+    assert all(
+        (bucket_upper(low) or 0) - low <= max(1, low * 0.1) + 1 for low in DURATION_GRID[:-1]
+    )

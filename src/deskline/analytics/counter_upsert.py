@@ -25,8 +25,10 @@ def add_counters(
     key_fields: tuple[str, ...],
     rows: Mapping[str, Mapping[str, int]],
     split: Callable[[str], dict[str, Any]],
+    counters: tuple[str, ...] = COUNTERS,
 ) -> None:
-    """Add each key's counters to `model`'s row of that key, creating the row if it is new.
+    """Add each key's counters to `model`'s row of that key, creating the row if it is new
+    (`counters`: the columns added; the daily tables' COUNTERS unless told).
 
     Keys are written in sorted order, so that two transactions adding to the same rows take
     their locks in the same order (no deadlock on PostgreSQL).
@@ -34,7 +36,11 @@ def add_counters(
     keys = sorted(rows)
     for start in range(0, len(keys), BATCH_ROWS):
         _add_batch(
-            model, key_fields, ((k, rows[k]) for k in keys[start : start + BATCH_ROWS]), split
+            model,
+            key_fields,
+            ((k, rows[k]) for k in keys[start : start + BATCH_ROWS]),
+            split,
+            counters,
         )
 
 
@@ -43,21 +49,24 @@ def _add_batch(
     key_fields: tuple[str, ...],
     rows: Iterable[tuple[str, Mapping[str, int]]],
     split: Callable[[str], dict[str, Any]],
+    counter_names: tuple[str, ...],
 ) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = [*key_fields, *COUNTERS]
+    columns = [*key_fields, *counter_names]
     params: list[Any] = []
     count = 0
     for key, counters in rows:
         values = split(key)
         params.extend(values[name] for name in key_fields)
-        params.extend(counters.get(name, 0) for name in COUNTERS)
+        params.extend(counters.get(name, 0) for name in counter_names)
         count += 1
     if not count:
         return
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in COUNTERS)
+    updates = ", ".join(
+        f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in counter_names
+    )
     # Names come from the model's own fields; every value is a bound parameter.
     sql = (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from bisect import bisect_right
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -23,6 +23,13 @@ from deskline.analytics.figures import quantile
 from deskline.sla.clock import WorkCalendar, WorkingTimeIndex, instant_to_us, us_to_instant
 
 Clock = Literal["business", "wall"]
+#: The `TicketDuration` minute columns, each with the end it counts on (its day, in UTC).
+DURATION_MEASURES = {
+    "first_response_business": "reacted_at",
+    "first_response_wall": "reacted_at",
+    "resolution_business": "resolved_at",
+    "resolution_wall": "resolved_at",
+}
 CLOCKS: tuple[Clock, ...] = ("business", "wall")
 #: Upper bounds (minutes, exclusive) of the histogram's buckets; the last bucket is open.
 BUCKET_EDGES = (15, 30, 60, 120, 240, 480, 1440, 2880, 7200)
@@ -111,31 +118,93 @@ def distribution_of_counts(
     expanding it: what a GROUP BY over a column of whole minutes hands back (a year at a
     million tickets is two million values but only 10,000-30,000 distinct ones)."""
     ordered = sorted((v, n) for v, n in counts.items() if n > 0)
-    total = sum(n for _, n in ordered)
     buckets = [0] * (len(edges) + 1)
     for value, n in ordered:
         buckets[bisect_right(edges, value)] += n
 
     def at(index: int) -> int:  # the value at `index` of the expanded, sorted list
-        seen = 0
-        for value, n in ordered:
-            seen += n
-            if index < seen:
-                return value
-        raise IndexError(index)
+        return _nth(ordered, index)
+
+    return _figures(sum(n for _, n in ordered), at, buckets)
+
+
+def _nth(ordered: Sequence[tuple[int, int]], index: int) -> int:
+    """The value at `index` of the sorted list that (value, how many) pairs stand for."""
+    seen = 0
+    for value, n in ordered:
+        seen += n
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
+def _figures(total: int, at: Callable[[int], int], buckets: list[int]) -> Distribution:
+    """Count, median, 90th percentile (the same arithmetic as `figures.quantile` on the
+    expanded list, `at(i)` being its i-th value) and the histogram."""
 
     def counted_quantile(q: float) -> float | None:
         if not total:
             return None
         position = (total - 1) * q
         low, high = at(math.floor(position)), at(math.ceil(position))
-        # The same arithmetic as `figures.quantile` on the expanded list.
         return round(low + (high - low) * (position - math.floor(position)), 1)
 
     return Distribution(
         count=total, median=counted_quantile(0.5), p90=counted_quantile(0.9),
         buckets=tuple(buckets),
     )  # fmt: skip
+
+
+def _duration_grid() -> tuple[int, ...]:
+    """Lower edges of the minute buckets of `DailyDurationBuckets`: every minute up to 16, then
+    8 buckets per doubling (each about 9% wide) up to 2^24 minutes (32 years), and every
+    edge of the report's histogram, so that each bucket lies inside one histogram column."""
+    edges = set(range(16)) | {int(2 ** (k / 8)) for k in range(32, 8 * 24 + 1)}
+    return tuple(sorted(edges | set(BUCKET_EDGES)))
+
+
+#: See `_duration_grid`; the last bucket is open.
+DURATION_GRID = _duration_grid()
+
+
+def duration_bucket(minutes: int) -> int:
+    """The lower edge of the bucket that holds `minutes` (never negative)."""
+    return DURATION_GRID[max(0, bisect_right(DURATION_GRID, minutes) - 1)]
+
+
+def bucket_upper(bucket: int) -> int | None:
+    """The (exclusive) upper edge of the bucket starting at `bucket`; None for the last one."""
+    position = bisect_right(DURATION_GRID, bucket)
+    return DURATION_GRID[position] if position < len(DURATION_GRID) else None
+
+
+def distribution_of_buckets(
+    buckets: Mapping[int, int],
+    exact: Callable[[int, int | None], Mapping[int, int]],
+    edges: Sequence[int] = BUCKET_EDGES,
+) -> Distribution:
+    """`distribution` of the values that {bucket lower edge: how many} counts, given
+    `exact(low, high)`: the {value: how many} of the values in [low, high). Only the one or two
+    buckets where the median and the 90th percentile fall are asked for, so the figures are
+    exact to the minute while reading a bucket per day instead of a value per ticket."""
+    ordered = sorted((b, n) for b, n in buckets.items() if n > 0)
+    histogram_ = [0] * (len(edges) + 1)
+    for bucket, n in ordered:
+        histogram_[bisect_right(edges, bucket)] += n
+    values: dict[int, list[tuple[int, int]]] = {}
+
+    def at(index: int) -> int:
+        seen = 0
+        for bucket, n in ordered:
+            if index < seen + n:
+                if bucket not in values:
+                    counted = exact(bucket, bucket_upper(bucket))
+                    values[bucket] = sorted((v, c) for v, c in counted.items() if c > 0)
+                return _nth(values[bucket], index - seen)
+            seen += n
+        raise IndexError(index)
+
+    return _figures(sum(n for _, n in ordered), at, histogram_)
 
 
 #: The ticket values `duration_facts` reads (as `Ticket.objects.values()` names them).
@@ -177,3 +246,21 @@ def duration_facts(
             fact[f"{name}_business"] = next(business) if done else None
         out.append(fact)
     return out
+
+
+def duration_bucket_counts(fact: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """What a `TicketDuration` row (its field values) adds to `DailyDurationBuckets`:
+    {"YYYY-MM-DD|measure|bucket": {"tickets": 1}} for each minute column it has."""
+    out: dict[str, dict[str, int]] = {}
+    for column, end in DURATION_MEASURES.items():
+        value, at = fact.get(column), fact.get(end)
+        if value is not None and at is not None:
+            day = at.astimezone(dt.UTC).date().isoformat()
+            out[f"{day}|{column}|{duration_bucket(value)}"] = {"tickets": 1}
+    return out
+
+
+def bucket_key_split(key: str) -> dict[str, Any]:
+    """The `DailyDurationBuckets` field values of a key of `duration_bucket_counts`."""
+    day, measure, bucket = key.split("|")
+    return {"day": dt.date.fromisoformat(day), "measure": measure, "bucket": int(bucket)}

@@ -144,3 +144,17 @@ def rollup_key_split(key: str) -> dict[str, Any]:
     day, team, priority, type_, channel = key.split("|", 4)
     return {"day": dt.date.fromisoformat(day), "team_id": int(team),
             "priority_id": int(priority), "type_id": int(type_), "channel": channel}  # fmt: skip
+
+
+def fact_agent_rollup(delta: Contribution) -> Contribution:
+    """The same counters keyed by day, team and agent only (for `DailyAgentStats`)."""
+    out: Contribution = {}
+    for key, counters in delta.items():
+        day, team, agent, _rest = key.split("|", 3)
+        fact_merge(out, {"|".join([day, team, agent]): counters})
+    return out
+
+
+def agent_key_split(key: str) -> dict[str, Any]:
+    day, team, agent = key.split("|")
+    return {"day": dt.date.fromisoformat(day), "team_id": int(team), "agent_id": int(agent)}

@@ -1,6 +1,8 @@
 """Reads of the analytics app: report figures from the daily aggregates, with one filter set.
 
-Every report reads `DailyTicketStats`; `stats_direct_totals` computes the same totals straight
+Every report reads the daily counters: `DailyTeamStats` (no agent nor company) unless the filter
+or the breakdown names an agent (`DailyAgentStats` while no priority, type or channel is asked
+for too) or a company (`DailyTicketStats`, the detail rows); `stats_direct_totals` computes the same totals straight
 from the tickets (the aggregates must match it exactly; the tests compare the two).
 """
 
@@ -12,7 +14,12 @@ from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from deskline.analytics.models import COUNTERS, DailyTeamStats, DailyTicketStats
+from deskline.analytics.models import (
+    COUNTERS,
+    DailyAgentStats,
+    DailyTeamStats,
+    DailyTicketStats,
+)
 from deskline.clients.models import Company
 from deskline.tickets.models import Ticket
 
@@ -48,16 +55,24 @@ def _dimension_q(f: StatsFilter) -> Q:
     return _filter_q(f, agent="agent_id", company_category=Q(company_id__in=category))
 
 
-def _needs_detail(f: StatsFilter, by: str = "") -> bool:
-    """Whether the filter or breakdown names an agent or a company (not in the rollup)."""
-    detail = (f.agent, f.company, f.company_category)
-    return any(v is not None for v in detail) or by in ("agent", "company")
+DailyTable = type[DailyTeamStats] | type[DailyAgentStats] | type[DailyTicketStats]
+
+
+def stats_table(f: StatsFilter, by: str = "") -> DailyTable:
+    """The smallest daily table that has every dimension the filter and the breakdown name:
+    day × team × priority × type × channel, else day × team × agent, else the detail rows."""
+    if f.company is not None or f.company_category is not None or by == "company":
+        return DailyTicketStats
+    if f.agent is None and by != "agent":
+        return DailyTeamStats
+    if f.priority is None and f.type is None and not f.channel and by in ("", "agent", "team"):
+        return DailyAgentStats
+    return DailyTicketStats
 
 
 def stats_rows(*, f: StatsFilter, by: str = "") -> QuerySet[Any]:
-    """The daily rows of the filter: the small rollup unless agent or company matter."""
-    model = DailyTicketStats if _needs_detail(f, by) else DailyTeamStats
-    return model.objects.filter(_dimension_q(f), day__gte=f.start, day__lte=f.end)
+    """The daily rows of the filter, from the smallest table that has its dimensions."""
+    return stats_table(f, by).objects.filter(_dimension_q(f), day__gte=f.start, day__lte=f.end)
 
 
 def _sums() -> dict[str, Any]:
@@ -101,9 +116,10 @@ def stats_breakdown(*, f: StatsFilter, by: str) -> list[dict[str, Any]]:
 
 def stats_backlog_before(*, f: StatsFilter) -> int:
     """Tickets created before the period and not resolved before it (for the backlog line)."""
-    model = DailyTicketStats if _needs_detail(f) else DailyTeamStats
-    before = model.objects.filter(_dimension_q(f), day__lt=f.start).aggregate(
-        created=Sum("created"), resolved=Sum("resolved")
+    before = (
+        stats_table(f)
+        .objects.filter(_dimension_q(f), day__lt=f.start)
+        .aggregate(created=Sum("created"), resolved=Sum("resolved"))
     )
     return int(before["created"] or 0) - int(before["resolved"] or 0)
 

@@ -1,5 +1,5 @@
-"""Writes of the analytics app: keep the daily aggregates and the per-ticket duration rows
-current, and rebuild them."""
+"""Writes of the analytics app: keep the daily aggregates, the per-ticket duration rows and
+their rollups (per agent, per minute bucket) current, and rebuild them."""
 
 from __future__ import annotations
 
@@ -11,10 +11,18 @@ from django.db.models import Count
 
 from deskline.accounts.models import Role
 from deskline.analytics.counter_upsert import add_counters
-from deskline.analytics.durations import DURATION_FIELDS, duration_dimensions, duration_facts
+from deskline.analytics.durations import (
+    DURATION_FIELDS,
+    bucket_key_split,
+    duration_bucket_counts,
+    duration_dimensions,
+    duration_facts,
+)
 from deskline.analytics.facts import (
     FACT_FIELDS,
     Contribution,
+    agent_key_split,
+    fact_agent_rollup,
     fact_contribution,
     fact_delta,
     fact_merge,
@@ -23,8 +31,11 @@ from deskline.analytics.facts import (
     rollup_key_split,
 )
 from deskline.analytics.models import (
+    AGENT_DIMENSIONS,
     DIMENSIONS,
     ROLLUP_DIMENSIONS,
+    DailyAgentStats,
+    DailyDurationBuckets,
     DailyTeamStats,
     DailyTicketStats,
     TicketDuration,
@@ -98,31 +109,44 @@ def _calendars(ids: set[Any]) -> Mapping[Hashable, WorkCalendar]:
 
 
 def _duration_refresh(ticket_id: int, row: dict[str, Any] | None) -> None:
-    """Write the ticket's duration row if it changed (the clock runs only when a time did)."""
-    if row is None:
-        TicketDuration.objects.filter(ticket_id=ticket_id).delete()
-        return
+    """Write the ticket's duration row if it changed (the clock runs only when a time did),
+    and move its counts between the minute buckets."""
     current: dict[str, Any] | None = (
         TicketDuration.objects.filter(ticket_id=ticket_id).values().first()  # type: ignore[assignment]
     )
-    times = {"created_at": row["created_at"], "reacted_at": row["reacted_at"],
-             "resolved_at": row["resolved_at"], "calendar_id": row["sla__calendar_id"]}  # fmt: skip
-    if current is not None and all(current[k] == times[k] for k in _DURATION_TIMES):
-        fresh = {**current, **duration_dimensions(row)}
-    else:
-        fresh = duration_facts([row], _calendars({row["sla__calendar_id"]}))[0]
-    if current is None:
+    fresh: dict[str, Any] | None = None
+    if row is not None:
+        times = {"created_at": row["created_at"], "reacted_at": row["reacted_at"],
+                 "resolved_at": row["resolved_at"], "calendar_id": row["sla__calendar_id"]}  # fmt: skip
+        if current is not None and all(current[k] == times[k] for k in _DURATION_TIMES):
+            fresh = {**current, **duration_dimensions(row)}
+        else:
+            fresh = duration_facts([row], _calendars({row["sla__calendar_id"]}))[0]
+    _add_buckets(
+        fact_delta(
+            duration_bucket_counts(current) if current else {},
+            duration_bucket_counts(fresh) if fresh else {},
+        )
+    )
+    if fresh is None:
+        TicketDuration.objects.filter(ticket_id=ticket_id).delete()
+    elif current is None:
         TicketDuration.objects.create(**fresh)
-        return
-    changes = {k: v for k, v in fresh.items() if current[k] != v}
-    if changes:
+    elif changes := {k: v for k, v in fresh.items() if current[k] != v}:
         TicketDuration.objects.filter(ticket_id=ticket_id).update(**changes)
+
+
+def _add_buckets(counts: Contribution) -> None:
+    changed = {key: c for key, c in counts.items() if any(c.values())}
+    add_counters(DailyDurationBuckets, ("measure", "day", "bucket"), changed, bucket_key_split,
+                 ("tickets",))  # fmt: skip
 
 
 def _apply(delta: Contribution) -> None:
     for model, key_fields, split, part in (
         (DailyTicketStats, ("day", *DIMENSIONS), key_split, delta),
         (DailyTeamStats, ("day", *ROLLUP_DIMENSIONS), rollup_key_split, fact_rollup(delta)),
+        (DailyAgentStats, ("day", *AGENT_DIMENSIONS), agent_key_split, fact_agent_rollup(delta)),
     ):
         changed = {key: c for key, c in part.items() if any(c.values())}
         add_counters(model, key_fields, changed, split)
@@ -136,13 +160,16 @@ def stats_on_event(event: TicketEvent) -> None:
 def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     """Recompute every daily row and ticket fact from the tickets; the number of tickets."""
     totals: Contribution = {}
+    buckets: Contribution = {}
     facts: list[TicketFact] = []
     count = 0
     with transaction.atomic():
         DailyTicketStats.objects.all().delete()
         DailyTeamStats.objects.all().delete()
+        DailyAgentStats.objects.all().delete()
         TicketFact.objects.all().delete()
         TicketDuration.objects.all().delete()
+        DailyDurationBuckets.objects.all().delete()
         calendars: dict[Hashable, WorkCalendar] = {}
         last = 0
         while True:
@@ -155,10 +182,12 @@ def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
                 break
             for pk in {r["sla__calendar_id"] for r in rows} - calendars.keys():
                 calendars[pk] = work_calendar_by_id(pk)
+            durations = duration_facts(rows, calendars)
             TicketDuration.objects.bulk_create(
-                [TicketDuration(**fact) for fact in duration_facts(rows, calendars)],
-                batch_size=REBUILD_CHUNK,
+                [TicketDuration(**fact) for fact in durations], batch_size=REBUILD_CHUNK
             )
+            for fact in durations:
+                fact_merge(buckets, duration_bucket_counts(fact))
             quality = quality_counts([r["id"] for r in rows if r["resolved_at"] is not None])
             for row in rows:
                 row |= quality.get(row["id"], {})
@@ -173,7 +202,11 @@ def stats_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
                 # Partial sums go to the rows now: memory stays flat however many tickets.
                 _apply(totals)
                 totals.clear()
+            if len(buckets) >= REBUILD_FLUSH_KEYS:
+                _add_buckets(buckets)
+                buckets.clear()
             if progress:
                 progress(len(rows))
         _apply(totals)
+        _add_buckets(buckets)
     return count
