@@ -17,12 +17,23 @@ and each user's own part once per window.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dl_now_1000000 \\
         nice -n 19 .venv/bin/python bench/view_counts.py --users 144 --pages-per-second 60
 
+`--extra-open N` (PostgreSQL) first reopens N resolved or closed tickets inside a transaction
+that is rolled back at the end, so a seeded database shows more open tickets (170k at a million:
+`--extra-open 121159`) without writing anything permanently: picked across the whole table (so
+spread over teams and assignees as the closed ones are), one in ten new and unassigned and not
+yet answered, three in ten waiting (paused), the rest open; resolution deadlines from 240 hours
+past to 57 hours ahead (four in five past, some within the at-risk window), reaction deadlines
+likewise, and a predicted breach risk on each, as the demo gives its open tickets. The reopened
+rows are not yet all-visible, so index-only scans still visit their heap pages, as they would
+just after a busy hour.
+
 Nothing here is part of the test suite; it only prints figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -30,13 +41,51 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+# `--src DIR` times another checkout's code (the base, side by side) with this script.
+_SRC = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else str(ROOT / "src")
+sys.path.insert(0, _SRC)
 
 
 def _ms(fn) -> float:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     fn()
     return (time.perf_counter() - started) * 1000
+
+
+REOPEN_SQL = """
+WITH picked AS (
+    SELECT id, row_number() OVER (ORDER BY md5(id::text)) AS k
+    FROM tickets_ticket WHERE phase IN ('resolved', 'closed')
+    ORDER BY md5(id::text) LIMIT %(n)s
+), planned AS (
+    SELECT id, k, CASE WHEN k %% 10 = 0 THEN 'new' WHEN k %% 10 < 4 THEN 'waiting' ELSE 'open' END
+        AS phase FROM picked
+), updated AS (
+    UPDATE tickets_ticket t SET
+        phase = p.phase,
+        status_id = (SELECT min(s.id) FROM tickets_status s WHERE s.phase = p.phase),
+        assignee_id = CASE WHEN p.phase = 'new' THEN NULL ELSE t.assignee_id END,
+        reacted_at = CASE WHEN p.phase = 'new' THEN NULL ELSE coalesce(t.reacted_at, t.created_at)
+            END,
+        resolution_due = now() + ((p.k %% 100) - 80) * interval '3 hours',
+        reaction_due = now() + ((p.k %% 37) - 30) * interval '1 hour',
+        resolved_at = NULL, closed_at = NULL
+    FROM planned p WHERE t.id = p.id
+    RETURNING t.id, p.phase, p.k
+)
+UPDATE sla_ticketsla s SET
+    paused_since = CASE WHEN u.phase = 'waiting' THEN now() ELSE NULL END,
+    breach_risk = 0.5 + (u.k %% 50) / 100.0
+FROM updated u WHERE s.ticket_id = u.id
+"""
+
+
+def reopen(n: int) -> None:
+    """Reopen `n` resolved or closed tickets (see the module docstring); the caller rolls back."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(REOPEN_SQL, {"n": n})
 
 
 def main() -> None:
@@ -47,11 +96,31 @@ def main() -> None:
     parser.add_argument("--staleness", type=float, default=30.0)
     parser.add_argument("--processes", type=int, default=2, help="web processes (no Redis)")
     parser.add_argument("--old-users", type=int, default=3)
+    parser.add_argument("--src", default=_SRC, help="the source tree to time (default: this one)")
+    parser.add_argument(
+        "--extra-open",
+        type=int,
+        default=0,
+        help="reopen this many closed tickets first, in a transaction rolled back at the end",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
     import django
 
     django.setup()
+    from django.db import transaction
+
+    with transaction.atomic() if args.extra_open else contextlib.nullcontext():
+        if args.extra_open:
+            started = time.perf_counter()
+            reopen(args.extra_open)
+            print(f"reopened {args.extra_open:,} tickets in {time.perf_counter() - started:.1f} s")
+        _run(args)
+        if args.extra_open:
+            transaction.set_rollback(True)
+
+
+def _run(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from deskline.accounts.models import STAFF_ROLES, User
@@ -59,6 +128,7 @@ def main() -> None:
     from deskline.tickets.models import OPEN_PHASES, Ticket
 
     now = timezone.now()
+    print(f"code from {sv.__file__}")
     print(
         f"tickets {Ticket.objects.count():,}, open "
         f"{Ticket.objects.filter(phase__in=OPEN_PHASES).count():,}"
@@ -75,7 +145,8 @@ def main() -> None:
     agents = [u for u in staff if not u.sees_all_tickets][: args.old_users]
     old_ms = [_ms(lambda u=u: sv.view_counts(user=u, now=now)) for u in agents]
     print("previous per-user count ms:", [round(x) for x in old_ms])
-    shared, own, old = min(shared_ms), statistics.median(own_ms), statistics.median(old_ms)
+    shared, own = min(shared_ms), statistics.median(own_ms)
+    old = statistics.median(old_ms) if old_ms else float("nan")
     refresh = args.staleness * sv._REFRESH_AHEAD
     per_second_new = args.processes * shared / refresh + args.users * own / args.staleness
     per_second_old = args.users * old / args.staleness

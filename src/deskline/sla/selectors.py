@@ -55,6 +55,24 @@ def overdue_row(now: dt.datetime) -> Q:
     return Q(phase__in=OPEN_PHASES) & Q(sla__paused_since__isnull=True) & late
 
 
+def overdue_parts(now: dt.datetime) -> list[Q]:
+    """`overdue_filter` as two disjoint parts, for counting per team (`tickets.conditions`):
+    past the resolution deadline, read in order through `ticket_open_team_due`; and unanswered
+    past the reaction deadline but not past the resolution one, through
+    `ticket_open_team_unreacted`. Paused tickets are left out by an anti-join on each row
+    read, so a capped count stops after about the cap."""
+    running = Q(phase__in=OPEN_PHASES) & ~Exists(
+        TicketSla.objects.filter(ticket_id=OuterRef("pk"), paused_since__isnull=False)
+    )
+    late_resolution = running & Q(resolution_due__lt=now)
+    late_reaction = (
+        running
+        & Q(reacted_at__isnull=True, reaction_due__lt=now)
+        & (Q(resolution_due__gte=now) | Q(resolution_due__isnull=True))
+    )
+    return [late_resolution, late_reaction]
+
+
 def at_risk_filter(now: dt.datetime) -> Q:
     """Open, not overdue, and either predicted to breach or due within AT_RISK_WINDOW.
 

@@ -48,7 +48,7 @@ from django.utils import timezone
 from deskline.accounts.models import Role, Team, User
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.access import tickets_visible_to
-from deskline.tickets.conditions import condition
+from deskline.tickets.conditions import condition, condition_parts
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import (
     Page,
@@ -87,7 +87,8 @@ SHARED_VIEWS: dict[str, SharedCondition] = {
     "open": lambda now, per_row: _open(),
     "all": lambda now, per_row: Q(),
 }
-#: The shared views that only hold open tickets: one pass over the open tickets counts them all.
+#: The shared views that only hold open tickets (a user's own part counts them on their few
+#: open tickets outside the teams they cover).
 _WITHIN_OPEN = ("unassigned", "overdue", "at_risk", "angry", "waiting", "open")
 
 
@@ -188,7 +189,8 @@ def _fresh(counted_at: dt.datetime, now: dt.datetime, staleness: dt.timedelta) -
 
 # The shared counts: every shared view counted once for everyone, per team.
 
-#: {view: {team id (None: unrouted): tickets}}; "all" is capped per team at COUNT_CAP + 1.
+#: {view: {team id (None: unrouted): tickets}}, each capped per team (past COUNT_CAP it may
+#: hold up to COUNT_CAP + 1 per counting part: the sums only need to pass COUNT_CAP).
 ByTeam = dict[str, dict[int | None, int]]
 
 _SHARED_KEY = "deskline:view-counts:shared:v1"
@@ -206,41 +208,56 @@ class SharedCounts:
     by_team: ByTeam
 
 
+def _counting_parts(view: str, now: dt.datetime) -> list[Q]:
+    """The view's tickets as disjoint conditions that add up, each read in order through an
+    index on the team (see `_team_view_counts`)."""
+    if view == "all":
+        return [Q()]
+    if view in ("overdue", "at_risk", "angry"):
+        return [_open() & part for part in condition_parts(view, now)]
+    return [SHARED_VIEWS[view](now, True)]
+
+
+def _in_group(team_id: int | None) -> Q:
+    return Q(team__isnull=True) if team_id is None else Q(team_id=team_id)
+
+
 def shared_counts_count(now: dt.datetime | None = None) -> SharedCounts:
-    """Count every shared view per team, as of `now` (taken before counting): one pass over
-    the open tickets for the views within them, grouped by team, with the row-by-row forms of
-    the named conditions (the set forms would each build their whole set of ids besides), and
-    one statement for "all" (capped per team, through the team index)."""
+    """Count every shared view per team, as of `now` (taken before counting), each capped at
+    COUNT_CAP + 1 per team: one statement of one capped count per team, view and part.
+
+    Capped per team, the sums stay right: a user's count is a sum over teams (and their own
+    part), and a sum of numbers each capped at COUNT_CAP + 1 passes COUNT_CAP exactly when the
+    uncapped sum does, and equals it otherwise. Each count is read in order through an index
+    on the team (`ticket_open_team`, `ticket_open_team_due`, `ticket_open_team_unreacted`, the
+    angry messages' `triage_tone_angry`) and stops at the cap, so the pass reads at most about
+    (teams + 1) x views x COUNT_CAP rows, whatever the number of open tickets; the previous
+    single pass over every open ticket (and its SLA row and latest message) grew with them."""
     now = now or timezone.now()
-    aggregates = {
-        f"n_{view}": Count("pk", filter=SHARED_VIEWS[view](now, True)) for view in _WITHIN_OPEN
-    }
-    rows = Ticket.objects.filter(_open()).order_by().values("team_id").annotate(**aggregates)
-    connection = connections[rows.db]
-    if connection.vendor == "postgresql":
-        # PostgreSQL would spend longer compiling this statement (JIT, ~0.7 s at 50k open
-        # tickets) than running it, for one run every few seconds at most. (Not on SQLite:
-        # there a transaction takes the write lock at BEGIN.)
-        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            grouped = list(rows)
-    else:
-        grouped = list(rows)
-    by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
-    for row in grouped:
-        for view in _WITHIN_OPEN:
-            if row[f"n_{view}"]:
-                by_team[view][row["team_id"]] = row[f"n_{view}"]
     team_ids: list[int | None] = [*Team.objects.order_by("pk").values_list("pk", flat=True)]
     team_ids.append(None)
-    everything = Ticket.objects.all()
-    in_team = [
-        everything.filter(team__isnull=True) if t is None else everything.filter(team_id=t)
-        for t in team_ids
-    ]
-    for team_id, n in zip(team_ids, _capped_counts(in_team), strict=True):
+    keys: list[tuple[str, int | None]] = []
+    querysets: list[QuerySet[Ticket]] = []
+    for view in SHARED_VIEWS:
+        parts = _counting_parts(view, now)
+        for team_id in team_ids:
+            for part in parts:
+                keys.append((view, team_id))
+                querysets.append(Ticket.objects.filter(_in_group(team_id) & part))
+    connection = connections[Ticket.objects.db]
+    if connection.vendor == "postgresql":
+        # PostgreSQL would spend longer compiling this statement (JIT) than running it, for
+        # one run every few seconds at most. (Not on SQLite: there a transaction takes the
+        # write lock at BEGIN.)
+        with transaction.atomic(using=Ticket.objects.db), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            numbers = _capped_counts(querysets)
+    else:
+        numbers = _capped_counts(querysets)
+    by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
+    for (view, team_id), n in zip(keys, numbers, strict=True):
         if n:
-            by_team["all"][team_id] = n
+            by_team[view][team_id] = by_team[view].get(team_id, 0) + n
     return SharedCounts(counted_at=now, by_team=by_team)
 
 
@@ -327,8 +344,10 @@ def _own_counts_count(user: User, now: dt.datetime, shared: ByTeam) -> OwnCounts
         outside &= Q(team__isnull=False)
     observed = Ticket.observers.through.objects.filter(user_id=user.pk).values("ticket_id")
     # A UNION of ids read through the assignee and observer indexes (an OR of the two would
-    # make PostgreSQL read every ticket).
-    assigned_open = Ticket.objects.filter(_open() & Q(assignee_id=user.pk)).order_by()
+    # make PostgreSQL read every ticket); the assigned ones outside the covered groups are
+    # found in `ticket_open_assignee` alone (it holds the team and id), not by reading each
+    # of the user's open tickets.
+    assigned_open = Ticket.objects.filter(_open() & Q(assignee_id=user.pk) & outside).order_by()
     own_open = Ticket.objects.filter(
         Q(pk__in=assigned_open.values("pk").union(observed)) & outside & _open()
     )
