@@ -27,6 +27,10 @@ likewise, and a predicted breach risk on each, as the demo gives its open ticket
 rows are not yet all-visible, so index-only scans still visit their heap pages, as they would
 just after a busy hour.
 
+`--create-indexes NAME,...` builds the named indexes of this checkout's models (suffixed
+`_bench`) in that same rolled-back transaction, for timing a change that adds indexes against a
+shared database that has not migrated (CREATE INDEX takes a SHARE lock: readers go on).
+
 Nothing here is part of the test suite; it only prints figures.
 """
 
@@ -88,6 +92,26 @@ def reopen(n: int) -> None:
         cursor.execute(REOPEN_SQL, {"n": n})
 
 
+def create_indexes(names: list[str]) -> None:
+    """Build the named model indexes under a `_bench` name; the caller rolls back."""
+    from django.apps import apps
+    from django.db import connection
+
+    wanted = set(names)
+    with connection.schema_editor() as editor:
+        for model in apps.get_models():
+            for index in model._meta.indexes:
+                if index.name in wanted:
+                    wanted.discard(index.name)
+                    clone = index.clone()
+                    clone.name = f"{index.name[:24]}_bench"
+                    started = time.perf_counter()
+                    editor.add_index(model, clone)
+                    print(f"built {clone.name} in {time.perf_counter() - started:.1f} s")
+    if wanted:
+        raise SystemExit(f"no such index: {', '.join(sorted(wanted))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -103,6 +127,11 @@ def main() -> None:
         default=0,
         help="reopen this many closed tickets first, in a transaction rolled back at the end",
     )
+    parser.add_argument(
+        "--create-indexes",
+        default="",
+        help="comma-separated model index names to build first (rolled back too)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
     import django
@@ -110,13 +139,16 @@ def main() -> None:
     django.setup()
     from django.db import transaction
 
-    with transaction.atomic() if args.extra_open else contextlib.nullcontext():
+    writes = bool(args.extra_open or args.create_indexes)
+    with transaction.atomic() if writes else contextlib.nullcontext():
+        if args.create_indexes:  # first: not after an UPDATE with constraint checks pending
+            create_indexes(args.create_indexes.split(","))
         if args.extra_open:
             started = time.perf_counter()
             reopen(args.extra_open)
             print(f"reopened {args.extra_open:,} tickets in {time.perf_counter() - started:.1f} s")
         _run(args)
-        if args.extra_open:
+        if writes:
             transaction.set_rollback(True)
 
 

@@ -166,7 +166,7 @@ def test_the_counting_parts_are_disjoint_and_select_what_the_condition_does(
     for name in ("overdue", "at_risk", "angry"):
         by_set = set(Ticket.objects.filter(condition(name, now)).values_list("pk", flat=True))
         parts = [
-            set(Ticket.objects.filter(part).values_list("pk", flat=True))
+            set(Ticket.objects.filter(part.where).values_list("pk", flat=True))
             for part in condition_parts(name, now)
         ]
         assert set().union(*parts) == by_set, name

@@ -12,6 +12,7 @@ class SlaConfig(AppConfig):
         from deskline.sla.resolve import WATCHED
         from deskline.sla.selectors import (
             at_risk_filter,
+            at_risk_parts,
             at_risk_row,
             overdue_filter,
             overdue_parts,
@@ -25,5 +26,5 @@ class SlaConfig(AppConfig):
         ticket_deriver("sla")(sla_derive)
         ticket_observer("sla")(sla_observe)
         ticket_condition("overdue", per_row=overdue_row, parts=overdue_parts)(overdue_filter)
-        ticket_condition("at_risk", per_row=at_risk_row)(at_risk_filter)
+        ticket_condition("at_risk", per_row=at_risk_row, parts=at_risk_parts)(at_risk_filter)
         refcache.watch(*WATCHED)

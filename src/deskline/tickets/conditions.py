@@ -10,14 +10,16 @@ among all of them; the row form is the fast way to test a few tickets already fo
 counts' per-user part), where the set form would build the whole set for them.
 
 And it may register its counting parts (`parts=`): disjoint conditions whose union is the
-condition, each of which an index on the team and a deadline reads in order. The shared view
-counts count each part per team, capped (`tickets.saved_views`), and add them up: an OR of
-two deadlines can only be read as a scan of every open ticket, each part alone stops at the cap.
+condition, each with the field an index on the team reads it in order by (`walk`). The shared
+view counts count each part per team, capped (`tickets.saved_views`), and add them up: an OR of
+two deadlines can only be read as a scan of every open ticket (or a bitmap of all the matching
+ones), a part read in index order stops at the cap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
@@ -25,8 +27,20 @@ from django.utils import timezone
 
 from deskline.core.errors import ValidationFailed
 
+
+
+@dataclass(frozen=True)
+class CountingPart:
+    """One of a condition's disjoint counting parts: its filter, and the field (with "-" for
+    descending) the count reads it in order by, through an index on (team, that field); ""
+    lets the database choose."""
+
+    where: Q
+    walk: str = ""
+
+
 Condition = Callable[[datetime], Q]
-Parts = Callable[[datetime], list[Q]]
+Parts = Callable[[datetime], list[CountingPart]]
 _conditions: dict[str, Condition] = {}
 _row_conditions: dict[str, Condition] = {}
 _parts: dict[str, Parts] = {}
@@ -68,9 +82,11 @@ def condition(
     return fn(now or timezone.now())
 
 
-def condition_parts(name: str, now: datetime | None = None) -> list[Q]:
+def condition_parts(name: str, now: datetime | None = None) -> list[CountingPart]:
     """Disjoint filters that together select what `condition(name)` does, for counting each
     through its own index; the row-by-row form alone where no parts are registered."""
     now = now or timezone.now()
     parts = _parts.get(name)
-    return parts(now) if parts is not None else [condition(name, now, per_row=True)]
+    if parts is not None:
+        return parts(now)
+    return [CountingPart(condition(name, now, per_row=True))]

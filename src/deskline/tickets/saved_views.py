@@ -48,7 +48,7 @@ from django.utils import timezone
 from deskline.accounts.models import Role, Team, User
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.access import tickets_visible_to
-from deskline.tickets.conditions import condition, condition_parts
+from deskline.tickets.conditions import CountingPart, condition, condition_parts
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import (
     Page,
@@ -135,28 +135,57 @@ class ViewCount:
     capped: bool
 
 
-def _capped_counts(querysets: list[QuerySet[Ticket]]) -> list[int]:
+#: A count's querysets: one, or disjoint parts whose counts add up (`_capped_counts`).
+Counted = QuerySet[Ticket] | list[QuerySet[Ticket]]
+
+
+def _capped_counts(countings: list[Counted], *, keep_order: bool = False) -> list[int]:
     """How many rows each queryset holds, up to COUNT_CAP + 1, in one round trip:
     SELECT (SELECT COUNT(*) FROM (<queryset 1> LIMIT cap+1)), (...), ...
 
-    A count above COUNT_CAP says "more than COUNT_CAP"; an empty list costs no query.
+    A count above COUNT_CAP says "more than COUNT_CAP"; an empty list costs no query. A list of
+    disjoint parts counts each up to the cap and adds them, a part only while the ones before
+    it hold no more than COUNT_CAP (the database evaluates the CASE's branch only if taken).
+    `keep_order`: each queryset's own ordering is kept (an index to read in order up to the
+    cap), else none.
     """
-    if not querysets:
+    if not countings:
         return []
-    parts: list[str] = []
-    params: list[Any] = []
-    for i, queryset in enumerate(querysets):
-        sliced = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+    first = countings[0]
+    db = (first[0] if isinstance(first, list) else first).db
+    numbered = iter(range(1_000_000))
+
+    def one(queryset: QuerySet[Ticket]) -> tuple[str, list[Any]]:
+        i = next(numbered)
+        ordered = queryset if keep_order else queryset.order_by()
+        sliced = ordered.values("pk")[: COUNT_CAP + 1]
         try:
-            sql, view_params = sliced.query.sql_with_params()
+            sql, params = sliced.query.sql_with_params()
         except EmptyResultSet:  # a condition that can match nothing (e.g. no teams)
-            parts.append("0")
-            continue
+            return "0", []
         # The SQL comes from the ORM's compiler; its values stay parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS view_{i})")  # noqa: S608
-        params.extend(view_params)
-    with connections[querysets[0].db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        return f"(SELECT COUNT(*) FROM ({sql}) AS view_{i})", list(params)  # noqa: S608
+
+    def summed(parts: list[QuerySet[Ticket]]) -> tuple[str, list[Any]]:
+        head_sql, head_params = one(parts[0])
+        if len(parts) == 1:
+            return head_sql, head_params
+        rest_sql, rest_params = summed(parts[1:])
+        i = next(numbered)
+        sql = (
+            f"(SELECT CASE WHEN s_{i}.n > {int(COUNT_CAP)} THEN s_{i}.n "
+            f"ELSE s_{i}.n + {rest_sql} END FROM (SELECT {head_sql} AS n) AS s_{i})"
+        )
+        return sql, rest_params + head_params
+
+    columns: list[str] = []
+    params: list[Any] = []
+    for counting in countings:
+        sql, counting_params = summed(counting if isinstance(counting, list) else [counting])
+        columns.append(sql)
+        params.extend(counting_params)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
         numbers = cursor.fetchone()
     return [int(n) for n in numbers]
 
@@ -208,14 +237,16 @@ class SharedCounts:
     by_team: ByTeam
 
 
-def _counting_parts(view: str, now: dt.datetime) -> list[Q]:
-    """The view's tickets as disjoint conditions that add up, each read in order through an
-    index on the team (see `_team_view_counts`)."""
+def _counting_parts(view: str, now: dt.datetime) -> list[CountingPart]:
+    """The view's tickets as disjoint conditions that add up, each with the order an index on
+    the team reads it in (see `shared_counts_count`)."""
     if view == "all":
-        return [Q()]
+        return [CountingPart(Q())]
     if view in ("overdue", "at_risk", "angry"):
-        return [_open() & part for part in condition_parts(view, now)]
-    return [SHARED_VIEWS[view](now, True)]
+        return [
+            CountingPart(_open() & part.where, part.walk) for part in condition_parts(view, now)
+        ]
+    return [CountingPart(SHARED_VIEWS[view](now, True))]
 
 
 def _in_group(team_id: int | None) -> Q:
@@ -237,27 +268,36 @@ def shared_counts_count(now: dt.datetime | None = None) -> SharedCounts:
     team_ids: list[int | None] = [*Team.objects.order_by("pk").values_list("pk", flat=True)]
     team_ids.append(None)
     keys: list[tuple[str, int | None]] = []
-    querysets: list[QuerySet[Ticket]] = []
+    countings: list[Counted] = []
     for view in SHARED_VIEWS:
         parts = _counting_parts(view, now)
         for team_id in team_ids:
-            for part in parts:
-                keys.append((view, team_id))
-                querysets.append(Ticket.objects.filter(_in_group(team_id) & part))
+            keys.append((view, team_id))
+            in_group = Ticket.objects.filter(_in_group(team_id))
+            countings.append(
+                [
+                    in_group.filter(part.where).order_by(*([part.walk] if part.walk else []))
+                    for part in parts
+                ]
+            )
     connection = connections[Ticket.objects.db]
     if connection.vendor == "postgresql":
-        # PostgreSQL would spend longer compiling this statement (JIT) than running it, for
-        # one run every few seconds at most. (Not on SQLite: there a transaction takes the
-        # write lock at BEGIN.)
+        # Each count reads an index in order and stops at the cap; PostgreSQL, guessing from
+        # its statistics that a team holds fewer than the cap, would otherwise read all of
+        # them into a bitmap and sort them. And it would spend longer compiling this statement
+        # (JIT) than running it, for one run every few seconds at most. (Not on SQLite: there
+        # a transaction takes the write lock at BEGIN.)
         with transaction.atomic(using=Ticket.objects.db), connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-            numbers = _capped_counts(querysets)
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            numbers = _capped_counts(countings, keep_order=True)
     else:
-        numbers = _capped_counts(querysets)
+        numbers = _capped_counts(countings, keep_order=True)
     by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
     for (view, team_id), n in zip(keys, numbers, strict=True):
         if n:
-            by_team[view][team_id] = by_team[view].get(team_id, 0) + n
+            by_team[view][team_id] = n
     return SharedCounts(counted_at=now, by_team=by_team)
 
 
