@@ -105,9 +105,7 @@ def at_risk_parts(now: dt.datetime) -> list[CountingPart]:
     late = Q(resolution_due__lt=now) | Q(reacted_at__isnull=True, reaction_due__lt=now)
     overdue = _running() & late
     at_risk = (
-        Q(phase__in=OPEN_PHASES)
-        & (Q(IsNull(Subquery(predicted), False)) | due_soon)
-        & ~overdue
+        Q(phase__in=OPEN_PHASES) & (Q(IsNull(Subquery(predicted), False)) | due_soon) & ~overdue
     )
     return [CountingPart(at_risk, walk="-resolution_due")]
 

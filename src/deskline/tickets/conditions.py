@@ -28,7 +28,6 @@ from django.utils import timezone
 from deskline.core.errors import ValidationFailed
 
 
-
 @dataclass(frozen=True)
 class CountingPart:
     """One of a condition's disjoint counting parts: its filter, and the field (with "-" for

@@ -34,7 +34,7 @@ passes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from deskline.accounts.models import Role, Team, User
@@ -139,7 +139,7 @@ class ViewCount:
 Counted = QuerySet[Ticket] | list[QuerySet[Ticket]]
 
 
-def _capped_counts(countings: list[Counted], *, keep_order: bool = False) -> list[int]:
+def _capped_counts(countings: Sequence[Counted], *, keep_order: bool = False) -> list[int]:
     """How many rows each queryset holds, up to COUNT_CAP + 1, in one round trip:
     SELECT (SELECT COUNT(*) FROM (<queryset 1> LIMIT cap+1)), (...), ...
 
@@ -172,8 +172,9 @@ def _capped_counts(countings: list[Counted], *, keep_order: bool = False) -> lis
             return head_sql, head_params
         rest_sql, rest_params = summed(parts[1:])
         i = next(numbered)
+        # Compiled SQL as above, and an integer.
         sql = (
-            f"(SELECT CASE WHEN s_{i}.n > {int(COUNT_CAP)} THEN s_{i}.n "
+            f"(SELECT CASE WHEN s_{i}.n > {int(COUNT_CAP)} THEN s_{i}.n "  # noqa: S608
             f"ELSE s_{i}.n + {rest_sql} END FROM (SELECT {head_sql} AS n) AS s_{i})"
         )
         return sql, rest_params + head_params

@@ -51,8 +51,8 @@ def angry_filter(now: dt.datetime) -> Q:
     latest message of every open ticket would be read to find the few angry ones (a capped count
     per team of the view would cost a lookup per open ticket)."""
     flagged = MessageTone.objects.filter(angry__gte=FLAG_AT).order_by().values("ticket_id")
-    latest_angry = GreaterThanOrEqual(Subquery(_latest_tone().values("angry")[:1]), FLAG_AT)
-    return Q(pk__in=flagged) & Q(latest_angry)
+    latest = Subquery(_latest_tone().values("angry")[:1])
+    return Q(pk__in=flagged) & Q(GreaterThanOrEqual(latest, FLAG_AT))
 
 
 def ticket_marks(ticket_ids: Iterable[int]) -> dict[int, TicketMark]:
