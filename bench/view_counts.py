@@ -128,6 +128,11 @@ def main() -> None:
         help="reopen this many closed tickets first, in a transaction rolled back at the end",
     )
     parser.add_argument(
+        "--explain",
+        default="",
+        help="write EXPLAIN (ANALYZE, BUFFERS) of the shared pass's statements to this file",
+    )
+    parser.add_argument(
         "--create-indexes",
         default="",
         help="comma-separated model index names to build first (rolled back too)",
@@ -152,6 +157,27 @@ def main() -> None:
             transaction.set_rollback(True)
 
 
+def _explain(path: str, fn) -> None:  # type: ignore[no-untyped-def]
+    """EXPLAIN (ANALYZE, BUFFERS) each counting statement `fn` runs, with the session settings
+    it makes (SET LOCAL), into `path`."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    plans: list[str] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if sql.startswith("SET "):
+                cursor.execute(sql)
+            elif "COUNT(" in sql:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    Path(path).write_text("\n\n".join(plans) + "\n")
+    print(f"plans written to {path}")
+
+
 def _run(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
@@ -166,6 +192,10 @@ def _run(args: argparse.Namespace) -> None:
         f"{Ticket.objects.filter(phase__in=OPEN_PHASES).count():,}"
     )
     shared_ms = [_ms(lambda: sv.shared_counts_count(now)) for _ in range(args.repeat)]
+    if args.explain:
+        _explain(args.explain, lambda: sv.shared_counts_count(now))
+        again = [_ms(lambda: sv.shared_counts_count(now)) for _ in range(args.repeat)]
+        print("shared pass ms after the EXPLAIN:", [round(x) for x in again])
     by_team = sv.shared_counts_count(now).by_team
     print("shared pass ms:", [round(x) for x in shared_ms])
     staff = list(User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by("pk"))

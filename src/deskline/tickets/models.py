@@ -289,11 +289,11 @@ class Ticket(models.Model):
             models.Index(fields=["contact", "updated_at", "id"], name="ticket_contact_upd"),
             models.Index(fields=["phase", "resolution_due"], name="ticket_phase_due"),
             # Members' open-ticket loads for assignment (count and priority weight per
-            # assignee), read from the index alone: most tickets are closed. The team and id
-            # let a user's own part of the view counts (their open tickets outside their
-            # teams) be read from it alone too.
+            # assignee), read from the index alone: most tickets are closed. The team (second,
+            # for ranges of teams) and id let a user's own part of the view counts (their open
+            # tickets outside their teams) be read from it alone too.
             models.Index(
-                fields=["assignee", "priority_weight", "team", "id"],
+                fields=["assignee", "team", "priority_weight", "id"],
                 condition=models.Q(phase__in=OPEN_PHASES),
                 name="ticket_open_assignee",
             ),

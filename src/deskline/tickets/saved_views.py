@@ -11,12 +11,30 @@ The pages read the counts through `view_counts_cached`, which returns what the d
 the number of users:
 
 - The views whose condition does not depend on the user (`SHARED_VIEWS`: unassigned, overdue,
-  at risk, angry, waiting, open, all) are counted once for everyone, grouped by team (None: the
+  at risk, angry, waiting, open, all) are counted once for everyone, per team (None: the
   unrouted queue), and kept in the cache with the moment of counting (`shared_counts`). Past
   3/4 of the staleness one process (a lock in the cache) counts them again while the others
   keep the previous counts; a process that finds none within the staleness counts itself.
   With a shared cache (REDIS_URL) the task workers recount them every half staleness
   (`tickets.tasks.view_counts_refresh`), so pages do not pay the count while they run.
+- Each shared count is capped per team (`shared_counts_count`): one statement of capped counts
+  per team and view, each read in order through an index on the team (`ticket_open_team`:
+  open, waiting, unassigned from the index alone; `ticket_open_team_due` and
+  `ticket_open_team_unreacted`: overdue and at risk by deadline, each row's SLA state looked up
+  by key; the angry messages' `triage_tone_angry`) and stopping at the cap. A sum of numbers
+  each capped at COUNT_CAP + 1 passes COUNT_CAP exactly when the uncapped sum does, so the
+  users' sums stay right, and the pass reads at most about (teams + 1) x views x COUNT_CAP
+  rows, however many tickets are open (it read every open ticket, its SLA row and latest
+  message, 0.5-1.7 s at 50,000 open, growing with them).
+
+  Why not counters kept by the ticket writes: overdue and at risk change with the clock, and
+  angry, paused and predicted with other apps' tables, so they would need the capped reads
+  anyway; the time-independent views (open, waiting, unassigned) cost a few index-only reads
+  of at most the cap each, less than a counter table's write on every ticket change and its
+  upkeep on every bulk path (demo loader, importers, merges, deletions, SET NULL on a team's
+  or user's deletion). The bound is the cap per team and view, not the open tickets: a view
+  whose tickets are rare among a team's open ones (say at risk when few are predicted) reads
+  that team's candidates to find there are fewer than the cap.
 - A user's count is the sum over the groups they see whole (everyone: all of them; agents:
   their teams and the unrouted queue; contractors: their teams) plus their own part: "mine",
   and the tickets they see outside those groups (assigned to them or observed), counted per
@@ -34,8 +52,10 @@ passes.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
@@ -364,6 +384,23 @@ def _covered_sum(view: str, shared: ByTeam, covered: frozenset[int | None] | Non
     return sum(n for t, n in groups.items() if t in covered)
 
 
+def _other_teams(team_ids: tuple[int, ...], *, unrouted: bool) -> Q:
+    """Tickets of the teams other than `team_ids` (and the unrouted ones if `unrouted`), as
+    the ranges between those ids: an index on (assignee, team) then reads only a user's tickets
+    outside their teams, where NOT IN would read all of them."""
+    ranges: list[Q] = []
+    below: int | None = None
+    for team_id in sorted(team_ids):
+        ranges.append(
+            Q(team_id__lt=team_id) if below is None else Q(team_id__gt=below, team_id__lt=team_id)
+        )
+        below = team_id
+    ranges.append(Q(team__isnull=False) if below is None else Q(team_id__gt=below))
+    if unrouted:
+        ranges.append(Q(team__isnull=True))
+    return reduce(operator.or_, ranges)
+
+
 def _own_counts_count(user: User, now: dt.datetime, shared: ByTeam) -> OwnCounts:
     """The user's own part of the counts: their teams (one query), then one query counting
     "mine" and, for each shared view, the tickets they see outside the groups they cover (the
@@ -379,15 +416,15 @@ def _own_counts_count(user: User, now: dt.datetime, shared: ByTeam) -> OwnCounts
         (n_mine,) = _capped_counts([mine])
         return OwnCounts(now, None, team_ids, {"mine": n_mine})
     covered: set[int | None] = set(team_ids)
-    outside = ~Q(team_id__in=team_ids) if team_ids else Q()
-    if user.role != Role.CONTRACTOR:  # agents see the unrouted tickets whole
+    sees_unrouted = user.role != Role.CONTRACTOR  # agents see the unrouted tickets whole
+    if sees_unrouted:
         covered.add(None)
-        outside &= Q(team__isnull=False)
+    outside = _other_teams(team_ids, unrouted=not sees_unrouted)
     observed = Ticket.observers.through.objects.filter(user_id=user.pk).values("ticket_id")
     # A UNION of ids read through the assignee and observer indexes (an OR of the two would
     # make PostgreSQL read every ticket); the assigned ones outside the covered groups are
-    # found in `ticket_open_assignee` alone (it holds the team and id), not by reading each
-    # of the user's open tickets.
+    # found in `ticket_open_assignee` (assignee, team, ...) by ranges of teams, not by reading
+    # each of the user's open tickets.
     assigned_open = Ticket.objects.filter(_open() & Q(assignee_id=user.pk) & outside).order_by()
     own_open = Ticket.objects.filter(
         Q(pk__in=assigned_open.values("pk").union(observed)) & outside & _open()

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(condition=models.Q(('phase__in', ('new', 'open', 'waiting'))), fields=['assignee', 'priority_weight', 'team', 'id'], name='ticket_open_assignee'),
+            index=models.Index(condition=models.Q(('phase__in', ('new', 'open', 'waiting'))), fields=['assignee', 'team', 'priority_weight', 'id'], name='ticket_open_assignee'),
         ),
         migrations.AddIndex(
             model_name='ticket',
