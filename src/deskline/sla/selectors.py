@@ -67,14 +67,18 @@ def overdue_row(now: dt.datetime) -> Q:
     return Q(phase__in=OPEN_PHASES) & Q(sla__paused_since__isnull=True) & late
 
 
-def _running() -> Q:
-    """Open and not paused, the pause read by primary key for each row: a scalar subquery
-    (PostgreSQL would turn an anti-join into a hash join over every SLA row), as a boolean
-    that PostgreSQL guesses true half the time (guessing "IS NULL" of a subquery true for 0.5%
-    of the rows, it would read every late ticket to sort them rather than stop at the cap)."""
+def _not_paused() -> Q:
+    """Not paused, the pause read by primary key for each row: a scalar subquery (PostgreSQL
+    would turn an anti-join into a hash join over every SLA row), as a boolean that PostgreSQL
+    guesses true half the time (guessing "IS NULL" of a subquery true for 0.5% of the rows, it
+    would read every late ticket to sort them rather than stop at the cap)."""
     running = ExpressionWrapper(Q(paused_since__isnull=True), output_field=BooleanField())
     state = TicketSla.objects.filter(ticket_id=OuterRef("pk")).annotate(running=running)
-    return Q(phase__in=OPEN_PHASES) & Q(Coalesce(Subquery(state.values("running")[:1]), True))
+    return Q(Coalesce(Subquery(state.values("running")[:1]), True))
+
+
+def _running() -> Q:
+    return Q(phase__in=OPEN_PHASES) & _not_paused()
 
 
 def overdue_parts(now: dt.datetime) -> list[CountingPart]:
@@ -103,7 +107,9 @@ def at_risk_parts(now: dt.datetime) -> list[CountingPart]:
     predicted = state.filter(breach_risk__gte=F("policy__risk_threshold")).values("pk")[:1]
     due_soon = Q(resolution_due__gte=now, resolution_due__lt=now + AT_RISK_WINDOW)
     late = Q(resolution_due__lt=now) | Q(reacted_at__isnull=True, reaction_due__lt=now)
-    overdue = _running() & late
+    # Overdue among the open ones: without the phase, so that the negation below still lets
+    # the partial index of open tickets answer without reading the rows.
+    overdue = _not_paused() & late
     at_risk = (
         Q(phase__in=OPEN_PHASES) & (Q(IsNull(Subquery(predicted), False)) | due_soon) & ~overdue
     )

@@ -173,6 +173,7 @@ def _capped_counts(countings: Sequence[Counted], *, keep_order: bool = False) ->
         return []
     first = countings[0]
     db = (first[0] if isinstance(first, list) else first).db
+    fence = " OFFSET 0" if connections[db].vendor == "postgresql" else ""
     numbered = iter(range(1_000_000))
 
     def one(queryset: QuerySet[Ticket]) -> tuple[str, list[Any]]:
@@ -192,10 +193,11 @@ def _capped_counts(countings: Sequence[Counted], *, keep_order: bool = False) ->
             return head_sql, head_params
         rest_sql, rest_params = summed(parts[1:])
         i = next(numbered)
-        # Compiled SQL as above, and an integer.
+        # Compiled SQL as above, and an integer. OFFSET 0 keeps PostgreSQL from pulling the
+        # head's count up into the CASE, where it would run it twice.
         sql = (
             f"(SELECT CASE WHEN s_{i}.n > {int(COUNT_CAP)} THEN s_{i}.n "  # noqa: S608
-            f"ELSE s_{i}.n + {rest_sql} END FROM (SELECT {head_sql} AS n) AS s_{i})"
+            f"ELSE s_{i}.n + {rest_sql} END FROM (SELECT {head_sql} AS n{fence}) AS s_{i})"
         )
         return sql, rest_params + head_params
 

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(condition=models.Q(('phase__in', ('new', 'open', 'waiting'))), fields=['team', 'resolution_due'], name='ticket_open_team_due'),
+            index=models.Index(condition=models.Q(('phase__in', ('new', 'open', 'waiting'))), fields=['team', 'resolution_due', 'reaction_due', 'reacted_at', 'id'], name='ticket_open_team_due'),
         ),
         migrations.AddIndex(
             model_name='ticket',
