@@ -157,6 +157,47 @@ def test_the_row_forms_of_the_sla_conditions_select_the_same_tickets(
         assert by_set, name
 
 
+def test_the_counting_parts_are_disjoint_and_select_what_the_condition_does(
+    world: dict[str, User],
+) -> None:
+    from deskline.tickets.conditions import condition, condition_parts
+
+    now = timezone.now()
+    for name in ("overdue", "at_risk", "angry"):
+        by_set = set(Ticket.objects.filter(condition(name, now)).values_list("pk", flat=True))
+        parts = [
+            set(Ticket.objects.filter(part.where).values_list("pk", flat=True))
+            for part in condition_parts(name, now)
+        ]
+        assert set().union(*parts) == by_set, name
+        assert sum(len(p) for p in parts) == len(by_set), name  # disjoint: counts add up
+    assert len(condition_parts("overdue", now)) == 2
+
+
+def test_a_later_calm_message_takes_a_ticket_out_of_the_angry_view(
+    world: dict[str, User],
+) -> None:
+    from deskline.tickets.conditions import condition
+
+    angry = Ticket.objects.filter(condition("angry")).order_by("pk").first()
+    assert angry is not None
+    MessageTone.objects.create(ticket=angry, tone="neutral", confidence=0.9, angry=0.1,
+                               urgent=0.0, created_at=timezone.now())  # fmt: skip
+    assert not Ticket.objects.filter(condition("angry"), pk=angry.pk).exists()
+
+
+def test_each_team_count_stops_at_the_cap_and_the_sums_still_pass_it(
+    world: dict[str, User], team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(saved_views, "COUNT_CAP", 2)
+    by_team = shared_counts_count().by_team
+    # "all" (one part) holds at most cap + 1 per team; overdue (two parts) up to twice that.
+    assert max(by_team["all"].values()) == 3
+    assert max(by_team["overdue"].values()) <= 6
+    admin = world["admin"]
+    assert view_counts_cached(user=admin) == view_counts(user=admin)
+
+
 def test_the_dashboards_views_agree_too(world: dict[str, User]) -> None:
     views = ("mine", "teams", "unassigned", "at_risk", "overdue")
     for who in ROLES:
@@ -174,9 +215,10 @@ def test_the_shared_counts_are_counted_once_for_all_users(world: dict[str, User]
     with CaptureQueriesContext(connection) as second:
         view_counts_cached(user=world["contractor"])
         view_counts_cached(user=world["supervisor"])
-    # The first user: the shared pass (open tickets grouped by team, the teams, "all" per
-    # team) and their own part. The next ones: only their own part, one counting query each.
-    assert _counting(first) == 3
+    # The first user: the shared pass (the teams, then one statement of capped counts per
+    # team and view) and their own part. The next ones: only their own part, one counting
+    # query each.
+    assert _counting(first) == 2
     assert _counting(second) == 2
     with CaptureQueriesContext(connection) as warm:
         view_counts_cached(user=world["agent"])
@@ -214,7 +256,7 @@ def test_past_the_refresh_point_the_lock_holder_counts_again(
     clock.advance(STALENESS * 0.3)
     with CaptureQueriesContext(connection) as ctx:
         assert _n(supervisor, "all") == before + 2
-    assert _counting(ctx) == 2  # the shared pass only: the user's own part is still fresh
+    assert _counting(ctx) == 1  # the shared pass only: the user's own part is still fresh
     assert cache.add(saved_views._SHARED_LOCK, 1)  # and the lock was let go
 
 

@@ -12,8 +12,10 @@ class SlaConfig(AppConfig):
         from deskline.sla.resolve import WATCHED
         from deskline.sla.selectors import (
             at_risk_filter,
+            at_risk_parts,
             at_risk_row,
             overdue_filter,
+            overdue_parts,
             overdue_row,
         )
         from deskline.tickets.conditions import ticket_condition
@@ -23,6 +25,6 @@ class SlaConfig(AppConfig):
         ticket_decider("sla", stage="derive")(sla_decide)
         ticket_deriver("sla")(sla_derive)
         ticket_observer("sla")(sla_observe)
-        ticket_condition("overdue", per_row=overdue_row)(overdue_filter)
-        ticket_condition("at_risk", per_row=at_risk_row)(at_risk_filter)
+        ticket_condition("overdue", per_row=overdue_row, parts=overdue_parts)(overdue_filter)
+        ticket_condition("at_risk", per_row=at_risk_row, parts=at_risk_parts)(at_risk_filter)
         refcache.watch(*WATCHED)

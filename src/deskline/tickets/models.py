@@ -289,11 +289,34 @@ class Ticket(models.Model):
             models.Index(fields=["contact", "updated_at", "id"], name="ticket_contact_upd"),
             models.Index(fields=["phase", "resolution_due"], name="ticket_phase_due"),
             # Members' open-ticket loads for assignment (count and priority weight per
-            # assignee), read from the index alone: most tickets are closed.
+            # assignee), read from the index alone: most tickets are closed. The team (second,
+            # for ranges of teams) and id let a user's own part of the view counts (their open
+            # tickets outside their teams) be read from it alone too.
             models.Index(
-                fields=["assignee", "priority_weight"],
+                fields=["assignee", "team", "priority_weight", "id"],
                 condition=models.Q(phase__in=OPEN_PHASES),
                 name="ticket_open_assignee",
+            ),
+            # The shared view counts (`tickets.saved_views`): per team, each view's open
+            # tickets counted up to the cap, read in order from these (open, waiting and
+            # unassigned from the first alone; overdue and at risk by deadline), so a count
+            # stops at the cap whatever the number of open tickets.
+            models.Index(
+                fields=["team", "phase", "assignee"],
+                condition=models.Q(phase__in=OPEN_PHASES),
+                name="ticket_open_team",
+            ),
+            # With what overdue and at risk test on each ticket besides its SLA state, so
+            # they read the tickets from the index alone.
+            models.Index(
+                fields=["team", "resolution_due", "reaction_due", "reacted_at", "id"],
+                condition=models.Q(phase__in=OPEN_PHASES),
+                name="ticket_open_team_due",
+            ),
+            models.Index(
+                fields=["team", "reaction_due"],
+                condition=models.Q(phase__in=OPEN_PHASES, reacted_at__isnull=True),
+                name="ticket_open_team_unreacted",
             ),
             # The open tickets newest first (the desk's default tab), walked in order: the
             # phase index would read every open ticket and sort them.

@@ -11,12 +11,30 @@ The pages read the counts through `view_counts_cached`, which returns what the d
 the number of users:
 
 - The views whose condition does not depend on the user (`SHARED_VIEWS`: unassigned, overdue,
-  at risk, angry, waiting, open, all) are counted once for everyone, grouped by team (None: the
+  at risk, angry, waiting, open, all) are counted once for everyone, per team (None: the
   unrouted queue), and kept in the cache with the moment of counting (`shared_counts`). Past
   3/4 of the staleness one process (a lock in the cache) counts them again while the others
   keep the previous counts; a process that finds none within the staleness counts itself.
   With a shared cache (REDIS_URL) the task workers recount them every half staleness
   (`tickets.tasks.view_counts_refresh`), so pages do not pay the count while they run.
+- Each shared count is capped per team (`shared_counts_count`): one statement of capped counts
+  per team and view, each read in order through an index on the team (`ticket_open_team`:
+  open, waiting, unassigned from the index alone; `ticket_open_team_due` and
+  `ticket_open_team_unreacted`: overdue and at risk by deadline, each row's SLA state looked up
+  by key; the angry messages' `triage_tone_angry`) and stopping at the cap. A sum of numbers
+  each capped at COUNT_CAP + 1 passes COUNT_CAP exactly when the uncapped sum does, so the
+  users' sums stay right, and the pass reads at most about (teams + 1) x views x COUNT_CAP
+  rows, however many tickets are open (it read every open ticket, its SLA row and latest
+  message, 0.5-1.7 s at 50,000 open, growing with them).
+
+  Why not counters kept by the ticket writes: overdue and at risk change with the clock, and
+  angry, paused and predicted with other apps' tables, so they would need the capped reads
+  anyway; the time-independent views (open, waiting, unassigned) cost a few index-only reads
+  of at most the cap each, less than a counter table's write on every ticket change and its
+  upkeep on every bulk path (demo loader, importers, merges, deletions, SET NULL on a team's
+  or user's deletion). The bound is the cap per team and view, not the open tickets: a view
+  whose tickets are rare among a team's open ones (say at risk when few are predicted) reads
+  that team's candidates to find there are fewer than the cap.
 - A user's count is the sum over the groups they see whole (everyone: all of them; agents:
   their teams and the unrouted queue; contractors: their teams) plus their own part: "mine",
   and the tickets they see outside those groups (assigned to them or observed), counted per
@@ -34,21 +52,23 @@ passes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from deskline.accounts.models import Role, Team, User
 from deskline.core.errors import ValidationFailed
 from deskline.tickets.access import tickets_visible_to
-from deskline.tickets.conditions import condition
+from deskline.tickets.conditions import CountingPart, condition, condition_parts
 from deskline.tickets.models import OPEN_PHASES, Ticket
 from deskline.tickets.selectors import (
     Page,
@@ -89,7 +109,8 @@ SHARED_VIEWS: dict[str, SharedCondition] = {
     "open": lambda now, per_row: _open(),
     "all": lambda now, per_row: Q(),
 }
-#: The shared views that only hold open tickets: one pass over the open tickets counts them all.
+#: The shared views that only hold open tickets (a user's own part counts them on their few
+#: open tickets outside the teams they cover).
 _WITHIN_OPEN = ("unassigned", "overdue", "at_risk", "angry", "waiting", "open")
 
 
@@ -158,28 +179,60 @@ class ViewCount:
     capped: bool
 
 
-def _capped_counts(querysets: list[QuerySet[Ticket]]) -> list[int]:
+#: A count's querysets: one, or disjoint parts whose counts add up (`_capped_counts`).
+Counted = QuerySet[Ticket] | list[QuerySet[Ticket]]
+
+
+def _capped_counts(countings: Sequence[Counted], *, keep_order: bool = False) -> list[int]:
     """How many rows each queryset holds, up to COUNT_CAP + 1, in one round trip:
     SELECT (SELECT COUNT(*) FROM (<queryset 1> LIMIT cap+1)), (...), ...
 
-    A count above COUNT_CAP says "more than COUNT_CAP"; an empty list costs no query.
+    A count above COUNT_CAP says "more than COUNT_CAP"; an empty list costs no query. A list of
+    disjoint parts counts each up to the cap and adds them, a part only while the ones before
+    it hold no more than COUNT_CAP (the database evaluates the CASE's branch only if taken).
+    `keep_order`: each queryset's own ordering is kept (an index to read in order up to the
+    cap), else none.
     """
-    if not querysets:
+    if not countings:
         return []
-    parts: list[str] = []
-    params: list[Any] = []
-    for i, queryset in enumerate(querysets):
-        sliced = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+    first = countings[0]
+    db = (first[0] if isinstance(first, list) else first).db
+    fence = " OFFSET 0" if connections[db].vendor == "postgresql" else ""
+    numbered = iter(range(1_000_000))
+
+    def one(queryset: QuerySet[Ticket]) -> tuple[str, list[Any]]:
+        i = next(numbered)
+        ordered = queryset if keep_order else queryset.order_by()
+        sliced = ordered.values("pk")[: COUNT_CAP + 1]
         try:
-            sql, view_params = sliced.query.sql_with_params()
+            sql, params = sliced.query.sql_with_params()
         except EmptyResultSet:  # a condition that can match nothing (e.g. no teams)
-            parts.append("0")
-            continue
+            return "0", []
         # The SQL comes from the ORM's compiler; its values stay parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS view_{i})")  # noqa: S608
-        params.extend(view_params)
-    with connections[querysets[0].db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        return f"(SELECT COUNT(*) FROM ({sql}) AS view_{i})", list(params)  # noqa: S608
+
+    def summed(parts: list[QuerySet[Ticket]]) -> tuple[str, list[Any]]:
+        head_sql, head_params = one(parts[0])
+        if len(parts) == 1:
+            return head_sql, head_params
+        rest_sql, rest_params = summed(parts[1:])
+        i = next(numbered)
+        # Compiled SQL as above, and an integer. OFFSET 0 keeps PostgreSQL from pulling the
+        # head's count up into the CASE, where it would run it twice.
+        sql = (
+            f"(SELECT CASE WHEN s_{i}.n > {int(COUNT_CAP)} THEN s_{i}.n "  # noqa: S608
+            f"ELSE s_{i}.n + {rest_sql} END FROM (SELECT {head_sql} AS n{fence}) AS s_{i})"
+        )
+        return sql, rest_params + head_params
+
+    columns: list[str] = []
+    params: list[Any] = []
+    for counting in countings:
+        sql, counting_params = summed(counting if isinstance(counting, list) else [counting])
+        columns.append(sql)
+        params.extend(counting_params)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
         numbers = cursor.fetchone()
     return [int(n) for n in numbers]
 
@@ -212,7 +265,8 @@ def _fresh(counted_at: dt.datetime, now: dt.datetime, staleness: dt.timedelta) -
 
 # The shared counts: every shared view counted once for everyone, per team.
 
-#: {view: {team id (None: unrouted): tickets}}; "all" is capped per team at COUNT_CAP + 1.
+#: {view: {team id (None: unrouted): tickets}}, each capped per team (past COUNT_CAP it may
+#: hold up to COUNT_CAP + 1 per counting part: the sums only need to pass COUNT_CAP).
 ByTeam = dict[str, dict[int | None, int]]
 
 _SHARED_KEY = "deskline:view-counts:shared:v1"
@@ -230,41 +284,67 @@ class SharedCounts:
     by_team: ByTeam
 
 
+def _counting_parts(view: str, now: dt.datetime) -> list[CountingPart]:
+    """The view's tickets as disjoint conditions that add up, each with the order an index on
+    the team reads it in (see `shared_counts_count`)."""
+    if view == "all":
+        return [CountingPart(Q())]
+    if view in ("overdue", "at_risk", "angry"):
+        return [
+            CountingPart(_open() & part.where, part.walk) for part in condition_parts(view, now)
+        ]
+    return [CountingPart(SHARED_VIEWS[view](now, True))]
+
+
+def _in_group(team_id: int | None) -> Q:
+    return Q(team__isnull=True) if team_id is None else Q(team_id=team_id)
+
+
 def shared_counts_count(now: dt.datetime | None = None) -> SharedCounts:
-    """Count every shared view per team, as of `now` (taken before counting): one pass over
-    the open tickets for the views within them, grouped by team, with the row-by-row forms of
-    the named conditions (the set forms would each build their whole set of ids besides), and
-    one statement for "all" (capped per team, through the team index)."""
+    """Count every shared view per team, as of `now` (taken before counting), each capped at
+    COUNT_CAP + 1 per team: one statement of one capped count per team, view and part.
+
+    Capped per team, the sums stay right: a user's count is a sum over teams (and their own
+    part), and a sum of numbers each capped at COUNT_CAP + 1 passes COUNT_CAP exactly when the
+    uncapped sum does, and equals it otherwise. Each count is read in order through an index
+    on the team (`ticket_open_team`, `ticket_open_team_due`, `ticket_open_team_unreacted`, the
+    angry messages' `triage_tone_angry`) and stops at the cap, so the pass reads at most about
+    (teams + 1) x views x COUNT_CAP rows, whatever the number of open tickets; the previous
+    single pass over every open ticket (and its SLA row and latest message) grew with them."""
     now = now or timezone.now()
-    aggregates = {
-        f"n_{view}": Count("pk", filter=SHARED_VIEWS[view](now, True)) for view in _WITHIN_OPEN
-    }
-    rows = Ticket.objects.filter(_open()).order_by().values("team_id").annotate(**aggregates)
-    connection = connections[rows.db]
-    if connection.vendor == "postgresql":
-        # PostgreSQL would spend longer compiling this statement (JIT, ~0.7 s at 50k open
-        # tickets) than running it, for one run every few seconds at most. (Not on SQLite:
-        # there a transaction takes the write lock at BEGIN.)
-        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            grouped = list(rows)
-    else:
-        grouped = list(rows)
-    by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
-    for row in grouped:
-        for view in _WITHIN_OPEN:
-            if row[f"n_{view}"]:
-                by_team[view][row["team_id"]] = row[f"n_{view}"]
     team_ids: list[int | None] = [*Team.objects.order_by("pk").values_list("pk", flat=True)]
     team_ids.append(None)
-    everything = Ticket.objects.all()
-    in_team = [
-        everything.filter(team__isnull=True) if t is None else everything.filter(team_id=t)
-        for t in team_ids
-    ]
-    for team_id, n in zip(team_ids, _capped_counts(in_team), strict=True):
+    keys: list[tuple[str, int | None]] = []
+    countings: list[Counted] = []
+    for view in SHARED_VIEWS:
+        parts = _counting_parts(view, now)
+        for team_id in team_ids:
+            keys.append((view, team_id))
+            in_group = Ticket.objects.filter(_in_group(team_id))
+            countings.append(
+                [
+                    in_group.filter(part.where).order_by(*([part.walk] if part.walk else []))
+                    for part in parts
+                ]
+            )
+    connection = connections[Ticket.objects.db]
+    if connection.vendor == "postgresql":
+        # Each count reads an index in order and stops at the cap; PostgreSQL, guessing from
+        # its statistics that a team holds fewer than the cap, would otherwise read all of
+        # them into a bitmap and sort them. And it would spend longer compiling this statement
+        # (JIT) than running it, for one run every few seconds at most. (Not on SQLite: there
+        # a transaction takes the write lock at BEGIN.)
+        with transaction.atomic(using=Ticket.objects.db), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            numbers = _capped_counts(countings, keep_order=True)
+    else:
+        numbers = _capped_counts(countings, keep_order=True)
+    by_team: ByTeam = {view: {} for view in SHARED_VIEWS}
+    for (view, team_id), n in zip(keys, numbers, strict=True):
         if n:
-            by_team["all"][team_id] = n
+            by_team[view][team_id] = n
     return SharedCounts(counted_at=now, by_team=by_team)
 
 
@@ -330,6 +410,23 @@ def _covered_sum(view: str, shared: ByTeam, covered: frozenset[int | None] | Non
     return sum(n for t, n in groups.items() if t in covered)
 
 
+def _other_teams(team_ids: tuple[int, ...], *, unrouted: bool) -> Q:
+    """Tickets of the teams other than `team_ids` (and the unrouted ones if `unrouted`), as
+    the ranges between those ids: an index on (assignee, team) then reads only a user's tickets
+    outside their teams, where NOT IN would read all of them."""
+    ranges: list[Q] = []
+    below: int | None = None
+    for team_id in sorted(team_ids):
+        ranges.append(
+            Q(team_id__lt=team_id) if below is None else Q(team_id__gt=below, team_id__lt=team_id)
+        )
+        below = team_id
+    ranges.append(Q(team__isnull=False) if below is None else Q(team_id__gt=below))
+    if unrouted:
+        ranges.append(Q(team__isnull=True))
+    return reduce(operator.or_, ranges)
+
+
 def _own_counts_count(user: User, now: dt.datetime, shared: ByTeam) -> OwnCounts:
     """The user's own part of the counts: their teams (one query), then one query counting
     "mine" and, for each shared view, the tickets they see outside the groups they cover (the
@@ -345,14 +442,16 @@ def _own_counts_count(user: User, now: dt.datetime, shared: ByTeam) -> OwnCounts
         (n_mine,) = _capped_counts([mine])
         return OwnCounts(now, None, team_ids, {"mine": n_mine})
     covered: set[int | None] = set(team_ids)
-    outside = ~Q(team_id__in=team_ids) if team_ids else Q()
-    if user.role != Role.CONTRACTOR:  # agents see the unrouted tickets whole
+    sees_unrouted = user.role != Role.CONTRACTOR  # agents see the unrouted tickets whole
+    if sees_unrouted:
         covered.add(None)
-        outside &= Q(team__isnull=False)
+    outside = _other_teams(team_ids, unrouted=not sees_unrouted)
     observed = Ticket.observers.through.objects.filter(user_id=user.pk).values("ticket_id")
     # A UNION of ids read through the assignee and observer indexes (an OR of the two would
-    # make PostgreSQL read every ticket).
-    assigned_open = Ticket.objects.filter(_open() & Q(assignee_id=user.pk)).order_by()
+    # make PostgreSQL read every ticket); the assigned ones outside the covered groups are
+    # found in `ticket_open_assignee` (assignee, team, ...) by ranges of teams, not by reading
+    # each of the user's open tickets.
+    assigned_open = Ticket.objects.filter(_open() & Q(assignee_id=user.pk) & outside).order_by()
     own_open = Ticket.objects.filter(
         Q(pk__in=assigned_open.values("pk").union(observed)) & outside & _open()
     )

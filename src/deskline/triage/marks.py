@@ -45,9 +45,16 @@ def _latest_tone() -> QuerySet[MessageTone]:
 
 
 def angry_filter(now: dt.datetime) -> Q:
-    """Tickets whose client's latest inbound message is flagged angry (one indexed lookup per
-    ticket: `triage_tone_ticket_idx`). A later calm message clears it, as it does the badge."""
-    return Q(GreaterThanOrEqual(Subquery(_latest_tone().values("angry")[:1]), FLAG_AT))
+    """Tickets whose client's latest inbound message is flagged angry. A later calm message
+    clears it, as it does the badge.
+
+    Found from the angry messages (the partial index `triage_tone_angry`: few of all), each
+    ticket's latest message then read through `triage_tone_ticket_idx`; without the first, the
+    latest message of every open ticket would be read to find the few angry ones (a capped count
+    per team of the view would cost a lookup per open ticket)."""
+    flagged = MessageTone.objects.filter(angry__gte=FLAG_AT).order_by().values("ticket_id")
+    latest = Subquery(_latest_tone().values("angry")[:1])
+    return Q(pk__in=flagged) & Q(GreaterThanOrEqual(latest, FLAG_AT))
 
 
 def _marks_query(*, ids: list[int]) -> QuerySet[Ticket, tuple[Any, ...]]:

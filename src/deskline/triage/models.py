@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from deskline.triage.fields import NAMES
+from deskline.triage.thresholds import FLAG_AT
 
 FIELD_CHOICES = [(name, name) for name in NAMES]
 
@@ -119,7 +120,13 @@ class MessageTone(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["ticket", "created_at"], name="triage_tone_ticket_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="triage_tone_ticket_idx"),
+            # The angry messages' tickets (the "angry clients" view and its count start there).
+            models.Index(
+                fields=["ticket"], condition=models.Q(angry__gte=FLAG_AT), name="triage_tone_angry"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tone} ({self.confidence:.2f})"
