@@ -10,13 +10,12 @@ from django.db import connection
 
 from deskline.core import pgtime
 from deskline.tickets.models import Ticket
+from tests.servers import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL")
 
-
-@postgres_only
+@postgresql_only
 def test_a_timestamp_reads_as_django_reads_it(make_ticket: Any) -> None:
     moment = dt.datetime(2026, 12, 4, 21, 30, 15, 123456, tzinfo=dt.UTC)
     ticket = make_ticket()
@@ -27,7 +26,7 @@ def test_a_timestamp_reads_as_django_reads_it(make_ticket: Any) -> None:
     assert updated == moment and updated.tzinfo is dt.UTC and due is None
 
 
-@postgres_only
+@postgresql_only
 def test_the_connection_keeps_the_c_loader() -> None:
     from psycopg.pq import Format
 
