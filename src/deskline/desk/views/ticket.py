@@ -103,9 +103,7 @@ def render_ticket(
     observer_ids = {u.pk for u in page.observers}
     context = {
         "ticket": ticket,
-        "timeline": timeline,
         "timeline_html": timeline_html(timeline, number=ticket.number, images=images),
-        "choices": choices,
         "priority_options": picker.priorities.html({ticket.priority_id}),
         "type_options": picker.types.html({ticket.type_id}),
         "category_options": picker.categories.html({ticket.category_id}),
@@ -132,7 +130,6 @@ def render_ticket(
             timezone.get_current_timezone(),
         ),
         "observers": page.observers,
-        "observer_ids": observer_ids,
         # The contract menu lives in the folded edit form: it is read when the agent unfolds
         # it (`ticket_coverage`, by htmx), unless the form comes back open.
         "coverage": coverage_for(
