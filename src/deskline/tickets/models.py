@@ -211,10 +211,20 @@ class Ticket(models.Model):
         db_index=False,
     )
     site = models.ForeignKey(
-        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Site,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        db_index=False,
     )
     equipment = models.ForeignKey(
-        Equipment, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Equipment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        db_index=False,
     )
     contract = models.ForeignKey(
         Contract, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
@@ -287,6 +297,10 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "updated_at", "id"], name="ticket_assignee_upd"),
             models.Index(fields=["company", "updated_at", "id"], name="ticket_company_upd"),
             models.Index(fields=["contact", "updated_at", "id"], name="ticket_contact_upd"),
+            # The ticket page's site and equipment cards (their latest tickets) and the
+            # registry pages' ticket lists read these in order, as the company's and contact's.
+            models.Index(fields=["site", "updated_at", "id"], name="ticket_site_upd"),
+            models.Index(fields=["equipment", "updated_at", "id"], name="ticket_equipment_upd"),
             models.Index(fields=["phase", "resolution_due"], name="ticket_phase_due"),
             # Members' open-ticket loads for assignment (count and priority weight per
             # assignee), read from the index alone: most tickets are closed. The team (second,
