@@ -34,6 +34,7 @@ from deskline.sla.models import TicketSla
 from deskline.tickets.models import OPEN_PHASES, Comment, Ticket, TicketEvent
 from deskline.tickets.search import filter_by_text
 from deskline.tickets.services import ticket_create
+from tests.servers import postgresql_only
 
 NOW = dt.datetime(2025, 6, 2, 12, 0, tzinfo=dt.UTC)
 _defaults = importlib.import_module("deskline.tickets.migrations.0002_search_numbering_defaults")
@@ -251,6 +252,24 @@ def test_demo_creates_tickets_with_unique_numbers_comments_events_and_search_row
     assert not TicketEvent.objects.filter(dispatched_at__isnull=True).exists()
     assert not DBTaskResult.objects.exists()  # no dispatch jobs for history
     assert search_rows() == 200
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_demo_leaves_planner_statistics_on_every_table_it_filled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A generic plan read the size of a never-analysed users table as a guess and hashed every
+    user to join a ticket's events; the demo now refreshes every table's statistics."""
+    run_demo(capsys, "--tickets", "200", "--seed", "4")
+    tables = ("accounts_user", "clients_company", "analytics_ticketfact", "sla_ticketsla")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(tables)]
+        )
+        reltuples = dict(cursor.fetchall())
+    assert set(reltuples) == set(tables)
+    assert all(rows > 0 for rows in reltuples.values()), reltuples
 
 
 @pytest.mark.django_db

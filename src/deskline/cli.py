@@ -315,6 +315,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _setup()
     from tqdm import tqdm
 
+    from deskline.core.statistics import statistics_after_load
     from deskline.demo.generate import demo_generate
     from deskline.demo.store import DemoSetupError
 
@@ -340,6 +341,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             total=Ticket.objects.count(), unit="ticket", file=sys.stderr, unit_scale=True
         ) as bar:
             stats_rebuild(progress=bar.update)
+    print("Refreshing the database's statistics…", file=sys.stderr, flush=True)
+    statistics_after_load()
     numbers = f" #{summary.first_number}–#{summary.last_number}" if summary.tickets else ""
     _say(
         f"Created {summary.tickets:,} demo tickets{numbers} with {summary.comments:,} comments and "

@@ -1,4 +1,4 @@
-"""Planner statistics on SQLite, and the literal `IN` that lets it use a partial index."""
+"""Planner statistics on SQLite and after a bulk load, and the literal `IN` that lets it use a partial index."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from deskline.core.statistics import statistics_refresh
+from deskline.core.statistics import statistics_after_load, statistics_refresh
 from deskline.tickets.models import OPEN_PHASES, Phase, Ticket
 from deskline.tickets.saved_views import view_condition
+from tests.servers import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,27 @@ def test_sqlite_statistics_lead_the_open_tab_through_the_partial_index(
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="PostgreSQL only")
 def test_postgresql_needs_no_statistics_refresh() -> None:
     assert statistics_refresh() is False
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_after_a_load_postgresql_vacuums_and_analyses_every_table(make_ticket: Any) -> None:
+    make_ticket(title="Printer jams")
+    statistics_after_load()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname IN "
+            "('tickets_ticket', 'accounts_user') AND last_vacuum IS NOT NULL "
+            "AND last_analyze IS NOT NULL"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {"tickets_ticket", "accounts_user"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+def test_after_a_load_sqlite_refreshes_its_sampled_statistics(make_ticket: Any) -> None:
+    make_ticket(title="Printer jams")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sqlite_stat1")
+        statistics_after_load()
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'tickets_ticket'")
+        assert cursor.fetchone()[0] > 0

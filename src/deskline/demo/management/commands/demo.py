@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--users-password", default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from deskline.core.statistics import statistics_after_load
         from deskline.demo.generate import demo_generate
         from deskline.demo.store import DemoSetupError
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             )
         except DemoSetupError as exc:
             raise CommandError(str(exc)) from exc
+        statistics_after_load()
         self.stdout.write(
             f"Created {summary.tickets} demo tickets in {summary.seconds:.1f} s; seed {summary.seed}."
         )

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from deskline.core.statistics import statistics_after_load
 from deskline.operations.migration.loader import MigrationReport, migrate
 from deskline.operations.migration.readers import SYSTEMS, open_reader
 from deskline.operations.migration.sourcedb import SourceError
@@ -64,6 +65,8 @@ class Command(BaseCommand):
                     )  # fmt: skip
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
+        if not options["dry_run"]:
+            statistics_after_load()  # a large import changes what the planner should choose
         self._show(report, options)
 
     def _show(self, report: MigrationReport, options: dict[str, Any]) -> None:
