@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from deskline.billing.callouts import CalloutTerms, VisitFacts, callout_for, is_night
 from deskline.billing.models import CalloutRule, CatalogItem, Charge
@@ -54,12 +55,22 @@ def callout(db: None) -> CatalogItem:
     return item
 
 
+def _last_morning() -> dt.datetime:
+    """10:00 UTC of the latest day whose 10:00 has passed: a daytime visit the phone may
+    report (a time in the future is taken as now), inside the contract's validity."""
+    now = timezone.now()
+    morning = now.replace(hour=10, minute=0, second=0, microsecond=0)
+    return morning if morning <= now - dt.timedelta(hours=1) else morning - dt.timedelta(days=1)
+
+
 def _visit_done(admin: Any, ticket: Any, site: Any, start: dt.datetime) -> Any:
     EngineerProfile.objects.get_or_create(user=admin)
     visit = visit_plan(actor=admin, number=ticket.number, engineer_ids=[admin.pk], start=start,
                        end=start + dt.timedelta(hours=1), site_id=site.pk, force=True)  # fmt: skip
-    visit_progress(actor=admin, visit_id=visit.pk, status="on_site")
-    visit_progress(actor=admin, visit_id=visit.pk, status="done")
+    # Checked in and out at the planned times, not when the test runs: the fee follows the
+    # check-in's local time, so a run at night would otherwise be charged the night rule.
+    visit_progress(actor=admin, visit_id=visit.pk, status="on_site", at=start)
+    visit_progress(actor=admin, visit_id=visit.pk, status="done", at=start + dt.timedelta(hours=1))
     return visit
 
 
@@ -70,7 +81,7 @@ def test_a_visit_outside_the_covered_sites_is_charged_once(
     contract.covers_all_sites = False
     contract.save()
     site = SiteFactory(company=billed["company"], time_zone="UTC")
-    _visit_done(admin, billed["ticket"], site, dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC))
+    _visit_done(admin, billed["ticket"], site, _last_morning())
     dispatch()
     dispatch()  # a redelivery adds nothing
     (charge,) = Charge.objects.filter(ticket=billed["ticket"])
@@ -85,6 +96,6 @@ def test_a_visit_to_a_covered_site_has_no_call_out_fee(
     contract.covers_all_sites = True
     contract.save()
     site = SiteFactory(company=billed["company"], time_zone="UTC")
-    _visit_done(admin, billed["ticket"], site, dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC))
+    _visit_done(admin, billed["ticket"], site, _last_morning())
     dispatch()
     assert not Charge.objects.exists()
