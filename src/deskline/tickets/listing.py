@@ -52,6 +52,10 @@ def pinned_filters(sort: Sort, single_valued: Collection[str]) -> tuple[str, ...
     does not match: 85 ms for closed tickets of a team under 80,000 newer open ones, against
     0.5 ms through the (status, team, updated_at, id) index. Compared as a range (`>= v AND
     <= v`) and named first in the ORDER BY, they leave only the filter's own index in order.
+    Only the last of them is a range, the ones before it `=`: an index can search by equal
+    leading columns and then one range, so a range on status too left SQLite reading every
+    ticket of that status in team order (5 ms for the lowest team at 100,000 tickets, 0.05 ms
+    with status `=`), while the team's range still keeps the order in PostgreSQL's hands.
     """
     if sort.column != "updated_at":
         return ()

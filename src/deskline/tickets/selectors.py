@@ -112,12 +112,14 @@ _RANGE_FILTERS = {
 def apply_filters(
     queryset: QuerySet[Ticket], filters: TicketFilters, pinned: tuple[str, ...] = ()
 ) -> QuerySet[Ticket]:
-    """`queryset` narrowed by `filters`; `pinned` ones (see `listing.pinned_filters`) compare
-    their single value as a range."""
+    """`queryset` narrowed by `filters`; of the `pinned` ones (see `listing.pinned_filters`),
+    the last compares its single value as a range, the ones before it with `=`."""
     conditions: dict[str, Any] = {}
     for name, lookup in _LIST_FILTERS.items():
         values = getattr(filters, name)
-        if name in pinned:  # >= and <= rather than BETWEEN: foreign keys take no __range
+        if name in pinned[:-1]:
+            conditions[FILTER_COLUMNS[name]] = values[0]
+        elif name in pinned:  # >= and <= rather than BETWEEN: foreign keys take no __range
             conditions[f"{FILTER_COLUMNS[name]}__gte"] = values[0]
             conditions[f"{FILTER_COLUMNS[name]}__lte"] = values[0]
         elif values:
