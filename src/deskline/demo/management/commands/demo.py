@@ -31,6 +31,7 @@ class Command(BaseCommand):
             )
         except DemoSetupError as exc:
             raise CommandError(str(exc)) from exc
+        self.stderr.write("Refreshing the database's statistics…")
         statistics_after_load()
         self.stdout.write(
             f"Created {summary.tickets} demo tickets in {summary.seconds:.1f} s; seed {summary.seed}."

@@ -65,8 +65,9 @@ class Command(BaseCommand):
                     )  # fmt: skip
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
-        if not options["dry_run"]:
-            statistics_after_load()  # a large import changes what the planner should choose
+        if not options["dry_run"]:  # a large import changes what the planner should choose
+            self.stderr.write("Refreshing the database's statistics…")
+            statistics_after_load()
         self._show(report, options)
 
     def _show(self, report: MigrationReport, options: dict[str, Any]) -> None:
