@@ -147,3 +147,18 @@ def test_client_cannot_write_to_another_companys_ticket_by_number(
 
     with pytest.raises(NotFound):
         comment_add(actor=client_user, number=other_company_ticket.number, body="hi")
+
+
+def test_the_compiled_detail_query_keeps_each_viewers_scope(
+    api_for, admin, client_user, other_company_ticket
+):
+    """The detail's SQL is compiled once per viewer's kind and reused with new ids: a client
+    read after an administrator and after another client still sees only their own."""
+    own = ticket_create(actor=client_user, title="Mine")
+    other_client = ContactUserFactory(contact=other_company_ticket.contact)
+    for number in (own.number, other_company_ticket.number):
+        assert api_for(admin).get(f"tickets/{number}").status_code == 200
+    assert api_for(other_client).get(f"tickets/{other_company_ticket.number}").status_code == 200
+    assert api_for(other_client).get(f"tickets/{own.number}").status_code == 404
+    assert api_for(client_user).get(f"tickets/{own.number}").status_code == 200
+    assert api_for(client_user).get(f"tickets/{other_company_ticket.number}").status_code == 404

@@ -284,22 +284,33 @@ REGISTRY_PREFETCHED = ("site", "equipment", "contract")
 DETAIL_PREFETCHED = ("parent", "merged_into", "observers")
 
 
+def _detail_query(*, scope: str, registry: bool, number: int, **scope_ids: Any) -> QuerySet[Ticket]:
+    prefetched = (*REGISTRY_PREFETCHED, *DETAIL_PREFETCHED) if registry else DETAIL_PREFETCHED
+    return (
+        tickets_in_scope(scope, **scope_ids)
+        .select_related(*JOINED)
+        .prefetch_related(*prefetched)
+        .filter(number=number)[:1]
+    )
+
+
+#: The ticket detail's query, compiled once per process, viewer's kind and `registry`: its
+#: dozen joined tables cost more Python to compile than the API's whole answer (7.3 ms of CPU
+#: a GET at 100,000 tickets on SQLite, most of it in Django's compiler).
+_DETAIL: PreparedQuery[Ticket] = PreparedQuery(_detail_query, plan_once=True)
+
+
 def ticket_detail_for(*, user: User, number: int, registry: bool = True) -> Ticket:
     """The ticket with everything its detail shows; NotFound unless `user` may see it.
 
     `registry=False` leaves out the site, equipment and contract rows, for a caller that shows
     only their ids (the API): up to three queries fewer.
     """
-    prefetched = (*REGISTRY_PREFETCHED, *DETAIL_PREFETCHED) if registry else DETAIL_PREFETCHED
-    ticket = (
-        tickets_visible_to(user)
-        .select_related(*JOINED)
-        .prefetch_related(*prefetched)
-        .filter(number=number)
-        .first()
-    )
-    if ticket is None:
+    scope, scope_ids = visibility_scope(user)
+    found = _DETAIL.all(shape={"scope": scope, "registry": registry}, number=number, **scope_ids)
+    if not found:
         raise NotFound(f"ticket {number} not found")
+    ticket = found[0]
     config_cache.attach_configuration([ticket])
     return ticket
 
