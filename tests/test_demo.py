@@ -262,7 +262,8 @@ def test_the_demo_leaves_planner_statistics_on_every_table_it_filled(
     """A generic plan read the size of a never-analysed users table as a guess and hashed every
     user to join a ticket's events; the demo now refreshes every table's statistics."""
     run_demo(capsys, "--tickets", "200", "--seed", "4")
-    tables = ("accounts_user", "clients_company", "analytics_ticketfact", "sla_ticketsla")
+    tables = ("accounts_user", "clients_company", "analytics_ticketfact", "sla_ticketsla",
+              "tickets_ticket", "tickets_comment", "tickets_ticketevent", "tickets_search")  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(tables)]
@@ -337,6 +338,20 @@ def test_running_the_demo_twice_adds_tickets_and_reuses_reference_data(
 def test_the_management_command_makes_the_same_demo_data() -> None:
     call_command("demo", tickets=30, seed=7, stdout=io.StringIO())
     assert Ticket.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_the_management_command_refreshes_the_planner_statistics_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from deskline.core import statistics
+
+    tickets_then: list[int] = []
+    monkeypatch.setattr(
+        statistics, "statistics_after_load", lambda: tickets_then.append(Ticket.objects.count())
+    )
+    call_command("demo", tickets=30, seed=7, stdout=io.StringIO(), stderr=io.StringIO())
+    assert tickets_then == [30]
 
 
 @pytest.mark.django_db

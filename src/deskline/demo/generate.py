@@ -23,7 +23,7 @@ from deskline.demo.refs import Refs
 from deskline.demo.registry import agent_count, company_count
 from deskline.demo.showcase import ShowcaseSummary, showcase_ensure
 from deskline.demo.sla import demo_sla_attach
-from deskline.demo.writer import Written, analyze, write_plans
+from deskline.demo.writer import Written, write_plans
 from deskline.tickets.numbering import next_ticket_numbers
 
 BATCH_SIZE = 5000
@@ -91,7 +91,6 @@ def demo_generate(
     if numbers:
         demo_sla_attach(first_number=min(numbers), last_number=max(numbers), now=now)
     showcase = showcase_ensure(seed=seed, now=now, password_hash=password_hash)
-    analyze()
     return DemoSummary(
         seed=seed,
         tickets=written.tickets,

@@ -161,12 +161,3 @@ def index_search(ticket_ids: Sequence[int], docs: Sequence[str]) -> None:
                 # FTS5 has no Russian stemmer: the text goes in stemmed, as search.py does it.
                 [(pk, stemmed_text(doc)) for pk, doc in zip(ticket_ids, docs, strict=True)],
             )
-
-
-def analyze() -> None:
-    """Refresh the planner's statistics after a big load (PostgreSQL)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in ("tickets_ticket", "tickets_comment", "tickets_ticketevent", "tickets_search"):
-            cursor.execute(f"ANALYZE {table}")  # noqa: S608 - fixed names
