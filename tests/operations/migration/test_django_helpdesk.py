@@ -257,3 +257,32 @@ def test_a_ticket_deleted_here_after_its_import_is_reported_not_recreated(
         "imported before, but that Deskline ticket no longer exists"
     ]
     assert Ticket.objects.count() == 4
+
+
+@pytest.fixture
+def refreshed(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The command's statistics refreshes, recorded instead of run."""
+    from deskline.operations.management.commands import migrate_from as command
+
+    calls: list[bool] = []
+    monkeypatch.setattr(command, "statistics_after_load", lambda: calls.append(True))
+    return calls
+
+
+def _import_args(helpdesk_db: HelpdeskDb) -> list[str]:
+    return ["migrate-from", "django-helpdesk", "--database-url", helpdesk_db.url,
+            "--media-dir", str(helpdesk_db.media)]  # fmt: skip
+
+
+def test_the_command_refreshes_the_planner_statistics_after_an_import(
+    helpdesk_db: HelpdeskDb, refreshed: list[bool]
+) -> None:
+    assert main(_import_args(helpdesk_db)) == 0
+    assert refreshed == [True]
+
+
+def test_a_dry_run_leaves_the_planner_statistics_alone(
+    helpdesk_db: HelpdeskDb, refreshed: list[bool]
+) -> None:
+    assert main([*_import_args(helpdesk_db), "--dry-run"]) == 0
+    assert refreshed == []
